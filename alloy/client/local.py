@@ -1,0 +1,35 @@
+"""Embedded mode: operations run in this process, through the same dispatcher as the server."""
+
+from __future__ import annotations
+
+import msgspec
+
+from alloy import ops
+from alloy.dispatch import execute
+
+
+class LocalClient:
+    """Acts as `actor`, or resolves `token` (JWT or API key) on every call like the server."""
+
+    mode = "embedded"
+
+    def __init__(self, env=None, actor=None, *, token: str | None = None,
+                 org_id: str | None = None) -> None:
+        if env is None:
+            from alloy.env import bootstrap
+
+            env = bootstrap()
+        self.env, self.actor, self.token, self.org_id = env, actor, token, org_id
+
+    def _actor(self, op):
+        if self.token and op.auth:
+            from alloy.services.auth import authenticate
+
+            return authenticate(self.env, self.token, self.org_id)
+        return self.actor
+
+    def call(self, name: str, *, body=None, query=None, **path):
+        op = ops.get(name)
+        query = {k: v for k, v in (query or {}).items() if v is not None}
+        result = execute(self.env, op, self._actor(op), path, body, query)
+        return None if result is None else msgspec.to_builtins(result)

@@ -1,0 +1,78 @@
+"""What a service call sees: the actor, its transaction and the settings, plus authorization.
+
+Authorization lives here so that every face gets the same answers: not a member of the
+org -> NotFound (other tenants' data does not exist for you); a role too low -> Forbidden.
+"""
+
+from __future__ import annotations
+
+from alloy.actor import Actor
+from alloy.domain.values import SCOPE_RANK, Role, new_id, now
+from alloy.errors import Forbidden, NotFound, Unauthorized
+
+
+class Ctx:
+    def __init__(self, db, actor: Actor | None, env) -> None:
+        self.db = db
+        self._actor = actor
+        self.env = env
+        self._roles: dict[str, Role | None] = {}
+
+    @property
+    def settings(self):
+        return self.env.settings
+
+    @property
+    def actor(self) -> Actor:
+        if self._actor is None:
+            raise Unauthorized("authentication required")
+        return self._actor
+
+    @property
+    def user_id(self) -> str:
+        return self.actor.user_id
+
+    def org_of(self, named: str | None) -> str:
+        """The org a request is about: the one it names, else the actor's current org."""
+        org_id = named or self.actor.org_id
+        if not org_id:
+            raise NotFound("no organization selected: pass org_id or switch to an org")
+        return org_id
+
+    def role_in(self, org_id: str) -> Role | None:
+        if org_id not in self._roles:
+            row = self.db.one("SELECT role FROM org_members WHERE org_id = ? AND user_id = ?",
+                              org_id, self.actor.user_id)
+            self._roles[org_id] = Role(row["role"]) if row else None
+        return self._roles[org_id]
+
+    def role_in_db(self, org_id: str, user_id: str) -> Role | None:
+        """Another user's role in an org (None when not a member)."""
+        row = self.db.one("SELECT role FROM org_members WHERE org_id = ? AND user_id = ?",
+                          org_id, user_id)
+        return Role(row["role"]) if row else None
+
+    def require(self, org_id: str, minimum: Role = Role.Viewer, what: str = "organization") -> Role:
+        """The actor's role in `org_id`, at least `minimum`; 404 for outsiders."""
+        role = self.role_in(org_id)
+        if role is None:
+            raise NotFound(f"{what} not found")
+        if not role.at_least(minimum):
+            raise Forbidden(f"requires {minimum.value} role or above")
+        return role
+
+    def require_scope(self, scope: str) -> None:
+        if self._actor is None:
+            return
+        have = max(SCOPE_RANK.get(s, 0) for s in self._actor.scopes or ("read",))
+        if have < SCOPE_RANK[scope]:
+            raise Forbidden(f"API key lacks the '{scope}' scope")
+
+    def audit(self, org_id: str | None, entity_type: str, entity_id: str, action: str,
+              changes: dict | None = None) -> None:
+        """Record a mutation in the same transaction (ticket activity reads these rows)."""
+        self.db.insert("audit_log", {
+            "id": new_id(), "org_id": org_id, "entity_type": entity_type,
+            "entity_id": entity_id, "action": action,
+            "actor_id": self._actor.user_id if self._actor else None,
+            "changes": changes or {}, "created_at": now()})

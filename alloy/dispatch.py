@@ -1,0 +1,30 @@
+"""Run one operation: check identity and scope, validate input, call the service in a unit of work.
+
+Both the HTTP server and the LocalClient come through here, so input rules and error
+answers cannot differ between embedded and remote mode.
+"""
+
+from __future__ import annotations
+
+from alloy.context import Ctx
+from alloy.domain.validate import convert
+from alloy.errors import Unauthorized
+from alloy.ops import Op
+
+
+def execute(env, op: Op, actor, path_params: dict | None = None, body=None, query=None):
+    if op.auth:
+        if actor is None:
+            raise Unauthorized("authentication required")
+    kwargs = dict(path_params or {})
+    if op.body is not None:
+        kwargs["body"] = convert(op.body, body)
+    if op.query is not None:
+        kwargs["query"] = convert(op.query, query or {}, strict=False, where="query")
+    with env.store.unit(write=op.write) as db:
+        ctx = Ctx(db, actor, env)
+        if op.auth:
+            ctx.require_scope(op.scope)
+        result = op.fn(ctx, **kwargs)
+        db.commit()
+    return result

@@ -1,0 +1,1 @@
+"""Entities (msgspec Structs), enums and value normalization shared by every service."""

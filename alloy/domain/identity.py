@@ -1,0 +1,162 @@
+"""Users, organizations, memberships, invites, tokens and API keys on the wire."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from alloy.domain.values import Role
+
+Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+Password = Annotated[str, msgspec.Meta(min_length=8, max_length=1024)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+class RegisterIn(msgspec.Struct, kw_only=True):
+    email: Email
+    password: Password
+    display_name: Name
+    invite_code: str | None = None
+
+
+class LoginIn(msgspec.Struct, kw_only=True):
+    email: str
+    password: str
+
+
+class RefreshIn(msgspec.Struct, kw_only=True):
+    refresh_token: str
+
+
+class TokenPair(msgspec.Struct, kw_only=True):
+    access_token: str
+    refresh_token: str
+    user_id: str
+    email: str
+    display_name: str
+    org_id: str | None = None
+
+
+class Me(msgspec.Struct, kw_only=True):
+    user_id: str
+    org_id: str | None
+    email: str
+    display_name: str
+    role: Role | None
+    scopes: list[str]
+    allowed_project_ids: list[str] | None
+
+
+class ApiKeyIn(msgspec.Struct, kw_only=True):
+    name: Name
+    scopes: list[str] = msgspec.field(default_factory=lambda: ["read", "write"])
+    project_ids: list[str] = msgspec.field(default_factory=list)
+    expires_at: str | None = None
+
+
+class ApiKey(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    key_prefix: str
+    scopes: list[str]
+    project_ids: list[str]
+    created_at: str
+    last_used_at: str | None = None
+    expires_at: str | None = None
+    key: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class OnboardStatus(msgspec.Struct):
+    needs_onboarding: bool
+
+
+class OnboardIn(msgspec.Struct, kw_only=True):
+    email: Email
+    password: Password
+    org_name: Name
+    org_slug: Slug
+    display_name: Name | None = None
+
+
+class Onboarded(msgspec.Struct, kw_only=True):
+    org_id: str
+    user_id: str
+    email: str
+    api_key: str
+    api_key_prefix: str
+    access_token: str
+    refresh_token: str
+
+
+class OrgIn(msgspec.Struct, kw_only=True):
+    name: Name
+    slug: Slug
+
+
+class OrgPatch(msgspec.Struct, kw_only=True):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    slug: Slug | msgspec.UnsetType = msgspec.UNSET
+
+
+class Org(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    slug: str
+    created_at: str
+    updated_at: str
+
+
+class MemberIn(msgspec.Struct, kw_only=True):
+    user_id: str | None = None
+    email: str | None = None
+    role: Role = Role.Member
+
+
+class RolePatch(msgspec.Struct, kw_only=True):
+    role: Role
+
+
+class Membership(msgspec.Struct, kw_only=True):
+    user_id: str
+    org_id: str
+    display_name: str
+    email: str
+    role: Role
+    joined_at: str
+
+
+class InviteIn(msgspec.Struct, kw_only=True):
+    email: Email | None = None
+    role: Role = Role.Member
+    created_by: str | None = None  # deprecated, ignored: the actor comes from the credentials
+
+
+class AcceptInviteIn(msgspec.Struct, kw_only=True):
+    invite_code: str
+
+
+class Invite(msgspec.Struct, kw_only=True):
+    id: str
+    org_id: str
+    invite_code: str
+    invite_link: str
+    email: str | None
+    role: Role
+    created_by: str
+    created_at: str
+    expires_at: str
+    status: str
+    accepted_at: str | None = None
+
+
+class Health(msgspec.Struct, kw_only=True):
+    status: str
+    version: str
+    database: str
+
+
+class Version(msgspec.Struct, kw_only=True):
+    version: str
+    api: str = "v1"

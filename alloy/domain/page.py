@@ -1,0 +1,55 @@
+"""Cursor pagination: `{"items", "next_cursor", "has_more"}` over keyset queries."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated, Generic, TypeVar
+
+import msgspec
+
+from alloy.errors import Invalid
+
+T = TypeVar("T")
+
+Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
+
+
+class Page(msgspec.Struct, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+    has_more: bool = False
+
+
+class PageQuery(msgspec.Struct, kw_only=True):
+    cursor: str | None = None
+    limit: Limit = 20
+
+
+def encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(b"k1:" + key.encode()).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        raw = ""
+    if not raw.startswith("k1:"):
+        raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a cursor"}])
+    return raw[3:]
+
+
+def keyset(db, sql: str, params: tuple, query, make, key: str = "id", alias: str = "") -> Page:
+    """Page through `sql` (which ends in a WHERE clause) ordered by the unique column `key`."""
+    col = f"{alias}.{key}" if alias else key
+    after = decode_cursor(query.cursor)
+    if after is not None:
+        sql += f" AND {col} > ?"
+        params = (*params, after)
+    rows = db.all(f"{sql} ORDER BY {col} LIMIT {query.limit + 1}", *params)
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    nxt = encode_cursor(str(rows[-1][key])) if more and rows else None
+    return Page(items=[make(r) for r in rows], next_cursor=nxt, has_more=more)

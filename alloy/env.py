@@ -1,0 +1,30 @@
+"""The wiring a face needs: settings, the store, JWT keys. Built by `bootstrap`, no I/O at import."""
+
+from __future__ import annotations
+
+import functools
+
+from alloy.config import Settings, data_dir
+
+
+class Env:
+    def __init__(self, settings: Settings, store) -> None:
+        self.settings = settings
+        self.store = store
+
+    @functools.cached_property
+    def jwt(self):
+        from alloy.security import load_jwt_keys
+
+        return load_jwt_keys(self.settings, data_dir())
+
+
+def bootstrap(settings: Settings | None = None, *, migrate: bool | None = None) -> Env:
+    """Open the configured database (migrating it if asked) and return the wiring."""
+    from alloy.store import open_store
+
+    settings = settings or Settings.from_env()
+    store = open_store(settings.database_url)
+    if settings.auto_migrate if migrate is None else migrate:
+        store.migrate()
+    return Env(settings, store)

@@ -1,0 +1,132 @@
+"""Passwords (argon2id), access tokens (EdDSA JWTs), refresh tokens and API keys."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+import string
+import sys
+import time
+from functools import cache
+from pathlib import Path
+
+API_KEY_PREFIX = "alloy_live_"
+_B62 = string.digits + string.ascii_letters
+
+
+@cache
+def _hasher():
+    from argon2 import PasswordHasher
+
+    # OWASP's argon2id profile (19 MiB, t=2, p=1): strong, and fast enough to log in briskly.
+    return PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    if not stored:
+        return False
+    try:
+        return _hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def new_api_key() -> str:
+    return API_KEY_PREFIX + "".join(secrets.choice(_B62) for _ in range(32))
+
+
+def new_refresh_token() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+
+
+def new_code(length: int = 22) -> str:
+    return "".join(secrets.choice(_B62) for _ in range(length))
+
+
+class JwtKeys:
+    """Ed25519 signing keys: from ALLOY_JWT_* env or files, else generated once and kept."""
+
+    def __init__(self, private_pem: bytes, public_pem: bytes, issuer: str, audience: str,
+                 ttl: int) -> None:
+        self.private_pem, self.public_pem = private_pem, public_pem
+        self.issuer, self.audience, self.ttl = issuer, audience, ttl
+
+    def issue(self, claims: dict) -> str:
+        import jwt
+
+        t = int(time.time())
+        payload = {"iss": self.issuer, "aud": self.audience, "iat": t, "exp": t + self.ttl,
+                   "jti": secrets.token_hex(8), **claims}
+        return jwt.encode(payload, self.private_pem, algorithm="EdDSA")
+
+    def verify(self, token: str) -> dict | None:
+        import jwt
+
+        try:
+            return jwt.decode(token, self.public_pem, algorithms=["EdDSA"],
+                              audience=self.audience, issuer=self.issuer)
+        except jwt.PyJWTError:
+            return None
+
+
+def _env_pem(name: str) -> bytes | None:
+    inline = os.environ.get(name)
+    if inline:
+        return inline.replace("\\n", "\n").encode()
+    path = os.environ.get(name + "_FILE")
+    if path:
+        return Path(path).read_bytes()
+    return None
+
+
+def load_jwt_keys(settings, key_dir: Path) -> JwtKeys:
+    private, public = _env_pem("ALLOY_JWT_PRIVATE_KEY"), _env_pem("ALLOY_JWT_PUBLIC_KEY")
+    if private is None:
+        private, public = _generated_pair(key_dir)
+    elif public is None:
+        public = _public_from(private)
+    return JwtKeys(private, public, settings.jwt_issuer, settings.jwt_audience,
+                   settings.jwt_ttl_seconds)
+
+
+def _public_from(private_pem: bytes) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    return key.public_key().public_bytes(serialization.Encoding.PEM,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _generated_pair(key_dir: Path) -> tuple[bytes, bytes]:
+    """Generate a key pair on first use and keep it 0600, so tokens survive restarts."""
+    path = key_dir / "jwt_ed25519.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption())
+        key_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+        os.replace(tmp, path)
+        print("WARN: No JWT keys configured — generated an Ed25519 key pair for development "
+              f"at {path}.\n      Set ALLOY_JWT_PRIVATE_KEY / ALLOY_JWT_PUBLIC_KEY (or *_FILE) "
+              "for production.", file=sys.stderr)
+    private = path.read_bytes()
+    return private, _public_from(private)

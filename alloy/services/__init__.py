@@ -1,0 +1,1 @@
+"""One module per domain: rules, permission checks and audit; each function is an operation."""

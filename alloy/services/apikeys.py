@@ -1,0 +1,92 @@
+"""API keys: long-lived, scoped (read < write < admin), optionally project-bound and expiring."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from alloy.context import Ctx
+from alloy.domain.identity import ApiKey, ApiKeyIn
+from alloy.domain.page import Page, PageQuery, keyset
+from alloy.domain.values import SCOPE_RANK, is_uuid, iso, new_id, now
+from alloy.errors import Invalid, NotFound
+from alloy.ops import op
+from alloy.security import new_api_key, sha256
+
+
+def _parse_expiry(text: str) -> str:
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid("expires_at must be an RFC 3339 date or timestamp",
+                      [{"field": "expires_at", "message": "not a date"}]) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    if when <= dt.datetime.now(dt.UTC):
+        raise Invalid("expires_at must be in the future",
+                      [{"field": "expires_at", "message": "in the past"}])
+    return iso(when)
+
+
+def _key(row: dict, secret: str | None = None) -> ApiKey:
+    out = ApiKey(id=row["id"], name=row["name"], key_prefix=row["key_prefix"],
+                 scopes=json.loads(row["scopes"]) if isinstance(row["scopes"], str)
+                 else row["scopes"],
+                 project_ids=json.loads(row["project_ids"]) if isinstance(row["project_ids"], str)
+                 else row["project_ids"],
+                 created_at=row["created_at"], last_used_at=row["last_used_at"],
+                 expires_at=row["expires_at"])
+    if secret:
+        out.key = secret
+    return out
+
+
+def create_key(ctx: Ctx, org_id: str, user_id: str, name: str, scopes: list[str],
+               project_ids: list[str], expires_at: str | None) -> ApiKey:
+    secret = new_api_key()
+    row = ctx.db.insert("api_keys", {
+        "id": new_id(), "user_id": user_id, "org_id": org_id, "name": name,
+        "key_hash": sha256(secret), "key_prefix": secret[:15] + "...", "scopes": scopes,
+        "project_ids": project_ids, "created_at": now(), "last_used_at": None,
+        "expires_at": expires_at, "revoked_at": None})
+    ctx.audit(org_id, "api_key", row["id"], "create", {"name": name, "scopes": scopes})
+    return _key(row, secret)
+
+
+@op("POST", "/api/v1/api-keys")
+def create(ctx: Ctx, body: ApiKeyIn) -> ApiKey:
+    """Create an API key; the full key is shown only in this response."""
+    org_id = ctx.org_of(None)
+    ctx.require(org_id)
+    bad = [s for s in body.scopes if s not in ("read", "write", "admin")]
+    if bad or not body.scopes:
+        raise Invalid("scopes must be read, write and/or admin",
+                      [{"field": "scopes", "message": f"unknown scope {', '.join(bad)}"}])
+    if any(not is_uuid(p) for p in body.project_ids):
+        raise Invalid("project_ids must be UUIDs",
+                      [{"field": "project_ids", "message": "expected UUIDs"}])
+    mine = max(SCOPE_RANK.get(s, 0) for s in ctx.actor.scopes)
+    if max(SCOPE_RANK[s] for s in body.scopes) > mine:
+        raise Invalid("a key cannot grant more than the credentials that create it",
+                      [{"field": "scopes", "message": "exceeds your scope"}])
+    expires = _parse_expiry(body.expires_at) if body.expires_at else None
+    return create_key(ctx, org_id, ctx.user_id, body.name, sorted(set(body.scopes),
+                      key=SCOPE_RANK.get), body.project_ids, expires)
+
+
+@op("GET", "/api/v1/api-keys")
+def list(ctx: Ctx, query: PageQuery) -> Page[ApiKey]:
+    """The caller's active API keys (prefix only, never the key)."""
+    return keyset(ctx.db, "SELECT * FROM api_keys WHERE user_id = ? AND revoked_at IS NULL",
+                  (ctx.user_id,), query, _key)
+
+
+@op("DELETE", "/api/v1/api-keys/{key_id}")
+def revoke(ctx: Ctx, key_id: str) -> None:
+    """Revoke one of the caller's API keys; it stops working at once."""
+    row = ctx.db.one("SELECT * FROM api_keys WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                     key_id, ctx.user_id)
+    if row is None:
+        raise NotFound("API key not found")
+    ctx.db.update("api_keys", {"id": key_id}, {"revoked_at": now()})
+    ctx.audit(row["org_id"], "api_key", key_id, "delete")

@@ -1,0 +1,98 @@
+"""Invitations: a code and link that let someone join an organization with a role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alloy.context import Ctx
+from alloy.domain.identity import AcceptInviteIn, Invite, InviteIn, Membership
+from alloy.domain.page import Page, PageQuery, keyset
+from alloy.domain.values import Role, iso, new_id, now
+from alloy.errors import Conflict, Forbidden, NotFound
+from alloy.ops import op
+from alloy.security import new_code
+
+
+def _status(row: dict) -> str:
+    if row["revoked_at"]:
+        return "revoked"
+    if row["accepted_at"]:
+        return "accepted"
+    return "expired" if row["expires_at"] <= now() else "pending"
+
+
+def _invite(ctx: Ctx, row: dict) -> Invite:
+    return Invite(id=row["id"], org_id=row["org_id"], invite_code=row["code"],
+                  invite_link=f"{ctx.settings.base_url}/join?code={row['code']}",
+                  email=row["email"], role=Role(row["role"]), created_by=row["created_by"],
+                  created_at=row["created_at"], expires_at=row["expires_at"],
+                  status=_status(row), accepted_at=row["accepted_at"])
+
+
+@op("POST", "/api/v1/orgs/{org_id}/invites", scope="admin")
+def create(ctx: Ctx, org_id: str, body: InviteIn) -> Invite:
+    """Invite someone to the organization with a role (Admin)."""
+    mine = ctx.require(org_id, Role.Admin)
+    if body.role.rank > mine.rank:
+        raise Forbidden(f"a {mine.value} cannot invite a {body.role.value}")
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=ctx.settings.invite_ttl_days)
+    row = ctx.db.insert("invites", {
+        "id": new_id(), "org_id": org_id, "code": new_code(), "role": body.role.value,
+        "email": body.email.lower() if body.email else None, "created_by": ctx.user_id,
+        "created_at": now(), "expires_at": iso(expires), "accepted_by": None,
+        "accepted_at": None, "revoked_at": None})
+    ctx.audit(org_id, "invite", row["id"], "create", {"email": row["email"], "role": row["role"]})
+    return _invite(ctx, row)
+
+
+@op("GET", "/api/v1/orgs/{org_id}/invites")
+def list(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Invite]:
+    """The organization's invites, newest last, with their status."""
+    ctx.require(org_id)
+    return keyset(ctx.db, "SELECT * FROM invites WHERE org_id = ?", (org_id,), query,
+                  lambda r: _invite(ctx, r))
+
+
+@op("DELETE", "/api/v1/orgs/{org_id}/invites/{invite_id}", scope="admin")
+def revoke(ctx: Ctx, org_id: str, invite_id: str) -> None:
+    """Revoke an invite so its code no longer works (Admin)."""
+    ctx.require(org_id, Role.Admin)
+    row = ctx.db.one("SELECT * FROM invites WHERE id = ? AND org_id = ?", invite_id, org_id)
+    if row is None:
+        raise NotFound("invite not found")
+    if not row["revoked_at"]:
+        ctx.db.update("invites", {"id": invite_id}, {"revoked_at": now()})
+        ctx.audit(org_id, "invite", invite_id, "delete")
+
+
+def usable(ctx: Ctx, code: str, email: str | None) -> dict | None:
+    """The pending invite for `code` (and this email, if the invite names one), else None."""
+    row = ctx.db.one("SELECT * FROM invites WHERE code = ?", code.strip())
+    if row is None or _status(row) != "pending":
+        return None
+    if row["email"] and email and row["email"] != email.strip().lower():
+        return None
+    return row
+
+
+def accept_row(ctx: Ctx, invite: dict, user_id: str) -> str:
+    """Join the invite's org with its role and mark it used; returns the org id."""
+    if ctx.role_in_db(invite["org_id"], user_id) is not None:
+        raise Conflict("already a member of this organization")
+    t = now()
+    ctx.db.insert("org_members", {"org_id": invite["org_id"], "user_id": user_id,
+                                  "role": invite["role"], "joined_at": t})
+    ctx.db.update("invites", {"id": invite["id"]}, {"accepted_by": user_id, "accepted_at": t})
+    ctx.audit(invite["org_id"], "invite", invite["id"], "accept", {"user_id": user_id})
+    return invite["org_id"]
+
+
+@op("POST", "/api/v1/invites/accept")
+def accept(ctx: Ctx, body: AcceptInviteIn) -> Membership:
+    """Accept an invite as an existing user and join its organization."""
+    row = usable(ctx, body.invite_code, ctx.actor.email or None)
+    if row is None:
+        raise NotFound("invite not found, expired, revoked or for another email")
+    from alloy.services.orgs import membership
+
+    return membership(ctx, accept_row(ctx, row, ctx.user_id), ctx.user_id)

@@ -1,0 +1,162 @@
+"""Organizations (tenants) and their members."""
+
+from __future__ import annotations
+
+import re
+
+from alloy.context import Ctx
+from alloy.domain.identity import MemberIn, Membership, Org, OrgIn, OrgPatch, RolePatch
+from alloy.domain.page import Page, PageQuery, keyset
+from alloy.domain.validate import given
+from alloy.domain.values import Role, new_id, now
+from alloy.errors import Conflict, Forbidden, Invalid, NotFound
+from alloy.ops import op
+
+
+def insert_org(ctx: Ctx, name: str, slug: str, owner_id: str) -> dict:
+    """Create an org with its owner; every path that makes an org comes through here."""
+    if ctx.db.one("SELECT 1 FROM orgs WHERE slug = ?", slug):
+        raise Conflict(f"an organization with slug '{slug}' already exists")
+    t = now()
+    row = ctx.db.insert("orgs", {"id": new_id(), "name": name, "slug": slug,
+                                 "created_at": t, "updated_at": t})
+    ctx.db.insert("org_members", {"org_id": row["id"], "user_id": owner_id,
+                                  "role": Role.Owner.value, "joined_at": t})
+    ctx.audit(row["id"], "org", row["id"], "create", {"name": name, "slug": slug})
+    return row
+
+
+def unique_slug(ctx: Ctx, text: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "workspace"
+    slug, n = base, 1
+    while ctx.db.one("SELECT 1 FROM orgs WHERE slug = ?", slug):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _org(row: dict) -> Org:
+    return Org(id=row["id"], name=row["name"], slug=row["slug"],
+               created_at=row["created_at"], updated_at=row["updated_at"])
+
+
+@op("POST", "/api/v1/orgs")
+def create(ctx: Ctx, body: OrgIn) -> Org:
+    """Create an organization; its creator becomes its Owner."""
+    return _org(insert_org(ctx, body.name, body.slug, ctx.user_id))
+
+
+@op("GET", "/api/v1/orgs")
+def list(ctx: Ctx, query: PageQuery) -> Page[Org]:
+    """The organizations the caller belongs to."""
+    return keyset(ctx.db, "SELECT o.* FROM orgs o JOIN org_members m ON m.org_id = o.id "
+                  "WHERE m.user_id = ?", (ctx.user_id,), query, _org, alias="o")
+
+
+@op("GET", "/api/v1/orgs/{org_id}")
+def get(ctx: Ctx, org_id: str) -> Org:
+    """One organization the caller belongs to."""
+    ctx.require(org_id)
+    return _org(ctx.db.one("SELECT * FROM orgs WHERE id = ?", org_id))
+
+
+@op("PATCH", "/api/v1/orgs/{org_id}", scope="admin")
+def update(ctx: Ctx, org_id: str, body: OrgPatch) -> Org:
+    """Rename an organization or change its slug (Owner)."""
+    ctx.require(org_id, Role.Owner)
+    changes = given(body)
+    if "slug" in changes and ctx.db.one("SELECT 1 FROM orgs WHERE slug = ? AND id <> ?",
+                                        changes["slug"], org_id):
+        raise Conflict(f"an organization with slug '{changes['slug']}' already exists")
+    if changes:
+        ctx.db.update("orgs", {"id": org_id}, {**changes, "updated_at": now()})
+        ctx.audit(org_id, "org", org_id, "update", changes)
+    return get(ctx, org_id)
+
+
+def _member(row: dict) -> Membership:
+    return Membership(user_id=row["user_id"], org_id=row["org_id"],
+                      display_name=row["display_name"], email=row["email"],
+                      role=Role(row["role"]), joined_at=row["joined_at"])
+
+
+_MEMBERS = ("SELECT m.*, u.display_name, u.email FROM org_members m "
+            "JOIN users u ON u.id = m.user_id WHERE m.org_id = ?")
+
+
+def membership(ctx: Ctx, org_id: str, user_id: str) -> Membership:
+    return _member(ctx.db.one(_MEMBERS + " AND m.user_id = ?", org_id, user_id))
+
+
+def _grantable(ctx: Ctx, org_id: str, role: Role) -> None:
+    mine = ctx.require(org_id, Role.Admin)
+    if role.rank > mine.rank:
+        raise Forbidden(f"a {mine.value} cannot grant the {role.value} role")
+
+
+@op("POST", "/api/v1/orgs/{org_id}/members", scope="admin")
+def add_member(ctx: Ctx, org_id: str, body: MemberIn) -> Membership:
+    """Add an existing user to the organization with a role (Admin)."""
+    _grantable(ctx, org_id, body.role)
+    if body.user_id:
+        user = ctx.db.one("SELECT id FROM users WHERE id = ?", body.user_id)
+    elif body.email:
+        user = ctx.db.one("SELECT id FROM users WHERE email = ?", body.email.lower())
+    else:
+        raise Invalid("user_id or email is required",
+                      [{"field": "user_id", "message": "field required"}])
+    if user is None:
+        raise NotFound("user not found")
+    if ctx.role_in_db(org_id, user["id"]):
+        raise Conflict("user is already a member of this organization")
+    ctx.db.insert("org_members", {"org_id": org_id, "user_id": user["id"],
+                                  "role": body.role.value, "joined_at": now()})
+    ctx.audit(org_id, "org_member", user["id"], "create", {"role": body.role.value})
+    return membership(ctx, org_id, user["id"])
+
+
+@op("GET", "/api/v1/orgs/{org_id}/members")
+def list_members(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Membership]:
+    """Members of the organization with their roles."""
+    ctx.require(org_id)
+    return keyset(ctx.db, _MEMBERS, (org_id,), query, _member, key="user_id", alias="m")
+
+
+def _owners(ctx: Ctx, org_id: str) -> int:
+    return ctx.db.value("SELECT COUNT(*) FROM org_members WHERE org_id = ? AND role = 'Owner'",
+                        org_id)
+
+
+def _target(ctx: Ctx, org_id: str, user_id: str) -> Role:
+    role = ctx.role_in_db(org_id, user_id)
+    if role is None:
+        raise NotFound("member not found")
+    mine = ctx.role_in(org_id)
+    if role.rank > mine.rank:
+        raise Forbidden(f"a {mine.value} cannot change a {role.value}")
+    return role
+
+
+@op("PATCH", "/api/v1/orgs/{org_id}/members/{user_id}", scope="admin")
+def update_member(ctx: Ctx, org_id: str, user_id: str, body: RolePatch) -> Membership:
+    """Change a member's role (Admin; only an Owner makes or unmakes Owners)."""
+    _grantable(ctx, org_id, body.role)
+    old = _target(ctx, org_id, user_id)
+    if old is Role.Owner and body.role is not Role.Owner and _owners(ctx, org_id) == 1:
+        raise Conflict("an organization must keep at least one Owner")
+    ctx.db.update("org_members", {"org_id": org_id, "user_id": user_id},
+                  {"role": body.role.value})
+    ctx.audit(org_id, "org_member", user_id, "update",
+              {"role": [old.value, body.role.value]})
+    return membership(ctx, org_id, user_id)
+
+
+@op("DELETE", "/api/v1/orgs/{org_id}/members/{user_id}", scope="admin")
+def remove_member(ctx: Ctx, org_id: str, user_id: str) -> None:
+    """Remove a member from the organization (Admin)."""
+    ctx.require(org_id, Role.Admin)
+    old = _target(ctx, org_id, user_id)
+    if old is Role.Owner and _owners(ctx, org_id) == 1:
+        raise Conflict("an organization must keep at least one Owner")
+    ctx.db.run("DELETE FROM org_members WHERE org_id = ? AND user_id = ?", org_id, user_id)
+    ctx.audit(org_id, "org_member", user_id, "delete", {"role": old.value})

@@ -1,0 +1,57 @@
+"""The connection a service sees inside its unit of work: a few verbs over DB-API."""
+
+from __future__ import annotations
+
+import json
+
+
+class Db:
+    """Thin verbs over one connection in one transaction. Rows come back as dicts."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.committed = False
+
+    def sql(self, text: str) -> str:
+        return text
+
+    def all(self, sql: str, *params) -> list[dict]:
+        cur = self.conn.execute(self.sql(sql), params)
+        return cur.fetchall()
+
+    def one(self, sql: str, *params) -> dict | None:
+        cur = self.conn.execute(self.sql(sql), params)
+        return cur.fetchone()
+
+    def value(self, sql: str, *params):
+        row = self.one(sql, *params)
+        return None if row is None else next(iter(row.values()))
+
+    def run(self, sql: str, *params) -> int:
+        return self.conn.execute(self.sql(sql), params).rowcount
+
+    def insert(self, table: str, row: dict) -> dict:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.run(f"INSERT INTO {table} ({cols}) VALUES ({marks})", *(_cell(v) for v in row.values()))
+        return row
+
+    def update(self, table: str, key: dict, changes: dict) -> int:
+        if not changes:
+            return 0
+        sets = ", ".join(f"{c} = ?" for c in changes)
+        where = " AND ".join(f"{c} = ?" for c in key)
+        return self.run(f"UPDATE {table} SET {sets} WHERE {where}",
+                        *(_cell(v) for v in changes.values()), *key.values())
+
+    def commit(self) -> None:
+        self.committed = True
+
+
+def _cell(value):
+    """Lists and dicts are stored as JSON text on both databases."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return value

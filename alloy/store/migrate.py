@@ -1,0 +1,54 @@
+"""Versioned plain-SQL migrations, shipped inside the wheel as the `migrations` package."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from alloy.domain.values import now
+
+_NAME = re.compile(r"^(\d+)_([\w-]+)\.sql$")
+
+
+def available(dialect: str) -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration file of a dialect, in order."""
+    folder = resources.files("migrations") / dialect
+    found = []
+    for entry in folder.iterdir():
+        m = _NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text()))
+    return sorted(found)
+
+
+_TABLE = ("CREATE TABLE IF NOT EXISTS schema_migrations "
+          "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+
+
+def migrate_sqlite(conn) -> list[str]:
+    """Apply pending migrations, each in its own transaction; safe to run concurrently."""
+    conn.execute(_TABLE)
+    applied_now = []
+    for version, name, sql in available("sqlite"):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            done = conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?",
+                                (version,)).fetchone()
+            if done:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in split_sql(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied_now.append(f"{version:04d}_{name}")
+    return applied_now
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a migration into statements (no semicolons inside our literals or triggers)."""
+    lines = [ln for ln in script.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

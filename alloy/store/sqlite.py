@@ -1,0 +1,61 @@
+"""SQLite store: WAL, foreign keys, busy timeout, `BEGIN IMMEDIATE` for writes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+
+from alloy.store.db import Db
+
+
+def _dict_row(cursor, row):
+    return {d[0]: v for d, v in zip(cursor.description, row, strict=True)}
+
+
+class SqliteStore:
+    dialect = "sqlite"
+
+    def __init__(self, path: str, **_kw) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            parent = os.path.dirname(os.path.abspath(self.path))
+            os.makedirs(parent, exist_ok=True)
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=30)
+            conn.row_factory = _dict_row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    @contextlib.contextmanager
+    def unit(self, write: bool = True):
+        """One transaction; it commits only if the service called `db.commit()`."""
+        conn = self.connect()
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        db = Db(conn)
+        try:
+            yield db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT" if db.committed else "ROLLBACK")
+
+    def migrate(self) -> list[str]:
+        from alloy.store.migrate import migrate_sqlite
+
+        return migrate_sqlite(self.connect())
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,93 @@
+"""auth login | token | api-key create/list/revoke."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.common import call, page_query, show_list
+from cli.output import emit
+from cli.session import api_url, client, load_credentials, save_credentials
+
+app = typer.Typer(no_args_is_help=True, help="Log in and manage API keys.")
+keys = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
+app.add_typer(keys, name="api-key")
+
+
+@app.command()
+def login(
+    email: str = typer.Option(..., "--email", help="Account email address."),
+    password: str = typer.Option(..., "--password", help="Account password."),
+) -> None:
+    """Log in and save credentials to ~/.config/alloy/credentials.toml.
+
+    Example: alloy auth login --email admin@example.com --password s3cret --format plain
+    """
+    pair = client(anonymous=True).call("auth.login", body={"email": email, "password": password})
+    save_credentials({"access_token": pair["access_token"], "refresh_token": pair["refresh_token"],
+                      "user_id": pair["user_id"], "email": pair["email"],
+                      "org_id": pair.get("org_id"), "api_url": api_url()}, replace=True)
+    emit({"user_id": pair["user_id"], "email": pair["email"],
+          "display_name": pair["display_name"], "org_id": pair.get("org_id")}, plain="user_id")
+
+
+def mask(token: str) -> str:
+    if len(token) <= 16:
+        return "*" * len(token)
+    return f"{token[:12]}{'*' * 8}{token[-4:]}"
+
+
+@app.command()
+def token() -> None:
+    """Show the stored token, masked (first 12 and last 4 characters).
+
+    Example: alloy auth token --format json
+    """
+    from alloy.errors import Unauthorized
+
+    creds = load_credentials()
+    if not creds.get("access_token"):
+        raise Unauthorized("not logged in: run `alloy auth login`")
+    emit({"token": mask(creds["access_token"]), "user_id": creds.get("user_id"),
+          "email": creds.get("email"), "org_id": creds.get("org_id"),
+          "api_url": creds.get("api_url")}, plain="token")
+
+
+def _csv(text: str | None) -> list[str] | None:
+    return [p.strip() for p in text.split(",") if p.strip()] if text else None
+
+
+@keys.command("create")
+def key_create(
+    name: str = typer.Option(..., "--name", help="Human-readable key name."),
+    scopes: str = typer.Option("read,write", "--scopes", help="Comma-separated: read, write, admin."),
+    projects: str = typer.Option(None, "--projects", help="Comma-separated project UUIDs."),
+    expires_at: str = typer.Option(None, "--expires-at", help="Expiry (RFC 3339 date/time)."),
+) -> None:
+    """Create an API key; the full key is shown only once.
+
+    Example: alloy auth api-key create --name "Admin Script" --scopes read,write,admin --format plain
+    """
+    body = {"name": name, "scopes": _csv(scopes) or [], "project_ids": _csv(projects) or [],
+            "expires_at": expires_at}
+    emit(call("apikeys.create", body=body), plain="key")
+
+
+@keys.command("list")
+def key_list(cursor: str = typer.Option(None, "--cursor"),
+             limit: int = typer.Option(None, "--limit")) -> None:
+    """List your API keys (prefixes only).
+
+    Example: alloy auth api-key list --format json | jq -r '.data[0].id'
+    """
+    show_list("apikeys.list", ["id", "name", "key_prefix", "scopes", "last_used_at",
+                               "expires_at"], query=page_query(cursor, limit))
+
+
+@keys.command("revoke")
+def key_revoke(key_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Revoke an API key by id.
+
+    Example: alloy auth api-key revoke 550e8400-e29b-41d4-a716-446655440000
+    """
+    call("apikeys.revoke", key_id=key_id)
+    emit({"id": key_id, "revoked": True})

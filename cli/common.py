@@ -1,0 +1,18 @@
+"""Small helpers every command group shares."""
+
+from __future__ import annotations
+
+from cli.output import as_list, emit
+from cli.session import client
+
+
+def call(name: str, **kw):
+    return client().call(name, **kw)
+
+
+def show_list(name: str, columns: list[str], plain: str = "id", **kw) -> None:
+    emit(as_list(call(name, **kw)), columns=columns, plain=plain)
+
+
+def page_query(cursor: str | None, limit: int | None) -> dict:
+    return {"cursor": cursor, "limit": limit}

@@ -1,0 +1,54 @@
+"""org create | list | switch | members."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.common import call, page_query, show_list
+from cli.output import emit
+from cli.session import current_org, save_credentials
+
+app = typer.Typer(no_args_is_help=True, help="Manage organizations (tenants).")
+
+
+@app.command()
+def create(name: str = typer.Option(..., "--name", help="Organization display name."),
+           slug: str = typer.Option(..., "--slug", help="URL-friendly id, e.g. acme-corp.")) -> None:
+    """Create an organization; you become its Owner.
+
+    Example: ORG_ID=$(alloy org create --name "Acme Corp" --slug acme-corp --format json | jq -r '.id')
+    """
+    emit(call("orgs.create", body={"name": name, "slug": slug}))
+
+
+@app.command("list")
+def list_(cursor: str = typer.Option(None, "--cursor"),
+          limit: int = typer.Option(None, "--limit")) -> None:
+    """List the organizations you belong to.
+
+    Example: alloy org list --format json | jq -r '.data[].id'
+    """
+    show_list("orgs.list", ["id", "name", "slug", "created_at"], query=page_query(cursor, limit))
+
+
+@app.command()
+def switch(org_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Set the active organization for later commands (embedded and remote).
+
+    Example: alloy org switch $(alloy org list --format json | jq -r '.data[0].id')
+    """
+    org = call("orgs.get", org_id=org_id)
+    save_credentials({"org_id": org["id"], "project_id": None, "project_key": None})
+    emit(org)
+
+
+@app.command()
+def members(org_id: str = typer.Option(None, "--org-id", help="Organization (default: current)."),
+            cursor: str = typer.Option(None, "--cursor"),
+            limit: int = typer.Option(None, "--limit")) -> None:
+    """List the members of an organization with their roles.
+
+    Example: alloy org members --format json | jq -r '.data[] | "\\(.email) \\(.role)"'
+    """
+    show_list("orgs.list_members", ["user_id", "display_name", "email", "role", "joined_at"],
+              plain="user_id", org_id=current_org(org_id), query=page_query(cursor, limit))

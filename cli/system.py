@@ -1,0 +1,102 @@
+"""serve, migrate, health, onboard: running and setting up Alloy."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from cli.output import emit
+from cli.session import client, save_credentials
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(migrate)
+    app.command()(health)
+    app.command()(onboard)
+
+
+def serve(
+    db: str = typer.Option(None, "--db", help="Database URL (env ALLOY_DATABASE_URL; default: "
+                           "alloy.db in the user data dir)."),
+    host: str = typer.Option(None, "--host", help="Interface to bind (env HOST, default 0.0.0.0)."),
+    port: int = typer.Option(None, "--port", help="Listen port (env PORT, default 3000)."),
+    workers: int = typer.Option(1, "--workers", help="Server processes sharing the database."),
+) -> None:
+    """Start the HTTP API server.
+
+    Example: ALLOY_REGISTRATION=open alloy serve --port 3000
+    """
+    from alloy.config import Settings
+    from alloy.env import bootstrap
+
+    if db:
+        os.environ["ALLOY_DATABASE_URL"] = db
+    settings = Settings.from_env(host=host, port=port)
+    print(f"Database: {settings.database_url}", flush=True)
+    if settings.auto_migrate:
+        print("Running migrations...", flush=True)
+    env = bootstrap(settings)
+    if settings.auto_migrate:
+        print("Migrations complete.", flush=True)
+    env.jwt  # noqa: B018 - load or generate keys before the first request
+    print(f"Registration: {settings.registration}", flush=True)
+    print(f"Listening on {settings.host}:{settings.port}", flush=True)
+    import uvicorn
+
+    os.environ["ALLOY_DATABASE_URL"] = settings.database_url
+    os.environ["ALLOY_AUTO_MIGRATE"] = "false"
+    if workers > 1:
+        uvicorn.run("server.app:app_from_env", factory=True, host=settings.host,
+                    port=settings.port, workers=workers, log_level="warning")
+    else:
+        from server.app import create_app
+
+        uvicorn.run(create_app(env), host=settings.host, port=settings.port,
+                    log_level="warning", timeout_graceful_shutdown=10)
+
+
+def migrate() -> None:
+    """Apply pending database migrations (ALLOY_DATABASE_URL, default the local database).
+
+    Example: ALLOY_DATABASE_URL=postgres://localhost/alloy alloy migrate
+    """
+    from alloy.config import default_database_url
+    from alloy.store import open_store
+
+    url = default_database_url()
+    applied = open_store(url).migrate()
+    for name in applied:
+        print(f"applied {name}", file=sys.stderr)
+    emit({"database": url, "applied": applied})
+
+
+def health() -> None:
+    """Check that the API server (or the local database) answers.
+
+    Example: alloy health --format json
+    """
+    emit(client(anonymous=True).call("system.health"))
+
+
+def onboard(
+    email: str = typer.Option(..., "--email", help="Admin email."),
+    password: str = typer.Option(..., "--password", help="Admin password (8+ characters)."),
+    org_name: str = typer.Option(..., "--org-name", help="Organization name."),
+    org_slug: str = typer.Option(..., "--org-slug", help="Organization slug, e.g. acme."),
+) -> None:
+    """First-time setup: the first user, their organization and an admin API key.
+
+    Example: alloy onboard --email admin@acme.com --password s3cretpw --org-name "Acme" --org-slug acme
+    """
+    from cli.session import api_url
+
+    result = client(anonymous=True).call("onboard.run", body={
+        "email": email, "password": password, "org_name": org_name, "org_slug": org_slug})
+    save_credentials({"access_token": result["access_token"],
+                      "refresh_token": result["refresh_token"], "user_id": result["user_id"],
+                      "email": result["email"], "org_id": result["org_id"],
+                      "api_url": api_url()}, replace=True)
+    emit(result, plain="org_id")

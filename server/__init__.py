@@ -1,0 +1,1 @@
+"""The HTTP face: a Litestar app whose routes are derived from the operation declarations."""

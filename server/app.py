@@ -1,0 +1,110 @@
+"""Build the Litestar app: one thin route per declared operation, errors in one envelope."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+
+import msgspec
+from anyio import to_thread
+from litestar import Litestar, Request, Response, route
+from litestar.exceptions import HTTPException
+
+from alloy import ops
+from alloy.dispatch import execute
+from alloy.errors import AlloyError, BadRequest, Unauthorized
+from alloy.services.auth import authenticate
+
+log = logging.getLogger("alloy.server")
+_JSON = "application/json"
+
+
+def _error(err: AlloyError) -> Response:
+    return Response(content=msgspec.json.encode(err.envelope()), status_code=err.status,
+                    media_type=_JSON)
+
+
+def _actor(env, headers):
+    header = headers.get("authorization")
+    if not header:
+        raise Unauthorized("missing Authorization header: send 'Bearer <token>'")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Authorization header must be 'Bearer <token>'")
+    return authenticate(env, token, headers.get("x-alloy-org-id") or None)
+
+
+def _run(env, op, headers, path, body, query):
+    """Authenticate and execute in a worker thread: SQL and argon2 never block the loop."""
+    actor = _actor(env, headers) if op.auth else None
+    return execute(env, op, actor, path, body, query)
+
+
+def _handler_for(env, op: ops.Op):
+    async def handle(request: Request) -> Response:
+        try:
+            body = None
+            if op.body is not None:
+                raw = await request.body()
+                try:
+                    body = msgspec.json.decode(raw) if raw.strip() else {}
+                except msgspec.DecodeError:
+                    raise BadRequest("request body is not valid JSON") from None
+            query = dict(request.query_params) if request.query_params else None
+            result = await to_thread.run_sync(_run, env, op, request.headers,
+                                              request.path_params, body, query)
+        except AlloyError as err:
+            return _error(err)
+        if result is None:
+            return Response(content=b"", status_code=204)
+        return Response(content=msgspec.json.encode(result), status_code=op.status,
+                        media_type=_JSON)
+
+    litestar_path = op.path.replace("}", ":str}")
+    return route(litestar_path, http_method=[op.method], name=op.name, status_code=200,
+                 include_in_schema=False)(handle)
+
+
+def _http_error(_request: Request, exc: HTTPException) -> Response:
+    codes = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 400: "BAD_REQUEST",
+             401: "UNAUTHORIZED", 403: "FORBIDDEN", 413: "PAYLOAD_TOO_LARGE"}
+    err = AlloyError(str(exc.detail))
+    err.code, err.status = codes.get(exc.status_code, "HTTP_ERROR"), exc.status_code
+    return _error(err)
+
+
+def _crash(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.url.path)
+    traceback.print_exception(exc, file=sys.stderr)
+    return _error(AlloyError("internal server error"))
+
+
+def create_app(env) -> Litestar:
+    from server.openapi import openapi_document
+
+    handlers = [_handler_for(env, op) for op in ops.all_ops()]
+
+    @route("/schema/openapi.json", http_method=["GET"], include_in_schema=False)
+    async def openapi() -> Response:
+        return Response(content=openapi_document(), media_type=_JSON)
+
+    cors = None
+    if env.settings.cors_origins:
+        from litestar.config.cors import CORSConfig
+
+        cors = CORSConfig(allow_origins=list(env.settings.cors_origins))
+    def stopped() -> None:
+        print("Shutdown complete.", file=sys.stderr, flush=True)
+
+    return Litestar(route_handlers=[*handlers, openapi], openapi_config=None, cors_config=cors,
+                    on_shutdown=[stopped],
+                    exception_handlers={HTTPException: _http_error, Exception: _crash},
+                    request_max_body_size=2 * 1024 * 1024, logging_config=None)
+
+
+def app_from_env() -> Litestar:
+    """uvicorn factory: settings from the environment (what `alloy serve` exports)."""
+    from alloy.env import bootstrap
+
+    return create_app(bootstrap())

@@ -1,0 +1,86 @@
+"""Contract harness: the same scenario through LocalClient and RemoteClient, results compared.
+
+A scenario is a function taking a `Side` and returning what it observed. It runs once on a
+fresh local database (embedded) and once against a live server on its own database; the
+observations, with ids, timestamps and secrets replaced by stable placeholders, must match.
+"""
+
+from __future__ import annotations
+
+import re
+
+from alloy.client.local import LocalClient
+from alloy.client.remote import RemoteClient
+from alloy.config import Settings
+from alloy.env import bootstrap
+from alloy.errors import AlloyError
+
+CALLED: set[str] = set()
+
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+Z$")
+_SECRET_KEYS = {"access_token", "refresh_token", "key", "api_key", "invite_code", "invite_link",
+                "key_prefix", "api_key_prefix", "next_cursor"}
+
+
+class Recording:
+    """Wraps a client, records which operations ran, and turns errors into observations."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def call(self, name: str, **kw):
+        CALLED.add(name)
+        return self.client.call(name, **kw)
+
+    def attempt(self, name: str, **kw):
+        """Call, returning the result or {"error": code, "status": http status}."""
+        try:
+            return self.call(name, **kw)
+        except AlloyError as e:
+            return {"error": e.code, "status": e.status}
+
+
+class LocalSide:
+    kind = "local"
+
+    def __init__(self, home, **settings) -> None:
+        import os
+
+        os.environ["ALLOY_DATA_DIR"] = str(home)
+        self.env = bootstrap(Settings(database_url=f"sqlite:///{home}/local.db", **settings))
+        self.anon = Recording(LocalClient(self.env, None))
+
+    def as_user(self, token: str, org_id: str | None = None) -> Recording:
+        return Recording(LocalClient(self.env, token=token, org_id=org_id))
+
+
+class RemoteSide:
+    kind = "remote"
+
+    def __init__(self, server) -> None:
+        self.server = server
+        self.anon = Recording(RemoteClient(server.url))
+
+    def as_user(self, token: str, org_id: str | None = None) -> Recording:
+        return Recording(RemoteClient(self.server.url, token, org_id=org_id))
+
+
+def normalize(value, ids: dict | None = None):
+    """Replace ids, timestamps and secrets with placeholders numbered by first appearance."""
+    ids = {} if ids is None else ids
+
+    def walk(v, key=None):
+        if isinstance(v, dict):
+            return {k: walk(x, k) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, str):
+            if key in _SECRET_KEYS:
+                return "<secret>"
+            if _TS.match(v):
+                return "<ts>"
+            return _UUID.sub(lambda m: ids.setdefault(m.group(0), f"<id{len(ids)}>"), v)
+        return v
+
+    return walk(value)

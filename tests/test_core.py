@@ -1,0 +1,151 @@
+"""The core's own rules: dependency direction, unit of work, migrations, validation, ids."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+import msgspec
+import pytest
+
+from alloy.config import Settings
+from alloy.domain.validate import convert
+from alloy.domain.values import Role, new_id
+from alloy.env import bootstrap
+from alloy.errors import Invalid
+from alloy.store import open_store, sqlite_path
+from alloy.store.migrate import available
+from tests.support import BIN, ROOT, base_env
+
+FACES = ["litestar", "textual", "typer", "rich", "httpx", "psycopg", "mcp", "server", "cli",
+         "tui", "uvicorn"]
+
+
+def _modules_after(code: str, env=None) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys, json\n"
+                          "print(json.dumps(sorted(sys.modules)))"],
+                         capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_core_imports_no_face():
+    code = ("import alloy, alloy.ops, alloy.dispatch, alloy.client.local, alloy.env\n"
+            "alloy.ops.all_ops()")
+    loaded = {m.split(".")[0] for m in _modules_after(code)}
+    assert not loaded & set(FACES)
+
+
+def test_core_source_never_imports_a_face_at_module_level():
+    """Only lazily, inside the function that needs it (RemoteClient's httpx, say)."""
+    offenders = []
+    for path in (ROOT / "alloy").rglob("*.py"):
+        for line in path.read_text().splitlines():
+            words = line.split() if not line[:1].isspace() else []
+            if len(words) >= 2 and words[0] in ("import", "from") and \
+                    words[1].split(".")[0] in FACES:
+                offenders.append(f"{path.relative_to(ROOT)}: {line.strip()}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["org", "list"]])
+def test_cli_stays_light(tmp_path, argv):
+    env = base_env(tmp_path)
+    code = ("import sys\nsys.argv = ['alloy', *%r]\nfrom cli.main import run\n"
+            "try:\n    run()\nexcept SystemExit:\n    pass" % (argv,))
+    loaded = {m.split(".")[0] for m in _modules_after(code, env)}
+    assert not loaded & {"litestar", "textual", "httpx", "psycopg", "mcp", "uvicorn"}
+
+
+def test_unit_of_work_rolls_back_unless_committed(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path}/u.db")
+    store.migrate()
+    with store.unit() as db:
+        db.run("INSERT INTO users VALUES ('u1', 'a@b.c', 'A', NULL, 't', 't')")
+    with store.unit(write=False) as db:
+        assert db.one("SELECT * FROM users") is None
+    with pytest.raises(RuntimeError), store.unit() as db:
+        db.run("INSERT INTO users VALUES ('u1', 'a@b.c', 'A', NULL, 't', 't')")
+        db.commit()
+        raise RuntimeError("boom")
+    with store.unit(write=False) as db:
+        assert db.one("SELECT * FROM users") is None
+    with store.unit() as db:
+        db.run("INSERT INTO users VALUES ('u1', 'a@b.c', 'A', NULL, 't', 't')")
+        db.commit()
+    with store.unit(write=False) as db:
+        assert db.value("SELECT COUNT(*) FROM users") == 1
+
+
+def test_sqlite_pragmas(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path}/p.db")
+    conn = store.connect()
+    assert conn.execute("PRAGMA journal_mode").fetchone()["journal_mode"] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()["foreign_keys"] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()["timeout"] >= 5000
+
+
+def test_migrations_apply_once_and_concurrently(tmp_path):
+    url = f"sqlite:///{tmp_path}/m.db"
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(open_store(url).migrate())
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    names = [f"{v:04d}_{n}" for v, n, _ in available("sqlite")]
+    assert sorted(sum(results, [])) == names
+    assert open_store(url).migrate() == []
+
+
+def test_migrations_have_the_same_versions_on_both_databases():
+    assert [v for v, _, _ in available("sqlite")] == [v for v, _, _ in available("postgres")]
+
+
+def test_alloy_migrate_command(tmp_path):
+    env = base_env(tmp_path)
+    out = subprocess.run([str(BIN / "alloy"), "migrate", "--format", "json"], env=env,
+                         capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["applied"][0] == "0001_identity"
+    again = subprocess.run([str(BIN / "alloy"), "migrate", "--format", "json"], env=env,
+                           capture_output=True, text=True, check=True)
+    assert json.loads(again.stdout)["applied"] == []
+
+
+def test_auto_migrate_can_be_disabled(tmp_path):
+    env = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/n.db", auto_migrate=False))
+    with env.store.unit(write=False) as db:
+        assert db.one("SELECT name FROM sqlite_master WHERE name = 'users'") is None
+
+
+def test_sqlite_urls():
+    assert sqlite_path("sqlite:///tmp/a.db") == "/tmp/a.db"
+    assert sqlite_path("sqlite:////tmp/a.db") == "/tmp/a.db"
+    assert sqlite_path("sqlite://alloy.db") == "alloy.db"
+    assert sqlite_path("data/x.db") == "data/x.db"
+
+
+def test_validation_reports_every_bad_field():
+    class In(msgspec.Struct, kw_only=True):
+        name: str
+        count: int = 1
+        role: Role = Role.Member
+
+    with pytest.raises(Invalid) as e:
+        convert(In, {"count": "x", "role": "wizard"})
+    assert [d["field"] for d in e.value.details] == ["name", "count", "role"]
+    assert convert(In, {"name": "a", "role": "ADMIN"}).role is Role.Admin
+
+
+def test_ids_sort_by_creation():
+    ids = [new_id() for _ in range(2000)]
+    assert ids == sorted(ids) and len(set(ids)) == 2000
