@@ -6,6 +6,8 @@ org -> NotFound (other tenants' data does not exist for you); a role too low -> 
 
 from __future__ import annotations
 
+import contextlib
+
 from alloy.actor import Actor
 from alloy.domain.values import SCOPE_RANK, Role, new_id, now
 from alloy.errors import Forbidden, NotFound, Unauthorized
@@ -17,6 +19,17 @@ class Ctx:
         self._actor = actor
         self.env = env
         self._roles: dict[str, Role | None] = {}
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = True):
+        """A unit of work of its own, for operations declared with `tx=False`."""
+        with self.env.store.unit(write=write) as db:
+            self.db = db
+            try:
+                yield db
+                db.commit()
+            finally:
+                self.db = None
 
     @property
     def settings(self):
