@@ -13,6 +13,7 @@ from litestar.exceptions import HTTPException
 
 from alloy import ops
 from alloy.dispatch import execute
+from alloy.domain.sso import Redirect
 from alloy.errors import AlloyError, BadRequest, Unauthorized
 from alloy.services.auth import authenticate
 
@@ -58,6 +59,8 @@ def _handler_for(env, op: ops.Op):
             return _error(err)
         if result is None:
             return Response(content=b"", status_code=204)
+        if isinstance(result, Redirect):
+            return Response(content=b"", status_code=302, headers={"Location": result.location})
         return Response(content=msgspec.json.encode(result), status_code=op.status,
                         media_type=_JSON)
 
