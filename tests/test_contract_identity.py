@@ -151,8 +151,30 @@ def test_sso_contract(server, tmp_path):
     assert local[2]["role"] == "Member"
 
 
+def scenario_webhooks(side, tag: str) -> list:
+    owner = side.anon.call("auth.register", body={
+        "email": f"hooks-{tag}@example.com", "password": "password123", "display_name": "H"})
+    o, org = side.as_user(owner["access_token"]), owner["org_id"]
+    hook = o.call("webhooks.create", org_id=org, body={
+        "url": "http://127.0.0.1:9/never", "event_types": ["comment.created"]})
+    seen = [hook, o.attempt("webhooks.create", org_id=org, body={
+        "url": "http://127.0.0.1:9/x", "event_types": ["nope"]})]
+    seen.append(o.call("webhooks.list", org_id=org))
+    seen.append(o.call("webhooks.get", webhook_id=hook["id"]))
+    seen.append(o.call("webhooks.deliveries", webhook_id=hook["id"]))
+    seen.append(o.call("webhooks.delete", webhook_id=hook["id"]))
+    seen.append(o.attempt("webhooks.get", webhook_id=hook["id"]))
+    return seen
+
+
+def test_webhooks_contract(server, tmp_path):
+    local = scenario_webhooks(LocalSide(tmp_path), "wh1")
+    remote = scenario_webhooks(RemoteSide(server), "wh1")
+    assert normalize(local) == normalize(remote)
+
+
 @pytest.mark.parametrize("module", ["system", "auth", "apikeys", "onboard", "orgs", "invites",
-                                    "sso"])
+                                    "sso", "webhooks"])
 def test_every_identity_operation_is_covered(module):
     names = {o.name for o in ops.all_ops() if o.name.startswith(module + ".")}
     assert names <= CALLED, f"not exercised by a contract scenario: {sorted(names - CALLED)}"
