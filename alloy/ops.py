@@ -39,6 +39,7 @@ class Op:
     scope: str
     summary: str
     description: str
+    media_type: str = "application/json"
 
     @property
     def write(self) -> bool:
@@ -53,7 +54,7 @@ REGISTRY: dict[str, Op] = {}
 
 
 def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
-       scope: str | None = None):
+       scope: str | None = None, media_type: str = "application/json"):
     """Declare a service function as an operation (see the module docstring)."""
 
     def register(fn: Callable) -> Callable:
@@ -74,14 +75,16 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
             path_params=path_params, body=hints.get("body"), query=hints.get("query"),
             result=hints.get("return"), auth=auth,
             scope=scope or ("read" if method == "GET" else "write"),
-            summary=summary.strip(), description=description.strip())
+            summary=summary.strip(), description=description.strip(),
+            media_type=media_type)
         return fn
 
     return register
 
 
 # Service modules holding operations, by the prefix of their operation names.
-MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites", "projects", "tickets")
+MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites", "projects", "tickets",
+           "timeentries", "laborrates", "reports")
 
 
 def get(name: str) -> Op:

@@ -58,6 +58,8 @@ class RemoteClient:
             raise from_envelope(resp.status_code, payload)
         if resp.status_code == 204 or not resp.content:
             return None
+        if op.media_type != "application/json":
+            return resp.text
         return resp.json()
 
     def _refresh(self) -> bool:
