@@ -27,7 +27,7 @@ from alloy.domain.finance import (
 from alloy.domain.time import ActivityType
 from alloy.errors import Invalid
 from alloy.ops import op
-from alloy.services.timeentries import _visible
+from alloy.services.timeentries import scope
 
 NO_TEAM = "No team"
 
@@ -64,30 +64,31 @@ _TAGGED = ("EXISTS (SELECT 1 FROM entity_tags t WHERE t.org_id = e.org_id AND t.
 class Rates:
     """Every rate of the org, looked up per (user, day) without a query per entry."""
 
-    def __init__(self, db, org_id: str) -> None:
-        self.by_user: dict[str, tuple[list[str], list[int]]] = {}
-        for r in db.all("SELECT user_id, effective_date, loaded_rate_cents FROM labor_rates "
-                        "WHERE org_id = ? ORDER BY user_id, effective_date", org_id):
-            days, cents = self.by_user.setdefault(r["user_id"], ([], []))
+    def __init__(self, db, orgs: list[str]) -> None:
+        self.by_user: dict[tuple, tuple[list[str], list[int]]] = {}
+        marks = ", ".join("?" for _ in orgs) or "NULL"
+        for r in db.all("SELECT org_id, user_id, effective_date, loaded_rate_cents "
+                        f"FROM labor_rates WHERE org_id IN ({marks}) "
+                        "ORDER BY org_id, user_id, effective_date", *orgs):
+            days, cents = self.by_user.setdefault((r["org_id"], r["user_id"]), ([], []))
             days.append(r["effective_date"])
             cents.append(r["loaded_rate_cents"])
 
-    def on(self, user_id: str, day: str) -> int | None:
-        days, cents = self.by_user.get(user_id, ([], []))
+    def on(self, org_id: str, user_id: str, day: str) -> int | None:
+        days, cents = self.by_user.get((org_id, user_id), ([], []))
         i = bisect.bisect_right(days, day)
         return cents[i - 1] if i else None
 
 
-def _records(ctx: Ctx, org_id: str, role, start: str, end: str, q: CapQuery | None,
+def _records(ctx: Ctx, where: tuple[str, list], start: str, end: str, q: CapQuery | None,
              rates: Rates, project_id: str | None = None) -> list[dict]:
     """Approved entries in [start, end] matching the query, each with rate, amount and class."""
-    sql = ("SELECT e.id, e.user_id, e.project_id, e.work_date, e.duration_minutes, "
+    sql = ("SELECT e.id, e.org_id, e.user_id, e.project_id, e.work_date, e.duration_minutes, "
            "e.activity_type, u.display_name, p.capitalization_type, p.development_phase "
            "FROM time_entries e JOIN users u ON u.id = e.user_id "
            "JOIN projects p ON p.id = e.project_id "
-           "WHERE e.org_id = ? AND e.status = 'Approved' AND e.work_date BETWEEN ? AND ?")
-    params: list = [org_id, start, end]
-    sql, params = _visible(ctx, role, sql, params)
+           f"WHERE {where[0]} AND e.status = 'Approved' AND e.work_date BETWEEN ? AND ?")
+    params: list = [*where[1], start, end]
     if project_id is not None:
         sql += " AND e.project_id = ?"
         params.append(project_id)
@@ -97,8 +98,8 @@ def _records(ctx: Ctx, org_id: str, role, start: str, end: str, q: CapQuery | No
             params.append(q.user_id)
         if q.team_id:
             sql += (" AND e.user_id IN (SELECT tm.user_id FROM team_members tm "
-                    "WHERE tm.team_id = ? AND tm.org_id = ?)")
-            params += [q.team_id, org_id]
+                    "WHERE tm.team_id = ? AND tm.org_id = e.org_id)")
+            params.append(q.team_id)
         if q.cost_center_id:
             sql += " AND p.cost_center_id = ?"
             params.append(q.cost_center_id)
@@ -114,7 +115,7 @@ def _records(ctx: Ctx, org_id: str, role, start: str, end: str, q: CapQuery | No
     out = []
     for r in ctx.db.all(sql + " ORDER BY e.work_date, e.id", *params):
         activity = ActivityType(r["activity_type"])
-        rate = rates.on(r["user_id"], r["work_date"])
+        rate = rates.on(r["org_id"], r["user_id"], r["work_date"])
         out.append({**r, "activity": activity, "rate": rate,
                     "amount": fin.entry_amount(r["duration_minutes"], rate or 0),
                     "class": fin.classify(activity, r["capitalization_type"],
@@ -151,26 +152,27 @@ class Report:
 
     def __init__(self, ctx: Ctx, q: CapQuery) -> None:
         self.ctx, self.q = ctx, q
-        self.org_id = ctx.org_of(q.org_id)
-        self.role = ctx.require(self.org_id)
+        cond, params, self.orgs = scope(ctx, q.org_id)
+        self.where = (cond, params)
         self.start, self.end = fin.month_bounds(q.period)
-        self.rates = Rates(ctx.db, self.org_id)
-        self.recs = _records(ctx, self.org_id, self.role, self.start, self.end, q, self.rates)
+        self.rates = Rates(ctx.db, self.orgs)
+        self.recs = _records(ctx, self.where, self.start, self.end, q, self.rates)
         ids = sorted({r["project_id"] for r in self.recs})
         self.projects = {p["id"]: p for p in (ctx.db.one("SELECT * FROM projects WHERE id = ?", i)
                                               for i in ids)}
         self._spent: dict[str, int] = {}
         self.teams = defaultdict(list)
-        for m in ctx.db.all("SELECT tm.user_id, t.id, t.name FROM team_members tm "
-                            "JOIN teams t ON t.id = tm.team_id WHERE t.org_id = ? "
-                            "ORDER BY t.name, t.id", self.org_id):
-            self.teams[m["user_id"]].append((m["id"], m["name"]))
+        marks = ", ".join("?" for _ in self.orgs) or "NULL"
+        for m in ctx.db.all("SELECT t.org_id, tm.user_id, t.id, t.name FROM team_members tm "
+                            f"JOIN teams t ON t.id = tm.team_id WHERE t.org_id IN ({marks}) "
+                            "ORDER BY t.name, t.id", *self.orgs):
+            self.teams[(m["org_id"], m["user_id"])].append((m["id"], m["name"]))
 
     def spent(self, project: dict) -> int:
         """Approved cost of the whole project within its budget window (filters ignored)."""
         if project["id"] not in self._spent:
             start, end = fin.budget_window(self.q.period, project["budget_period"])
-            recs = _records(self.ctx, self.org_id, self.role, start, end, None, self.rates,
+            recs = _records(self.ctx, self.where, start, end, None, self.rates,
                             project_id=project["id"])
             self._spent[project["id"]] = sum(r["amount"] for r in recs)
         return self._spent[project["id"]]
@@ -211,7 +213,7 @@ class Report:
         counts in both; users in no team form a last 'No team' group."""
         groups: dict = {}
         for r in self.recs:
-            teams = self.teams.get(r["user_id"]) or [(None, NO_TEAM)]
+            teams = self.teams.get((r["org_id"], r["user_id"])) or [(None, NO_TEAM)]
             for tid, name in teams:
                 if self.q.team_id and tid != self.q.team_id:
                     continue
@@ -262,7 +264,8 @@ def capitalization_export(ctx: Ctx, query: ExportQuery) -> str:
     by_team = query.group_by is fin.GroupBy.team
     rows: dict = {}
     pairs = ([(r, name) for _, name, recs in rep.team_groups() for r in recs] if by_team
-             else [(r, ";".join(n for _, n in rep.teams.get(r["user_id"], []))) for r in rep.recs])
+             else [(r, ";".join(n for _, n in rep.teams.get((r["org_id"], r["user_id"]), [])))
+                   for r in rep.recs])
     for r, team in pairs:
         key = (r["project_id"], r["user_id"], r["activity"], r["rate"], entry_tags.get(r["id"], ""),
                team)
@@ -304,11 +307,12 @@ def _user_departments_and_tags(ctx: Ctx, rep: Report) -> tuple[dict, dict]:
     """Department (a user's `department` tag) per user and 'k:v;k:v' tags per entry."""
     if not rep.recs or not _tags_table(ctx.db):
         return {}, {}
+    marks = ", ".join("?" for _ in rep.orgs)
     dept = {r["entity_id"]: r["value"] for r in ctx.db.all(
-        "SELECT entity_id, value FROM entity_tags WHERE org_id = ? AND entity_type = 'user' "
-        "AND key = 'department'", rep.org_id)}
+        f"SELECT entity_id, value FROM entity_tags WHERE org_id IN ({marks}) "
+        "AND entity_type = 'user' AND key = 'department'", *rep.orgs)}
     tags: dict = defaultdict(list)
-    for r in ctx.db.all("SELECT entity_id, key, value FROM entity_tags WHERE org_id = ? "
-                        "AND entity_type = 'time_entry' ORDER BY key, value", rep.org_id):
+    for r in ctx.db.all(f"SELECT entity_id, key, value FROM entity_tags WHERE org_id IN ({marks}) "
+                        "AND entity_type = 'time_entry' ORDER BY key, value", *rep.orgs):
         tags[r["entity_id"]].append(f"{r['key']}:{r['value']}")
     return dept, {k: ";".join(v) for k, v in tags.items()}

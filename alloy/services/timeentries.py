@@ -111,11 +111,9 @@ def create(ctx: Ctx, body: TimeEntryIn) -> TimeEntry:
 
 @op("GET", "/api/v1/time-entries/submitted")
 def submitted(ctx: Ctx, query: SubmittedQuery) -> Page[TimeEntry]:
-    """The approval queue: Submitted entries of the organization, oldest first."""
-    org_id = ctx.org_of(query.org_id)
-    role = ctx.require(org_id)
-    sql, params = _visible(ctx, role, "SELECT e.* FROM time_entries e WHERE e.org_id = ? "
-                           "AND e.status = 'Submitted'", [org_id])
+    """The approval queue: Submitted entries, oldest first (org_id, else all your orgs)."""
+    cond, params, _ = scope(ctx, query.org_id)
+    sql = f"SELECT e.* FROM time_entries e WHERE {cond} AND e.status = 'Submitted'"
     for column in ("project_id", "user_id"):
         if getattr(query, column) is not None:
             sql += f" AND e.{column} = ?"
@@ -197,16 +195,36 @@ def reject(ctx: Ctx, entry_id: str, body: RejectIn) -> TimeEntry:
                             "approved_at": None, "rejection_reason": body.reason}, "reject")
 
 
-def _visible(ctx: Ctx, role: Role, sql: str, params: list) -> tuple[str, list]:
-    """Narrow a time-entry query to projects the actor may see (Reporters, restricted keys)."""
-    if role is Role.Reporter:
-        sql += " AND e.project_id IN (SELECT project_id FROM project_members WHERE user_id = ?)"
-        params.append(ctx.user_id)
+def scope(ctx: Ctx, named: str | None) -> tuple[str, list, list[str]]:
+    """Which entries an org-wide read covers: SQL on alias `e`, its params, and the orgs.
+
+    A named org (org_id) is that org (404 if not a member). Unnamed, an API key means its
+    org and a login means every org the user belongs to — a fresh registration's token
+    names a personal org, and the guides report on the org they created afterwards.
+    Reporters see only projects they are members of; restricted keys only their projects.
+    """
+    if named or ctx.actor.is_api_key:
+        org_id = ctx.org_of(named)
+        orgs = [(org_id, ctx.require(org_id))]
+    else:
+        orgs = [(r["org_id"], Role(r["role"])) for r in ctx.db.all(
+            "SELECT org_id, role FROM org_members WHERE user_id = ?", ctx.user_id)]
+    full = [o for o, r in orgs if r is not Role.Reporter]
+    scoped = [o for o, r in orgs if r is Role.Reporter]
+    parts, params = [], []
+    if full:
+        parts.append(f"e.org_id IN ({', '.join('?' for _ in full)})")
+        params += full
+    if scoped:
+        parts.append(f"(e.org_id IN ({', '.join('?' for _ in scoped)}) AND e.project_id IN "
+                     "(SELECT project_id FROM project_members WHERE user_id = ?))")
+        params += [*scoped, ctx.user_id]
+    sql = f"({' OR '.join(parts)})" if parts else "1 = 0"
     allowed = ctx.actor.allowed_project_ids
     if allowed is not None:
         sql += f" AND e.project_id IN ({', '.join('?' for _ in allowed)})"
         params += list(allowed)
-    return sql, params
+    return sql, params, [o for o, _ in orgs]
 
 
 def _filters(sql: str, params: list, query) -> tuple[str, list]:
@@ -238,13 +256,10 @@ def list_for_ticket(ctx: Ctx, ticket_id: str, query: TicketEntriesQuery) -> Page
 
 @op("GET", "/api/v1/users/{user_id}/time-entries")
 def list_for_user(ctx: Ctx, user_id: str, query: UserEntriesQuery) -> Page[TimeEntry]:
-    """A user's time entries in an organization (default: the current one)."""
-    org_id = ctx.org_of(query.org_id)
-    role = ctx.require(org_id)
-    if ctx.role_in_db(org_id, user_id) is None and not ctx.db.one(
-            "SELECT 1 FROM time_entries WHERE org_id = ? AND user_id = ?", org_id, user_id):
+    """A user's time entries (in org_id, else in every org you share with them)."""
+    cond, params, orgs = scope(ctx, query.org_id)
+    if not any(ctx.role_in_db(o, user_id) for o in orgs):
         raise NotFound("user not found")
-    sql, params = _visible(ctx, role, "SELECT e.* FROM time_entries e WHERE e.org_id = ? "
-                           "AND e.user_id = ?", [org_id, user_id])
-    sql, params = _filters(sql, params, query)
+    sql, params = _filters(f"SELECT e.* FROM time_entries e WHERE {cond} AND e.user_id = ?",
+                           [*params, user_id], query)
     return keyset(ctx.db, sql, tuple(params), query, to_entry, alias="e")
