@@ -161,7 +161,7 @@ def delete(ctx: Ctx, entry_id: str) -> None:
               {"duration_minutes": row["duration_minutes"], "date": row["work_date"]})
 
 
-@op("POST", "/api/v1/time-entries/{entry_id}/submit")
+@op("POST", "/api/v1/time-entries/{entry_id}/submit", status=200)
 def submit(ctx: Ctx, entry_id: str) -> TimeEntry:
     """Draft (or Rejected) -> Submitted, for approval (owner or Admin)."""
     row, role = load(ctx, entry_id, Role.Member)
@@ -173,7 +173,7 @@ def submit(ctx: Ctx, entry_id: str) -> TimeEntry:
                  "submit")
 
 
-@op("POST", "/api/v1/time-entries/{entry_id}/approve")
+@op("POST", "/api/v1/time-entries/{entry_id}/approve", status=200)
 def approve(ctx: Ctx, entry_id: str) -> TimeEntry:
     """Submitted -> Approved; records who approved and when (Admin)."""
     row, _ = load(ctx, entry_id, Role.Admin)
@@ -184,7 +184,7 @@ def approve(ctx: Ctx, entry_id: str) -> TimeEntry:
                             "approved_at": now()}, "approve")
 
 
-@op("POST", "/api/v1/time-entries/{entry_id}/reject")
+@op("POST", "/api/v1/time-entries/{entry_id}/reject", status=200)
 def reject(ctx: Ctx, entry_id: str, body: RejectIn) -> TimeEntry:
     """Submitted -> Rejected with an optional reason; the owner may edit and resubmit (Admin)."""
     row, _ = load(ctx, entry_id, Role.Admin)
