@@ -55,7 +55,11 @@ def print_csv(query: dict, output: Path | None = None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text)
+        try:
+            output.write_text(text)
+        except OSError as e:
+            print(f"error: cannot write {output}: {e.strerror}", file=sys.stderr)
+            raise typer.Exit(1) from None
         print(f"wrote {output}", file=sys.stderr)
 
 
