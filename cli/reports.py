@@ -14,7 +14,9 @@ app = typer.Typer(no_args_is_help=True, help="Generate capitalization and financ
 
 
 def _filters(team_id, user_id, cost_center_id, activity_type, tag) -> dict:
-    return {"team_id": team_id, "user_id": user_id, "cost_center_id": cost_center_id,
+    from cli.time import org
+
+    return {"org_id": org(), "team_id": team_id, "user_id": user_id, "cost_center_id": cost_center_id,
             "activity_type": activity_type, "tag": ",".join(tag) if tag else None}
 
 

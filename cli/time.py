@@ -11,6 +11,13 @@ from cli.common import call, page_query, show_list
 from cli.output import emit
 from cli.session import is_tty, load_credentials
 
+
+def org() -> str | None:
+    """The current organization, if one is chosen (org-wide reads default to it)."""
+    import os
+
+    return os.environ.get("ALLOY_ORG_ID") or load_credentials().get("org_id")
+
 app = typer.Typer(no_args_is_help=True, help="Log and manage time entries for capitalization "
                   "tracking (Draft -> Submitted -> Approved | Rejected).")
 
@@ -129,7 +136,8 @@ def list_(
         return
     if not user_id:
         raise typer.BadParameter("give --ticket or --user-id", param_hint="--ticket")
-    show_list("timeentries.list_for_user", COLUMNS, user_id=user_id, query=query)
+    show_list("timeentries.list_for_user", COLUMNS, user_id=user_id,
+              query={**query, "org_id": org()})
 
 
 @app.command()
@@ -211,7 +219,8 @@ def submitted(project: str = typer.Option(None, "--project", help="Filter by pro
     Example: alloy time submitted --format json | jq -r '.data[].id' | xargs -I{} alloy time approve {}
     """
     show_list("timeentries.submitted", ["id", "user_id", *COLUMNS[1:]],
-              query={**page_query(cursor, limit), "project_id": project, "user_id": user_id})
+              query={**page_query(cursor, limit), "project_id": project, "user_id": user_id,
+                     "org_id": org()})
 
 
 @app.command()
@@ -227,6 +236,6 @@ def report(period: str = typer.Option(..., "--period", help="Reporting month, YY
     if output.lower() not in ("csv", "json"):
         raise typer.BadParameter("must be csv or json", param_hint="--output")
     if output.lower() == "csv":
-        print_csv({"period": period})
+        print_csv({"period": period, "org_id": org()})
     else:
-        show_report({"period": period}, force_json=True)
+        show_report({"period": period, "org_id": org()}, force_json=True)

@@ -8,8 +8,7 @@ see two names for one kind of work. The CapEx rule per canonical type is in `dom
 
 from __future__ import annotations
 
-import re
-from datetime import date
+import datetime as dt
 from typing import Annotated
 
 import msgspec
@@ -69,28 +68,18 @@ class EntryStatus(Canonical):
     Rejected = "Rejected"
 
 
-def parse_date(text: str) -> str:
-    """An ISO 8601 calendar date (YYYY-MM-DD), checked to exist; ValueError otherwise."""
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError("expected a date as YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ValueError("not a real calendar date") from None
-
-
 class TimeEntryIn(msgspec.Struct, kw_only=True):
     user_id: str | None = None
     ticket_id: str
     project_id: str | None = None
-    date: str
+    date: dt.date
     duration_minutes: Minutes
     description: Text | None = None
     activity_type: ActivityType
 
 
 class TimeEntryPatch(msgspec.Struct, kw_only=True):
-    date: str | Unset = UNSET
+    date: dt.date | Unset = UNSET
     duration_minutes: Minutes | Unset = UNSET
     description: Text | None | Unset = UNSET
     activity_type: ActivityType | Unset = UNSET
@@ -120,9 +109,9 @@ class TimeEntry(msgspec.Struct, kw_only=True):
 class TicketEntriesQuery(msgspec.Struct, kw_only=True):
     user_id: str | None = None
     project_id: str | None = None
-    date: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
+    date: dt.date | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
     status: EntryStatus | None = None
     cursor: str | None = None
     limit: Limit = 20
@@ -131,9 +120,9 @@ class TicketEntriesQuery(msgspec.Struct, kw_only=True):
 class UserEntriesQuery(msgspec.Struct, kw_only=True):
     org_id: str | None = None
     project_id: str | None = None
-    date: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
+    date: dt.date | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
     status: EntryStatus | None = None
     cursor: str | None = None
     limit: Limit = 20
@@ -151,7 +140,7 @@ class LaborRateIn(msgspec.Struct, kw_only=True):
     user_id: str
     org_id: str | None = None
     loaded_rate_cents: Cents
-    effective_date: str
+    effective_date: dt.date
 
 
 class LaborRate(msgspec.Struct, kw_only=True):
@@ -165,7 +154,7 @@ class LaborRate(msgspec.Struct, kw_only=True):
 
 
 class CurrentRateQuery(msgspec.Struct, kw_only=True):
-    date: str | None = None
+    date: dt.date | None = None
 
 
 class RateHistoryQuery(msgspec.Struct, kw_only=True):

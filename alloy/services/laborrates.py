@@ -14,7 +14,6 @@ from alloy.domain.time import (
     LaborRate,
     LaborRateIn,
     RateHistoryQuery,
-    parse_date,
 )
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Conflict, Invalid, NotFound
@@ -23,13 +22,6 @@ from alloy.ops import op
 
 def to_rate(row: dict) -> LaborRate:
     return LaborRate(**{f: row[f] for f in LaborRate.__struct_fields__})
-
-
-def _date(value: str, field: str) -> str:
-    try:
-        return parse_date(value)
-    except ValueError as e:
-        raise Invalid(f"invalid {field}", [{"field": field, "message": str(e)}]) from None
 
 
 def rate_on(db, org_id: str, user_id: str, day: str) -> dict | None:
@@ -44,7 +36,7 @@ def create(ctx: Ctx, body: LaborRateIn) -> LaborRate:
     """Set a user's loaded hourly rate (cents) from an effective date (Admin)."""
     org_id = ctx.org_of(body.org_id)
     ctx.require(org_id, Role.Admin)
-    day = _date(body.effective_date, "effective_date")
+    day = body.effective_date.isoformat()
     if ctx.role_in_db(org_id, body.user_id) is None:
         raise Invalid("invalid labor rate: user_id",
                       [{"field": "user_id", "message": "not a member of this organization"}])
@@ -76,7 +68,7 @@ def get(ctx: Ctx, rate_id: str) -> LaborRate:
 def current(ctx: Ctx, user_id: str, org_id: str, query: CurrentRateQuery) -> LaborRate:
     """The rate in force today, or on `date` if given (Admin)."""
     ctx.require(org_id, Role.Admin)
-    day = _date(query.date, "date") if query.date is not None else now()[:10]
+    day = query.date.isoformat() if query.date is not None else now()[:10]
     row = rate_on(ctx.db, org_id, user_id, day)
     if row is None:
         raise NotFound(f"no labor rate in force on {day} for this user")

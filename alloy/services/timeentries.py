@@ -20,7 +20,6 @@ from alloy.domain.time import (
     TimeEntryIn,
     TimeEntryPatch,
     UserEntriesQuery,
-    parse_date,
 )
 from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
@@ -40,13 +39,6 @@ def to_entry(row: dict) -> TimeEntry:
         approved_by=row["approved_by"], approved_at=row["approved_at"],
         rejection_reason=row["rejection_reason"], created_at=row["created_at"],
         updated_at=row["updated_at"])
-
-
-def _date(value: str, field: str = "date") -> str:
-    try:
-        return parse_date(value)
-    except ValueError as e:
-        raise Invalid(f"invalid {field}", [{"field": field, "message": str(e)}]) from None
 
 
 def load(ctx: Ctx, entry_id: str, minimum: Role = Role.Viewer) -> tuple[dict, Role]:
@@ -89,10 +81,7 @@ def create(ctx: Ctx, body: TimeEntryIn) -> TimeEntry:
             raise Forbidden("only an Admin can log time for another user")
         if ctx.role_in_db(project["org_id"], user_id) is None:
             errors.append({"field": "user_id", "message": "not a member of this organization"})
-    try:
-        work_date = parse_date(body.date)
-    except ValueError as e:
-        errors.append({"field": "date", "message": str(e)})
+    work_date = body.date.isoformat()
     if errors:
         raise Invalid("invalid time entry: " + ", ".join(e["field"] for e in errors), errors)
     t = now()
@@ -138,7 +127,7 @@ def update(ctx: Ctx, entry_id: str, body: TimeEntryPatch) -> TimeEntry:
     changes = {}
     for field, value in given(body).items():
         if field == "date":
-            changes["work_date"] = _date(value)
+            changes["work_date"] = value.isoformat()
         elif field == "activity_type":
             changes["activity_type"] = value.value
         else:
@@ -232,7 +221,7 @@ def _filters(sql: str, params: list, query) -> tuple[str, list]:
         value = getattr(query, field)
         if value is not None:
             sql += f" AND e.work_date {cmp} ?"
-            params.append(_date(value, field))
+            params.append(value.isoformat())
     if query.project_id is not None:
         sql += " AND e.project_id = ?"
         params.append(query.project_id)
