@@ -247,8 +247,9 @@ def list_for_ticket(ctx: Ctx, ticket_id: str, query: TicketEntriesQuery) -> Page
 def list_for_user(ctx: Ctx, user_id: str, query: UserEntriesQuery) -> Page[TimeEntry]:
     """A user's time entries (in org_id, else in every org you share with them)."""
     cond, params, orgs = scope(ctx, query.org_id)
-    if not any(ctx.role_in_db(o, user_id) for o in orgs):
-        raise NotFound("user not found")
+    if not any(ctx.role_in_db(o, user_id) for o in orgs) and not ctx.db.one(
+            f"SELECT 1 FROM time_entries e WHERE {cond} AND e.user_id = ?", *params, user_id):
+        raise NotFound("user not found")  # neither a fellow member nor a former one with time
     sql, params = _filters(f"SELECT e.* FROM time_entries e WHERE {cond} AND e.user_id = ?",
                            [*params, user_id], query)
     return keyset(ctx.db, sql, tuple(params), query, to_entry, alias="e")
