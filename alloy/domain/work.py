@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -278,8 +278,8 @@ class BatchDeleted(msgspec.Struct, kw_only=True):
 
 class Change(msgspec.Struct, kw_only=True):
     field: str
-    old: object = None
-    new: object = None
+    old: Any = None
+    new: Any = None
 
 
 class ActivityPayload(msgspec.Struct, kw_only=True):
