@@ -273,7 +273,6 @@ class Blocked(msgspec.Struct, kw_only=True):
 class BatchDeleted(msgspec.Struct, kw_only=True):
     deleted: list[str]
     blocked: list[Blocked]
-    not_found: list[str] = msgspec.field(default_factory=list)
 
 
 class Change(msgspec.Struct, kw_only=True):

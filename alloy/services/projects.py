@@ -29,11 +29,8 @@ def to_project(row: dict) -> Project:
 
 def check_access(ctx: Ctx, project: dict, minimum: Role = Role.Viewer) -> Role:
     """The actor's role for a project: org role, Reporter scoping and API-key restriction."""
-    actor = ctx.actor
-    if actor.is_api_key and actor.org_id and project["org_id"] != actor.org_id:
-        raise NotFound("project not found")  # an API key belongs to one organization
     role = ctx.require(project["org_id"], minimum, what="project")
-    allowed = actor.allowed_project_ids
+    allowed = ctx.actor.allowed_project_ids
     if allowed is not None and project["id"] not in allowed:
         raise Forbidden("this API key is restricted to other projects")
     if role is Role.Reporter and not ctx.db.one(

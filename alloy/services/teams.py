@@ -30,8 +30,6 @@ def load(ctx: Ctx, team_id: str, minimum: Role = Role.Viewer) -> dict:
     row = ctx.db.one("SELECT * FROM teams WHERE id = ?", team_id)
     if row is None:
         raise NotFound("team not found")
-    if ctx.actor.is_api_key and ctx.actor.org_id and row["org_id"] != ctx.actor.org_id:
-        raise NotFound("team not found")
     ctx.require(row["org_id"], minimum, what="team")
     return row
 

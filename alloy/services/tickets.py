@@ -156,32 +156,36 @@ def _by_number(ctx: Ctx, project: dict, number: int, ref: str) -> Resolved:
                              for r in near]))
 
 
-def _visible_projects(ctx: Ctx, org_id: str | None) -> builtins.list[dict]:
-    """Projects the caller can see: in `org_id`, else in all their orgs (default org first)."""
+def _projects_of(ctx: Ctx, org_id: str | None) -> builtins.list[dict]:
+    """Projects in `org_id`, else in all the caller's orgs (default org first), with role."""
     sql = ("SELECT p.id, p.key, p.org_id, m.role FROM projects p JOIN org_members m "
            "ON m.org_id = p.org_id AND m.user_id = ?")
     params: tuple = (ctx.user_id,)
-    if org_id or ctx.actor.is_api_key:
+    if org_id:
         sql += " WHERE p.org_id = ?"
-        params += (org_id or ctx.actor.org_id,)
+        params += (org_id,)
     rows = ctx.db.all(sql, *params)
-    mine = {r["project_id"] for r in ctx.db.all(
-        "SELECT project_id FROM project_members WHERE user_id = ?", ctx.user_id)}
-    allowed = ctx.actor.allowed_project_ids
-    rows = [r for r in rows if (r["role"] != Role.Reporter.value or r["id"] in mine)
-            and (allowed is None or r["id"] in allowed)]
     return sorted(rows, key=lambda r: r["org_id"] != ctx.actor.org_id)
 
 
+def _visible(ctx: Ctx, rows: builtins.list[dict]) -> builtins.list[dict]:
+    """Those the caller may open (Reporter scoping, API-key restriction): for suggestions."""
+    mine = {r["project_id"] for r in ctx.db.all(
+        "SELECT project_id FROM project_members WHERE user_id = ?", ctx.user_id)}
+    allowed = ctx.actor.allowed_project_ids
+    return [r for r in rows if (r["role"] != Role.Reporter.value or r["id"] in mine)
+            and (allowed is None or r["id"] in allowed)]
+
+
 def _project_by_key(ctx: Ctx, key: str, org_id: str | None) -> tuple[dict | None, list]:
-    """The project with `key` (in `org_id`, or the caller's orgs), and all visible ones."""
+    """The project with `key` (in `org_id`, or the caller's orgs), and the candidates."""
     if org_id:
         ctx.require(org_id, what="project")
-    visible = _visible_projects(ctx, org_id)
-    for r in visible:
+    rows = _projects_of(ctx, org_id)
+    for r in rows:
         if r["key"] == key.upper():
-            return ctx.db.one("SELECT * FROM projects WHERE id = ?", r["id"]), visible
-    return None, visible
+            return ctx.db.one("SELECT * FROM projects WHERE id = ?", r["id"]), rows
+    return None, rows
 
 
 def _project_by_ref(ctx: Ctx, ref: str, org_id: str | None) -> dict:
@@ -215,12 +219,12 @@ def resolve(ctx: Ctx, query: ResolveQuery) -> Resolved:
         raise Invalid(f"'{ref}' is not a ticket reference (UUID, KEY-N or N)",
                       [{"field": "ref", "message": "expected a UUID, KEY-N or a number"}])
     key, number = keyed.group(1).upper(), int(keyed.group(2))
-    project, visible = _project_by_key(ctx, key, query.org_id)
+    project, candidates = _project_by_key(ctx, key, query.org_id)
     if project is not None:
         return _by_number(ctx, project, number, f"{key}-{number}")
     import difflib
 
-    by_key = {r["key"]: r["id"] for r in reversed(visible)}
+    by_key = {r["key"]: r["id"] for r in reversed(_visible(ctx, candidates))}
     found = []
     for close in difflib.get_close_matches(key, builtins.list(by_key), n=3, cutoff=0.5):
         row = ctx.db.one("SELECT id, title FROM tickets WHERE project_id = ? "
@@ -270,19 +274,17 @@ def delete(ctx: Ctx, ticket_id: str, query: DeleteQuery) -> TicketDeletePreview 
     return None
 
 
-def _load_many(ctx: Ctx, ids: builtins.list[str], minimum: Role, strict: bool):
-    seen, out, missing = set(), [], []
+def _load_many(ctx: Ctx, ids: builtins.list[str], minimum: Role) -> builtins.list[tuple]:
+    """Each distinct ticket with its project; any unknown or hidden id is a 404 for all."""
+    out, seen = [], set()
     for ticket_id in ids:
-        if ticket_id in seen:
-            continue
-        seen.add(ticket_id)
-        try:
-            out.append(load(ctx, ticket_id, minimum))
-        except NotFound:
-            if strict:
+        if ticket_id not in seen:
+            seen.add(ticket_id)
+            try:
+                out.append(load(ctx, ticket_id, minimum))
+            except NotFound:
                 raise NotFound(f"ticket {ticket_id} not found") from None
-            missing.append(ticket_id)
-    return out, missing
+    return out
 
 
 @op("POST", "/api/v1/tickets/batch-update", status=200)
@@ -293,7 +295,7 @@ def batch_update(ctx: Ctx, body: BatchUpdateIn) -> BatchUpdated:
         raise Invalid("give at least one field to update",
                       [{"field": "ticket_ids", "message": "no fields to update"}])
     warnings = []
-    loaded, _ = _load_many(ctx, body.ticket_ids, Role.Member, strict=True)
+    loaded = _load_many(ctx, body.ticket_ids, Role.Member)
     for row, project in loaded:
         _, warning = _apply(ctx, row, project, dict(changes))
         if warning and warning not in warnings:
@@ -306,8 +308,11 @@ def batch_update(ctx: Ctx, body: BatchUpdateIn) -> BatchUpdated:
 
 @op("POST", "/api/v1/tickets/batch-delete", status=200, scope="admin")
 def batch_delete(ctx: Ctx, body: BatchDeleteIn) -> BatchDeleted:
-    """Delete several tickets (Admin); ones with dependents are `blocked` unless cascading."""
-    loaded, missing = _load_many(ctx, body.ticket_ids, Role.Admin, strict=False)
+    """Delete several tickets (Admin); ones with dependents are `blocked` unless cascading.
+
+    Every id must name a ticket the caller may delete (else 404/403 and nothing happens).
+    """
+    loaded = _load_many(ctx, body.ticket_ids, Role.Admin)
     deleted, blocked = [], []
     count = DeleteQuery(dry_run=True)
     for row, project in loaded:
@@ -321,7 +326,7 @@ def batch_delete(ctx: Ctx, body: BatchDeleteIn) -> BatchDeleted:
             ctx.audit(project["org_id"], "ticket", row["id"], "delete",
                       {"key": f"{project['key']}-{row['ticket_number']}",
                        "cascade": body.cascade})
-    return BatchDeleted(deleted=deleted, blocked=blocked, not_found=missing)
+    return BatchDeleted(deleted=deleted, blocked=blocked)
 
 
 _PAST = {"create": "created", "update": "updated", "delete": "deleted"}
