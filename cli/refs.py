@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import sys
 
-import click
+import typer
 
 from cli.common import call
 from cli.session import load_credentials
 
 _UUID_LEN = 36
+# Typer vendors click; its UsageError (exit code 2) is BadParameter's base class.
+UsageError = typer.BadParameter.__bases__[0]
 
 
 def is_uuid(text: str) -> bool:
@@ -50,7 +52,7 @@ def project_id(ref: str | None, flag: str = "--project") -> str:
     pid, _ = context_project()
     if pid:
         return pid if is_uuid(pid) else project(pid)["id"]
-    raise click.UsageError(f"Missing option '{flag}' (or set a default with "
+    raise UsageError(f"Missing option '{flag}' (or set a default with "
                            "`alloy project use KEY`).")
 
 
@@ -61,7 +63,7 @@ def resolve(ref: str) -> dict:
     if ref.lstrip("#").isdigit():
         pid, _ = context_project()
         if not pid:
-            raise click.UsageError(f"'{ref}' is a bare ticket number: set a project first "
+            raise UsageError(f"'{ref}' is a bare ticket number: set a project first "
                                    "with `alloy project use KEY`, or write KEY-N.")
         query["project_id"] = pid
     return call("tickets.resolve", query=query)["ticket"]
@@ -82,7 +84,7 @@ def confirm(question: str, yes: bool) -> None:
     """Destructive commands ask on a terminal; scripts (no TTY) and --yes proceed."""
     if yes or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return
-    click.confirm(question, abort=True)
+    typer.confirm(question, abort=True)
 
 
 def warn(result) -> None:
