@@ -142,22 +142,21 @@ class ProjectMember(msgspec.Struct, kw_only=True):
     created_at: str
 
 
-class Dependents(msgspec.Struct, kw_only=True):
+class ProjectDeletePreview(msgspec.Struct, kw_only=True):
     """What a cascade delete would remove (`?cascade=true&dry_run=true`)."""
 
+    project_id: str
     dependents: dict[str, int]
 
 
-class ProjectDeletePreview(Dependents, kw_only=True):
-    project_id: str
-
-
-class TicketDeletePreview(Dependents, kw_only=True):
+class TicketDeletePreview(msgspec.Struct, kw_only=True):
     ticket_id: str
+    dependents: dict[str, int]
 
 
-class TeamDeletePreview(Dependents, kw_only=True):
+class TeamDeletePreview(msgspec.Struct, kw_only=True):
     team_id: str
+    dependents: dict[str, int]
 
 
 class TeamIn(msgspec.Struct, kw_only=True):
