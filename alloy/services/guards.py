@@ -15,12 +15,19 @@ from alloy.errors import Conflict
 DEPENDENTS: dict[str, list[tuple[str, str]]] = {
     "project": [
         ("tickets", "SELECT COUNT(*) FROM tickets WHERE project_id = ?"),
+        ("comments", "SELECT COUNT(*) FROM comments c JOIN tickets t ON t.id = c.ticket_id "
+                     "WHERE t.project_id = ?"),
     ],
     "team": [
         ("members", "SELECT COUNT(*) FROM team_members WHERE team_id = ?"),
         ("projects", "SELECT COUNT(*) FROM projects WHERE team_id = ?"),
     ],
-    "ticket": [],
+    "ticket": [
+        ("comments", "SELECT COUNT(*) FROM comments WHERE ticket_id = ?"),
+    ],
+    "label": [
+        ("tickets", "SELECT COUNT(*) FROM ticket_labels WHERE label_id = ?"),
+    ],
 }
 
 
