@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cli import auth, invites, orgs, system
+from cli import auth, comments, invites, labels, orgs, system, tags
 from cli.session import STATE
 
 app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
@@ -28,6 +28,9 @@ system.register(app)
 app.add_typer(auth.app, name="auth")
 app.add_typer(orgs.app, name="org")
 app.add_typer(invites.app, name="invite")
+app.add_typer(comments.app, name="comment")
+app.add_typer(labels.app, name="label")
+app.add_typer(tags.app, name="tag")
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}
 FORMATS = ("json", "table", "plain")
