@@ -189,3 +189,44 @@ def test_ticket_label_subcommands(mode, monkeypatch):
     assert r.exit_code == 0 and json.loads(r.stdout)["data"] == []
     r = run(app, ["label", "set", "LBL-1", "bug"])
     assert [x["name"] for x in json.loads(r.stdout)["data"]] == ["bug"]
+
+
+def _blocks(path) -> str:
+    import re
+
+    return "\n".join(re.findall(r"```bash\n(.*?)```", path.read_text(), re.S))
+
+
+@pytest.mark.parametrize("doc", ["labels-tags.md", "comments.md"])
+def test_docs_examples_run(doc, server, env_for):
+    """Every bash block of the doc runs, in order, against a live server (CLI and curl)."""
+    import os
+    import shutil
+
+    from tests.support import BIN, ROOT
+
+    if not (shutil.which("curl") and shutil.which("jq")):
+        pytest.skip("curl and jq are needed")
+    email = unique_email("docs")
+    pair = server.http.post("/api/v1/auth/register", json={
+        "email": email, "password": "password123", "display_name": "Docs"}).json()
+    env = env_for(ALLOY_API_URL=server.url)
+    cli(["auth", "login", "--email", email, "--password", "password123"], env)
+    me = op(env, "auth.me")
+    project = op(env, "projects.create", body={"org_id": me["org_id"], "key": "BACK",
+                                               "name": "Backend"})
+    ticket = op(env, "tickets.create", project_id=project["id"], body={"title": "One"})
+    op(env, "tickets.create", project_id=project["id"], body={"title": "Two"})
+    env.update(BASE_URL=server.url, TOKEN=pair["access_token"], ORG_ID=me["org_id"],
+               PROJECT_ID=project["id"], TICKET_ID=ticket["id"],
+               PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}")
+    script = "set -euo pipefail\n" + _blocks(ROOT / "docs" / doc)
+    r = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, f"{doc} example failed:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+    assert "Traceback" not in r.stderr
+    if doc == "comments.md":
+        assert "Deployed to production" in r.stdout and "\n204\n" in r.stdout
+    else:
+        assert "refused: tickets still use it" in r.stdout
+        assert "project " + project["id"] in r.stdout

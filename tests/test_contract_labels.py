@@ -134,8 +134,8 @@ def scenario_labels(side, tag: str) -> list:
 
 
 def test_labels_contract(server, tmp_path):
-    local = scenario_labels(LocalSide(tmp_path), "c1")
-    remote = scenario_labels(RemoteSide(server), "c1")
+    local = scenario_labels(LocalSide(tmp_path), "lbl")
+    remote = scenario_labels(RemoteSide(server), "lbl")
     assert normalize(local) == normalize(remote)
     errors = [s for s in local if isinstance(s, dict) and "error" in s]
     assert {"error": "CONFLICT", "status": 409} in errors
