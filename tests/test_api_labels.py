@@ -296,6 +296,15 @@ def test_guards_count_comments_and_label_links(tmp_path):
         assert guards.check(ctx, "ticket", t1["id"], dry) == {"comments": 2}
         assert guards.check(ctx, "project", project["id"], dry) == {"tickets": 2, "comments": 3}
         assert guards.check(ctx, "label", label["id"], dry) == {"tickets": 2}
+        # The helper the ticket list's label filter can use: by name or id, AND-able.
+        from alloy.services import labels, tags
+
+        frag, params = labels.filter_sql("t.id", "BUG")
+        rows = db.all("SELECT t.id FROM tickets t WHERE t.project_id = ?" + frag,
+                      project["id"], *params)
+        assert {r["id"] for r in rows} == {t1["id"], t2["id"]}
+        a_tag = tags.has_tags_sql("ticket", "t.id", tags.parse_filter("team:core"))
+        assert db.all("SELECT t.id FROM tickets t WHERE 1 = 1" + a_tag[0], *a_tag[1]) == []
         # The activity feed reads the audit rows written on the ticket.
         actions = [r["action"] for r in db.all(
             "SELECT action FROM audit_log WHERE entity_type = 'ticket' AND entity_id = ? "
