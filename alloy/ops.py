@@ -81,7 +81,8 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
 
 
 # Service modules holding operations, by the prefix of their operation names.
-MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites", "projects", "tickets")
+MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites", "projects", "tickets",
+           "workflows", "transitions", "sprints")
 
 
 def get(name: str) -> Op:

@@ -15,6 +15,13 @@ from alloy.errors import Conflict
 DEPENDENTS: dict[str, list[tuple[str, str]]] = {
     "project": [
         ("tickets", "SELECT COUNT(*) FROM tickets WHERE project_id = ?"),
+        ("sprints", "SELECT COUNT(*) FROM sprints WHERE project_id = ?"),
+    ],
+    "sprint": [
+        ("tickets", "SELECT COUNT(*) FROM tickets WHERE sprint_id = ?"),
+    ],
+    "workflow": [
+        ("projects", "SELECT COUNT(*) FROM projects WHERE workflow_id = ?"),
     ],
     "team": [
         ("members", "SELECT COUNT(*) FROM team_members WHERE team_id = ?"),
