@@ -7,6 +7,9 @@ import sys
 import typer
 
 from cli import auth, invites, orgs, system
+from cli import sprints as sprints_cli
+from cli import transitions as transitions_cli
+from cli import workflows as workflows_cli
 from cli.session import STATE
 
 app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
@@ -28,6 +31,10 @@ system.register(app)
 app.add_typer(auth.app, name="auth")
 app.add_typer(orgs.app, name="org")
 app.add_typer(invites.app, name="invite")
+app.add_typer(workflows_cli.app, name="workflow")
+app.add_typer(sprints_cli.app, name="sprint")
+sprints_cli.register(app)
+app.add_typer(transitions_cli.app, name="ticket")  # merge: transitions_cli.register(tickets.app)
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}
 FORMATS = ("json", "table", "plain")
