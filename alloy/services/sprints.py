@@ -109,8 +109,8 @@ def _change_status(ctx: Ctx, row: dict, project: dict, to: SprintStatus) -> dict
     now_status = SprintStatus(row["status"])
     if _NEXT.get(now_status) is not to:
         verb = {SprintStatus.Active: "started", SprintStatus.Completed: "completed"}.get(to)
-        need = {SprintStatus.Active: "Planned", SprintStatus.Completed: "Active"}.get(to)
-        message = (f"sprint is {now_status.value}; only a {need} sprint can be {verb}" if verb
+        need = {SprintStatus.Active: "a Planned", SprintStatus.Completed: "an Active"}.get(to)
+        message = (f"sprint is {now_status.value}; only {need} sprint can be {verb}" if verb
                    else f"sprint is {now_status.value}; it cannot go back to {to.value}")
         raise Invalid(message, [{"field": "status", "message": message}])
     if to is SprintStatus.Active:

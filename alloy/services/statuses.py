@@ -30,7 +30,8 @@ def canonical(text: str) -> str:
 
 
 def _not_allowed(flow, current: str, target: str) -> str:
-    return f"transition from '{current}' to '{target}' is not allowed by workflow '{flow.name}'"
+    here = flow.find(current) or current
+    return f"transition from '{here}' to '{target}' is not allowed by workflow '{flow.name}'"
 
 
 def apply(ctx, project: dict, current: str | None, requested: str) -> tuple[str, str | None]:
