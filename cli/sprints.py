@@ -200,8 +200,11 @@ def _board_table(data: dict) -> None:
                   f"{s['end_date']}" + (f"\nGoal: {s['goal']}" if s.get("goal") else ""))
     names = _names([t for c in data["columns"] for t in c["tickets"]])
     for col in data["columns"]:
-        table = Table(title=f"{col['status']} ({len(col['tickets'])})", title_justify="left",
-                      show_header=bool(col["tickets"]))
+        if not col["tickets"]:
+            console.print(f"\n[bold]{col['status']} (0)[/bold]\n  -")
+            continue
+        console.print(f"\n[bold]{col['status']} ({len(col['tickets'])})[/bold]")
+        table = Table()
         for head in ("key", "priority", "title", "assignee"):
             table.add_column(head)
         for t in col["tickets"]:

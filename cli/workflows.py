@@ -78,12 +78,12 @@ def list_(org_id: str = typer.Option(None, "--org-id", help="Organization (defau
     Example: alloy workflow list --org-id $ORG_ID --format json | jq -r '.data[].name'
     """
     page = call("workflows.list", org_id=current_org(org_id), query=page_query(cursor, limit))
-    if fmt() == "table":
-        for w in page["items"]:
-            w["statuses_"] = " > ".join(s["name"] for s in w["statuses"])
     from cli.output import as_list
 
-    emit(as_list(page), columns=["id", "name", "enforcement", "statuses_"], plain="id")
+    if fmt() == "table":
+        page["items"] = [{**w, "statuses": " > ".join(s["name"] for s in w["statuses"])}
+                         for w in page["items"]]
+    emit(as_list(page), columns=["id", "name", "enforcement", "statuses"], plain="id")
 
 
 @app.command()
