@@ -33,7 +33,7 @@ from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Invalid, NotFound
 from alloy.ops import op
-from alloy.services import guards, projects, tickets, workflows
+from alloy.services import guards, projects, tickets, transitions, workflows
 
 
 def to_sprint(row: dict) -> Sprint:
@@ -124,7 +124,10 @@ def _change_status(ctx: Ctx, row: dict, project: dict, to: SprintStatus) -> dict
     ctx.db.update("sprints", {"id": row["id"]}, {"status": to.value, stamp: t, "updated_at": t})
     ctx.audit(project["org_id"], "sprint", row["id"], "update",
               {"status": [now_status.value, to.value]})
-    return {**row, "status": to.value, stamp: t, "updated_at": t}
+    row = {**row, "status": to.value, stamp: t, "updated_at": t}
+    event = "sprint.started" if to is SprintStatus.Active else "sprint.completed"
+    transitions.emit(ctx, project["org_id"], event, to_sprint(row))
+    return row
 
 
 @op("PATCH", "/api/v1/sprints/{sprint_id}")

@@ -6,6 +6,9 @@ sprint burndowns are read from those rows.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 import msgspec
 
 from alloy.context import Ctx
@@ -25,6 +28,14 @@ from alloy.ops import op
 from alloy.services import statuses, tickets, workflows
 
 
+def emit(ctx: Ctx, org_id: str, event_type: str, data) -> None:
+    """Queue a webhook event in this transaction, where this build has webhooks."""
+    if importlib.util.find_spec("alloy.services.webhooks") is None:
+        return
+    webhooks = importlib.import_module("alloy.services.webhooks")
+    webhooks.emit(ctx, org_id, event_type, msgspec.to_builtins(data))
+
+
 def move(ctx: Ctx, row: dict, project: dict, requested: str) -> tuple[dict, str | None]:
     """Apply the status rules and store the move; returns the updated row and any warning."""
     old = row["status"]
@@ -34,6 +45,8 @@ def move(ctx: Ctx, row: dict, project: dict, requested: str) -> tuple[dict, str 
         ctx.db.update("tickets", {"id": row["id"]}, {"status": status, "updated_at": t})
         ctx.audit(project["org_id"], "ticket", row["id"], "transition", {"status": [old, status]})
         row = {**row, "status": status, "updated_at": t}
+        emit(ctx, project["org_id"], "ticket.status_changed",
+             {**msgspec.to_builtins(tickets.to_ticket(row, project["key"])), "old_status": old})
     return row, warning
 
 
