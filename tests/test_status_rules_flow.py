@@ -106,3 +106,13 @@ def test_assignment_must_stay_in_the_org(world):
         run(lambda c, p: workflows.validate_assignment(c, p["org_id"], "nope"))
     assert err.value.details[0]["field"] == "workflow_id"
     run(lambda c, p: workflows.validate_assignment(c, p["org_id"], None))
+
+
+def test_ticket_sprint_check(world):
+    from alloy.services import sprints
+
+    run, _ = world
+    with pytest.raises(Invalid) as err:
+        run(lambda c, p: sprints.check_ticket_sprint(c, p, "nope"))
+    assert err.value.details == [{"field": "sprint_id", "message": "no such sprint in this project"}]
+    run(lambda c, p: sprints.check_ticket_sprint(c, p, None))

@@ -68,6 +68,24 @@ def load(ctx: Ctx, sprint_id: str, minimum: Role = Role.Viewer) -> tuple[dict, d
     return row, project
 
 
+def check_ticket_sprint(ctx: Ctx, project: dict, sprint_id: str | None,
+                        field: str = "sprint_id") -> None:
+    """A ticket may only join a non-Completed sprint of its own project (None leaves one).
+
+    Ticket create/update call this when their body carries `sprint_id`.
+    """
+    if sprint_id is None:
+        return
+    row = ctx.db.one("SELECT status FROM sprints WHERE id = ? AND project_id = ?",
+                     sprint_id, project["id"])
+    if row is None:
+        raise Invalid("sprint not found in this project",
+                      [{"field": field, "message": "no such sprint in this project"}])
+    if row["status"] == SprintStatus.Completed.value:
+        raise Invalid("sprint is Completed; tickets cannot be added to it",
+                      [{"field": field, "message": "sprint is Completed"}])
+
+
 @op("POST", "/api/v1/projects/{project_id}/sprints")
 def create(ctx: Ctx, project_id: str, body: SprintIn) -> Sprint:
     """Create a Planned sprint in a project (Member)."""
@@ -193,7 +211,7 @@ def batch_assign(ctx: Ctx, sprint_id: str, body: BatchAssignIn) -> Assigned:
     return Assigned(assigned=len(rows))
 
 
-@op("DELETE", "/api/v1/sprints/{sprint_id}")
+@op("DELETE", "/api/v1/sprints/{sprint_id}", scope="admin")
 def delete(ctx: Ctx, sprint_id: str, query: guards.DeleteQuery) -> SprintDeletePreview | None:
     """Delete a sprint (Admin). 409 if it has tickets; `cascade` deletes them too;
     `cascade&dry_run` only counts."""
