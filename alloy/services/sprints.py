@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from datetime import date
+from datetime import date, datetime
 
 from alloy.context import Ctx
 from alloy.domain.flow import (
@@ -47,8 +47,11 @@ def _dates(start: str, end: str) -> tuple[str, str]:
     """Both dates as YYYY-MM-DD (a full timestamp is cut to its date); 422 per bad field."""
     errors, out = [], []
     for field, text in (("start_date", start), ("end_date", end)):
+        text = str(text).strip()
         try:
-            out.append(date.fromisoformat(str(text).strip()[:10]).isoformat())
+            day = date.fromisoformat(text) if len(text) == 10 else \
+                datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+            out.append(day.isoformat())
         except ValueError:
             errors.append({"field": field, "message": "expected an ISO 8601 date (YYYY-MM-DD)"})
     if not errors and out[1] < out[0]:
