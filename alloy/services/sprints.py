@@ -33,7 +33,7 @@ from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Invalid, NotFound
 from alloy.ops import op
-from alloy.services import guards, projects, tickets, transitions, workflows
+from alloy.services import guards, projects, tickets, webhooks, workflows
 
 
 def to_sprint(row: dict) -> Sprint:
@@ -147,7 +147,7 @@ def _change_status(ctx: Ctx, row: dict, project: dict, to: SprintStatus) -> dict
               {"status": [now_status.value, to.value]})
     row = {**row, "status": to.value, stamp: t, "updated_at": t}
     event = "sprint.started" if to is SprintStatus.Active else "sprint.completed"
-    transitions.emit(ctx, project["org_id"], event, to_sprint(row))
+    webhooks.emit(ctx, project["org_id"], event, to_sprint(row))
     return row
 
 
