@@ -8,9 +8,10 @@ import typer
 
 from cli import auth, invites, orgs, system
 from cli.session import STATE
+from cli.usage import click_tree, register_meta
 
 app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False,
+                  pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Alloy: terminal-first project management. Pipes into jq.")
 
 
@@ -24,13 +25,13 @@ def main(
     """Alloy: terminal-first project management. Global flags go anywhere on the line."""
 
 
+register_meta(app)  # `alloy completions`, `alloy usage` (listed last)
 system.register(app)
 app.add_typer(auth.app, name="auth")
 app.add_typer(orgs.app, name="org")
 app.add_typer(invites.app, name="invite")
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}
-FORMATS = ("json", "table", "plain")
 
 
 def _lift_globals(argv: list[str]) -> list[str]:
@@ -38,6 +39,9 @@ def _lift_globals(argv: list[str]) -> list[str]:
     out, i = [], 0
     while i < len(argv):
         arg = argv[i]
+        if arg == "--":
+            out.extend(argv[i:])
+            break
         name, eq, value = arg.partition("=")
         if name in _GLOBAL and (eq or i + 1 < len(argv)):
             if not eq:
@@ -49,17 +53,56 @@ def _lift_globals(argv: list[str]) -> list[str]:
     return out
 
 
-def run() -> None:
-    from alloy.errors import AlloyError
-    from cli.output import fail
+def command():
+    """The click command tree (what completions, usage and the tests walk)."""
+    return click_tree(app)
 
+
+def run() -> None:
+    """Parse, then run; every failure leaves as one stderr line and a documented exit code."""
+    import os
+
+    from cli import output
+
+    if os.environ.get("_ALLOY_COMPLETE"):
+        from typer._completion_classes import completion_init
+
+        completion_init()
     args = _lift_globals(sys.argv[1:])
-    if STATE["format"] and STATE["format"] not in FORMATS:
-        print(f"error: --format must be one of {', '.join(FORMATS)}", file=sys.stderr)
-        sys.exit(2)
     try:
-        app(args, prog_name="alloy", standalone_mode=True)
-    except AlloyError as err:
-        sys.exit(fail(err))
-    except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(_invoke(args))
+    except BrokenPipeError:  # `alloy ... | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(output.ERROR)
+
+
+def _invoke(args: list[str]) -> int:
+    import os
+
+    from typer import Abort
+    from typer._click import exceptions as click
+
+    from alloy.errors import AlloyError
+    from cli import output
+
+    try:
+        if STATE["format"] or os.environ.get("ALLOY_FORMAT"):
+            output.fmt()  # a bad --format is a usage error before anything runs
+        rv = command().main(args, prog_name="alloy", standalone_mode=False)
+        return rv if isinstance(rv, int) else output.OK
+    except (AlloyError, output.UsageError) as err:
+        return output.fail(err)
+    except click.NoArgsIsHelpError as err:
+        print(err.format_message(), file=sys.stderr)
+        return output.USAGE
+    except click.UsageError as err:
+        where = err.ctx.command_path if err.ctx else "alloy"
+        print(f"error: {' '.join(err.format_message().split())} "
+              f"(see `{where} --help`)", file=sys.stderr)
+        return output.USAGE
+    except click.ClickException as err:
+        print(f"error: {err.format_message()}", file=sys.stderr)
+        return err.exit_code
+    except (Abort, KeyboardInterrupt, EOFError):
+        print("error: interrupted", file=sys.stderr)
+        return output.INTERRUPTED
