@@ -131,7 +131,7 @@ def _table(rows: list, columns, title, single: bool) -> None:
     for c in cols:
         if _is_id(c):
             width = max([len(c)] + [len(_cell(r.get(c))) for r in rows])
-            table.add_column(c, no_wrap=True, min_width=width, overflow="fold")
+            table.add_column(c, no_wrap=True, min_width=width, overflow="fold", style="cyan")
         else:
             table.add_column(c, overflow="fold")
     for r in rows:
