@@ -17,9 +17,9 @@ app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
 
 @app.callback()
 def main(
-    format: str = typer.Option(None, "--format", help="Output: json, table or plain "
+    format: str = typer.Option(None, "--format", metavar="json|table|plain", help="Output: json, table or plain "
                                "(default: table on a terminal, json when piped). Env ALLOY_FORMAT."),
-    api_url: str = typer.Option(None, "--api-url", help="Talk to an Alloy server instead of the "
+    api_url: str = typer.Option(None, "--api-url", metavar="URL", help="Talk to an Alloy server instead of the "
                                 "local database. Env ALLOY_API_URL."),
 ) -> None:
     """Alloy: terminal-first project management. Global flags go anywhere on the line."""

@@ -148,7 +148,7 @@ def _overview(root) -> str:
 
 
 def _detail(path: tuple[str, ...], node) -> str:
-    lines = [f"{' '.join(('alloy', *path))}: {summary(node)}"]
+    lines = [f"{' '.join(('alloy', *path))}: {summary(node)}"] if hasattr(node, "commands") else []
     for sub_path, cmd in walk(node, path):
         if hasattr(cmd, "commands"):
             continue
