@@ -5,11 +5,12 @@ bash, zsh, fish and powershell scripts are Typer's: they call `alloy` back at TA
 installed version. elvish has no Typer support; its script is generated here by walking the
 click command tree (commands, flags, and the choices of enum flags) and is therefore static.
 
-After adding or renaming commands or flags, regenerate the checked-in copies (one line):
+After adding or renaming commands or flags, regenerate the checked-in copies, and the
+generated docs/cli-reference.md, with one line:
 
     .venv/bin/python -m cli.completions --write
 
-tests/test_cli_completions.py regenerates them and fails when completions/ is stale.
+tests/test_cli_completions.py regenerates both and fails when either is stale.
 """
 
 from __future__ import annotations
@@ -114,24 +115,26 @@ set edit:completion:arg-completer[alloy] = {|@words|
 """
 
 
+def generated(directory: Path = OUT_DIR) -> dict[Path, str]:
+    """Every generated file and its fresh content: completions/* and docs/cli-reference.md."""
+    from cli import reference
+
+    files = {directory / FILES[shell]: script(shell) for shell in SHELLS}
+    files[reference.PATH] = reference.text()
+    return files
+
+
 def write(directory: Path = OUT_DIR) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for shell in SHELLS:
-        path = directory / FILES[shell]
-        path.write_text(script(shell))
-        written.append(path)
-    return written
+    for path, content in generated(directory).items():
+        path.write_text(content)
+    return list(generated(directory))
 
 
 def stale(directory: Path = OUT_DIR) -> list[str]:
-    """Files in `directory` that differ from a fresh generation."""
-    out = []
-    for shell in SHELLS:
-        path = directory / FILES[shell]
-        if not path.exists() or path.read_text() != script(shell):
-            out.append(FILES[shell])
-    return out
+    """Generated files whose checked-in copy differs from a fresh generation."""
+    return [path.name for path, content in generated(directory).items()
+            if not path.exists() or path.read_text() != content]
 
 
 if __name__ == "__main__":

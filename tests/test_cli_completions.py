@@ -14,7 +14,8 @@ from tests.terminal import TMUX, Terminal
 
 
 def test_checked_in_scripts_are_current():
-    """If this fails: run `.venv/bin/python -m cli.completions --write` and commit."""
+    """completions/* and docs/cli-reference.md. If this fails, run
+    `.venv/bin/python -m cli.completions --write` and commit the result."""
     fresh = subprocess.run([sys.executable, "-m", "cli.completions"], cwd=ROOT,
                            capture_output=True, text=True)
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr
