@@ -53,9 +53,29 @@ def _lift_globals(argv: list[str]) -> list[str]:
     return out
 
 
-def command():
-    """The click command tree (what completions, usage and the tests walk)."""
-    return click_tree(app)
+def command(argv: list[str] | None = None):
+    """The click command tree (what completions, usage and the tests walk).
+
+    Given the argv of a run, only the group it names is built: building all ~100 commands
+    would cost a third of a Typer app's start-up; unknown words get the whole tree (and its
+    "No such command" error)."""
+    return click_tree(app if argv is None else _only(app, argv))
+
+
+def _only(full: typer.Typer, argv: list[str]) -> typer.Typer:
+    import copy
+
+    from typer.main import get_command_name
+
+    word = next((a for a in argv if not a.startswith("-")), None)
+    groups = [g for g in full.registered_groups if g.name == word]
+    commands = [c for c in full.registered_commands
+                if (c.name or get_command_name(c.callback.__name__)) == word]
+    if word is None or not (groups or commands):
+        return full
+    small = copy.copy(full)
+    small.registered_groups, small.registered_commands = groups, commands
+    return small
 
 
 def run() -> None:
@@ -88,7 +108,8 @@ def _invoke(args: list[str]) -> int:
     try:
         if STATE["format"] or os.environ.get("ALLOY_FORMAT"):
             output.fmt()  # a bad --format is a usage error before anything runs
-        rv = command().main(args, prog_name="alloy", standalone_mode=False)
+        tree = command(None if os.environ.get("_ALLOY_COMPLETE") else args)
+        rv = tree.main(args, prog_name="alloy", standalone_mode=False)
         return rv if isinstance(rv, int) else output.OK
     except (AlloyError, output.UsageError) as err:
         return output.fail(err)

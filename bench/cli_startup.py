@@ -1,0 +1,183 @@
+"""CLI start-up and round-trip time, side by side, measured in one run.
+
+    .venv/bin/python bench/cli_startup.py [--runs 15] [--items 10000] [--no-taskwarrior]
+                                          [--compare-typer]
+
+Rows (min and median wall time of --runs subprocess runs, after a warm-up):
+- baseline: a one-command Typer app that prints `{}` (written here, same interpreter);
+- `alloy --help`, embedded `alloy org list`, and, when those commands exist, embedded
+  `alloy ticket list` / `alloy ticket create` on a project holding --items tickets;
+- Taskwarrior `task add` / `task list` on --items tasks (temp TASKRC/TASKDATA; installed with
+  apt-get when missing and we are root).
+Each row prints its ratio to the baseline; the target is <= 1.5x for the alloy rows.
+--compare-typer builds throwaway venvs with typer 0.28.0 and 0.29.x and times `import typer`
+and the baseline app in each (needs the package index), to justify the pin in pyproject.toml.
+Figures only: nothing here asserts, tests never time anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+PY = Path(sys.executable)
+ALLOY = PY.parent / "alloy"
+BASELINE = """import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def main() -> None:
+    print("{}")
+
+
+app()
+"""
+
+
+def timed(argv: list[str], env: dict, runs: int, cwd: Path | None = None) -> tuple[float, float]:
+    """(min, median) seconds of `runs` runs after one warm-up; fails loudly on a bad exit."""
+    samples = []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        took = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr[-500:]}")
+        if i:
+            samples.append(took)
+    return min(samples), statistics.median(samples)
+
+
+def alloy_env(home: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALLOY_")}
+    env.update(ALLOY_DATA_DIR=str(home / "data"), ALLOY_CONFIG_DIR=str(home / "config"),
+               ALLOY_DATABASE_URL=f"sqlite:///{home / 'data' / 'alloy.db'}", NO_COLOR="1")
+    return env
+
+
+def has_command(env: dict, *path: str) -> bool:
+    probe = subprocess.run([str(ALLOY), *path, "--help"], env=env, capture_output=True)
+    return probe.returncode == 0
+
+
+def seed_alloy(env: dict, items: int) -> dict:
+    """Onboard a user; with ticket commands present, a project holding `items` tickets."""
+    subprocess.run([str(ALLOY), "onboard", "--email", "bench@example.com", "--password",
+                    "password123", "--org-name", "Bench", "--org-slug", "bench"], env=env,
+                   check=True, capture_output=True)
+    if not (has_command(env, "ticket", "list") and has_command(env, "ticket", "create")):
+        return {}
+    os.environ.update({k: v for k, v in env.items() if k.startswith("ALLOY_")})
+    import tomllib
+
+    from alloy.actor import Actor
+    from alloy.client.local import LocalClient
+
+    creds = tomllib.loads((Path(env["ALLOY_CONFIG_DIR"]) / "credentials.toml").read_text())
+    client = LocalClient(None, Actor(user_id=creds["user_id"], email=creds["email"],
+                                     org_id=creds["org_id"]))
+    project = client.call("projects.create", body={"org_id": creds["org_id"], "key": "BENCH",
+                                                   "name": "Bench"})
+    start = time.perf_counter()
+    for i in range(items):
+        client.call("tickets.create", project_id=project["id"],
+                    body={"title": f"Ticket {i}", "priority": "Medium"})
+    print(f"seeded {items} tickets in {time.perf_counter() - start:.1f}s", file=sys.stderr)
+    return project
+
+
+def taskwarrior(home: Path, items: int, runs: int) -> list[tuple[str, float, float]]:
+    task = shutil.which("task")
+    if not task and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing taskwarrior with apt-get ...", file=sys.stderr)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "taskwarrior"],
+                       capture_output=True)
+        task = shutil.which("task")
+    if not task:
+        print("taskwarrior unavailable: skipped", file=sys.stderr)
+        return []
+    data = home / "taskdata"
+    data.mkdir()
+    rc = home / "taskrc"
+    rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\nhooks=off\n")
+    env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(data)}
+    dump = home / "tasks.json"
+    dump.write_text("\n".join(json.dumps({
+        "description": f"Task {i}", "status": "pending", "entry": "20260101T000000Z",
+        "uuid": str(uuid.uuid4())}) for i in range(items)))
+    subprocess.run([task, "import", str(dump)], env=env, check=True, capture_output=True)
+    return [("task add", *timed([task, "add", "Bench task"], env, runs)),
+            (f"task list ({items} pending)", *timed([task, "list"], env, runs))]
+
+
+def compare_typer(home: Path, runs: int) -> None:
+    base = home / "baseline.py"
+    for version in ("0.28.0", "0.29.2"):
+        venv = home / f"typer-{version}"
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"typer=={version}"],
+                             capture_output=True, text=True)
+        if pip.returncode != 0:
+            print(f"typer {version}: install failed ({pip.stderr.strip()[-200:]})")
+            continue
+        py = str(venv / "bin" / "python")
+        imp = timed([py, "-c", "import typer"], dict(os.environ), runs)
+        app = timed([py, str(base)], dict(os.environ), runs)
+        print(f"typer {version:<8} import typer {imp[0] * 1000:6.0f} ms   "
+              f"'{{}}' app {app[0] * 1000:6.0f} ms (min)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--items", type=int, default=10_000)
+    ap.add_argument("--no-taskwarrior", action="store_true")
+    ap.add_argument("--compare-typer", action="store_true")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="alloy-bench-") as tmp:
+        home = Path(tmp)
+        (home / "baseline.py").write_text(BASELINE)
+        env = alloy_env(home)
+        project = seed_alloy(env, args.items)
+        rows = [("typer app printing {} (baseline)",
+                 *timed([str(PY), str(home / "baseline.py")], env, args.runs)),
+                ("alloy --help", *timed([str(ALLOY), "--help"], env, args.runs)),
+                ("alloy org list (embedded)",
+                 *timed([str(ALLOY), "org", "list", "--format", "json"], env, args.runs))]
+        if project:
+            rows.append((f"alloy ticket list ({args.items} tickets)", *timed(
+                [str(ALLOY), "ticket", "list", "--project", project["id"], "--format", "json"],
+                env, args.runs)))
+            rows.append(("alloy ticket create", *timed(
+                [str(ALLOY), "ticket", "create", "--project", project["id"], "--title",
+                 "Bench ticket", "--format", "json"], env, args.runs)))
+        else:
+            print("ticket commands not present yet: ticket rows skipped", file=sys.stderr)
+        if not args.no_taskwarrior:
+            rows += taskwarrior(home, args.items, args.runs)
+
+        base = rows[0][1]
+        print(f"\n{'command':<40} {'min ms':>8} {'median ms':>10} {'x baseline':>11}")
+        for name, low, mid in rows:
+            print(f"{name:<40} {low * 1000:8.0f} {mid * 1000:10.0f} {low / base:10.2f}x")
+        print(f"\n{args.runs} runs each, min and median wall time; target: alloy rows <= 1.50x.")
+        if args.compare_typer:
+            print()
+            compare_typer(home, args.runs)
+
+
+if __name__ == "__main__":
+    main()
