@@ -45,19 +45,33 @@ app()
 """
 
 
-def timed(argv: list[str], env: dict, runs: int, cwd: Path | None = None) -> tuple[float, float]:
-    """(min, median) seconds of `runs` runs after one warm-up; fails loudly on a bad exit."""
-    samples = []
+def run_once(argv: list[str], env: dict) -> tuple[float, float]:
+    """(wall, cpu) seconds of one run; CPU is the child's user+system time (less sensitive
+    than wall time to other work on the machine)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {err[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def measure(rows: list[tuple[str, list[str], dict]], runs: int) -> list[tuple]:
+    """Round-robin over the rows (so machine load hits every row alike), one warm-up round;
+    returns (name, min wall, median wall, min cpu) per row."""
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in rows}
     for i in range(runs + 1):
-        start = time.perf_counter()
-        proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
-        took = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr[-500:]}")
-        if i:
-            samples.append(took)
-    return min(samples), statistics.median(samples)
+        for name, argv, env in rows:
+            took = run_once(argv, env)
+            if i:
+                samples[name].append(took)
+    return [(name, min(w for w, _ in samples[name]),
+             statistics.median(w for w, _ in samples[name]),
+             min(c for _, c in samples[name])) for name, _, _ in rows]
 
 
 def alloy_env(home: Path) -> dict:
@@ -98,7 +112,7 @@ def seed_alloy(env: dict, items: int) -> dict:
     return project
 
 
-def taskwarrior(home: Path, items: int, runs: int) -> list[tuple[str, float, float]]:
+def taskwarrior(home: Path, items: int) -> list[tuple[str, list[str], dict]]:
     task = shutil.which("task")
     if not task and os.geteuid() == 0 and shutil.which("apt-get"):
         print("installing taskwarrior with apt-get ...", file=sys.stderr)
@@ -118,8 +132,8 @@ def taskwarrior(home: Path, items: int, runs: int) -> list[tuple[str, float, flo
         "description": f"Task {i}", "status": "pending", "entry": "20260101T000000Z",
         "uuid": str(uuid.uuid4())}) for i in range(items)))
     subprocess.run([task, "import", str(dump)], env=env, check=True, capture_output=True)
-    return [("task add", *timed([task, "add", "Bench task"], env, runs)),
-            (f"task list ({items} pending)", *timed([task, "list"], env, runs))]
+    return [("task add", [task, "add", "Bench task"], env),
+            (f"task list ({items} pending)", [task, "list"], env)]
 
 
 def compare_typer(home: Path, runs: int) -> None:
@@ -133,10 +147,11 @@ def compare_typer(home: Path, runs: int) -> None:
             print(f"typer {version}: install failed ({pip.stderr.strip()[-200:]})")
             continue
         py = str(venv / "bin" / "python")
-        imp = timed([py, "-c", "import typer"], dict(os.environ), runs)
-        app = timed([py, str(base)], dict(os.environ), runs)
-        print(f"typer {version:<8} import typer {imp[0] * 1000:6.0f} ms   "
-              f"'{{}}' app {app[0] * 1000:6.0f} ms (min)")
+        (_, imp, _, imp_cpu), (_, app, _, app_cpu) = measure(
+            [("import", [py, "-c", "import typer"], dict(os.environ)),
+             ("app", [py, str(base)], dict(os.environ))], runs)
+        print(f"typer {version:<8} import typer {imp * 1000:5.0f} ms (cpu {imp_cpu * 1000:4.0f})"
+              f"   '{{}}' app {app * 1000:5.0f} ms (cpu {app_cpu * 1000:4.0f})  [min]")
 
 
 def main() -> None:
@@ -152,28 +167,31 @@ def main() -> None:
         (home / "baseline.py").write_text(BASELINE)
         env = alloy_env(home)
         project = seed_alloy(env, args.items)
-        rows = [("typer app printing {} (baseline)",
-                 *timed([str(PY), str(home / "baseline.py")], env, args.runs)),
-                ("alloy --help", *timed([str(ALLOY), "--help"], env, args.runs)),
-                ("alloy org list (embedded)",
-                 *timed([str(ALLOY), "org", "list", "--format", "json"], env, args.runs))]
+        rows = [("typer app printing {} (baseline)", [str(PY), str(home / "baseline.py")], env),
+                ("alloy --help", [str(ALLOY), "--help"], env),
+                ("alloy org list (embedded)", [str(ALLOY), "org", "list", "--format", "json"],
+                 env)]
         if project:
-            rows.append((f"alloy ticket list ({args.items} tickets)", *timed(
-                [str(ALLOY), "ticket", "list", "--project", project["id"], "--format", "json"],
-                env, args.runs)))
-            rows.append(("alloy ticket create", *timed(
-                [str(ALLOY), "ticket", "create", "--project", project["id"], "--title",
-                 "Bench ticket", "--format", "json"], env, args.runs)))
+            rows.append((f"alloy ticket list ({args.items} tickets)",
+                         [str(ALLOY), "ticket", "list", "--project", project["id"],
+                          "--format", "json"], env))
+            rows.append(("alloy ticket create",
+                         [str(ALLOY), "ticket", "create", "--project", project["id"],
+                          "--title", "Bench ticket", "--format", "json"], env))
         else:
             print("ticket commands not present yet: ticket rows skipped", file=sys.stderr)
         if not args.no_taskwarrior:
-            rows += taskwarrior(home, args.items, args.runs)
+            rows += taskwarrior(home, args.items)
 
-        base = rows[0][1]
-        print(f"\n{'command':<40} {'min ms':>8} {'median ms':>10} {'x baseline':>11}")
-        for name, low, mid in rows:
-            print(f"{name:<40} {low * 1000:8.0f} {mid * 1000:10.0f} {low / base:10.2f}x")
-        print(f"\n{args.runs} runs each, min and median wall time; target: alloy rows <= 1.50x.")
+        results = measure(rows, args.runs)
+        base_wall, base_cpu = results[0][1], results[0][3]
+        print(f"\n{'command':<36} {'wall min':>9} {'median':>7} {'x base':>7}"
+              f" {'cpu min':>8} {'x base':>7}")
+        for name, low, mid, cpu in results:
+            print(f"{name:<36} {low * 1000:7.0f}ms {mid * 1000:5.0f}ms {low / base_wall:6.2f}x"
+                  f" {cpu * 1000:6.0f}ms {cpu / base_cpu:6.2f}x")
+        print(f"\n{args.runs} runs each, interleaved; target: alloy rows <= 1.50x the baseline."
+              f"\nload average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         if args.compare_typer:
             print()
             compare_typer(home, args.runs)

@@ -54,3 +54,29 @@ def test_cli_doc_examples_run(fresh_server, tmp_path):
 
 def test_every_bash_block_is_counted():
     assert len(blocks()) == 10
+
+
+def _has(*path: str) -> bool:
+    from cli.main import command
+
+    node = command()
+    for word in path:
+        node = getattr(node, "commands", {}).get(word)
+        if node is None:
+            return False
+    return True
+
+
+@pytest.mark.skipif(not shutil.which("jq"), reason="the tour pipes into jq")
+@pytest.mark.skipif(not (_has("project", "use") and _has("ticket", "create")),
+                    reason="project/ticket commands not merged yet")
+def test_readme_tour_runs(tmp_path):
+    """From the README alone: set up, log in, create a project and tickets, pipe into jq."""
+    readme = (ROOT / "README.md").read_text()
+    tour = re.search(r"## Five-minute tour\n.*?```bash\n(.*?)```", readme, flags=re.S).group(1)
+    env = base_env(tmp_path, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    proc = subprocess.run(["bash", "-c", "set -eo pipefail\n" + tour], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    lines = proc.stdout.strip().splitlines()[-2:]
+    assert sorted(line.split("\t")[1] for line in lines) == ["Add caching", "Fix login timeout"]
