@@ -3,6 +3,7 @@ answers with the real command tree (bash for real, in a terminal)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -74,3 +75,22 @@ def test_bash_tab_completes_in_a_real_shell(env_for, tmp_path):
         term.type("alloy org swi")
         term.send("Tab")
         term.wait_for("alloy org switch")
+
+
+@pytest.mark.skipif(not (TMUX and shutil.which("elvish")), reason="needs tmux and elvish")
+def test_elvish_completer_in_a_real_shell(env_for, tmp_path):
+    (tmp_path / "alloy-completions.elv").write_text(completions.script("elvish"))
+    env = env_for(PATH=f"{BIN}:/usr/bin:/bin")
+    argv = ["bash", "-c", f"cd {tmp_path} && exec elvish -norc"]
+    with Terminal(argv, env, tmp_path) as term:
+        term.type("use ./alloy-completions")
+        term.send("Enter")
+        term.type("echo (str:join , [($edit:completion:arg-completer[alloy] alloy org '')])")
+        term.send("Enter")
+        term.wait_for("create,list,switch,members")
+        term.type("echo (str:join , [($edit:completion:arg-completer[alloy] alloy org create --)])")
+        term.send("Enter")
+        term.wait_for("--name,--slug,--help")
+        term.type("alloy auth api-key cr")
+        term.send("Tab")
+        term.wait_for("alloy auth api-key create")
