@@ -94,13 +94,12 @@ def run() -> None:
     except BrokenPipeError:  # `alloy ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(output.ERROR)
+    except KeyboardInterrupt:
+        sys.exit(output.INTERRUPTED)
 
 
 def _invoke(args: list[str]) -> int:
     import os
-
-    from typer import Abort
-    from typer._click import exceptions as click
 
     from alloy.errors import AlloyError
     from cli import output
@@ -113,17 +112,42 @@ def _invoke(args: list[str]) -> int:
         return rv if isinstance(rv, int) else output.OK
     except (AlloyError, output.UsageError) as err:
         return output.fail(err)
-    except click.NoArgsIsHelpError as err:
+    except Exception as err:  # click's exceptions: typer's vendored copy, or click itself
+        return _click_failure(err)
+
+
+def _click_failure(err: Exception) -> int:
+    """Map a click/typer exception to one stderr line and an exit code; re-raise others."""
+    from typer import Abort
+    from typer._click import exceptions as vendored
+
+    from cli import output
+
+    kinds = [vendored]
+    real = sys.modules.get("click")  # a group module may use click directly
+    if real is not None:
+        kinds.append(real.exceptions)
+        Abort = (Abort, real.exceptions.Abort)  # noqa: N806
+    if isinstance(err, tuple(k.NoArgsIsHelpError for k in kinds
+                             if hasattr(k, "NoArgsIsHelpError"))):
         print(err.format_message(), file=sys.stderr)
         return output.USAGE
-    except click.UsageError as err:
-        where = err.ctx.command_path if err.ctx else "alloy"
+    if isinstance(err, tuple(k.UsageError for k in kinds)):
+        ctx = getattr(err, "ctx", None)
+        where = ctx.command_path if ctx else "alloy"
         print(f"error: {' '.join(err.format_message().split())} "
               f"(see `{where} --help`)", file=sys.stderr)
         return output.USAGE
-    except click.ClickException as err:
+    if isinstance(err, tuple(k.ClickException for k in kinds)):
         print(f"error: {err.format_message()}", file=sys.stderr)
         return err.exit_code
-    except (Abort, KeyboardInterrupt, EOFError):
-        print("error: interrupted", file=sys.stderr)
-        return output.INTERRUPTED
+    if isinstance(err, Abort):  # a declined confirmation, or end of input at a prompt
+        print("error: aborted", file=sys.stderr)
+        return output.ERROR
+    import os
+
+    if os.environ.get("ALLOY_DEBUG") or isinstance(err, BrokenPipeError):
+        raise err
+    print(f"error: unexpected {type(err).__name__}: {' '.join(str(err).split())} "
+          "(ALLOY_DEBUG=1 shows the traceback)", file=sys.stderr)
+    return output.ERROR
