@@ -68,14 +68,26 @@ def _only(full: typer.Typer, argv: list[str]) -> typer.Typer:
     from typer.main import get_command_name
 
     word = next((a for a in argv if not a.startswith("-")), None)
+    small = copy.copy(full)
+    if word is None:  # `alloy --help`: the groups need only their names and help text
+        small.registered_groups = [_shallow(g) for g in full.registered_groups]
+        return small
     groups = [g for g in full.registered_groups if g.name == word]
     commands = [c for c in full.registered_commands
                 if (c.name or get_command_name(c.callback.__name__)) == word]
-    if word is None or not (groups or commands):
+    if not (groups or commands):
         return full
-    small = copy.copy(full)
     small.registered_groups, small.registered_commands = groups, commands
     return small
+
+
+def _shallow(info):
+    import copy
+
+    info, inner = copy.copy(info), copy.copy(info.typer_instance)
+    inner.registered_commands, inner.registered_groups = [], []
+    info.typer_instance = inner
+    return info
 
 
 def run() -> None:

@@ -54,3 +54,10 @@ def test_examples_survive_help_wrapping(env_for):
     out = cli(["org", "create", "--help"], env_for(COLUMNS="60")).stdout
     assert ("Example: ORG_ID=$(alloy org create --name \"Acme Corp\" --slug acme-corp "
             "--format json | jq -r '.id')") in out
+
+
+def test_root_help_lists_every_command(env_for):
+    """`alloy --help` builds a shallow tree (for speed); it must still show everything."""
+    out = cli(["--help"], env_for()).stdout
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == groups()
