@@ -169,11 +169,15 @@ def select(message: str, items: Iterable[Choice], default: str | None = None):
                 yield Completion(label, start_position=-len(typed))
 
     def check(typed: str):
+        if not typed.strip():
+            return default is not None or "type to search, Enter to pick"
         return bool(fuzzy_rank(typed, labels)) or "no match"
 
-    answer = _ask(questionary.autocomplete(
-        f"{message}:", choices=labels, default=default or "", completer=Fuzzy(),
-        validate=check))
+    hint = f" (Enter: {default})" if default is not None else ""
+    answer = _ask(questionary.autocomplete(f"{message}{hint}:", choices=labels,
+                                           completer=Fuzzy(), validate=check))
+    if not answer.strip() and default is not None:
+        answer = default
     label = fuzzy_rank(answer, labels)[0]
     if label != answer:
         print(f"  → {label}", file=sys.stderr)

@@ -85,6 +85,7 @@ out["given"] = prompt.require("kept", "--title", lambda: 1 / 0)
 out["user"] = prompt.require(None, "--assignee-id", prompt.pick_user)
 out["priority"] = prompt.optional(None, prompt.pick_priority)
 out["activity"] = prompt.pick_activity_type()
+out["status"] = prompt.pick_status(default="Backlog")
 out["fields"] = prompt.multiselect("Fields to update", ["title", "status", "assignee"])
 out["sure"] = prompt.confirm("Really?")
 open(sys.argv[1], "w").write(json.dumps(out))
@@ -111,6 +112,8 @@ def test_prompt_helpers_on_a_terminal(world, tmp_path):
         term.wait_for("Activity type:")
         term.type("review")
         term.send("Enter")
+        term.wait_for("Status (Enter: Backlog):")
+        term.send("Enter")
         term.wait_for("Fields to update:")
         term.send("Down")
         term.send("Space")
@@ -123,7 +126,7 @@ def test_prompt_helpers_on_a_terminal(world, tmp_path):
     answers = json.loads(result.read_text())
     assert answers == {"title": "Fix login timeout", "given": "kept",
                        "user": members[0]["user_id"], "priority": "High",
-                       "activity": "CodeReview", "fields": ["status", "assignee"], "sure": True}
+                       "activity": "CodeReview", "status": "Backlog", "fields": ["status", "assignee"], "sure": True}
 
 
 def test_require_and_optional_off_a_terminal():
