@@ -10,6 +10,8 @@ Rows (min and median wall time of --runs subprocess runs, after a warm-up):
 - Taskwarrior `task add` / `task list` on --items tasks (temp TASKRC/TASKDATA; installed with
   apt-get when missing and we are root).
 Each row prints its ratio to the baseline; the target is <= 1.5x for the alloy rows.
+--breakdown times, in fresh interpreters, what an embedded command adds to a Typer app
+(core imports, bootstrap, credentials) so the next cut is easy to pick.
 --compare-typer builds throwaway venvs with typer 0.28.0 and 0.29.x and times `import typer`
 and the baseline app in each (needs the package index), to justify the pin in pyproject.toml.
 Figures only: nothing here asserts, tests never time anything.
@@ -154,12 +156,36 @@ def compare_typer(home: Path, runs: int) -> None:
               f"   '{{}}' app {app * 1000:5.0f} ms (cpu {app_cpu * 1000:4.0f})  [min]")
 
 
+STEPS = {
+    "python (nothing)": "pass",
+    "import typer": "import typer",
+    "import cli.main": "import cli.main",
+    "import msgspec": "import msgspec",
+    "import platformdirs": "import platformdirs",
+    "import tomllib": "import tomllib",
+    "import importlib.resources": "import importlib.resources",
+    "import alloy.client.local": "import alloy.client.local",
+    "bootstrap() (open + migrate check)": "from alloy.env import bootstrap; bootstrap()",
+    "credentials + LocalClient": "from cli.session import client; client()",
+}
+
+
+def breakdown(env: dict, runs: int) -> None:
+    rows = [(name, [str(PY), "-c", code], env) for name, code in STEPS.items()]
+    results = measure(rows, runs)
+    base = results[0][3]
+    print(f"\n{'fresh interpreter doing':<40} {'cpu min':>8} {'added':>7}")
+    for name, _, _, cpu in results:
+        print(f"{name:<40} {cpu * 1000:6.0f}ms {(cpu - base) * 1000:5.0f}ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--items", type=int, default=10_000)
     ap.add_argument("--no-taskwarrior", action="store_true")
     ap.add_argument("--compare-typer", action="store_true")
+    ap.add_argument("--breakdown", action="store_true")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="alloy-bench-") as tmp:
@@ -192,6 +218,8 @@ def main() -> None:
                   f" {cpu * 1000:6.0f}ms {cpu / base_cpu:6.2f}x")
         print(f"\n{args.runs} runs each, interleaved; target: alloy rows <= 1.50x the baseline."
               f"\nload average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        if args.breakdown:
+            breakdown(env, args.runs)
         if args.compare_typer:
             print()
             compare_typer(home, args.runs)
