@@ -21,6 +21,11 @@ def execute(env, op: Op, actor, path_params: dict | None = None, body=None, quer
         kwargs["body"] = convert(op.body, body)
     if op.query is not None:
         kwargs["query"] = convert(op.query, query or {}, strict=False, where="query")
+    if not op.tx:
+        ctx = Ctx(None, actor, env)
+        if op.auth:
+            ctx.require_scope(op.scope)
+        return op.fn(ctx, **kwargs)
     with env.store.unit(write=op.write) as db:
         ctx = Ctx(db, actor, env)
         if op.auth:

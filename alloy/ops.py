@@ -36,9 +36,11 @@ class Op:
     query: type | None
     result: typing.Any
     auth: bool
+    tx: bool
     scope: str
     summary: str
     description: str
+    media_type: str = "application/json"
 
     @property
     def write(self) -> bool:
@@ -53,8 +55,12 @@ REGISTRY: dict[str, Op] = {}
 
 
 def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
-       scope: str | None = None):
-    """Declare a service function as an operation (see the module docstring)."""
+       scope: str | None = None, tx: bool = True, media_type: str = "application/json"):
+    """Declare a service function as an operation (see the module docstring).
+
+    `tx=False` runs the function outside a unit of work: it opens its own short ones with
+    `ctx.transaction()`, so slow CPU work (password hashing) never holds the write lock.
+    """
 
     def register(fn: Callable) -> Callable:
         module = fn.__module__.rsplit(".", 1)[-1]
@@ -72,16 +78,21 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
             status=status or (204 if hints.get("return") in (None, type(None))
                               else 201 if method == "POST" else 200),
             path_params=path_params, body=hints.get("body"), query=hints.get("query"),
-            result=hints.get("return"), auth=auth,
+            result=hints.get("return"), auth=auth, tx=tx,
             scope=scope or ("read" if method == "GET" else "write"),
-            summary=summary.strip(), description=description.strip())
+            summary=summary.strip(), description=description.strip(),
+            media_type=media_type)
         return fn
 
     return register
 
 
 # Service modules holding operations, by the prefix of their operation names.
-MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites")
+MODULES = (
+    "system", "auth", "apikeys", "onboard", "orgs", "invites", "sso", "webhooks",
+    "projects", "tickets",
+    "timeentries", "laborrates", "reports",
+)
 
 
 def get(name: str) -> Op:
