@@ -39,7 +39,7 @@ Choice = str | tuple[str, object]
 
 PRIORITIES = ["None", "Low", "Medium", "High", "Urgent"]
 STATUSES = ["Backlog", "Todo", "InProgress", "InReview", "Done", "Cancelled"]
-# The CLI Reference's list; the core's ActivityType enum wins when it exists.
+# Fallbacks from the CLI Reference; the core's enums win when they exist.
 ACTIVITY_TYPES = ["Coding", "Testing", "CodeReview", "Design", "Documentation", "Meeting",
                   "Planning", "DevOps", "BugFix", "Refactoring", "Research", "Support", "Other"]
 
@@ -242,19 +242,25 @@ def pick_label(org_id: str | None = None, *, multi: bool = False):
 
 
 def pick_priority(default: str | None = None) -> str:
-    return select("Priority", _enum("Priority", PRIORITIES), default=default)
+    return select("Priority", _enum("alloy.domain.work", "Priority", PRIORITIES),
+                  default=default)
 
 
 def pick_status(statuses: list[str] | None = None, default: str | None = None) -> str:
     return select("Status", statuses or STATUSES, default=default)
 
 
-def pick_activity_type() -> str:
-    return select("Activity type", _enum("ActivityType", ACTIVITY_TYPES))
+def pick_activity_type(default: str | None = None) -> str:
+    return select("Activity type", _enum("alloy.domain.time", "ActivityType", ACTIVITY_TYPES),
+                  default=default)
 
 
-def _enum(name: str, fallback: list[str]) -> list[str]:
-    from alloy.domain import values
+def _enum(module: str, name: str, fallback: list[str]) -> list[str]:
+    """The canonical values of a core enum (what the service stores), else `fallback`."""
+    import importlib
 
-    enum = getattr(values, name, None)
-    return [m.value for m in enum] if enum is not None else fallback
+    try:
+        enum = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return fallback
+    return [m.value for m in enum]

@@ -156,3 +156,38 @@ def test_docstring_documents_the_api():
     for name in ("require", "optional", "text", "select", "multiselect", "confirm_destructive",
                  "pick_project", "pick_user", "pick_label", "pick_priority", "pick_activity_type"):
         assert name in doc and callable(getattr(prompt, name))
+
+
+@needs_tmux
+def test_time_log_prompts_for_what_is_missing(world, tmp_path):
+    """`alloy time log` on a terminal: ticket and duration as text, activity type fuzzy."""
+    env, _ = world
+    from alloy.actor import Actor
+    from alloy.client.local import LocalClient
+    from alloy.config import Settings
+    from alloy.env import bootstrap
+
+    saved = creds(env)
+    client = LocalClient(bootstrap(Settings(database_url=env["ALLOY_DATABASE_URL"])),
+                         Actor(user_id=saved["user_id"], email=saved["email"],
+                               org_id=saved["org_id"]))
+    project = client.call("projects.create", body={"org_id": saved["org_id"], "key": "TL",
+                                                   "name": "Time Log"})
+    ticket = client.call("tickets.create", project_id=project["id"], body={"title": "Auth"})
+    with Terminal([str(BIN / "alloy"), "time", "log", "--format", "json"], env,
+                  tmp_path) as term:
+        term.wait_for("Ticket")
+        term.type(f"TL-{ticket['ticket_number']}")
+        term.send("Enter")
+        term.wait_for("Duration")
+        term.type("90")
+        term.send("Enter")
+        term.wait_for("Activity type:")
+        term.type("cdrv")
+        term.send("Enter")
+        assert term.exit_code() == 0, term.screen()
+    entries = cli(["time", "list", "--ticket", ticket["id"]], env).data["data"]
+    assert [(e["duration_minutes"], e["activity_type"]) for e in entries] == [(90, "CodeReview")]
+    missing = cli(["time", "log", "--ticket", ticket["id"], "--duration", "30"], env,
+                  input="", check=False)
+    assert missing.returncode == 2 and "missing --activity-type" in missing.stderr
