@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cli import auth, invites, orgs, system
+from cli import auth, invites, orgs, system, tui_cmd
 from cli.session import STATE
 
 app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
@@ -25,6 +25,7 @@ def main(
 
 
 system.register(app)
+tui_cmd.register(app)
 app.add_typer(auth.app, name="auth")
 app.add_typer(orgs.app, name="org")
 app.add_typer(invites.app, name="invite")
