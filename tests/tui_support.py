@@ -48,3 +48,38 @@ def skip_unless(*names: str):
 
     missing = [n for n in names if not api.has_op(n)]
     return pytest.mark.skipif(bool(missing), reason=f"operation missing: {', '.join(missing)}")
+
+
+class Workspace:
+    """An embedded Alloy in a temp dir: one Owner, an org, project PROJ with some tickets."""
+
+    def __init__(self, home: Path, tickets: int = 3) -> None:
+        from alloy.actor import Actor
+        from alloy.client.local import LocalClient
+        from alloy.env import bootstrap
+
+        self.env = bootstrap()
+        anon = LocalClient(self.env, None)
+        done = anon.call("onboard.run", body={"email": "owner@example.com",
+                                              "password": "password123", "org_name": "Acme",
+                                              "org_slug": "acme", "display_name": "Olive"})
+        self.user_id, self.org_id = done["user_id"], done["org_id"]
+        self.client = LocalClient(self.env, Actor(user_id=self.user_id, org_id=self.org_id,
+                                                  email="owner@example.com"))
+        self.project = self.client.call("projects.create", body={"key": "PROJ", "name": "Proj"})
+        self.other = self.client.call("projects.create", body={"key": "OPS", "name": "Ops"})
+        titles = ["Fix login bug", "Add dark mode", "Update docs", "Tune cache", "Write tests"]
+        self.tickets = [self.ticket(titles[i % len(titles)], ["High", "Medium", "Low"][i % 3])
+                        for i in range(tickets)]
+
+    def ticket(self, title: str, priority: str = "None", project: dict | None = None) -> dict:
+        return self.client.call("tickets.create", project_id=(project or self.project)["id"],
+                                body={"title": title, "priority": priority})
+
+    def get(self, ticket_id: str) -> dict:
+        return self.client.call("tickets.get", ticket_id=ticket_id)
+
+    def app(self):
+        from tui.app import AlloyApp
+
+        return AlloyApp(client=self.client)
