@@ -6,8 +6,9 @@ import sys
 
 import typer
 
-from cli import auth, invites, orgs, system, tui_cmd
+from cli import auth, invites, orgs, system
 from cli.session import STATE
+from cli.tui_cmd import register as register_tui
 
 app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False,
@@ -25,7 +26,7 @@ def main(
 
 
 system.register(app)
-tui_cmd.register(app)
+register_tui(app)
 app.add_typer(auth.app, name="auth")
 app.add_typer(orgs.app, name="org")
 app.add_typer(invites.app, name="invite")
