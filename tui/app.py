@@ -17,7 +17,7 @@ from tui.actions import TicketActions
 from tui.commands import CommandError, complete, parse, parse_filter
 from tui.model import Model, parse_sort
 from tui.sprints import SprintCommands
-from tui.widgets.board import SprintBoard
+from tui.widgets.board import DONE, SprintBoard
 from tui.widgets.detail import TicketDetail
 from tui.widgets.statusbar import CommandLine, StatusBar
 from tui.widgets.table import TicketTable
@@ -192,8 +192,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
             b = self.board
             s = b.sprint
             total = sum(len(c["tickets"]) for c in b.columns)
-            done = sum(len(c["tickets"]) for c in b.columns
-                       if c["status"] in ("Done", "Cancelled"))
+            done = sum(len(c["tickets"]) for c in b.columns if c["status"] in DONE)
             pct = round(100 * done / total) if total else 0
             size = len(b.columns[b.col]["tickets"]) if b.columns else 0
             return (f"{s.get('name', '')} {s.get('start_date', '')}→{s.get('end_date', '')} "

@@ -10,6 +10,7 @@ from textual.widgets import Static
 from tui import keymap
 
 SPARK = "▁▂▃▄▅▆▇█"
+DONE = ("Done", "Cancelled")
 
 
 def sparkline(values: list[int]) -> str:
@@ -23,9 +24,7 @@ def burndown_text(sprint: dict, columns: list[dict], burndown: dict | None) -> T
     """Date range, total/done/remaining, completion %, and a sparkline of completed work."""
     data = (burndown or {}).get("data") or []
     total = sum(len(c["tickets"]) for c in columns)
-    done = sum(len(c["tickets"]) for c in columns if c["status"] in ("Done", "Cancelled"))
-    if data:
-        total, done = data[-1]["total_tickets"], data[-1]["completed_tickets"]
+    done = sum(len(c["tickets"]) for c in columns if c["status"] in DONE)
     pct = round(100 * done / total) if total else 0
     out = Text()
     out.append(f"{sprint.get('name', '')} ({sprint.get('start_date', '')} → "
@@ -64,7 +63,9 @@ class SprintBoard(Vertical, can_focus=True):
 
     def compose(self):
         yield Horizontal(id="columns")
-        yield Static(id="burndown")
+        panel = Static(id="burndown")
+        panel.border_title = "Burndown"
+        yield panel
 
     def show(self, sprint: dict, columns: list[dict], burndown: dict | None) -> None:
         self.sprint, self.columns, self.burndown = sprint, columns, burndown
@@ -99,7 +100,8 @@ class SprintBoard(Vertical, can_focus=True):
     def _paint(self) -> None:
         statics = list(self.query(".column").results(Static))
         for n, (column, widget) in enumerate(zip(self.columns, statics, strict=False)):
-            text = Text(f"{column['status']} ({len(column['tickets'])})\n", style="bold")
+            text = Text(f"{column['status']} ({len(column['tickets'])})\n", style="bold",
+                        no_wrap=True, overflow="ellipsis")
             for r, t in enumerate(column["tickets"]):
                 style = "reverse" if (n, r) == (self.col, self.row) else ""
                 text.append(f"{t['key']}: {t['title']}\n", style=style)
