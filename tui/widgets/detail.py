@@ -24,9 +24,9 @@ def render_detail(t: dict, who, sprint: str, comments: list[dict], labels: list[
             ("Labels", ", ".join(lb["name"] for lb in labels) or "—", "Updated",
              _day(t.get("updated_at")))]
     for a, av, b, bv in rows:
-        out.append(f"{a}: ", style="bold")
-        out.append(f"{av:<22}")
-        out.append(f"{b}: ", style="bold")
+        out.append(f"{a + ':':<10}", style="bold")
+        out.append(f"{av:<24}")
+        out.append(f"{b + ':':<10}", style="bold")
         out.append(f"{bv}\n")
     out.append("\nDescription\n", style="bold")
     out.append("─" * 36 + "\n")
