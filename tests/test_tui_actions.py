@@ -43,7 +43,7 @@ async def test_s_changes_status_in_list_and_detail(ws):
         await pilot.press("s", "j", "enter")  # InProgress -> InReview
         await settle(pilot)
         assert ws.get(ws.tickets[0]["id"])["status"] == "InReview"
-        assert "Status: InReview" in screen_text(app)
+        assert "Status:   InReview" in screen_text(app)
 
 
 @skip_unless("tickets.update")
