@@ -13,9 +13,13 @@ def make_client(api_url: str | None = None):
     from cli import session
 
     url = api_url or os.environ.get("ALLOY_BASE_URL")
+    saved = session.STATE["api_url"]
     if url:
         session.STATE["api_url"] = url
-    return session.client()
+    try:
+        return session.client()
+    finally:
+        session.STATE["api_url"] = saved
 
 
 def describe(client) -> str:
