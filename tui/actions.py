@@ -7,15 +7,13 @@ from __future__ import annotations
 
 from tui import api
 from tui.model import PRIORITIES, STATUSES
-from tui.popups import (
-    ConfirmPopup,
-    CreatePopup,
-    EditPopup,
-    LabelsPopup,
-    SelectPopup,
-    TextPopup,
-    TimePopup,
-)
+
+
+def popups():
+    """The popup classes, imported on first use (keeps start-up, and first paint, short)."""
+    import tui.popups
+
+    return tui.popups
 
 
 def keyed(ticket: dict, projects: list[dict]) -> dict:
@@ -73,7 +71,7 @@ class TicketActions:
             if status:
                 self.io(api.set_status, t["id"], status, done=self.ticket_changed,
                         what="status change")
-        self.push_screen(SelectPopup(f"Status of {t['key']}", [(s, s) for s in STATUSES],
+        self.push_screen(popups().SelectPopup(f"Status of {t['key']}", [(s, s) for s in STATUSES],
                                      current), chosen)
 
     def action_assign(self) -> None:
@@ -89,7 +87,7 @@ class TicketActions:
             if user_id is not None:
                 self.io(lambda c: api.update(c, t["id"], assignee_id=user_id or None),
                         done=self.ticket_changed, what="assign")
-        self.push_screen(SelectPopup(f"Assign {t['key']}", options, current), chosen)
+        self.push_screen(popups().SelectPopup(f"Assign {t['key']}", options, current), chosen)
 
     def action_comment(self) -> None:
         t = self.selected()
@@ -100,7 +98,7 @@ class TicketActions:
             if text:
                 self.io(api.comment, t["id"], text, done=lambda _: self._commented(t),
                         what="comment")
-        self.push_screen(TextPopup(f"Comment on {t['key']}", "Type a comment"), chosen)
+        self.push_screen(popups().TextPopup(f"Comment on {t['key']}", "Type a comment"), chosen)
 
     def _commented(self, ticket: dict) -> None:
         self.notify(f"Comment added to {ticket['key']}")
@@ -117,7 +115,7 @@ class TicketActions:
             if priority:
                 self.io(lambda c: api.update(c, t["id"], priority=priority),
                         done=self.ticket_changed, what="priority change")
-        self.push_screen(SelectPopup(f"Priority of {t['key']}", [(p, p) for p in PRIORITIES],
+        self.push_screen(popups().SelectPopup(f"Priority of {t['key']}", [(p, p) for p in PRIORITIES],
                                      current), chosen)
 
     # -- n / N: create, or move between search matches -------------------------------------
@@ -153,7 +151,7 @@ class TicketActions:
             if form:
                 self.io(api.create, project["id"], form["title"], form["priority"],
                         done=self._created, what="create")
-        self.push_screen(CreatePopup(project["key"]), chosen)
+        self.push_screen(popups().CreatePopup(project["key"]), chosen)
 
     def _created(self, ticket: dict) -> None:
         ticket = keyed(ticket, self.model.projects)
@@ -174,7 +172,7 @@ class TicketActions:
             if form:
                 self.io(lambda c: api.update(c, t["id"], **form), done=self.ticket_changed,
                         what="edit")
-        self.push_screen(EditPopup(t), chosen)
+        self.push_screen(popups().EditPopup(t), chosen)
 
     # -- l / L: labels ---------------------------------------------------------------------
     def action_labels(self) -> None:
@@ -188,10 +186,10 @@ class TicketActions:
 
         def show(result):
             labels, attached = result
-            self.push_screen(LabelsPopup(t, labels, {lb["id"] for lb in attached}))
+            self.push_screen(popups().LabelsPopup(t, labels, {lb["id"] for lb in attached}))
         self.io(fetch, done=show, what="labels")
 
-    def on_labels_popup_toggle(self, event: LabelsPopup.Toggle) -> None:
+    def on_labels_popup_toggle(self, event) -> None:
         popup, label, on, t = event.popup, event.label, event.on, event.popup.ticket
         self.io(api.toggle_label, t["id"], label["id"], on,
                 done=lambda _: popup.set_attached(label["id"], on), what="label toggle")
@@ -209,7 +207,7 @@ class TicketActions:
                         done=lambda _: self.notify(
                             f"Logged {form['minutes']} min {form['activity']} on {t['key']}"),
                         what="time log")
-        self.push_screen(TimePopup(t["key"]), chosen)
+        self.push_screen(popups().TimePopup(t["key"]), chosen)
 
     # -- d / D: delete ---------------------------------------------------------------------
     def action_delete(self) -> None:
@@ -221,7 +219,7 @@ class TicketActions:
             if yes:
                 self.io(api.delete, t["id"], done=lambda _: self.ticket_removed(t),
                         what="delete")
-        self.push_screen(ConfirmPopup(f"Delete {t['key']}: {t['title']}?"), chosen)
+        self.push_screen(popups().ConfirmPopup(f"Delete {t['key']}: {t['title']}?"), chosen)
 
     def action_cascade_delete(self) -> None:
         t = self.selected()
@@ -236,7 +234,7 @@ class TicketActions:
                 if ok:
                     self.io(api.cascade_delete, t["id"], done=lambda _: self.ticket_removed(t),
                             what="cascade delete")
-            self.push_screen(ConfirmPopup(f"Cascade delete {t['key']}?", yes, yes_first=True),
+            self.push_screen(popups().ConfirmPopup(f"Cascade delete {t['key']}?", yes, yes_first=True),
                              chosen)
         self.io(api.cascade_preview, t["id"], done=preview, what="cascade preview")
 

@@ -6,6 +6,8 @@ error becomes a notification — the screen never freezes and the app never cras
 
 from __future__ import annotations
 
+import concurrent.futures
+import threading
 import time
 
 from textual.app import App
@@ -28,6 +30,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
     BINDINGS = keymap.GLOBAL + keymap.ACTIONS
     CSS = "Screen { layout: vertical; } #views { height: 1fr; }"
     ENABLE_COMMAND_PALETTE = False
+    BATCH_SECONDS = 0.5
 
     def __init__(self, client=None, api_url: str | None = None) -> None:
         super().__init__()
@@ -37,6 +40,10 @@ class AlloyApp(TicketActions, SprintCommands, App):
         self.connection = "Connecting…"
         self.loading = True
         self.started_at = time.perf_counter()
+        self.marks: dict[str, float] = {}
+        self._early: concurrent.futures.Future | None = concurrent.futures.Future()
+        threading.Thread(target=self._prefetch, args=(self._early,), name="alloy-prefetch",
+                         daemon=True).start()
         self.first_rows_at: float | None = None
         self.loaded_at: float | None = None
 
@@ -49,6 +56,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
         yield StatusBar()
 
     def on_mount(self) -> None:
+        self.marks["mounted"] = time.perf_counter()
         self.query_one(CommandLine).completer = self._complete
         self.set_mode("NORMAL")
         self.table.focus()
@@ -113,7 +121,14 @@ class AlloyApp(TicketActions, SprintCommands, App):
             self.update_status()
 
     # -- startup: client, org, projects, then tickets streamed page by page ----------------
-    def _boot(self, _client) -> None:
+    def _prefetch(self, future: concurrent.futures.Future) -> None:
+        """Runs in a thread from __init__, overlapping Textual's own start-up."""
+        try:
+            future.set_result(self._connect())
+        except BaseException as err:  # noqa: BLE001 - handed to the boot worker
+            future.set_exception(err)
+
+    def _connect(self) -> dict:
         if self.client is None:
             from tui.connect import make_client
 
@@ -124,16 +139,34 @@ class AlloyApp(TicketActions, SprintCommands, App):
             members = api.members(self.client, who["org_id"])
         except AlloyError:
             members = {}
-        self.call_from_thread(self._connected, who, projects, members)
-        self._stream(projects)
+        pages = (page for p in projects for page in api.pages(self.client, "tickets.list", p["id"]))
+        return {"who": who, "projects": projects, "members": members, "pages": pages,
+                "first": next(pages, [])}
 
-    def _stream(self, projects: list[dict]) -> None:
-        for project in projects:
-            for page in api.pages(self.client, "tickets.list", project["id"]):
-                self.call_from_thread(self.add_tickets, page)
+    def _boot(self, _client) -> None:
+        early, self._early = self._early, None
+        state = early.result() if early is not None else self._connect()
+        self.call_from_thread(self._connected, state["who"], state["projects"],
+                              state["members"])
+        self._stream(state["first"], state["pages"])
+
+    def _stream(self, first: list[dict], pages) -> None:
+        """First page at once (first paint); then batches at most every BATCH_SECONDS, so
+        10,000 tickets cost a handful of redraws rather than one per page."""
+        self.call_from_thread(self.add_tickets, first)
+        batch: list[dict] = []
+        sent = time.perf_counter()
+        for page in pages:
+            batch.extend(page)
+            if time.perf_counter() - sent > self.BATCH_SECONDS:
+                self.call_from_thread(self.add_tickets, batch)
+                batch, sent = [], time.perf_counter()
+        if batch:
+            self.call_from_thread(self.add_tickets, batch)
         self.call_from_thread(self._loaded)
 
     def _connected(self, who: dict, projects: list[dict], members: dict) -> None:
+        self.marks["connected"] = time.perf_counter()
         self.model.org_id, self.model.user_id = who["org_id"], who["user_id"]
         self.model.projects, self.model.members = projects, members
         self.set_connection("Connected")

@@ -6,7 +6,6 @@ import re
 
 from tui import api
 from tui.commands import CommandError
-from tui.popups import SelectPopup
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -70,6 +69,8 @@ class SprintCommands:
         def chosen(sprint_id):
             if sprint_id:
                 self.open_board(sprint_id)
+        from tui.popups import SelectPopup
+
         self.push_screen(SelectPopup("Sprints (Enter opens the board)", options), chosen)
 
     def open_board(self, ref: str) -> None:
