@@ -57,29 +57,34 @@ class AlloyApp(TicketActions, SprintCommands, App):
 
     def on_mount(self) -> None:
         self.marks["mounted"] = time.perf_counter()
-        self.query_one(CommandLine).completer = self._complete
+        self._main.query_one(CommandLine).completer = self._complete
         self.set_mode("NORMAL")
         self.table.focus()
         self.io(self._boot, done=lambda _: None, what="connect")
 
     @property
+    def _main(self):
+        """The main screen (popups are screens above it; queries must not look there)."""
+        return self.screen_stack[0]
+
+    @property
     def table(self) -> TicketTable:
-        return self.query_one(TicketTable)
+        return self._main.query_one(TicketTable)
 
     @property
     def detail(self) -> TicketDetail:
-        return self.query_one(TicketDetail)
+        return self._main.query_one(TicketDetail)
 
     @property
     def board(self) -> SprintBoard:
-        return self.query_one(SprintBoard)
+        return self._main.query_one(SprintBoard)
 
     @property
     def view(self) -> str:
-        return self.query_one(ContentSwitcher).current or "list"
+        return self._main.query_one(ContentSwitcher).current or "list"
 
     def show_view(self, name: str) -> None:
-        self.query_one(ContentSwitcher).current = name
+        self._main.query_one(ContentSwitcher).current = name
         {"list": self.table, "detail": self.detail, "board": self.board}[name].focus()
         self.update_status()
 
@@ -214,11 +219,17 @@ class AlloyApp(TicketActions, SprintCommands, App):
     def set_mode(self, mode: str) -> None:
         self.mode = mode
         prompt = {"COMMAND": ":", "SEARCH": "/"}.get(mode, "")
-        self.query_one(StatusBar).set_mode(mode, prompt)
+        for bar in self._bar():
+            bar.set_mode(mode, prompt)
+
+    def _bar(self) -> list[StatusBar]:
+        """The status bar, or none while the app is starting or shutting down."""
+        return list(self.screen_stack[0].query(StatusBar)) if self.screen_stack else []
 
     def set_connection(self, text: str) -> None:
         self.connection = text
-        self.query_one(StatusBar).set_connection(text)
+        for bar in self._bar():
+            bar.set_connection(text)
 
     def context(self) -> str:
         if self.view == "board":
@@ -248,18 +259,19 @@ class AlloyApp(TicketActions, SprintCommands, App):
         return text
 
     def update_status(self) -> None:
-        self.query_one(StatusBar).set_context(self.context())
+        for bar in self._bar():
+            bar.set_context(self.context())
 
     # -- global keys -----------------------------------------------------------------------
     def action_command_mode(self) -> None:
         self.set_mode("COMMAND")
-        self.query_one(CommandLine).start()
+        self._main.query_one(CommandLine).start()
 
     def action_search_mode(self) -> None:
         if self.view != "list":
             self.show_view("list")
         self.set_mode("SEARCH")
-        line = self.query_one(CommandLine)
+        line = self._main.query_one(CommandLine)
         line.start()
         line.value = self.model.search
         line.cursor_position = len(line.value)
@@ -284,7 +296,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
         self.set_mode("NORMAL")
 
     def _leave_line(self) -> None:
-        line = self.query_one(CommandLine)
+        line = self._main.query_one(CommandLine)
         line.display = False
         self.set_mode("NORMAL")
         {"list": self.table, "detail": self.detail, "board": self.board}[self.view].focus()
