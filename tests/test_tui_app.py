@@ -139,6 +139,17 @@ async def test_popups_cancel_with_escape(ws):
         assert len(ws.client.call("tickets.list", project_id=ws.project["id"])["items"]) == 5
 
 
+async def test_app_keys_do_not_leak_out_of_popups(ws):
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("s", "q", "s", "colon", "question_mark")
+        assert app.is_running and type(app.screen).__name__ == "SelectPopup"
+        assert len(app.screen_stack) == 2
+        await pilot.press("escape", "question_mark", "q")  # q closes help, not the app
+        assert app.is_running and len(app.screen_stack) == 1
+
+
 async def test_delete_defaults_to_cancel(ws):
     app = ws.app()
     async with app.run_test(size=(110, 30)) as pilot:

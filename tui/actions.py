@@ -5,8 +5,11 @@ Each action opens a popup, then runs the change in a worker and applies the answ
 
 from __future__ import annotations
 
-from tui import api
+from tui import api, keymap
 from tui.model import PRIORITIES, STATUSES
+
+
+APP_ACTIONS = {b.action for b in keymap.GLOBAL + keymap.ACTIONS}
 
 
 def popups():
@@ -36,6 +39,10 @@ class TicketActions:
         return ticket
 
     def check_action(self, action: str, parameters) -> bool | None:
+        """App keys act on the main screen only: inside a popup `q` or `s` must not leak out."""
+        if self.screen_stack and self.screen is not self.screen_stack[0] and \
+                action in APP_ACTIONS:
+            return False
         if action == "new_or_next" and self.view == "board":
             return False
         return True
