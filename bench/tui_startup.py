@@ -112,97 +112,12 @@ def run_child(flag: str, env: dict | None = None) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def main() -> dict:
-        app = Empty()
-        app.painted = None
-        async with app.run_test(size=(120, 40)) as pilot:
-            while app.painted is None:
-                await pilot.pause(0.005)
-            return {"first_paint": app.painted - T0}
-
-    print(json.dumps(asyncio.run(main())))
-
-
-def child() -> None:
-    import asyncio
-
-    from tui.app import AlloyApp
-
-    async def main() -> dict:
-        app = AlloyApp()
-        async with app.run_test(size=(120, 40)) as pilot:
-            while app.first_rows_at is None and app.connection != "Not logged in":
-                await pilot.pause(0.005)
-            while app.loading:
-                await pilot.pause(0.02)
-            table = app.table
-            moves = min(2000, len(table.rows) - 1)
-            start = time.perf_counter()
-            for _ in range(moves):
-                table.action_cursor_down()
-                for y in range(table.size.height):
-                    table.render_line(y)
-            per_move = (time.perf_counter() - start) / max(1, moves)
-            table.action_cursor_bottom()
-            start = time.perf_counter()
-            for y in range(table.size.height):
-                table.render_line(y)
-            bottom_frame = time.perf_counter() - start
-            return {"first_paint": app.first_rows_at - T0, "all_loaded": app.loaded_at - T0,
-                    "rows": len(table.rows), "per_move_ms": per_move * 1000,
-                    "bottom_frame_ms": bottom_frame * 1000}
-
-    print(json.dumps(asyncio.run(main())))
-
-
-def workspace(root: Path, tickets: int) -> dict:
-    env = {**os.environ, "ALLOY_DATA_DIR": str(root / "data"),
-           "ALLOY_CONFIG_DIR": str(root / "config"),
-           "ALLOY_DATABASE_URL": f"sqlite:///{root / 'data' / 'alloy.db'}"}
-    os.environ.update({k: v for k, v in env.items() if k.startswith("ALLOY_")})
-    from alloy.actor import Actor
-    from alloy.client.local import LocalClient
-    from alloy.env import bootstrap
-    from cli.session import save_credentials
-
-    e = bootstrap()
-    done = LocalClient(e, None).call("onboard.run", body={
-        "email": "bench@example.com", "password": "password123", "org_name": "Bench",
-        "org_slug": f"bench{tickets}"})
-    save_credentials({"user_id": done["user_id"], "org_id": done["org_id"],
-                      "email": "bench@example.com"}, replace=True)
-    client = LocalClient(e, Actor(user_id=done["user_id"], org_id=done["org_id"]))
-    project = client.call("projects.create", body={"key": "BENCH", "name": "Bench"})
-    for n in range(tickets):
-        client.call("tickets.create", project_id=project["id"],
-                    body={"title": f"Ticket {n} of the benchmark", "priority": "Medium"})
-    e.store.close()
-    return env
-
-
-def measure(tickets: int, runs: int = 3) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        env = workspace(Path(tmp), tickets)
-        print(f"  created {tickets:,} tickets in {time.perf_counter() - started:.1f}s",
-              file=sys.stderr)
-        results = []
-        for _ in range(runs):
-            proc = subprocess.run([sys.executable, __file__, "--child"], env=env,
-                                  capture_output=True, text=True)
-            if proc.returncode:
-                raise SystemExit(f"child failed:\n{proc.stderr[-3000:]}")
-            results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    best = min(results, key=lambda r: r["first_paint"])
-    return best
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--empty-child", action="store_true")
-    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     if args.child or args.empty_child:
         (child if args.child else empty_child)()
