@@ -8,7 +8,6 @@ from __future__ import annotations
 from tui import api, keymap
 from tui.model import PRIORITIES, STATUSES
 
-
 APP_ACTIONS = {b.action for b in keymap.GLOBAL + keymap.ACTIONS}
 
 
