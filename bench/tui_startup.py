@@ -73,6 +73,7 @@ def child() -> None:
                 table.render_line(y)
             bottom_frame = time.perf_counter() - start
             return {"first_paint": app.first_rows_at - T0, "all_loaded": app.loaded_at - T0,
+                    "marks": {k: round(v - T0, 3) for k, v in app.marks.items()},
                     "rows": len(table.rows), "per_move_ms": per_move * 1000,
                     "bottom_frame_ms": bottom_frame * 1000}
 
@@ -144,6 +145,8 @@ def main() -> None:
     print(f"first-paint ratio {args.tickets:,}/100: {big['first_paint'] / base['first_paint']:.2f}x;"
           f" vs bare Textual: {big['first_paint'] / empty['first_paint']:.2f}x "
           f"(+{(big['first_paint'] - empty['first_paint']) * 1000:.0f} ms for Alloy)")
+    print(f"milestones (s from process start), 100: {base['marks']}")
+    print(f"milestones (s from process start), {args.tickets:,}: {big['marks']}")
     print(f"scrolling: {big['per_move_ms']:.3f} ms per cursor move + full redraw; "
           f"bottom-of-table frame {big['bottom_frame_ms']:.2f} ms "
           f"(baseline {base['per_move_ms']:.3f} ms)")

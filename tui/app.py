@@ -41,6 +41,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
         self.loading = True
         self.started_at = time.perf_counter()
         self.marks: dict[str, float] = {}
+        self._painted = threading.Event()
         self._early: concurrent.futures.Future | None = concurrent.futures.Future()
         threading.Thread(target=self._prefetch, args=(self._early,), name="alloy-prefetch",
                          daemon=True).start()
@@ -145,8 +146,10 @@ class AlloyApp(TicketActions, SprintCommands, App):
         except AlloyError:
             members = {}
         pages = (page for p in projects for page in api.pages(self.client, "tickets.list", p["id"]))
+        first = next(pages, [])
+        self.marks["first_page"] = time.perf_counter()
         return {"who": who, "projects": projects, "members": members, "pages": pages,
-                "first": next(pages, [])}
+                "first": first}
 
     def _boot(self, _client) -> None:
         early, self._early = self._early, None
@@ -159,6 +162,8 @@ class AlloyApp(TicketActions, SprintCommands, App):
         """First page at once (first paint); then batches at most every BATCH_SECONDS, so
         10,000 tickets cost a handful of redraws rather than one per page."""
         self.call_from_thread(self.add_tickets, first)
+        if first:  # let the first frame draw before loading competes with it for the GIL
+            self._painted.wait(timeout=3)
         batch: list[dict] = []
         sent = time.perf_counter()
         for page in pages:
@@ -180,6 +185,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
         self.update_status()
 
     def add_tickets(self, tickets: list[dict]) -> None:
+        self.marks.setdefault("first_rows", time.perf_counter())
         self.model.add(tickets)
         self.refresh_list()
         if self.first_rows_at is None and tickets:
@@ -187,6 +193,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
 
     def _first_paint(self) -> None:
         self.first_rows_at = time.perf_counter()
+        self._painted.set()
 
     def _loaded(self) -> None:
         self.loading = False
