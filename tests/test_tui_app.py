@@ -146,7 +146,9 @@ async def test_app_keys_do_not_leak_out_of_popups(ws):
         await pilot.press("s", "q", "s", "colon", "question_mark")
         assert app.is_running and type(app.screen).__name__ == "SelectPopup"
         assert len(app.screen_stack) == 2
-        await pilot.press("escape", "question_mark", "q")  # q closes help, not the app
+        await pilot.press("escape", "question_mark", "j", "j", "k")
+        assert type(app.screen).__name__ == "HelpPopup"
+        await pilot.press("q")  # q closes help, not the app
         assert app.is_running and len(app.screen_stack) == 1
 
 

@@ -122,7 +122,15 @@ class TextPopup(Popup):
 class HelpPopup(Popup):
     """Every binding with its description, generated from the keymap."""
 
-    BINDINGS = Popup.BINDINGS + [b("question_mark,q", "cancel", "Close help", "help.close")]
+    BINDINGS = Popup.BINDINGS + [
+        b("question_mark,q", "cancel", "Close help", "help.close"),
+        b("j,down", "scroll(1)", "Scroll down", "help.down"),
+        b("k,up", "scroll(-1)", "Scroll up", "help.up"),
+    ]
+    DEFAULT_CSS = "HelpPopup VerticalScroll { height: auto; max-height: 30; }"
+
+    def action_scroll(self, step: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)
 
     def compose(self):
         sections = [("Global", keymap.GLOBAL), ("Ticket list", keymap.TABLE),
