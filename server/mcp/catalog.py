@@ -19,6 +19,7 @@ def run(session: Session, tool: Tool, args: dict):
     """Run a tool synchronously (the caller puts it in a worker thread)."""
     nullable = {p.name for p in tool.params if p.nullable}
     args = {k: v for k, v in args.items() if v is not None or k in nullable}
+    session.tool = tool.name
     if tool.run is not None:
         return tool.run(session, args)
-    return reshape(tool.shape, session.call(tool.call, args, tool.name))
+    return reshape(tool.shape, session.call(tool.call, args))

@@ -52,24 +52,25 @@ def static(session: Session) -> list[tuple[str, str, str]]:
 def _assigned(session: Session, user_id: str) -> dict:
     """Tickets assigned to `user_id` across the organization's projects."""
     out = []
-    for project in session.call_all(LIST_PROJECTS, {}):
-        out += session.call_all(TICKETS, {"project_id": project["id"], "assignee_id": user_id})
+    for project in session.call_all(LIST_PROJECTS, {}, "resource user-assigned-tickets"):
+        out += session.call_all(TICKETS, {"project_id": project["id"], "assignee_id": user_id},
+                                "resource user-assigned-tickets")
     return {"user_id": user_id, "data": out}
 
 
 def read(session: Session, uri: str):
     if uri == "alloy://projects":
-        return {"data": session.call_all(LIST_PROJECTS, {})}
+        return {"data": session.call_all(LIST_PROJECTS, {}, "resource projects")}
     for t in TEMPLATES:
         found = t.match(uri)
         if found is None:
             continue
         if t.name == "project":
-            return session.call(PROJECT_BY_KEY, found, "resource project")
+            return session.call(PROJECT_BY_KEY, found, f"resource {uri}")
         if t.name == "ticket":
-            return session.call(TICKET, found, "resource ticket")
+            return session.call(TICKET, found, f"resource {uri}")
         if t.name == "sprint-board":
-            return session.call(BOARD, found, "resource sprint-board")
+            return session.call(BOARD, found, f"resource {uri}")
         return _assigned(session, found["id"])
     raise NotFound(f"unknown resource {uri}: read alloy://projects, alloy://project/{{key}}, "
                    "alloy://ticket/{id}, alloy://sprint/{id}/board or alloy://user/{id}/assigned")

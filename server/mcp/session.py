@@ -33,7 +33,7 @@ class NotAvailable(Exception):
 
     def __init__(self, tool: str, call: Call) -> None:
         super().__init__(
-            f"Operation not available: tool '{tool}' needs the '{call.op}' operation "
+            f"Operation not available: {tool} needs the '{call.op}' operation "
             f"({call.route}), which this Alloy installation does not provide yet. "
             "Upgrade Alloy or use another tool.")
 
@@ -151,6 +151,7 @@ class Session:
     def __init__(self, backend: Backend, client) -> None:
         self.backend, self.client = backend, client
         self._me: dict | None = None
+        self.tool = "?"  # the tool being run, for error messages
 
     def me(self) -> dict:
         if self._me is None:
@@ -171,10 +172,10 @@ class Session:
             return self.org_id()
         return value
 
-    def call(self, call: Call, args: dict, tool: str = "?"):
+    def call(self, call: Call, args: dict, what: str | None = None):
         op = resolve(call)
         if op is None:
-            raise NotAvailable(tool, call)
+            raise NotAvailable(what or f"tool '{self.tool}'", call)
 
         def get(name):
             if name in args:
@@ -198,11 +199,11 @@ class Session:
         return self.client.call(op.name, body=body if op.body is not None else None,
                                 query=query, **path)
 
-    def call_all(self, call: Call, args: dict, tool: str = "?", cap: int = 50) -> list:
+    def call_all(self, call: Call, args: dict, what: str | None = None, cap: int = 50) -> list:
         """Every item of a paginated operation (up to `cap` pages of 100)."""
         items, cursor = [], None
         for _ in range(cap):
-            page = self.call(call, {**args, "limit": 100, "cursor": cursor}, tool)
+            page = self.call(call, {**args, "limit": 100, "cursor": cursor}, what)
             if not isinstance(page, dict) or "items" not in page:
                 return page if isinstance(page, list) else items
             items.extend(page["items"])

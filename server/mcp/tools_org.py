@@ -27,7 +27,7 @@ def _entity(desc: str) -> tuple[P, P]:
 
 def _add_label(session, args):
     """The API answers with the ticket's labels; the tool answers with the label added."""
-    labels = reshape("array", session.call(ADD_LABEL, args, "add_ticket_label"))
+    labels = reshape("array", session.call(ADD_LABEL, args))
     if isinstance(labels, list):
         return next((x for x in labels if x.get("id") == args["label_id"]), labels)
     return labels

@@ -21,7 +21,7 @@ PROJECT_FIELDS = ("name", "description", "team_id", "budget_cents", "budget_peri
 
 
 def _delete_project(session, args):
-    result = session.call(DELETE_PROJECT, args, "delete_project")
+    result = session.call(DELETE_PROJECT, args)
     if result is not None:
         return result  # the dry-run preview
     if args.get("cascade"):
@@ -31,12 +31,12 @@ def _delete_project(session, args):
 
 def _summary(session, args):
     """Project details, ticket counts by status and active/planned sprints, in one answer."""
-    project = session.call(GET_PROJECT, args, "get_project_summary")
-    tickets = session.call_all(SUMMARY_TICKETS, args, "get_project_summary", cap=20)
+    project = session.call(GET_PROJECT, args)
+    tickets = session.call_all(SUMMARY_TICKETS, args, cap=20)
     by_status: dict[str, int] = {}
     for t in tickets:
         by_status[t.get("status")] = by_status.get(t.get("status"), 0) + 1
-    sprints = session.call_all(SUMMARY_SPRINTS, args, "get_project_summary")
+    sprints = session.call_all(SUMMARY_SPRINTS, args)
     return {
         "project": {k: project.get(k) for k in ("id", "name", "key", "description")},
         "ticket_summary": {"total": len(tickets), "by_status": by_status,
@@ -48,7 +48,7 @@ def _summary(session, args):
 
 def _burndown(session, args):
     """The reference names the points `data_points` with total/completed/remaining."""
-    result = session.call(BURNDOWN, args, "get_sprint_burndown")
+    result = session.call(BURNDOWN, args)
     if not isinstance(result, dict) or "data_points" in result:
         return result
     points = result.get("data") or result.get("points") or []

@@ -24,7 +24,7 @@ GET_TICKET = Call("tickets.get", "GET /api/v1/tickets/{ticket_id}")
 
 
 def _ping(session, args):
-    session.call(HEALTH, {}, "ping")
+    session.call(HEALTH, {})
     me = session.me()
     return (f"Alloy MCP connected to {session.backend.where()} as {me['email']} "
             f"(org {me.get('org_id')})")
@@ -38,14 +38,14 @@ def _whoami(session, args):
 def _transition(session, args):
     """Transition; on a refused transition, say where the ticket is and where it can go."""
     try:
-        return session.call(TRANSITION, args, "transition_ticket")
+        return session.call(TRANSITION, args)
     except (Invalid, Conflict, Forbidden) as exc:
         if isinstance(exc, Invalid) and any(
                 isinstance(d, dict) and d.get("field") not in (None, "to_status", "status")
                 for d in exc.details):
             raise
         try:
-            avail = session.call(AVAILABLE, args, "transition_ticket")
+            avail = session.call(AVAILABLE, args)
         except Exception:  # noqa: BLE001 - the original error is the one to report
             raise exc from None
         current = avail.get("current_status")
