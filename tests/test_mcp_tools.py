@@ -18,6 +18,8 @@ import anyio
 import pytest
 
 from tests.test_mcp_harness import (
+    PROMPTS,
+    TEMPLATES,
     TOOL_NAMES,
     HttpMcp,
     World,
@@ -392,9 +394,8 @@ def scenario(request, world_server):
 
     async def go():
         async with connect(world, transport, http) as client:
-            tools = await client.list_tools()
-            assert sorted(t.name for t in tools.tools) == sorted(TOOL_NAMES)
-            return await run_steps(client, world, STEPS, state)
+            listing = await list_everything(client)
+            return await run_steps(client, world, STEPS, state), listing
 
     try:
         yield anyio.run(go)
@@ -403,9 +404,43 @@ def scenario(request, world_server):
             http.stop()
 
 
+async def list_everything(client) -> dict:
+    """Names, prompt arguments, resources and templates as the client sees them."""
+    tools = (await client.list_tools()).tools
+    prompts = (await client.list_prompts()).prompts
+    rendered = {p.name: (await client.get_prompt(p.name, {a.name: f"<{a.name}>" for a in
+                                                           p.arguments or []})).messages
+                for p in prompts}
+    return {"tools": [t.name for t in tools],
+            "schemas": {t.name: t.input_schema for t in tools},
+            "prompts": {p.name: [a.name for a in p.arguments or []] for p in prompts},
+            "prompt_required": [a.name for p in prompts for a in p.arguments or [] if a.required],
+            "rendered": {n: m[0].content.text for n, m in rendered.items()},
+            "resources": {r.name: r.uri for r in (await client.list_resources()).resources},
+            "templates": {t.uri_template: t.name
+                          for t in (await client.list_resource_templates()).resource_templates},
+            "server": client.server_info.name}
+
+
+def test_listing_matches_the_reference(scenario):
+    outcomes, listing = scenario
+    assert sorted(listing["tools"]) == sorted(TOOL_NAMES) and listing["server"] == "alloy-mcp"
+    assert listing["prompts"] == PROMPTS and listing["prompt_required"] == []
+    for name, args in PROMPTS.items():  # given arguments are written into the instructions
+        assert all(f"<{a}>" in listing["rendered"][name] for a in args), name
+    me = listing["resources"]["my-assigned-tickets"]
+    assert listing["resources"] == {"projects": "alloy://projects", "my-assigned-tickets": me}
+    assert me.startswith("alloy://user/") and me.endswith("/assigned")
+    assert listing["templates"] == TEMPLATES
+    create = listing["schemas"]["create_ticket"]
+    assert create["required"] == ["project_id", "title"]
+    assert set(create["properties"]) == {"project_id", "title", "description", "status",
+                                         "priority", "assignee_id"}
+
+
 @pytest.mark.parametrize("tool", TOOL_NAMES)
 def test_tool(scenario, tool):
-    outcomes = scenario.get(tool)
+    outcomes = scenario[0].get(tool)
     assert outcomes, f"no step calls {tool}"
     failures = [reason for kind, reason in outcomes if kind == "fail"]
     assert not failures, "\n".join(failures)
