@@ -58,8 +58,6 @@ class RemoteClient:
             raise from_envelope(resp.status_code, payload)
         if resp.status_code == 204 or not resp.content:
             return None
-        if "json" not in resp.headers.get("content-type", "application/json"):
-            return resp.text  # e.g. the CSV of reports.capitalization_export
         return resp.json()
 
     def _refresh(self) -> bool:
