@@ -38,7 +38,7 @@ class Step:
     check: Callable[[World, dict, object], None] = lambda w, s, r: None
     needs: tuple[str, ...] = ()
     error: str | None = None  # the call must fail with this text in the MCP error
-    gives: tuple[str, ...] = ()  # state keys this step's check stores
+    gives: tuple[str, ...] = ()  # state keys (ids or flags) later steps may need
 
 
 def ok(resp, status=200):
@@ -155,7 +155,7 @@ STEPS = [
     Step("get_workflow", lambda s: {"workflow_id": s["workflow"]},
          lambda w, s, r: _eq(r["enforcement"], "strict"), ("workflow",)),
     Step("update_workflow", lambda s: {"workflow_id": s["workflow"], "name": "Strict Flow v2"},
-         _workflow_renamed_and_assigned, ("workflow", "project")),
+         _workflow_renamed_and_assigned, ("workflow", "project"), gives=("strict",)),
     Step("create_ticket", lambda s: {"project_id": s["project"], "title": "Fix login timeout",
                                      "priority": "High"}, _ticket("ticket"), P, gives=('ticket',)),
     Step("create_ticket", lambda s: {"project_id": s["project"], "title": "Second"},
@@ -168,13 +168,14 @@ STEPS = [
                                      "description": "Critical path"},
          _ticket_is("priority", "Urgent"), T),
     Step("assign_ticket", lambda s: {"ticket_id": s["ticket"], "assignee_id": s["me"]},
-         _ticket_is("assignee_id", "$me"), T),
+         _ticket_is("assignee_id", "$me"), T, gives=("assigned",)),
     Step("get_my_tickets", lambda s: {"project_id": s["project"]},
-         lambda w, s, r: _eq(ids(r["data"]), [s["ticket"]]), T),
+         lambda w, s, r: _eq(ids(r["data"]), [s["ticket"]]), ("ticket", "assigned")),
     Step("transition_ticket", lambda s: {"ticket_id": s["ticket"], "to_status": "Todo"},
-         _status_is("Todo"), T),
+         _status_is("Todo"), T, gives=("todo",)),
     Step("transition_ticket", lambda s: {"ticket_id": s["ticket"], "to_status": "Done"},
-         needs=T, error="Available transitions: [InProgress, Cancelled]"),
+         needs=("ticket", "strict", "todo"),
+         error="Available transitions: [InProgress, Cancelled]"),
     Step("batch_transition", lambda s: {"ticket_ids": [s["ticket2"]], "to_status": "Todo"},
          lambda w, s, r: (_eq(ids(r["succeeded"]), [s["ticket2"]]),
                           _status_is("Todo", "ticket2")(w, s, r)), T2),
@@ -202,20 +203,21 @@ STEPS = [
     Step("add_ticket_label", lambda s: {"ticket_id": s["ticket"], "label_id": s["label"]},
          lambda w, s, r: (_eq(r["id"], s["label"]), _in(
              lambda w, s: f"/api/v1/tickets/{s['ticket']}/labels", "label")(w, s, r)),
-         ("label", "ticket")),
+         ("label", "ticket"), gives=("labelled",)),
     Step("remove_ticket_label", lambda s: {"ticket_id": s["ticket"], "label_id": s["label"]},
          _in(lambda w, s: f"/api/v1/tickets/{s['ticket']}/labels", "label", False),
-         ("label", "ticket")),
+         ("label", "ticket", "labelled")),
     Step("set_tags", lambda s: {"entity_type": "ticket", "entity_id": s["ticket"], "tags": [
         {"key": "environment", "value": "production"}, {"key": "team", "value": "platform"}]},
          lambda w, s, r: (_eq(len(r["data"]), 2), _tags_are(["environment", "team"])(w, s, r)),
-         T),
+         T, gives=("tagged",)),
     Step("get_tags", lambda s: {"entity_type": "ticket", "entity_id": s["ticket"]},
-         lambda w, s, r: _eq(sorted(t["key"] for t in r["data"]), ["environment", "team"]), T),
+         lambda w, s, r: _eq(sorted(t["key"] for t in r["data"]), ["environment", "team"]),
+         ("tagged",)),
     Step("search_by_tag", lambda s: {"key": "environment", "value": "production"},
-         lambda w, s, r: _eq([t["entity_id"] for t in r["data"]], [s["ticket"]]), T),
+         lambda w, s, r: _eq([t["entity_id"] for t in r["data"]], [s["ticket"]]), ("tagged",)),
     Step("delete_tag", lambda s: {"entity_type": "ticket", "entity_id": s["ticket"],
-                                  "tag_key": "team"}, _tags_are(["environment"]), T),
+                                  "tag_key": "team"}, _tags_are(["environment"]), ("tagged",)),
     Step("create_sprint", lambda s: {"project_id": s["project"], "name": "Sprint 1",
                                      "goal": "Onboarding", "start_date": str(TODAY),
                                      "end_date": str(TODAY + dt.timedelta(days=14))},
@@ -232,7 +234,7 @@ STEPS = [
          _ticket_is("sprint_id", "$sprint"), ("sprint", "ticket")),
     Step("start_sprint", lambda s: {"sprint_id": s["sprint"]},
          lambda w, s, r: _eq(get(w, f"/api/v1/sprints/{s['sprint']}")["status"], "Active"),
-         ("sprint",)),
+         ("sprint",), gives=("started",)),
     Step("get_sprint_burndown", lambda s: {"sprint_id": s["sprint"]},
          lambda w, s, r: _eq((r["sprint_id"], type(r["data_points"])), (s["sprint"], list)),
          ("sprint",)),
@@ -242,7 +244,7 @@ STEPS = [
          ("sprint", "ticket2")),
     Step("complete_sprint", lambda s: {"sprint_id": s["sprint"]},
          lambda w, s, r: _eq(get(w, f"/api/v1/sprints/{s['sprint']}")["status"],
-                             "Completed"), ("sprint",)),
+                             "Completed"), ("sprint", "started")),
     Step("get_ticket_activity", lambda s: {"ticket_id": s["ticket"]},
          lambda w, s, r: _eq(bool(r["items"]) and "next_cursor" in r, True), T),
     Step("log_time", lambda s: {"ticket_id": s["ticket"], "project_id": s["project"],
@@ -261,10 +263,10 @@ STEPS = [
     Step("get_time_report", lambda s: {}, _listed("entry"), ("entry",)),
     Step("submit_time_entry", lambda s: {"time_entry_id": s["entry"]},
          lambda w, s, r: _eq(get(w, f"/api/v1/time-entries/{s['entry']}")["status"],
-                             "Submitted"), ("entry",)),
+                             "Submitted"), ("entry",), gives=("submitted",)),
     Step("approve_time_entry", lambda s: {"time_entry_id": s["entry"]},
          lambda w, s, r: _eq(get(w, f"/api/v1/time-entries/{s['entry']}")["approved_by"],
-                             w.user_id), ("entry",)),
+                             w.user_id), ("entry", "submitted")),
     Step("log_time", lambda s: {"ticket_id": s["ticket"], "project_id": s["project"],
                                 "date": str(TODAY), "duration_minutes": 15,
                                 "activity_type": "Meetings"}, keep("entry2"), T, gives=('entry2',)),
@@ -284,12 +286,12 @@ STEPS = [
     Step("list_invites", lambda s: {}, _listed("invite", "array"), ("invite",)),
     Step("add_project_member", lambda s: {"project_id": s["project"], "user_id": s["me"]},
          _in(lambda w, s: f"/api/v1/projects/{s['project']}/members", "me", field="user_id"),
-         P),
+         P, gives=("member",)),
     Step("list_project_members", lambda s: {"project_id": s["project"]},
-         lambda w, s, r: _eq([m["user_id"] for m in r], [s["me"]]), P),
+         lambda w, s, r: _eq([m["user_id"] for m in r], [s["me"]]), ("project", "member")),
     Step("remove_project_member", lambda s: {"project_id": s["project"], "user_id": s["me"]},
          _in(lambda w, s: f"/api/v1/projects/{s['project']}/members", "me", False, "user_id"),
-         P),
+         ("project", "member")),
     Step("create_api_key", lambda s: {"name": "CI Pipeline"},
          lambda w, s, r: (keep("key_id")(w, s, r), _eq(
              (r["key"].startswith("alloy_live_"), r["scopes"]), (True, ["read", "write"])),
@@ -317,9 +319,11 @@ STEPS = [
          lambda w, s, r: _eq("dependents" in r, True), P),
     Step("delete_project", lambda s: {"project_id": s["project"], "cascade": True},
          lambda w, s, r: (_eq(r, f"Deleted project {s['project']} and all dependents"),
-                          gone(w, f"/api/v1/projects/{s['project']}")), P),
+                          gone(w, f"/api/v1/projects/{s['project']}")), P,
+         gives=("project_gone",)),
     Step("delete_workflow", lambda s: {"workflow_id": s["workflow"]},
-         lambda w, s, r: gone(w, f"/api/v1/workflows/{s['workflow']}"), ("workflow",)),
+         lambda w, s, r: gone(w, f"/api/v1/workflows/{s['workflow']}"),
+         ("workflow", "project_gone")),
     Step("delete_team", lambda s: {"team_id": s["team"]},
          lambda w, s, r: gone(w, f"/api/v1/teams/{s['team']}"), ("team",)),
 ]
@@ -369,6 +373,8 @@ async def run_steps(client, world: World, steps, state: dict) -> dict[str, list]
         try:
             step.check(world, state, data(result))
             record(("ok", ""))
+            for key in step.gives:  # a flag for steps that need this one's effect
+                state.setdefault(key, True)
         except (AssertionError, KeyError, TypeError) as e:
             record(("fail", f"{step.tool}({args}) -> {data(result)!r}: {e!r}"))
     return outcomes
