@@ -145,3 +145,22 @@ def test_errors_are_actionable_mcp_errors(mcp_server, world):
     code, msg = errors["viewer"]
     assert code == -32603 and msg.startswith("Permission denied: ")
     assert "Traceback" not in str(errors)
+
+
+@pytest.mark.parametrize("remote", [True, False])
+def test_http_needs_no_startup_identity(world, remote):
+    """Over HTTP the Bearer token is the identity: no ALLOY_API_TOKEN, no saved login needed."""
+    env = base_env(world.home)  # the server's database, but an empty config dir (no login)
+    env["ALLOY_CONFIG_DIR"] = str(world.home / "no-login")
+    if remote:
+        env["ALLOY_API_URL"] = world.server.url
+    http = HttpMcp(env, world.home / f"mcp-http-bare-{remote}.log")
+
+    async def whoami():
+        async with connect(world, "http", http, world.api_key) as client:
+            return data(await client.call_tool("whoami", {}))
+
+    try:
+        assert anyio.run(whoami)["user_id"] == world.user_id
+    finally:
+        http.stop()

@@ -51,11 +51,15 @@ def build(backend: Backend, stdio_session: Session | None = None) -> Server:
             raise to_mcp(Unauthorized("missing Bearer token in the Authorization header"))
         return backend.session(token.strip())
 
-    async def in_thread(fn, *args):
+    async def in_thread(fn, session: Session, *args):
+        """Run blocking client work off the event loop; close a per-request session after."""
         try:
-            return await to_thread.run_sync(fn, *args)
+            return await to_thread.run_sync(fn, session, *args)
         except Exception as exc:  # noqa: BLE001 - every failure becomes an MCP error
             raise to_mcp(exc) from None
+        finally:
+            if session is not stdio_session:
+                session.close()
 
     async def list_tools(ctx, params) -> types.ListToolsResult:
         return types.ListToolsResult(tools=[

@@ -32,11 +32,14 @@ class AlloyTokenVerifier:
         self.backend = backend
 
     def _me(self, token: str) -> dict | None:
+        session = self.backend.session(token)
         try:
-            return self.backend.session(token).me()
+            return session.me()
         except AlloyError as e:
             log.info("rejected bearer token: %s", e.message)
             return None
+        finally:
+            session.close()
 
     async def verify_token(self, token: str) -> AccessToken | None:
         me = await to_thread.run_sync(self._me, token)

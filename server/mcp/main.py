@@ -58,9 +58,9 @@ def run(argv: list[str] | None = None) -> None:
                         format="alloy-mcp %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        backend = from_environment()
+        backend = from_environment(http=bool(args.http))
         session = None
-        if backend.token or not args.http:
+        if backend.token or (not args.http):
             session = backend.session()
             me = verify_identity(session)
             logging.getLogger("alloy.mcp").info(

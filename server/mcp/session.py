@@ -103,12 +103,16 @@ class Backend:
         return Session(self, self.client(token))
 
 
-def from_environment(environ=os.environ) -> Backend:
-    """Pick remote or embedded mode from the environment, as the MCP Guide describes."""
+def from_environment(environ=os.environ, *, http: bool = False) -> Backend:
+    """Pick remote or embedded mode from the environment, as the MCP Guide describes.
+
+    Over HTTP every request brings its own Bearer token, so neither ALLOY_API_TOKEN nor a
+    saved user is required there (if ALLOY_API_TOKEN is set it is still checked at start).
+    """
     url = (environ.get("ALLOY_API_URL") or "").strip()
     token = (environ.get("ALLOY_API_TOKEN") or "").strip() or None
     org_id = environ.get("ALLOY_ORG_ID") or None
-    if url and not token:
+    if url and not token and not http:
         raise StartupError("ALLOY_API_URL is set but ALLOY_API_TOKEN is not: create an API key "
                            "with `alloy auth api-key create --name \"MCP Server\"` and set "
                            "ALLOY_API_TOKEN to it", 3)
@@ -122,6 +126,8 @@ def from_environment(environ=os.environ) -> Backend:
     creds = saved_credentials()
     user_id = environ.get("ALLOY_USER_ID") or creds.get("user_id")
     if not user_id:
+        if http:
+            return Backend(org_id=org_id)
         raise StartupError("no Alloy user: run `alloy auth login` or `alloy onboard` first "
                            "(embedded mode), or set ALLOY_API_URL and ALLOY_API_TOKEN to use "
                            "a server", 3)
@@ -152,6 +158,11 @@ class Session:
         self.backend, self.client = backend, client
         self._me: dict | None = None
         self.tool = "?"  # the tool being run, for error messages
+
+    def close(self) -> None:
+        close = getattr(self.client, "close", None)
+        if close:
+            close()
 
     def me(self) -> dict:
         if self._me is None:
