@@ -39,6 +39,7 @@ class Step:
     needs: tuple[str, ...] = ()
     error: str | None = None  # the call must fail with this text in the MCP error
     gives: tuple[str, ...] = ()  # state keys (ids or flags) later steps may need
+    uri: Callable[[dict], str] | None = None  # read this resource instead of calling a tool
 
 
 def ok(resp, status=200):
@@ -242,6 +243,18 @@ STEPS = [
          lambda w, s, r: _eq((r["project"]["key"], r["ticket_summary"]["total"],
                               ids(r["sprints"])), (s["key"], 2, [s["sprint"]])),
          ("sprint", "ticket2")),
+    Step("resource projects", lambda s: {}, _listed("project"), P,
+         uri=lambda s: "alloy://projects"),
+    Step("resource project", lambda s: {}, lambda w, s, r: _eq(r["id"], s["project"]), P,
+         uri=lambda s: f"alloy://project/{s['key']}"),
+    Step("resource ticket", lambda s: {}, lambda w, s, r: _eq(r["id"], s["ticket"]), T,
+         uri=lambda s: f"alloy://ticket/{s['ticket']}"),
+    Step("resource sprint-board", lambda s: {}, lambda w, s, r: _eq(
+        s["ticket"] in [t["id"] for c in r["columns"] for t in c["tickets"]], True),
+         ("sprint", "started"), uri=lambda s: f"alloy://sprint/{s['sprint']}/board"),
+    Step("resource my-assigned-tickets", lambda s: {}, lambda w, s, r: _eq(
+        ids(r["data"]), [s["ticket"]]), ("ticket", "assigned"),
+         uri=lambda s: f"alloy://user/{s['me']}/assigned"),
     Step("complete_sprint", lambda s: {"sprint_id": s["sprint"]},
          lambda w, s, r: _eq(get(w, f"/api/v1/sprints/{s['sprint']}")["status"],
                              "Completed"), ("sprint", "started")),
@@ -339,29 +352,39 @@ def _fail(r):
 
 async def run_steps(client, world: World, steps, state: dict) -> dict[str, list]:
     """Run `steps`; outcome per tool: list of ("ok"|"skip"|"fail", reason)."""
+    import mcp_types as types
     from mcp.shared.exceptions import MCPError
 
-    from server.mcp import catalog
+    from server.mcp import catalog, resources
+    from server.mcp.session import resolve
 
     outcomes: dict[str, list] = {}
-    blocked: dict[str, str] = {}  # state key -> why it is missing
+    blocked: dict[str, set] = {}  # state key -> the missing operations that kept it unset
     for step in steps:
         record = outcomes.setdefault(step.tool, []).append
         lacking = [k for k in step.needs if k not in state]
         if lacking:
-            why = "; ".join(sorted({blocked.get(k, f"{k} missing") for k in lacking}))
-            record(("skip", why))
-            blocked.update({k: why for k in step.gives})
+            ops = set().union(*(blocked.get(k, {f"(no {k})"}) for k in lacking))
+            record(("skip", f"operation not available yet: {', '.join(sorted(ops))}"))
+            blocked.update({k: ops for k in step.gives})
             continue
         args = step.args(state)
-        missing = catalog.missing_ops(catalog.TOOLS[step.tool])
+        if step.uri:
+            calls, args = resources.NEEDS[step.tool[len("resource "):]], step.uri(state)
+            missing = [c.op for c in calls if resolve(c) is None]
+        else:
+            missing = catalog.missing_ops(catalog.TOOLS[step.tool])
         try:
-            result = await client.call_tool(step.tool, args)
+            if step.uri:
+                read = await client.read_resource(args)
+                result = types.CallToolResult(content=[types.TextContent(
+                    text=read.contents[0].text)])
+            else:
+                result = await client.call_tool(step.tool, args)
         except MCPError as e:
             if missing and "Operation not available" in e.message and missing[0] in e.message:
-                why = f"operation not available yet: {', '.join(missing)}"
-                record(("skip", why))
-                blocked.update({k: why for k in step.gives})
+                record(("skip", f"operation not available yet: {', '.join(missing)}"))
+                blocked.update({k: set(missing) for k in step.gives})
             elif step.error and step.error in e.message and not missing:
                 record(("ok", ""))
             else:
@@ -444,11 +467,13 @@ def test_listing_matches_the_reference(scenario):
                                          "priority", "assignee_id"}
 
 
-@pytest.mark.parametrize("tool", TOOL_NAMES)
+@pytest.mark.parametrize("tool", TOOL_NAMES + [f"resource {r}" for r in (
+    "projects", "project", "ticket", "sprint-board", "my-assigned-tickets")])
 def test_tool(scenario, tool):
     outcomes = scenario[0].get(tool)
     assert outcomes, f"no step calls {tool}"
     failures = [reason for kind, reason in outcomes if kind == "fail"]
     assert not failures, "\n".join(failures)
     if not any(kind == "ok" for kind, _ in outcomes):
-        pytest.skip("; ".join(sorted({reason for _, reason in outcomes})))
+        ops = {o for _, why in outcomes for o in why.split(": ", 1)[-1].split(", ")}
+        pytest.skip(f"operation not available yet: {', '.join(sorted(ops))}")

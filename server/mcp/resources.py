@@ -58,6 +58,11 @@ def _assigned(session: Session, user_id: str) -> dict:
     return {"user_id": user_id, "data": out}
 
 
+NEEDS = {"projects": (LIST_PROJECTS,), "project": (PROJECT_BY_KEY,), "ticket": (TICKET,),
+         "sprint-board": (BOARD,), "user-assigned-tickets": (LIST_PROJECTS, TICKETS),
+         "my-assigned-tickets": (LIST_PROJECTS, TICKETS)}
+
+
 def read(session: Session, uri: str):
     if uri == "alloy://projects":
         return {"data": session.call_all(LIST_PROJECTS, {}, "resource projects")}
