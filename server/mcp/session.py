@@ -164,8 +164,9 @@ class Session:
         if close:
             close()
 
-    def me(self) -> dict:
-        if self._me is None:
+    def me(self, fresh: bool = False) -> dict:
+        """Who this session acts as (`auth.me`); `fresh` re-reads it (role changes apply)."""
+        if self._me is None or fresh:
             self._me = self.client.call("auth.me")
         return self._me
 

@@ -25,13 +25,13 @@ GET_TICKET = Call("tickets.get", "GET /api/v1/tickets/{ticket_id}")
 
 def _ping(session, args):
     session.call(HEALTH, {})
-    me = session.me()
+    me = session.me(fresh=True)
     return (f"Alloy MCP connected to {session.backend.where()} as {me['email']} "
             f"(org {me.get('org_id')})")
 
 
 def _whoami(session, args):
-    me = session.me()
+    me = session.me(fresh=True)
     return {k: me.get(k) for k in ("user_id", "org_id", "email", "role")}
 
 
