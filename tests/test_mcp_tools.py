@@ -10,9 +10,7 @@ real with no change here.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Callable
 
 import anyio
 import pytest
@@ -22,49 +20,20 @@ from tests.test_mcp_harness import (
     TEMPLATES,
     TOOL_NAMES,
     HttpMcp,
-    World,
+    Step,
+    _eq,
+    _fail,
     connect,
-    data,
+    get,
+    gone,
+    ids,
+    keep,
     make_world,
+    ok,
+    run_steps,
 )
 
 TODAY = dt.date.today()
-
-
-@dataclasses.dataclass
-class Step:
-    tool: str
-    args: Callable[[dict], dict]
-    check: Callable[[World, dict, object], None] = lambda w, s, r: None
-    needs: tuple[str, ...] = ()
-    error: str | None = None  # the call must fail with this text in the MCP error
-    gives: tuple[str, ...] = ()  # state keys (ids or flags) later steps may need
-    uri: Callable[[dict], str] | None = None  # read this resource instead of calling a tool
-
-
-def ok(resp, status=200):
-    assert resp.status_code == status, f"{resp.status_code} {resp.text}"
-    return resp.json() if resp.content else None
-
-
-def ids(items) -> list:
-    return [i.get("id") for i in items]
-
-
-def keep(key, field="id"):
-    """A check that stores the result's `field` in the state under `key`."""
-    def check(w, s, r):
-        assert isinstance(r, dict) and r.get(field), r
-        s[key] = r[field]
-    return check
-
-
-def get(w, path):
-    return ok(w.api("GET", path))
-
-
-def gone(w, path):
-    assert w.api("GET", path).status_code == 404
 
 
 def _created_project(w, s, r):
@@ -340,67 +309,6 @@ STEPS = [
     Step("delete_team", lambda s: {"team_id": s["team"]},
          lambda w, s, r: gone(w, f"/api/v1/teams/{s['team']}"), ("team",)),
 ]
-
-
-def _eq(got, want):
-    assert got == want, f"got {got!r}, want {want!r}"
-
-
-def _fail(r):
-    raise AssertionError(r)
-
-
-async def run_steps(client, world: World, steps, state: dict) -> dict[str, list]:
-    """Run `steps`; outcome per tool: list of ("ok"|"skip"|"fail", reason)."""
-    import mcp_types as types
-    from mcp.shared.exceptions import MCPError
-
-    from server.mcp import catalog, resources
-    from server.mcp.session import resolve
-
-    outcomes: dict[str, list] = {}
-    blocked: dict[str, set] = {}  # state key -> the missing operations that kept it unset
-    for step in steps:
-        record = outcomes.setdefault(step.tool, []).append
-        lacking = [k for k in step.needs if k not in state]
-        if lacking:
-            ops = set().union(*(blocked.get(k, {f"(no {k})"}) for k in lacking))
-            record(("skip", f"operation not available yet: {', '.join(sorted(ops))}"))
-            blocked.update({k: ops for k in step.gives})
-            continue
-        args = step.args(state)
-        if step.uri:
-            calls, args = resources.NEEDS[step.tool[len("resource "):]], step.uri(state)
-            missing = [c.op for c in calls if resolve(c) is None]
-        else:
-            missing = catalog.missing_ops(catalog.TOOLS[step.tool])
-        try:
-            if step.uri:
-                read = await client.read_resource(args)
-                result = types.CallToolResult(content=[types.TextContent(
-                    text=read.contents[0].text)])
-            else:
-                result = await client.call_tool(step.tool, args)
-        except MCPError as e:
-            if missing and "Operation not available" in e.message and missing[0] in e.message:
-                record(("skip", f"operation not available yet: {', '.join(missing)}"))
-                blocked.update({k: set(missing) for k in step.gives})
-            elif step.error and step.error in e.message and not missing:
-                record(("ok", ""))
-            else:
-                record(("fail", f"{step.tool}({args}) -> MCP error {e.message}"))
-            continue
-        if missing or step.error:
-            record(("fail", f"{step.tool} answered {result} but should have failed"))
-            continue
-        try:
-            step.check(world, state, data(result))
-            record(("ok", ""))
-            for key in step.gives:  # a flag for steps that need this one's effect
-                state.setdefault(key, True)
-        except (AssertionError, KeyError, TypeError) as e:
-            record(("fail", f"{step.tool}({args}) -> {data(result)!r}: {e!r}"))
-    return outcomes
 
 
 @pytest.fixture(scope="module")

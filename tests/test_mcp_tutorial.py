@@ -12,8 +12,8 @@ import datetime as dt
 import anyio
 import pytest
 
-from tests.test_mcp_harness import HttpMcp, World, connect, make_world
-from tests.test_mcp_tools import WORKFLOW, Step, _eq, ok, run_steps
+from tests.test_mcp_harness import HttpMcp, Step, World, _eq, connect, make_world, ok, run_steps
+from tests.test_mcp_tools import WORKFLOW
 
 TODAY = dt.date.today()
 DEMO = [("Set up CI pipeline", "High", "Backlog"), ("Fix login redirect", "High", "InProgress"),
