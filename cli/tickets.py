@@ -48,8 +48,8 @@ def create(
     """
     from cli import prompt
 
-    pid = refs.project_id(project)
     title = prompt.require(title, "--title", lambda: prompt.text("Title"))
+    pid = refs.project_id(project)
     if priority is None:
         priority = prompt.optional(None, prompt.pick_priority) or "medium"
     body = {"title": title, "description": description, "priority": priority,

@@ -263,7 +263,7 @@ def test_walkthrough_labels_comments_tags(fresh_server):
     r = http.delete(f"/api/v1/tickets/{ticket}", headers=h)
     assert r.status_code == 409 and r.json()["error"]["details"] == ["comments: 1"]
     r = http.delete(f"/api/v1/tickets/{ticket}?cascade=true&dry_run=true", headers=h)
-    assert r.status_code == 200 and r.json()["dependents"] == {"comments": 1}
+    assert r.status_code == 200 and r.json()["dependents"] == {"time_entries": 0, "comments": 1}
     r = http.delete(f"/api/v1/projects/{found['PROJECT_ID']}?cascade=true&dry_run=true",
                     headers=h)
     assert r.status_code == 200 and r.json()["dependents"]["comments"] == 1
@@ -295,8 +295,8 @@ def test_guards_count_comments_and_label_links(tmp_path):
     dry = guards.DeleteQuery(cascade=True, dry_run=True)
     with side.env.store.unit(write=False) as db:
         ctx = Ctx(db, Actor(user_id=pair["user_id"]), side.env)
-        assert guards.check(ctx, "ticket", t1["id"], dry) == {"comments": 2}
-        assert guards.check(ctx, "project", project["id"], dry) == {"tickets": 2, "comments": 3}
+        assert guards.check(ctx, "ticket", t1["id"], dry) == {"time_entries": 0, "comments": 2}
+        assert guards.check(ctx, "project", project["id"], dry) == {"tickets": 2, "sprints": 0, "comments": 3, "time_entries": 0}
         assert guards.check(ctx, "label", label["id"], dry) == {"tickets": 2}
         # The helper the ticket list's label filter can use: by name or id, AND-able.
         from alloy.services import labels, tags

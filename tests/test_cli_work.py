@@ -120,7 +120,7 @@ def test_batch_delete_and_activity(mode):
                    "--dry-run"], env).data
     assert preview == {"deleted": [a["id"], b["id"]], "blocked": []}
     assert cli(["ticket", "delete", "OPS-1", "--cascade", "--dry-run"], env).data == {
-        "ticket_id": a["id"], "dependents": {}}
+        "ticket_id": a["id"], "dependents": {"time_entries": 0, "comments": 0}}
     assert cli(["ticket", "delete", "OPS-1"], env).data == {"id": a["id"], "deleted": True}
     assert cli(["ticket", "batch-delete", "--ticket-ids", b["id"]], env).data["deleted"] == [
         b["id"]]
@@ -153,7 +153,8 @@ def test_project_update_delete_and_members(mode):
     blocked = cli(["project", "delete", p["id"]], env, check=False)
     assert blocked.returncode == 6 and "tickets: 1" in blocked.stderr
     preview = cli(["project", "delete", p["id"], "--cascade", "--dry-run"], env).data
-    assert preview == {"project_id": p["id"], "dependents": {"tickets": 1}}
+    assert preview == {"project_id": p["id"], "dependents": {
+        "tickets": 1, "sprints": 0, "comments": 0, "time_entries": 0}}
     assert cli(["project", "delete", p["id"], "--cascade"], env).data["deleted"] is True
     assert cli(["project", "get", p["id"]], env, check=False).returncode == 5
 

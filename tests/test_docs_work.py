@@ -36,6 +36,6 @@ def test_doc_examples_run(tmp_path, name):
     if name == "projects-tickets.md":
         out = proc.stdout
         assert "BACK\n" in out and "BACK-1\n" in out and "WEB-1\n" in out
-        assert '"code":"CONFLICT"' in out and '{"tickets":2}' in out
+        assert '"code":"CONFLICT"' in out and '{"tickets":2,' in out
     else:
         assert '["members: 1","projects: 1"]' in proc.stdout and "204" in proc.stdout
