@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cli import auth, invites, orgs, system
+from cli import auth, invites, orgs, projects, system, teams, tickets
 from cli import reports as reports_cli
 from cli import time as time_cli
 from cli.session import STATE
@@ -32,6 +32,9 @@ app.add_typer(orgs.app, name="org")
 app.add_typer(invites.app, name="invite")
 app.add_typer(time_cli.app, name="time")
 app.add_typer(reports_cli.app, name="report")
+app.add_typer(projects.app, name="project")
+app.add_typer(tickets.app, name="ticket")
+app.add_typer(teams.app, name="team")
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}
 FORMATS = ("json", "table", "plain")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import os
 import sys
+import time
 import traceback
 
 import msgspec
@@ -29,14 +31,40 @@ def _error(err: AlloyError) -> Response:
                     media_type=_JSON)
 
 
+# Verified JWTs -> (expiry, Actor). A signature check costs more than the rest of a typical
+# request's core work (measured by bench/api_tickets.py); access tokens are stateless, so a
+# verified one stays valid until its `exp`. API keys are never cached: revocation is instant.
+_VERIFIED: dict[tuple, tuple[float, object]] = {}
+
+
+def _expiry(token: str) -> float | None:
+    try:
+        payload = token.split(".")[1]
+        claims = msgspec.json.decode(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return float(claims["exp"])
+    except (IndexError, KeyError, TypeError, ValueError, msgspec.DecodeError):
+        return None
+
+
 def _actor(env, headers):
     header = headers.get("authorization")
     if not header:
         raise Unauthorized("missing Authorization header: send 'Bearer <token>'")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise Unauthorized("Authorization header must be 'Bearer <token>'")
-    return authenticate(env, token, headers.get("x-alloy-org-id") or None)
+    org = headers.get("x-alloy-org-id") or None
+    key = (id(env), token, org)
+    hit = _VERIFIED.get(key)
+    if hit is not None and hit[0] > time.time():
+        return hit[1]
+    actor = authenticate(env, token, org)
+    if not actor.is_api_key and (exp := _expiry(token)):
+        if len(_VERIFIED) > 10_000:
+            _VERIFIED.clear()
+        _VERIFIED[key] = (exp, actor)
+    return actor
 
 
 def _run(env, op, headers, path, body, query):

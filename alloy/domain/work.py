@@ -1,8 +1,8 @@
-"""Projects, teams and tickets on the wire."""
+"""Projects, teams and tickets on the wire: create, patch and read shapes kept apart."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -13,6 +13,12 @@ Unset = msgspec.UnsetType
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 ProjectKey = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9]{0,9}$")]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+Uuid = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                                           r"[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+Cents = Annotated[int, msgspec.Meta(ge=0)]
+Months = Annotated[int, msgspec.Meta(ge=1, le=600)]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
+TicketIds = Annotated[list[Uuid], msgspec.Meta(min_length=1, max_length=500)]
 
 
 class Priority(Canonical):
@@ -28,14 +34,75 @@ class Priority(Canonical):
                 "p2": "Medium", "p3": "Low", "lowest": "Low", "none": "None", "": "None"}
 
 
+class CapitalizationType(Canonical):
+    """How a project's labor is booked (chapter 21): capitalized or expensed."""
+
+    Capex = "Capex"
+    Opex = "Opex"
+
+    @classmethod
+    def _aliases(cls) -> dict:
+        return {"capital": "Capex", "capitalized": "Capex", "capitalexpenditure": "Capex",
+                "operating": "Opex", "operational": "Opex", "expense": "Opex",
+                "operatingexpenditure": "Opex"}
+
+
+class DevelopmentPhase(Canonical):
+    """ASC 350-40 phase; the MCP reference's Planning/Development/Maintenance/Sunset map here."""
+
+    Preliminary = "Preliminary"
+    AppDevelopment = "AppDevelopment"
+    PostImplementation = "PostImplementation"
+
+    @classmethod
+    def _aliases(cls) -> dict:
+        return {"planning": "Preliminary", "preliminaryproject": "Preliminary",
+                "development": "AppDevelopment", "applicationdevelopment": "AppDevelopment",
+                "appdev": "AppDevelopment", "maintenance": "PostImplementation",
+                "sunset": "PostImplementation", "postimplementationoperation":
+                "PostImplementation", "operation": "PostImplementation"}
+
+
+class BudgetPeriod(Canonical):
+    Monthly = "Monthly"
+    Quarterly = "Quarterly"
+    Yearly = "Yearly"
+    Fixed = "Fixed"
+
+    @classmethod
+    def _aliases(cls) -> dict:
+        return {"month": "Monthly", "quarter": "Quarterly", "year": "Yearly",
+                "annual": "Yearly", "annually": "Yearly", "once": "Fixed", "total": "Fixed"}
+
+
 class ProjectIn(msgspec.Struct, kw_only=True):
     org_id: str | None = None
     key: ProjectKey
     name: Name
     description: str | None = None
-    team_id: str | None = None
-    budget_cents: Annotated[int, msgspec.Meta(ge=0)] | None = None
-    budget_period: str | None = None
+    team_id: Uuid | None = None
+    workflow_id: Uuid | None = None
+    capitalization_type: CapitalizationType | None = None
+    development_phase: DevelopmentPhase | None = None
+    cost_center_id: str | None = None
+    amortization_months: Months | None = None
+    budget_cents: Cents | None = None
+    budget_period: BudgetPeriod | None = None
+
+
+class ProjectPatch(msgspec.Struct, kw_only=True):
+    """PATCH: an absent field is left alone, null clears it."""
+
+    name: Name | Unset = UNSET
+    description: str | None | Unset = UNSET
+    team_id: Uuid | None | Unset = UNSET
+    workflow_id: Uuid | None | Unset = UNSET
+    capitalization_type: CapitalizationType | None | Unset = UNSET
+    development_phase: DevelopmentPhase | None | Unset = UNSET
+    cost_center_id: str | None | Unset = UNSET
+    amortization_months: Months | None | Unset = UNSET
+    budget_cents: Cents | None | Unset = UNSET
+    budget_period: BudgetPeriod | None | Unset = UNSET
 
 
 class Project(msgspec.Struct, kw_only=True):
@@ -60,7 +127,63 @@ class Project(msgspec.Struct, kw_only=True):
 class OrgQuery(msgspec.Struct, kw_only=True):
     org_id: str | None = None
     cursor: str | None = None
-    limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+    limit: Limit = 20
+
+
+class UserRef(msgspec.Struct, kw_only=True):
+    user_id: Uuid
+
+
+class ProjectMember(msgspec.Struct, kw_only=True):
+    project_id: str
+    user_id: str
+    display_name: str
+    email: str
+    created_at: str
+
+
+class ProjectDeletePreview(msgspec.Struct, kw_only=True):
+    """What a cascade delete would remove (`?cascade=true&dry_run=true`)."""
+
+    project_id: str
+    dependents: dict[str, int]
+
+
+class TicketDeletePreview(msgspec.Struct, kw_only=True):
+    ticket_id: str
+    dependents: dict[str, int]
+
+
+class TeamDeletePreview(msgspec.Struct, kw_only=True):
+    team_id: str
+    dependents: dict[str, int]
+
+
+class TeamIn(msgspec.Struct, kw_only=True):
+    name: Name
+    description: str | None = None
+
+
+class TeamPatch(msgspec.Struct, kw_only=True):
+    name: Name | Unset = UNSET
+    description: str | None | Unset = UNSET
+
+
+class Team(msgspec.Struct, kw_only=True):
+    id: str
+    org_id: str
+    name: str
+    description: str | None
+    created_at: str
+    updated_at: str
+
+
+class TeamMember(msgspec.Struct, kw_only=True):
+    team_id: str
+    user_id: str
+    display_name: str
+    email: str
+    created_at: str
 
 
 class TicketIn(msgspec.Struct, kw_only=True):
@@ -68,9 +191,19 @@ class TicketIn(msgspec.Struct, kw_only=True):
     description: str | None = None
     status: str | None = None
     priority: Priority = Priority.None_
-    assignee_id: str | None = None
-    sprint_id: str | None = None
+    assignee_id: Uuid | None = None
+    sprint_id: Uuid | None = None
     reporter_id: str | None = None  # deprecated, ignored: the actor is the reporter
+
+
+class TicketPatch(msgspec.Struct, kw_only=True):
+    title: Title | Unset = UNSET
+    description: str | None | Unset = UNSET
+    status: str | Unset = UNSET
+    priority: Priority | Unset = UNSET
+    assignee_id: Uuid | None | Unset = UNSET
+    sprint_id: Uuid | None | Unset = UNSET
+    reporter_id: str | None | Unset = UNSET  # deprecated, ignored
 
 
 class Ticket(msgspec.Struct, kw_only=True):
@@ -91,9 +224,76 @@ class Ticket(msgspec.Struct, kw_only=True):
 
 
 class TicketQuery(msgspec.Struct, kw_only=True):
-    status: str | None = None
+    status: str | None = None  # one status or several, comma-separated
     priority: Priority | None = None
     assignee_id: str | None = None
     sprint_id: str | None = None
     cursor: str | None = None
-    limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+    limit: Limit = 20
+
+
+class ResolveQuery(msgspec.Struct, kw_only=True):
+    ref: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    project_id: str | None = None  # a UUID or a project key; needed for a bare number
+    org_id: str | None = None
+
+
+class Resolved(msgspec.Struct, kw_only=True):
+    ticket: Ticket
+    suggestions: list[str] = msgspec.field(default_factory=list)
+
+
+class BatchUpdateIn(msgspec.Struct, kw_only=True):
+    ticket_ids: TicketIds
+    title: Title | Unset = UNSET
+    description: str | None | Unset = UNSET
+    status: str | Unset = UNSET
+    priority: Priority | Unset = UNSET
+    assignee_id: Uuid | None | Unset = UNSET
+    sprint_id: Uuid | None | Unset = UNSET
+
+
+class BatchUpdated(msgspec.Struct, kw_only=True):
+    updated: int
+    warning: str | Unset = UNSET
+
+
+class BatchDeleteIn(msgspec.Struct, kw_only=True):
+    ticket_ids: TicketIds
+    cascade: bool = False
+    dry_run: bool = False
+
+
+class Blocked(msgspec.Struct, kw_only=True):
+    id: str
+    dependents: dict[str, int]
+
+
+class BatchDeleted(msgspec.Struct, kw_only=True):
+    deleted: list[str]
+    blocked: list[Blocked]
+
+
+class Change(msgspec.Struct, kw_only=True):
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class ActivityPayload(msgspec.Struct, kw_only=True):
+    audit_log_id: str
+    action: str
+    entity_type: str
+    changes: list[Change]
+
+
+class Activity(msgspec.Struct, kw_only=True):
+    type: str
+    actor: str | None
+    timestamp: str
+    payload: ActivityPayload
+
+
+class PageOnly(msgspec.Struct, kw_only=True):
+    cursor: str | None = None
+    limit: Limit = 20

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from alloy.context import Ctx
-from alloy.domain.page import Page, keyset
+from alloy.domain.page import Page, PageQuery, keyset
+from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
-from alloy.domain.work import OrgQuery, Project, ProjectIn
-from alloy.errors import Conflict, Forbidden, NotFound
+from alloy.domain.work import (
+    OrgQuery,
+    Project,
+    ProjectDeletePreview,
+    ProjectIn,
+    ProjectMember,
+    ProjectPatch,
+    UserRef,
+)
+from alloy.errors import Conflict, Forbidden, Invalid, NotFound
 from alloy.ops import op
+from alloy.services import guards
+from alloy.services.guards import DeleteQuery
+
+_FIELDS = Project.__struct_fields__
 
 
 def to_project(row: dict) -> Project:
-    return Project(**{f: row[f] for f in Project.__struct_fields__})
+    return Project(**{f: row[f] for f in _FIELDS})
 
 
 def check_access(ctx: Ctx, project: dict, minimum: Role = Role.Viewer) -> Role:
@@ -36,6 +49,24 @@ def load(ctx: Ctx, project_id: str, minimum: Role = Role.Viewer) -> dict:
     return row
 
 
+def require_org_user(ctx: Ctx, org_id: str, user_id: str, field: str = "user_id") -> None:
+    """422 unless `user_id` belongs to the organization (assignees, members)."""
+    if ctx.role_in_db(org_id, user_id) is None:
+        raise Invalid(f"{field}: user is not a member of this organization",
+                      [{"field": field, "message": "not a member of this organization"}])
+
+
+def _check_team(ctx: Ctx, org_id: str, team_id: str | None) -> None:
+    if team_id and not ctx.db.one("SELECT 1 FROM teams WHERE id = ? AND org_id = ?",
+                                  team_id, org_id):
+        raise Invalid("team_id: no such team in this organization",
+                      [{"field": "team_id", "message": "no such team in this organization"}])
+
+
+def _plain(value):
+    return getattr(value, "value", value)
+
+
 @op("POST", "/api/v1/projects")
 def create(ctx: Ctx, body: ProjectIn) -> Project:
     """Create a project with a unique key in the organization (Member)."""
@@ -44,13 +75,17 @@ def create(ctx: Ctx, body: ProjectIn) -> Project:
     key = body.key.upper()
     if ctx.db.one("SELECT 1 FROM projects WHERE org_id = ? AND key = ?", org_id, key):
         raise Conflict(f"a project with key '{key}' already exists in this organization")
+    _check_team(ctx, org_id, body.team_id)
     t = now()
     row = ctx.db.insert("projects", {
-        "id": new_id(), "org_id": org_id, "team_id": body.team_id, "workflow_id": None,
-        "key": key, "name": body.name, "description": body.description, "ticket_counter": 0,
-        "capitalization_type": None, "development_phase": None, "cost_center_id": None,
-        "amortization_months": None, "budget_cents": body.budget_cents,
-        "budget_period": body.budget_period, "created_at": t, "updated_at": t})
+        "id": new_id(), "org_id": org_id, "team_id": body.team_id,
+        "workflow_id": body.workflow_id, "key": key, "name": body.name,
+        "description": body.description, "ticket_counter": 0,
+        "capitalization_type": _plain(body.capitalization_type),
+        "development_phase": _plain(body.development_phase),
+        "cost_center_id": body.cost_center_id, "amortization_months": body.amortization_months,
+        "budget_cents": body.budget_cents, "budget_period": _plain(body.budget_period),
+        "created_at": t, "updated_at": t})
     ctx.audit(org_id, "project", row["id"], "create", {"key": key, "name": body.name})
     return to_project(row)
 
@@ -87,3 +122,71 @@ def get_by_key(ctx: Ctx, key: str, query: OrgQuery) -> Project:
         raise NotFound(f"project '{key.upper()}' not found")
     check_access(ctx, row)
     return to_project(row)
+
+
+@op("PATCH", "/api/v1/projects/{project_id}")
+def update(ctx: Ctx, project_id: str, body: ProjectPatch) -> Project:
+    """Change a project's fields; absent fields stay, null clears (Member)."""
+    row = load(ctx, project_id, Role.Member)
+    changes = {k: _plain(v) for k, v in given(body).items()}
+    if "team_id" in changes:
+        _check_team(ctx, row["org_id"], changes["team_id"])
+    diff = {k: [row[k], v] for k, v in changes.items() if row[k] != v}
+    if diff:
+        ctx.db.update("projects", {"id": project_id}, {**changes, "updated_at": now()})
+        ctx.audit(row["org_id"], "project", project_id, "update", diff)
+    return get(ctx, project_id)
+
+
+@op("DELETE", "/api/v1/projects/{project_id}", scope="admin")
+def delete(ctx: Ctx, project_id: str, query: DeleteQuery) -> ProjectDeletePreview | None:
+    """Delete a project (Admin); 409 if it has dependents unless `cascade=true`."""
+    row = load(ctx, project_id, Role.Admin)
+    counts = guards.check(ctx, "project", project_id, query)
+    if counts is not None:
+        return ProjectDeletePreview(project_id=project_id, dependents=counts)
+    ctx.db.run("DELETE FROM projects WHERE id = ?", project_id)
+    ctx.audit(row["org_id"], "project", project_id, "delete",
+              {"key": row["key"], "cascade": query.cascade})
+    return None
+
+
+_MEMBERS = ("SELECT m.*, u.display_name, u.email FROM project_members m "
+            "JOIN users u ON u.id = m.user_id WHERE m.project_id = ?")
+
+
+def _member(row: dict) -> ProjectMember:
+    return ProjectMember(project_id=row["project_id"], user_id=row["user_id"],
+                         display_name=row["display_name"], email=row["email"],
+                         created_at=row["created_at"])
+
+
+@op("POST", "/api/v1/projects/{project_id}/members")
+def add_member(ctx: Ctx, project_id: str, body: UserRef) -> ProjectMember:
+    """Assign an organization member to the project (Member); Reporters then see it."""
+    row = load(ctx, project_id, Role.Member)
+    require_org_user(ctx, row["org_id"], body.user_id)
+    if ctx.db.one("SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ?",
+                  project_id, body.user_id):
+        raise Conflict("user is already a member of this project")
+    ctx.db.insert("project_members", {"project_id": project_id, "user_id": body.user_id,
+                                      "org_id": row["org_id"], "created_at": now()})
+    ctx.audit(row["org_id"], "project_member", project_id, "create", {"user_id": body.user_id})
+    return _member(ctx.db.one(_MEMBERS + " AND m.user_id = ?", project_id, body.user_id))
+
+
+@op("GET", "/api/v1/projects/{project_id}/members")
+def list_members(ctx: Ctx, project_id: str, query: PageQuery) -> Page[ProjectMember]:
+    """Users assigned to the project."""
+    load(ctx, project_id)
+    return keyset(ctx.db, _MEMBERS, (project_id,), query, _member, key="user_id", alias="m")
+
+
+@op("DELETE", "/api/v1/projects/{project_id}/members/{user_id}")
+def remove_member(ctx: Ctx, project_id: str, user_id: str) -> None:
+    """Unassign a user from the project (Member)."""
+    row = load(ctx, project_id, Role.Member)
+    if not ctx.db.run("DELETE FROM project_members WHERE project_id = ? AND user_id = ?",
+                      project_id, user_id):
+        raise NotFound("user is not a member of this project")
+    ctx.audit(row["org_id"], "project_member", project_id, "delete", {"user_id": user_id})

@@ -1,27 +1,58 @@
-"""Tickets: numbered per project (`KEY-N`), gap-free under concurrency."""
+"""Tickets: numbered per project (`KEY-N`), gap-free under concurrency.
+
+Statuses go through `alloy.services.statuses` (the project's workflow decides), so create,
+update and batch update accept exactly what a transition would and report its `warning`.
+"""
 
 from __future__ import annotations
+
+import builtins
+import json
+import re
 
 import msgspec
 
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
-from alloy.domain.values import Role, new_id, now
-from alloy.domain.work import Priority, Ticket, TicketIn, TicketQuery
-from alloy.errors import NotFound
+from alloy.domain.validate import given
+from alloy.domain.values import Role, is_uuid, new_id, now
+from alloy.domain.work import (
+    Activity,
+    ActivityPayload,
+    BatchDeleted,
+    BatchDeleteIn,
+    BatchUpdated,
+    BatchUpdateIn,
+    Blocked,
+    Change,
+    PageOnly,
+    Priority,
+    Resolved,
+    ResolveQuery,
+    Ticket,
+    TicketDeletePreview,
+    TicketIn,
+    TicketPatch,
+    TicketQuery,
+)
+from alloy.errors import Invalid, NotFound
 from alloy.ops import op
-from alloy.services import projects, webhooks
+from alloy.services import guards, projects, statuses, webhooks
+from alloy.services.guards import DeleteQuery
 
-DEFAULT_STATUS = "Backlog"
+_PRIORITY = {p.value: p for p in Priority}
 
 
-def to_ticket(row: dict, key: str) -> Ticket:
-    return Ticket(id=row["id"], project_id=row["project_id"], ticket_number=row["ticket_number"],
-                  key=f"{key}-{row['ticket_number']}", title=row["title"],
-                  description=row["description"], status=row["status"],
-                  priority=Priority(row["priority"]), assignee_id=row["assignee_id"],
-                  reporter_id=row["reporter_id"], sprint_id=row["sprint_id"],
-                  created_at=row["created_at"], updated_at=row["updated_at"])
+def to_ticket(row: dict, key: str, warning: str | None = None) -> Ticket:
+    t = Ticket(id=row["id"], project_id=row["project_id"], ticket_number=row["ticket_number"],
+               key=f"{key}-{row['ticket_number']}", title=row["title"],
+               description=row["description"], status=row["status"],
+               priority=_PRIORITY[row["priority"]], assignee_id=row["assignee_id"],
+               reporter_id=row["reporter_id"], sprint_id=row["sprint_id"],
+               created_at=row["created_at"], updated_at=row["updated_at"])
+    if warning:
+        t.warning = warning
+    return t
 
 
 def next_number(ctx: Ctx, project_id: str) -> int:
@@ -32,36 +63,58 @@ def next_number(ctx: Ctx, project_id: str) -> int:
 
 @op("POST", "/api/v1/projects/{project_id}/tickets")
 def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
-    """Create a ticket; it gets the project's next number (Reporter, if assigned)."""
+    """Create a ticket; it gets the project's next number (Reporter, if assigned).
+
+    `reporter_id` is deprecated and ignored: the reporter is whoever is authenticated.
+    """
     project = projects.load(ctx, project_id, Role.Reporter)
+    warning = None
+    if body.status is None:
+        status = statuses.initial(ctx, project)
+    else:
+        status, warning = statuses.apply(ctx, project, None, body.status)
+    if body.assignee_id is not None:
+        projects.require_org_user(ctx, project["org_id"], body.assignee_id, "assignee_id")
     t = now()
     row = ctx.db.insert("tickets", {
         "id": new_id(), "org_id": project["org_id"], "project_id": project_id,
         "ticket_number": next_number(ctx, project_id), "title": body.title,
-        "description": body.description, "status": body.status or DEFAULT_STATUS,
+        "description": body.description, "status": status,
         "priority": body.priority.value, "assignee_id": body.assignee_id,
         "reporter_id": ctx.user_id, "sprint_id": body.sprint_id, "created_at": t,
         "updated_at": t})
     ctx.audit(project["org_id"], "ticket", row["id"], "create",
-              {"title": body.title, "status": row["status"], "priority": row["priority"]})
-    ticket = to_ticket(row, project["key"])
+              {"title": body.title, "status": status, "priority": row["priority"]})
+    ticket = to_ticket(row, project["key"], warning)
     webhooks.emit(ctx, project["org_id"], "ticket.created", msgspec.to_builtins(ticket))
     return ticket
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[\s_\-]", "", text).lower()
+
+
+_SQUASHED_STATUS = "REPLACE(REPLACE(REPLACE(LOWER(status), ' ', ''), '_', ''), '-', '')"
+
+
 @op("GET", "/api/v1/projects/{project_id}/tickets")
 def list(ctx: Ctx, project_id: str, query: TicketQuery) -> Page[Ticket]:
-    """A project's tickets, filtered by status, priority, assignee or sprint."""
+    """A project's tickets, filtered by status (comma-separated), priority, assignee, sprint."""
     project = projects.load(ctx, project_id)
     sql, params = "SELECT * FROM tickets WHERE project_id = ?", [project_id]
-    for column in ("status", "assignee_id", "sprint_id"):
+    if query.status:
+        wanted = [_squash(s) for s in query.status.split(",") if s.strip()]
+        sql += f" AND {_SQUASHED_STATUS} IN ({', '.join('?' for _ in wanted)})"
+        params += wanted
+    for column in ("assignee_id", "sprint_id"):
         if getattr(query, column) is not None:
             sql += f" AND {column} = ?"
             params.append(getattr(query, column))
     if query.priority is not None:
         sql += " AND priority = ?"
         params.append(query.priority.value)
-    return keyset(ctx.db, sql, tuple(params), query, lambda r: to_ticket(r, project["key"]))
+    key = project["key"]
+    return keyset(ctx.db, sql, tuple(params), query, lambda r: to_ticket(r, key))
 
 
 def load(ctx: Ctx, ticket_id: str, minimum: Role = Role.Viewer) -> tuple[dict, dict]:
@@ -70,7 +123,10 @@ def load(ctx: Ctx, ticket_id: str, minimum: Role = Role.Viewer) -> tuple[dict, d
     if row is None:
         raise NotFound("ticket not found")
     project = ctx.db.one("SELECT * FROM projects WHERE id = ?", row["project_id"])
-    projects.check_access(ctx, project, minimum)
+    try:
+        projects.check_access(ctx, project, minimum)
+    except NotFound:
+        raise NotFound("ticket not found") from None
     return row, project
 
 
@@ -79,3 +135,226 @@ def get(ctx: Ctx, ticket_id: str) -> Ticket:
     """One ticket by id."""
     row, project = load(ctx, ticket_id)
     return to_ticket(row, project["key"])
+
+
+_BARE = re.compile(r"^#?(\d{1,9})$")
+_KEYED = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})[-_ #](\d{1,9})$")
+
+
+def _suggest(found: builtins.list[tuple[str, str, str]]) -> builtins.list[dict]:
+    return [{"field": "ref", "message": f"did you mean {k} ({title})?", "key": k, "id": i}
+            for k, i, title in found]
+
+
+def _by_number(ctx: Ctx, project: dict, number: int, ref: str) -> Resolved:
+    projects.check_access(ctx, project)
+    row = ctx.db.one("SELECT * FROM tickets WHERE project_id = ? AND ticket_number = ?",
+                     project["id"], number)
+    if row is not None:
+        return Resolved(ticket=to_ticket(row, project["key"]))
+    near = ctx.db.all("SELECT id, ticket_number, title FROM tickets WHERE project_id = ? "
+                      "ORDER BY ABS(ticket_number - ?), ticket_number LIMIT 3",
+                      project["id"], number)
+    raise NotFound(f"ticket '{ref}' not found",
+                   _suggest([(f"{project['key']}-{r['ticket_number']}", r["id"], r["title"])
+                             for r in near]))
+
+
+def _projects_of(ctx: Ctx, org_id: str | None) -> builtins.list[dict]:
+    """Projects in `org_id`, else in all the caller's orgs (default org first), with role."""
+    sql = ("SELECT p.id, p.key, p.org_id, m.role FROM projects p JOIN org_members m "
+           "ON m.org_id = p.org_id AND m.user_id = ?")
+    params: tuple = (ctx.user_id,)
+    if org_id:
+        sql += " WHERE p.org_id = ?"
+        params += (org_id,)
+    rows = ctx.db.all(sql, *params)
+    return sorted(rows, key=lambda r: r["org_id"] != ctx.actor.org_id)
+
+
+def _visible(ctx: Ctx, rows: builtins.list[dict]) -> builtins.list[dict]:
+    """Those the caller may open (Reporter scoping, API-key restriction): for suggestions."""
+    mine = {r["project_id"] for r in ctx.db.all(
+        "SELECT project_id FROM project_members WHERE user_id = ?", ctx.user_id)}
+    allowed = ctx.actor.allowed_project_ids
+    return [r for r in rows if (r["role"] != Role.Reporter.value or r["id"] in mine)
+            and (allowed is None or r["id"] in allowed)]
+
+
+def _project_by_key(ctx: Ctx, key: str, org_id: str | None) -> tuple[dict | None, list]:
+    """The project with `key` (in `org_id`, or the caller's orgs), and the candidates."""
+    if org_id:
+        ctx.require(org_id, what="project")
+    rows = _projects_of(ctx, org_id)
+    for r in rows:
+        if r["key"] == key.upper():
+            return ctx.db.one("SELECT * FROM projects WHERE id = ?", r["id"]), rows
+    return None, rows
+
+
+def _project_by_ref(ctx: Ctx, ref: str, org_id: str | None) -> dict:
+    if is_uuid(ref):
+        return projects.load(ctx, ref)
+    project, _ = _project_by_key(ctx, ref, org_id)
+    if project is None:
+        raise NotFound(f"project '{ref.upper()}' not found")
+    return project
+
+
+@op("GET", "/api/v1/tickets/resolve")
+def resolve(ctx: Ctx, query: ResolveQuery) -> Resolved:
+    """Find a ticket by UUID, `KEY-N` or bare number (with `project_id`).
+
+    A key is looked up in `org_id`, else in the caller's organizations. A near miss answers
+    404 whose details suggest the closest existing references.
+    """
+    ref = query.ref.strip()
+    if is_uuid(ref):
+        row, project = load(ctx, ref)
+        return Resolved(ticket=to_ticket(row, project["key"]))
+    bare, keyed = _BARE.match(ref), _KEYED.match(ref)
+    if bare:
+        if not query.project_id:
+            raise Invalid("a bare ticket number needs project_id (or `alloy project use`)",
+                          [{"field": "project_id", "message": "required for a bare number"}])
+        project = _project_by_ref(ctx, query.project_id, query.org_id)
+        return _by_number(ctx, project, int(bare.group(1)), ref)
+    if not keyed:
+        raise Invalid(f"'{ref}' is not a ticket reference (UUID, KEY-N or N)",
+                      [{"field": "ref", "message": "expected a UUID, KEY-N or a number"}])
+    key, number = keyed.group(1).upper(), int(keyed.group(2))
+    project, candidates = _project_by_key(ctx, key, query.org_id)
+    if project is not None:
+        return _by_number(ctx, project, number, f"{key}-{number}")
+    import difflib
+
+    by_key = {r["key"]: r["id"] for r in reversed(_visible(ctx, candidates))}
+    found = []
+    for close in difflib.get_close_matches(key, builtins.list(by_key), n=3, cutoff=0.5):
+        row = ctx.db.one("SELECT id, title FROM tickets WHERE project_id = ? "
+                         "AND ticket_number = ?", by_key[close], number)
+        if row:
+            found.append((f"{close}-{number}", row["id"], row["title"]))
+    raise NotFound(f"ticket '{key}-{number}' not found: no project with key '{key}'",
+                   _suggest(found))
+
+
+def _apply(ctx: Ctx, row: dict, project: dict, changes: dict) -> tuple[dict, str | None]:
+    """Validate and store `changes` on one ticket; returns (field diff, status warning)."""
+    changes = {k: getattr(v, "value", v) for k, v in changes.items() if k != "reporter_id"}
+    warning = None
+    if "status" in changes:
+        changes["status"], warning = statuses.apply(ctx, project, row["status"],
+                                                    changes["status"])
+    if changes.get("assignee_id") is not None:
+        projects.require_org_user(ctx, project["org_id"], changes["assignee_id"], "assignee_id")
+    diff = {k: [row[k], v] for k, v in changes.items() if row[k] != v}
+    if diff:
+        row.update(changes)
+        row["updated_at"] = now()
+        ctx.db.update("tickets", {"id": row["id"]}, {**changes, "updated_at": row["updated_at"]})
+        ctx.audit(project["org_id"], "ticket", row["id"], "update", diff)
+    return diff, warning
+
+
+@op("PATCH", "/api/v1/tickets/{ticket_id}")
+def update(ctx: Ctx, ticket_id: str, body: TicketPatch) -> Ticket:
+    """Change a ticket's fields; absent fields stay, null clears (Member)."""
+    row, project = load(ctx, ticket_id, Role.Member)
+    _, warning = _apply(ctx, row, project, given(body))
+    return to_ticket(row, project["key"], warning)
+
+
+@op("DELETE", "/api/v1/tickets/{ticket_id}", scope="admin")
+def delete(ctx: Ctx, ticket_id: str, query: DeleteQuery) -> TicketDeletePreview | None:
+    """Delete a ticket (Admin); 409 if it has comments unless `cascade=true`."""
+    row, project = load(ctx, ticket_id, Role.Admin)
+    counts = guards.check(ctx, "ticket", ticket_id, query)
+    if counts is not None:
+        return TicketDeletePreview(ticket_id=ticket_id, dependents=counts)
+    ctx.db.run("DELETE FROM tickets WHERE id = ?", ticket_id)
+    ctx.audit(project["org_id"], "ticket", ticket_id, "delete",
+              {"key": f"{project['key']}-{row['ticket_number']}", "cascade": query.cascade})
+    return None
+
+
+def _load_many(ctx: Ctx, ids: builtins.list[str], minimum: Role) -> builtins.list[tuple]:
+    """Each distinct ticket with its project; any unknown or hidden id is a 404 for all."""
+    out, seen = [], set()
+    for ticket_id in ids:
+        if ticket_id not in seen:
+            seen.add(ticket_id)
+            try:
+                out.append(load(ctx, ticket_id, minimum))
+            except NotFound:
+                raise NotFound(f"ticket {ticket_id} not found") from None
+    return out
+
+
+@op("POST", "/api/v1/tickets/batch-update", status=200)
+def batch_update(ctx: Ctx, body: BatchUpdateIn) -> BatchUpdated:
+    """Apply the same field changes to several tickets, all or nothing (Member)."""
+    changes = {k: v for k, v in given(body).items() if k != "ticket_ids"}
+    if not changes:
+        raise Invalid("give at least one field to update",
+                      [{"field": "ticket_ids", "message": "no fields to update"}])
+    warnings = []
+    loaded = _load_many(ctx, body.ticket_ids, Role.Member)
+    for row, project in loaded:
+        _, warning = _apply(ctx, row, project, dict(changes))
+        if warning and warning not in warnings:
+            warnings.append(warning)
+    result = BatchUpdated(updated=len(loaded))
+    if warnings:
+        result.warning = "; ".join(warnings)
+    return result
+
+
+@op("POST", "/api/v1/tickets/batch-delete", status=200, scope="admin")
+def batch_delete(ctx: Ctx, body: BatchDeleteIn) -> BatchDeleted:
+    """Delete several tickets (Admin); ones with dependents are `blocked` unless cascading.
+
+    Every id must name a ticket the caller may delete (else 404/403 and nothing happens).
+    """
+    loaded = _load_many(ctx, body.ticket_ids, Role.Admin)
+    deleted, blocked = [], []
+    count = DeleteQuery(dry_run=True)
+    for row, project in loaded:
+        counts = {k: v for k, v in guards.check(ctx, "ticket", row["id"], count).items() if v}
+        if counts and not body.cascade:
+            blocked.append(Blocked(id=row["id"], dependents=counts))
+            continue
+        deleted.append(row["id"])
+        if not body.dry_run:
+            ctx.db.run("DELETE FROM tickets WHERE id = ?", row["id"])
+            ctx.audit(project["org_id"], "ticket", row["id"], "delete",
+                      {"key": f"{project['key']}-{row['ticket_number']}",
+                       "cascade": body.cascade})
+    return BatchDeleted(deleted=deleted, blocked=blocked)
+
+
+_PAST = {"create": "created", "update": "updated", "delete": "deleted"}
+
+
+def _activity(row: dict) -> Activity:
+    raw = row["changes"]
+    data = json.loads(raw) if isinstance(raw, str) else raw or {}
+    changes = []
+    for field, value in (data.items() if isinstance(data, dict) else ()):
+        if isinstance(value, builtins.list) and len(value) == 2:
+            changes.append(Change(field=field, old=value[0], new=value[1]))
+        else:
+            changes.append(Change(field=field, old=None, new=value))
+    action = row["action"]
+    return Activity(type=f"{row['entity_type']}.{_PAST.get(action, action)}",
+                    actor=row["actor_id"], timestamp=row["created_at"],
+                    payload=ActivityPayload(audit_log_id=row["id"], action=action,
+                                            entity_type=row["entity_type"], changes=changes))
+
+
+@op("GET", "/api/v1/tickets/{ticket_id}/activity")
+def activity(ctx: Ctx, ticket_id: str, query: PageOnly) -> Page[Activity]:
+    """The ticket's history, oldest first, read from the audit log with field changes."""
+    load(ctx, ticket_id)
+    return keyset(ctx.db, "SELECT * FROM audit_log WHERE entity_type = 'ticket' "
+                  "AND entity_id = ?", (ticket_id,), query, _activity)

@@ -16,6 +16,7 @@ CREATE TABLE team_members (
     created_at TEXT NOT NULL,
     PRIMARY KEY (team_id, user_id)
 );
+CREATE INDEX team_members_user ON team_members(user_id);
 
 CREATE TABLE projects (
     id TEXT PRIMARY KEY,
@@ -36,6 +37,7 @@ CREATE TABLE projects (
     updated_at TEXT NOT NULL,
     UNIQUE (org_id, key)
 );
+CREATE INDEX projects_team ON projects(team_id);
 
 CREATE TABLE project_members (
     project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
@@ -62,6 +64,7 @@ CREATE TABLE tickets (
     updated_at TEXT NOT NULL,
     UNIQUE (project_id, ticket_number)
 );
+CREATE INDEX tickets_project_list ON tickets(project_id, id);
 CREATE INDEX tickets_project_status ON tickets(project_id, status);
 CREATE INDEX tickets_assignee ON tickets(assignee_id);
 CREATE INDEX tickets_sprint ON tickets(sprint_id);

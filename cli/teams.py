@@ -1,0 +1,120 @@
+"""team create | list | get | update | delete | member add/list/remove."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import refs
+from cli.common import call, page_query, show_list
+from cli.output import emit
+from cli.session import current_org
+
+app = typer.Typer(no_args_is_help=True, help="Manage teams within an organization.")
+members = typer.Typer(no_args_is_help=True, help="Manage team membership.")
+
+_ORG = typer.Option(None, "--org-id", "--org", help="Organization (default: current).")
+_TEAM = typer.Option(..., "--team-id", "--team", help="Team UUID.")
+
+
+@app.command()
+def create(name: str = typer.Option(..., "--name", help="Team name."),
+           description: str = typer.Option(None, "--description", help="Optional description."),
+           org_id: str = _ORG) -> None:
+    """Create a team in the current organization (Member).
+
+    Example: alloy team create --name "Platform" --description "Infrastructure and DevOps"
+    """
+    body = {"name": name} | ({"description": description} if description is not None else {})
+    emit(call("teams.create", org_id=current_org(org_id), body=body))
+
+
+@app.command("list")
+def list_(org_id: str = _ORG, cursor: str = typer.Option(None, "--cursor"),
+          limit: int = typer.Option(None, "--limit")) -> None:
+    """List the organization's teams.
+
+    Example: alloy team list --format json | jq -r '.data[].name'
+    """
+    show_list("teams.list", ["id", "name", "description", "created_at"],
+              org_id=current_org(org_id), query=page_query(cursor, limit))
+
+
+@app.command()
+def get(team_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Show a team.
+
+    Example: alloy team get $TEAM_ID
+    """
+    emit(call("teams.get", team_id=team_id))
+
+
+@app.command()
+def update(team_id: str = typer.Argument(..., metavar="ID"),
+           name: str = typer.Option(None, "--name", help="New name."),
+           description: str = typer.Option(None, "--description", help="New description, "
+                                           "or none.")) -> None:
+    """Rename a team or change its description (Member).
+
+    Example: alloy team update $TEAM_ID --name "Backend Platform"
+    """
+    body = {k: refs.none_or(v) for k, v in {"name": name, "description": description}.items()
+            if v is not None}
+    if not body:
+        raise typer.BadParameter("give at least one field to change", param_hint="--name")
+    emit(call("teams.update", team_id=team_id, body=body))
+
+
+@app.command()
+def delete(team_id: str = typer.Argument(..., metavar="ID"),
+           cascade: bool = typer.Option(False, "--cascade", help="Cascade-delete all dependents "
+                                        "(members; projects are unassigned)."),
+           dry_run: bool = typer.Option(False, "--dry-run", help="Preview what would be deleted "
+                                        "(with --cascade)."),
+           yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")
+           ) -> None:
+    """Delete a team (Admin); refused while it has members or projects unless --cascade.
+
+    Example: alloy team delete $TEAM_ID --cascade --dry-run
+    """
+    if not dry_run:
+        refs.confirm(f"Delete team {team_id}?", yes)
+    result = call("teams.delete", team_id=team_id, query={"cascade": cascade,
+                                                          "dry_run": dry_run})
+    emit(result if result is not None else {"id": team_id, "deleted": True})
+
+
+@members.command("add")
+def member_add(team_id: str = _TEAM,
+               user_id: str = typer.Option(..., "--user-id", "--user", help="User UUID.")) -> None:
+    """Add an organization member to a team (Member).
+
+    Example: alloy team member add --team-id $TEAM_ID --user-id $USER_ID
+    """
+    emit(call("teams.add_member", team_id=team_id, body={"user_id": user_id}))
+
+
+@members.command("remove")
+def member_remove(team_id: str = _TEAM,
+                  user_id: str = typer.Option(..., "--user-id", "--user", help="User UUID.")
+                  ) -> None:
+    """Remove a user from a team (Member).
+
+    Example: alloy team member remove --team-id $TEAM_ID --user-id $USER_ID
+    """
+    call("teams.remove_member", team_id=team_id, user_id=user_id)
+    emit({"team_id": team_id, "user_id": user_id, "removed": True})
+
+
+@members.command("list")
+def member_list(team_id: str = _TEAM, cursor: str = typer.Option(None, "--cursor"),
+                limit: int = typer.Option(None, "--limit")) -> None:
+    """List a team's members.
+
+    Example: alloy team member list --team-id $TEAM_ID --format json
+    """
+    show_list("teams.list_members", ["user_id", "display_name", "email", "created_at"],
+              plain="user_id", team_id=team_id, query=page_query(cursor, limit))
+
+
+app.add_typer(members, name="member")
+app.add_typer(members, name="members", hidden=True)

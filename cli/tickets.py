@@ -1,0 +1,199 @@
+"""ticket create | list | get | update | batch-update | delete | batch-delete | activity.
+
+Every ticket argument is a smart reference: a UUID, `KEY-N`, or a bare `N` in the project
+chosen with `alloy project use` (see cli/refs.py).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from cli import refs
+from cli.common import call, page_query, show_list
+from cli.output import emit
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Create, list, update and manage tickets (UUID, KEY-N or N).")
+
+_PROJECT = typer.Option(None, "--project", "--project-id",
+                        help="Project UUID or key (default: `alloy project use`).")
+_COLUMNS = ["key", "title", "status", "priority", "assignee_id", "updated_at"]
+_REF = typer.Argument(..., metavar="ID", help="Ticket UUID, KEY-N, or N in the default project.")
+
+
+def _ids(text: str) -> list[str]:
+    ids = [refs.ticket_id(part) for part in text.split(",") if part.strip()]
+    if not ids:
+        raise typer.BadParameter("give at least one ticket id", param_hint="--ticket-ids")
+    return ids
+
+
+@app.command()
+def create(
+    project: str = _PROJECT,
+    title: str = typer.Option(None, "--title", help="Ticket title."),
+    description: str = typer.Option(None, "--description", help="Detailed description."),
+    priority: str = typer.Option("medium", "--priority",
+                                 help="none, low, medium, high, urgent."),
+    status: str = typer.Option(None, "--status", help="backlog (default), todo, in_progress, "
+                               "in_review, done, cancelled, or a workflow status."),
+    assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee user UUID."),
+    sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint UUID."),
+    reporter_id: str = typer.Option(None, "--reporter-id", help="Deprecated, ignored: the "
+                                    "reporter is the logged-in user."),
+) -> None:
+    """Create a ticket; it gets the project's next number (KEY-N).
+
+    Example: TICKET_ID=$(alloy ticket create --project $PROJECT_ID --title "Add caching" --format json | jq -r '.id')
+    """
+    if not title:
+        raise typer.BadParameter("a title is required", param_hint="--title")
+    body = {"title": title, "description": description, "priority": priority,
+            "status": status, "assignee_id": assignee_id, "sprint_id": sprint_id,
+            "reporter_id": reporter_id}
+    result = call("tickets.create", project_id=refs.project_id(project),
+                  body={k: v for k, v in body.items() if v is not None})
+    refs.warn(result)
+    emit(result, plain="key")
+
+
+@app.command("list")
+def list_(project: str = _PROJECT,
+          status: str = typer.Option(None, "--status", help="Filter by status "
+                                     "(comma-separated, e.g. todo,in_progress)."),
+          priority: str = typer.Option(None, "--priority", help="Filter by priority."),
+          assignee_id: str = typer.Option(None, "--assignee-id", help="Filter by assignee."),
+          sprint_id: str = typer.Option(None, "--sprint-id", help="Filter by sprint."),
+          cursor: str = typer.Option(None, "--cursor", help="Cursor from a previous page."),
+          limit: int = typer.Option(None, "--limit", help="Results per page (default 20).")
+          ) -> None:
+    """List a project's tickets.
+
+    Example: alloy ticket list --status todo,in_progress --format json | jq -r '.data[].key'
+    """
+    show_list("tickets.list", _COLUMNS, plain="id", project_id=refs.project_id(project),
+              query={"status": status, "priority": priority, "assignee_id": assignee_id,
+                     "sprint_id": sprint_id, **page_query(cursor, limit)})
+
+
+@app.command()
+def get(ref: str = _REF) -> None:
+    """Show a ticket by UUID, KEY-N or bare number.
+
+    Example: alloy ticket get BACK-42
+    """
+    if refs.is_uuid(ref.strip()):
+        emit(call("tickets.get", ticket_id=ref.strip()))
+    else:
+        emit(refs.resolve(ref))
+
+
+@app.command()
+def update(
+    ref: str = _REF,
+    title: str = typer.Option(None, "--title", help="New title."),
+    description: str = typer.Option(None, "--description", help="New description, or none."),
+    status: str = typer.Option(None, "--status", help="New status."),
+    priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
+    assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee UUID, or none."),
+    sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint UUID, or none."),
+    add_label: list[str] = typer.Option(None, "--add-label", help="Label UUID to add "
+                                        "(repeatable)."),
+    remove_label: list[str] = typer.Option(None, "--remove-label", help="Label UUID to remove "
+                                           "(repeatable)."),
+) -> None:
+    """Change a ticket's fields (Member) and add or remove labels.
+
+    Example: alloy ticket update 42 --assignee-id $USER_ID --add-label $LABEL_ID
+    """
+    flags = {"title": title, "description": description, "status": status,
+             "priority": priority, "assignee_id": assignee_id, "sprint_id": sprint_id}
+    body = {k: v for k, v in flags.items() if v is not None}
+    for nullable in ("description", "assignee_id", "sprint_id"):
+        if nullable in body:
+            body[nullable] = refs.none_or(body[nullable])
+    if not body and not add_label and not remove_label:
+        raise typer.BadParameter("give at least one field to change", param_hint="--status")
+    tid = refs.ticket_id(ref)
+    result = call("tickets.update", ticket_id=tid, body=body) if body else None
+    for label in add_label or []:
+        call("labels.add_to_ticket", ticket_id=tid, label_id=label)
+    for label in remove_label or []:
+        call("labels.remove_from_ticket", ticket_id=tid, label_id=label)
+    if result is None:
+        result = call("tickets.get", ticket_id=tid)
+    refs.warn(result)
+    emit(result, plain="key")
+
+
+@app.command("batch-update")
+def batch_update(
+    ticket_ids: str = typer.Option(..., "--ticket-ids", help="Comma-separated ticket ids "
+                                   "(UUIDs or KEY-N)."),
+    title: str = typer.Option(None, "--title", help="New title for all tickets."),
+    description: str = typer.Option(None, "--description", help="New description, or none."),
+    status: str = typer.Option(None, "--status", help="New status for all tickets."),
+    priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
+    assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee UUID, or none."),
+    sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint UUID, or none."),
+) -> None:
+    """Apply the same changes to several tickets at once (Member).
+
+    Example: alloy ticket batch-update --ticket-ids "$ID1,$ID2" --status Done
+    """
+    flags = {"title": title, "description": description, "status": status,
+             "priority": priority, "assignee_id": assignee_id, "sprint_id": sprint_id}
+    body = {k: refs.none_or(v) if k in ("description", "assignee_id", "sprint_id") else v
+            for k, v in flags.items() if v is not None}
+    if not body:
+        raise typer.BadParameter("give at least one field to change", param_hint="--status")
+    result = call("tickets.batch_update", body={"ticket_ids": _ids(ticket_ids), **body})
+    refs.warn(result)
+    emit(result, plain="updated")
+
+
+@app.command()
+def delete(ref: str = _REF,
+           cascade: bool = typer.Option(False, "--cascade", help="Also delete its comments."),
+           dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be "
+                                        "deleted."),
+           yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")
+           ) -> None:
+    """Delete a ticket (Admin); refused while it has comments unless --cascade.
+
+    Example: alloy ticket delete BACK-42 --cascade --dry-run
+    """
+    tid = refs.ticket_id(ref)
+    if not dry_run:
+        refs.confirm(f"Delete ticket {ref}?", yes)
+    result = call("tickets.delete", ticket_id=tid, query={"cascade": cascade,
+                                                          "dry_run": dry_run})
+    emit(result if result is not None else {"id": tid, "deleted": True})
+
+
+@app.command("batch-delete")
+def batch_delete(ticket_ids: str = typer.Option(..., "--ticket-ids",
+                                                help="Comma-separated ticket ids."),
+                 cascade: bool = typer.Option(False, "--cascade", help="Also delete comments."),
+                 dry_run: bool = typer.Option(False, "--dry-run", help="Only report."),
+                 yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask.")) -> None:
+    """Delete several tickets (Admin); ones with dependents are reported as blocked.
+
+    Example: alloy ticket batch-delete --ticket-ids "$ID1,$ID2" --cascade --dry-run
+    """
+    ids = _ids(ticket_ids)
+    if not dry_run:
+        refs.confirm(f"Delete {len(ids)} tickets?", yes)
+    emit(call("tickets.batch_delete", body={"ticket_ids": ids, "cascade": cascade,
+                                            "dry_run": dry_run}))
+
+
+@app.command()
+def activity(ref: str = _REF, cursor: str = typer.Option(None, "--cursor"),
+             limit: int = typer.Option(None, "--limit")) -> None:
+    """Show a ticket's history (who changed what, from the audit log).
+
+    Example: alloy ticket activity BACK-42 --format json | jq '.data[].payload.changes'
+    """
+    show_list("tickets.activity", ["timestamp", "type", "actor"], plain="type",
+              ticket_id=refs.ticket_id(ref), query=page_query(cursor, limit))
