@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cli import auth, invites, orgs, projects, system, teams, tickets
+from cli import auth, comments, invites, labels, orgs, projects, system, tags, teams, tickets
 from cli import reports as reports_cli
 from cli import time as time_cli
 from cli.session import STATE
@@ -35,6 +35,9 @@ app.add_typer(reports_cli.app, name="report")
 app.add_typer(projects.app, name="project")
 app.add_typer(tickets.app, name="ticket")
 app.add_typer(teams.app, name="team")
+app.add_typer(comments.app, name="comment")
+app.add_typer(labels.app, name="label")
+app.add_typer(tags.app, name="tag")
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}
 FORMATS = ("json", "table", "plain")

@@ -16,6 +16,8 @@ DEPENDENTS: dict[str, list[tuple[str, str]]] = {
     "project": [
         ("tickets", "SELECT COUNT(*) FROM tickets WHERE project_id = ?"),
         ("time_entries", "SELECT COUNT(*) FROM time_entries WHERE project_id = ?"),
+        ("comments", "SELECT COUNT(*) FROM comments c JOIN tickets t ON t.id = c.ticket_id "
+                     "WHERE t.project_id = ?"),
     ],
     "team": [
         ("members", "SELECT COUNT(*) FROM team_members WHERE team_id = ?"),
@@ -23,6 +25,10 @@ DEPENDENTS: dict[str, list[tuple[str, str]]] = {
     ],
     "ticket": [
         ("time_entries", "SELECT COUNT(*) FROM time_entries WHERE ticket_id = ?"),
+        ("comments", "SELECT COUNT(*) FROM comments WHERE ticket_id = ?"),
+    ],
+    "label": [
+        ("tickets", "SELECT COUNT(*) FROM ticket_labels WHERE label_id = ?"),
     ],
 }
 
