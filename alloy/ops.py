@@ -91,6 +91,7 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
 MODULES = (
     "system", "auth", "apikeys", "onboard", "orgs", "invites", "sso", "webhooks",
     "projects", "tickets", "teams", "comments", "labels", "tags",
+    "workflows", "transitions", "sprints",
     "timeentries", "laborrates", "reports",
 )
 

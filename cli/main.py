@@ -8,7 +8,10 @@ import typer
 
 from cli import auth, comments, invites, labels, orgs, projects, system, tags, teams, tickets
 from cli import reports as reports_cli
+from cli import sprints as sprints_cli
 from cli import time as time_cli
+from cli import transitions as transitions_cli
+from cli import workflows as workflows_cli
 from cli.session import STATE
 
 app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
@@ -38,6 +41,10 @@ app.add_typer(teams.app, name="team")
 app.add_typer(comments.app, name="comment")
 app.add_typer(labels.app, name="label")
 app.add_typer(tags.app, name="tag")
+app.add_typer(workflows_cli.app, name="workflow")
+app.add_typer(sprints_cli.app, name="sprint")
+sprints_cli.register(app)
+transitions_cli.register(tickets.app)
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}
 FORMATS = ("json", "table", "plain")

@@ -18,6 +18,13 @@ DEPENDENTS: dict[str, list[tuple[str, str]]] = {
         ("time_entries", "SELECT COUNT(*) FROM time_entries WHERE project_id = ?"),
         ("comments", "SELECT COUNT(*) FROM comments c JOIN tickets t ON t.id = c.ticket_id "
                      "WHERE t.project_id = ?"),
+        ("sprints", "SELECT COUNT(*) FROM sprints WHERE project_id = ?"),
+    ],
+    "sprint": [
+        ("tickets", "SELECT COUNT(*) FROM tickets WHERE sprint_id = ?"),
+    ],
+    "workflow": [
+        ("projects", "SELECT COUNT(*) FROM projects WHERE workflow_id = ?"),
     ],
     "team": [
         ("members", "SELECT COUNT(*) FROM team_members WHERE team_id = ?"),

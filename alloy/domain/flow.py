@@ -1,0 +1,313 @@
+"""Workflows, transitions and sprints on the wire, plus the pure rules behind them.
+
+`Flow` is a workflow as the rules see it (statuses in order, allowed pairs, enforcement);
+`burndown_rows` turns ticket histories into one row per sprint day. Both are pure so they
+can be reasoned about (and tested) without a database.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Annotated
+
+import msgspec
+
+from alloy.domain.values import Canonical
+from alloy.domain.work import Ticket
+
+UNSET = msgspec.UNSET
+Unset = msgspec.UnsetType
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+Ids = Annotated[list[str], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class Category(Canonical):
+    """What a status means, whatever it is called: boards and burndowns read this."""
+
+    backlog = "backlog"
+    todo = "todo"
+    in_progress = "in_progress"
+    in_review = "in_review"
+    done = "done"
+    cancelled = "cancelled"
+
+    @classmethod
+    def _aliases(cls) -> dict:
+        return {"canceled": "cancelled", "review": "in_review", "doing": "in_progress",
+                "started": "in_progress", "closed": "done", "completed": "done",
+                "unstarted": "todo"}
+
+
+class Enforcement(Canonical):
+    none = "none"
+    warn = "warn"
+    strict = "strict"
+
+
+class SprintStatus(Canonical):
+    Planned = "Planned"
+    Active = "Active"
+    Completed = "Completed"
+
+    @classmethod
+    def _aliases(cls) -> dict:
+        return {"planning": "Planned", "started": "Active", "done": "Completed",
+                "complete": "Completed", "closed": "Completed"}
+
+
+# ---- workflows -------------------------------------------------------------------------
+
+class StatusIn(msgspec.Struct, kw_only=True):
+    name: str
+    category: str
+
+
+class TransitionIn(msgspec.Struct, kw_only=True):
+    from_: str = msgspec.field(name="from")
+    to: str
+
+
+class WorkflowIn(msgspec.Struct, kw_only=True):
+    name: Name
+    statuses: list[StatusIn]
+    transitions: list[TransitionIn]
+    enforcement: Enforcement = Enforcement.none
+
+
+class WorkflowPatch(msgspec.Struct, kw_only=True):
+    name: Name | Unset = UNSET
+    statuses: list[StatusIn] | Unset = UNSET
+    transitions: list[TransitionIn] | Unset = UNSET
+    enforcement: Enforcement | Unset = UNSET
+
+
+class StatusDef(msgspec.Struct, kw_only=True):
+    name: str
+    category: str
+
+
+class TransitionDef(msgspec.Struct, kw_only=True):
+    from_: str = msgspec.field(name="from")
+    to: str
+
+
+class Workflow(msgspec.Struct, kw_only=True):
+    id: str
+    org_id: str
+    name: str
+    statuses: list[StatusDef]
+    transitions: list[TransitionDef]
+    enforcement: str
+    is_default: bool
+    created_at: str
+    updated_at: str
+
+
+class WorkflowQuery(msgspec.Struct, kw_only=True):
+    cursor: str | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+
+
+# ---- transitions -----------------------------------------------------------------------
+
+class TransitionBody(msgspec.Struct, kw_only=True):
+    to_status: str
+
+
+class Transitioned(Ticket, kw_only=True):
+    """The updated ticket; under `warn` it also carries `warning` and a nested `ticket`
+    (both documented response shapes read the same answer)."""
+
+    ticket: Ticket | Unset = UNSET
+
+
+class Available(msgspec.Struct, kw_only=True):
+    current_status: str
+    workflow_id: str
+    workflow_name: str
+    enforcement: str
+    available: list[StatusDef]
+
+
+class BatchTransitionIn(msgspec.Struct, kw_only=True):
+    ticket_ids: Ids
+    to_status: str
+
+
+class Moved(msgspec.Struct, kw_only=True, omit_defaults=True):
+    id: str
+    status: str
+    warning: str | None = None
+
+
+class Failed(msgspec.Struct, kw_only=True):
+    id: str
+    reason: str
+
+
+class BatchTransitionResult(msgspec.Struct, kw_only=True):
+    succeeded: list[Moved]
+    failed: list[Failed]
+
+
+# ---- sprints ---------------------------------------------------------------------------
+
+class SprintIn(msgspec.Struct, kw_only=True):
+    name: Name
+    goal: str | None = None
+    start_date: str
+    end_date: str
+
+
+class SprintPatch(msgspec.Struct, kw_only=True):
+    name: Name | Unset = UNSET
+    goal: str | None | Unset = UNSET
+    start_date: str | Unset = UNSET
+    end_date: str | Unset = UNSET
+    status: SprintStatus | Unset = UNSET
+
+
+class Sprint(msgspec.Struct, kw_only=True):
+    id: str
+    project_id: str
+    name: str
+    goal: str | None
+    start_date: str
+    end_date: str
+    status: SprintStatus
+    created_at: str
+    updated_at: str
+
+
+class SprintQuery(msgspec.Struct, kw_only=True):
+    status: SprintStatus | None = None
+    cursor: str | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+
+
+class BatchAssignIn(msgspec.Struct, kw_only=True):
+    ticket_ids: Ids
+
+
+class Assigned(msgspec.Struct, kw_only=True):
+    assigned: int
+
+
+class Column(msgspec.Struct, kw_only=True):
+    status: str
+    category: str | None
+    tickets: list[Ticket]
+
+
+class Board(msgspec.Struct, kw_only=True):
+    sprint: Sprint
+    columns: list[Column]
+
+
+class BurndownDay(msgspec.Struct, kw_only=True):
+    date: str
+    total_tickets: int
+    completed_tickets: int
+    remaining_tickets: int
+
+
+class Burndown(msgspec.Struct, kw_only=True):
+    sprint_id: str
+    data: list[BurndownDay]
+
+
+class SprintDeletePreview(msgspec.Struct, kw_only=True):
+    sprint_id: str
+    dependents: dict[str, int]
+
+
+# ---- rules -----------------------------------------------------------------------------
+
+def squash(text: str) -> str:
+    """Status names match ignoring case, spaces, `_` and `-` ("in progress" = "InProgress")."""
+    return re.sub(r"[\s_\-]+", "", text).lower()
+
+
+# Spellings people use for the Default statuses; applied only when the workflow has them.
+STATUS_ALIASES = {"todo": "Todo", "doing": "InProgress", "started": "InProgress",
+                  "review": "InReview", "closed": "Done", "complete": "Done",
+                  "completed": "Done", "canceled": "Cancelled", "wontdo": "Cancelled"}
+
+DEFAULT_STATUSES = (("Backlog", "backlog"), ("Todo", "todo"), ("InProgress", "in_progress"),
+                    ("InReview", "in_review"), ("Done", "done"), ("Cancelled", "cancelled"))
+
+
+class Flow:
+    """A workflow as the status rules see it."""
+
+    def __init__(self, row: dict) -> None:
+        self.id, self.name = row["id"], row["name"]
+        self.enforcement = Enforcement(row["enforcement"])
+        self.statuses = [(s["name"], s["category"]) for s in row["statuses"]]
+        self._by_key = {squash(n): n for n, _ in self.statuses}
+        self.pairs = {(squash(t["from"]), squash(t["to"])) for t in row["transitions"]}
+
+    def find(self, text: str | None) -> str | None:
+        """This workflow's spelling of a status name, or None when it does not define it."""
+        if not text:
+            return None
+        key = squash(text)
+        found = self._by_key.get(key)
+        if found is None and key in STATUS_ALIASES:
+            found = self._by_key.get(squash(STATUS_ALIASES[key]))
+        return found
+
+    def category(self, name: str) -> str | None:
+        found = self.find(name)
+        return next((c for n, c in self.statuses if n == found), None) if found else None
+
+    def allows(self, current: str, target: str) -> bool:
+        """Whether the transition rules (ignoring enforcement) permit current -> target."""
+        here, there = self.find(current), self.find(target)
+        if there is None:
+            return False
+        if here is None:
+            return True  # re-entering the workflow from a status it does not know
+        return here == there or (squash(here), squash(there)) in self.pairs
+
+    def next_statuses(self, current: str) -> list[tuple[str, str]]:
+        here = self.find(current)
+        if self.enforcement is Enforcement.none:
+            return [(n, c) for n, c in self.statuses if n != here]
+        return [(n, c) for n, c in self.statuses if n != here and self.allows(current, n)]
+
+    def initial(self) -> str:
+        return next((n for n, c in self.statuses if c == "backlog"), self.statuses[0][0])
+
+
+def day_range(start: str, end: str) -> list[date]:
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def burndown_rows(start: str, end: str, sprint_id: str, histories: list[list[tuple]],
+                  is_done) -> list[BurndownDay]:
+    """One row per sprint day: the state of every ticket at the end of that day (UTC).
+
+    `histories` holds, per ticket, `(timestamp, sprint_id, status)` states in time order
+    (the first is its creation); `is_done(status)` says whether a status counts as done.
+    """
+    rows = []
+    for day in day_range(start, end):
+        cutoff = (day + timedelta(days=1)).isoformat() + "T00:00:00.000Z"
+        total = completed = 0
+        for states in histories:
+            state = None
+            for ts, sprint, status in states:
+                if ts >= cutoff:
+                    break
+                state = (sprint, status)
+            if state is None or state[0] != sprint_id:
+                continue
+            total += 1
+            completed += bool(is_done(state[1]))
+        rows.append(BurndownDay(date=day.isoformat(), total_tickets=total,
+                                completed_tickets=completed,
+                                remaining_tickets=total - completed))
+    return rows

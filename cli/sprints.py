@@ -1,0 +1,243 @@
+"""sprint create | list | get | update | start | complete | assign | delete, plus the
+top-level `board` and `burndown` views of a sprint."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+
+import typer
+
+from cli.common import call, page_query, show_list
+from cli.output import emit, fmt
+from cli.session import is_tty, load_credentials
+
+app = typer.Typer(no_args_is_help=True, help="Manage sprints within projects "
+                  "(Planned -> Active -> Completed). See also `alloy board` and `alloy burndown`.")
+
+COLUMNS = ["id", "name", "status", "start_date", "end_date", "goal"]
+SPRINT_DAYS = 14
+
+
+def _project(explicit: str | None) -> str:
+    from alloy.errors import Invalid
+
+    project = explicit or load_credentials().get("project_id")
+    if not project:
+        raise Invalid("no project selected: pass --project or run `alloy project use <KEY>`")
+    return project
+
+
+def _ids(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@app.command()
+def create(
+    name: str = typer.Option(..., "--name", help="Sprint name (e.g. Sprint 12)."),
+    project: str = typer.Option(None, "--project", "--project-id",
+                                help="Project UUID (default: the project from `project use`)."),
+    start_date: str = typer.Option(None, "--start-date", help="Start date YYYY-MM-DD "
+                                   "(default: today)."),
+    end_date: str = typer.Option(None, "--end-date", help="End date YYYY-MM-DD (default: "
+                                 f"{SPRINT_DAYS} days after the start)."),
+    goal: str = typer.Option(None, "--goal", help="Optional sprint goal."),
+) -> None:
+    """Create a Planned sprint (two weeks from today unless dates are given).
+
+    Example: SPRINT_ID=$(alloy sprint create --project $PROJECT_ID --name "Sprint 13" \\
+      --start-date 2026-04-08 --end-date 2026-04-22 --format json | jq -r '.id')
+    """
+    start = start_date or date.today().isoformat()
+    if end_date is None:
+        try:
+            end_date = (date.fromisoformat(start) + timedelta(days=SPRINT_DAYS)).isoformat()
+        except ValueError:
+            end_date = start  # the server explains what is wrong with the start date
+    body = {"name": name, "goal": goal, "start_date": start, "end_date": end_date}
+    emit(call("sprints.create", project_id=_project(project), body=body), columns=None)
+
+
+@app.command("list")
+def list_(project: str = typer.Option(None, "--project", "--project-id",
+                                      help="Project UUID (default: current project)."),
+          status: str = typer.Option(None, "--status", help="Only Planned, Active or Completed."),
+          cursor: str = typer.Option(None, "--cursor", help="Pagination cursor."),
+          limit: int = typer.Option(None, "--limit", help="Results per page (max 100).")) -> None:
+    """List a project's sprints.
+
+    Example: alloy sprint list --project $PROJECT_ID --format json | jq -r '.data[].name'
+    """
+    show_list("sprints.list", COLUMNS, project_id=_project(project),
+              query={**page_query(cursor, limit), "status": status})
+
+
+@app.command()
+def get(sprint_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Show one sprint.
+
+    Example: alloy sprint get $SPRINT_ID --format json | jq -r .status
+    """
+    emit(call("sprints.get", sprint_id=sprint_id))
+
+
+@app.command("show", hidden=True)
+def show(sprint_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Same as `sprint get`.
+
+    Example: alloy sprint show $SPRINT_ID
+    """
+    get(sprint_id)
+
+
+@app.command()
+def update(
+    sprint_id: str = typer.Argument(..., metavar="ID"),
+    name: str = typer.Option(None, "--name", help="New name."),
+    goal: str = typer.Option(None, "--goal", help="New goal ('' or 'none' clears it)."),
+    start_date: str = typer.Option(None, "--start-date", help="New start date YYYY-MM-DD."),
+    end_date: str = typer.Option(None, "--end-date", help="New end date YYYY-MM-DD."),
+) -> None:
+    """Change a sprint's name, goal or dates (Member).
+
+    Example: alloy sprint update $SPRINT_ID --goal "Ship auth and landing page"
+    """
+    body = {k: v for k, v in {"name": name, "start_date": start_date,
+                              "end_date": end_date}.items() if v is not None}
+    if goal is not None:
+        body["goal"] = None if goal.strip().lower() in ("", "none", "null") else goal
+    emit(call("sprints.update", sprint_id=sprint_id, body=body))
+
+
+@app.command()
+def start(sprint_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Start a Planned sprint (it becomes Active).
+
+    Example: alloy sprint start $SPRINT_ID && alloy sprint list --project $PROJECT_ID
+    """
+    emit(call("sprints.start", sprint_id=sprint_id))
+
+
+@app.command()
+def complete(sprint_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Complete an Active sprint; unfinished tickets keep their status.
+
+    Example: alloy sprint complete $SPRINT_ID
+    """
+    emit(call("sprints.complete", sprint_id=sprint_id))
+
+
+@app.command()
+def assign(sprint_id: str = typer.Argument(..., metavar="ID"),
+           ticket_ids: str = typer.Option(..., "--ticket-ids",
+                                          help="Comma-separated ticket UUIDs.")) -> None:
+    """Add tickets of the sprint's project to the sprint (Member).
+
+    Example: alloy sprint assign $SPRINT_ID --ticket-ids "$ID1,$ID2"
+    """
+    emit(call("sprints.batch_assign", sprint_id=sprint_id, body={"ticket_ids": _ids(ticket_ids)}))
+
+
+@app.command()
+def delete(sprint_id: str = typer.Argument(..., metavar="ID"),
+           cascade: bool = typer.Option(False, "--cascade", help="Also delete its tickets."),
+           dry_run: bool = typer.Option(False, "--dry-run", help="Only count what would go."),
+           yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")
+           ) -> None:
+    """Delete a sprint (Admin); 409 while it has tickets unless --cascade.
+
+    Example: alloy sprint delete $SPRINT_ID --cascade --dry-run
+    """
+    query = {"cascade": cascade, "dry_run": dry_run}
+    if not (yes or dry_run) and is_tty() and sys.stdin.isatty() and not typer.confirm(
+            f"Delete sprint {sprint_id}{' and its tickets' if cascade else ''}?"):
+        raise typer.Exit(1)
+    result = call("sprints.delete", sprint_id=sprint_id, query=query)
+    emit(result if result is not None else {"id": sprint_id, "deleted": True}, plain="id")
+
+
+@app.command("board")
+def board(sprint_id: str = typer.Argument(..., metavar="SPRINT_ID")) -> None:
+    """Show the sprint board: one column per workflow status with its tickets.
+
+    Example: alloy board $SPRINT_ID --format plain
+    """
+    data = call("sprints.board", sprint_id=sprint_id)
+    mode = fmt()
+    if mode == "json":
+        emit(data)
+        return
+    if mode == "plain":
+        for col in data["columns"]:
+            for t in col["tickets"]:
+                print("\t".join([col["status"], t.get("key") or t["id"], t["priority"],
+                                 t["title"]]))
+        return
+    _board_table(data)
+
+
+def _names(org_tickets: list[dict]) -> dict[str, str]:
+    """user id -> display name for assignees (best effort: ids are shown otherwise)."""
+    if not any(t.get("assignee_id") for t in org_tickets):
+        return {}
+    try:
+        me = call("auth.me")
+        page = call("orgs.list_members", org_id=me.get("org_id"), query={"limit": 100})
+        return {m["user_id"]: m["display_name"] or m["email"] for m in page["items"]}
+    except Exception:  # noqa: BLE001 - names are a nicety; the board still renders
+        return {}
+
+
+def _board_table(data: dict) -> None:
+    import os
+
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=False)
+    s = data["sprint"]
+    console.print(f"[bold]{s['name']}[/bold]  {s['status']}  {s['start_date']} -> "
+                  f"{s['end_date']}" + (f"\nGoal: {s['goal']}" if s.get("goal") else ""))
+    names = _names([t for c in data["columns"] for t in c["tickets"]])
+    for col in data["columns"]:
+        if not col["tickets"]:
+            console.print(f"\n[bold]{col['status']} (0)[/bold]\n  -")
+            continue
+        console.print(f"\n[bold]{col['status']} ({len(col['tickets'])})[/bold]")
+        table = Table()
+        for head in ("key", "priority", "title", "assignee"):
+            table.add_column(head)
+        for t in col["tickets"]:
+            who = t.get("assignee_id")
+            table.add_row(t.get("key") or t["id"], t["priority"], t["title"],
+                          names.get(who, who) if who else "-")
+        console.print(table)
+
+
+@app.command("burndown")
+def burndown(sprint_id: str = typer.Argument(..., metavar="SPRINT_ID")) -> None:
+    """Show the sprint burndown: per day, total, completed and remaining tickets.
+
+    Example: alloy burndown $SPRINT_ID --format plain > burndown.tsv
+    """
+    data = call("sprints.burndown", sprint_id=sprint_id)
+    mode = fmt()
+    if mode == "json":
+        emit(data)
+        return
+    if mode == "plain":
+        print("date\ttotal\tcompleted\tremaining")
+        for d in data["data"]:
+            print(f"{d['date']}\t{d['total_tickets']}\t{d['completed_tickets']}\t"
+                  f"{d['remaining_tickets']}")
+        return
+    rows = [{"date": d["date"], "total": d["total_tickets"], "completed": d["completed_tickets"],
+             "remaining": d["remaining_tickets"]} for d in data["data"]]
+    emit({"data": rows, "next_cursor": None, "has_more": False},
+         columns=["date", "total", "completed", "remaining"])
+
+
+def register(root: typer.Typer) -> None:
+    """`alloy board <SPRINT_ID>` and `alloy burndown <SPRINT_ID>` at the top level."""
+    root.command("board")(board)
+    root.command("burndown")(burndown)

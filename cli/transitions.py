@@ -1,0 +1,96 @@
+"""ticket transition | batch-transition: commands of the `ticket` group, kept here.
+
+`register(group)` attaches them to the `ticket` Typer group (cli/tickets.py owns it).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cli.common import call
+from cli.output import emit, fmt
+from cli.session import load_credentials
+
+
+def ticket_id(ref: str) -> str:
+    """A UUID as is; `KEY-N` or a bare number through the server's resolver."""
+    from alloy.domain.values import is_uuid
+    from alloy.errors import Invalid
+
+    if is_uuid(ref):
+        return ref
+    try:
+        found = call("tickets.resolve", query={
+            "ref": ref, "project_id": load_credentials().get("project_id")})
+    except KeyError:
+        raise Invalid(f"cannot resolve ticket reference '{ref}': pass the ticket UUID") from None
+    return found["ticket"]["id"]
+
+
+def transition(
+    ref: str = typer.Argument(None, metavar="[ID]", help="Ticket UUID, KEY-N or number."),
+    id_: str = typer.Option(None, "--id", help="Ticket reference (instead of the argument)."),
+    to_status: str = typer.Option(None, "--to-status", "--status", help="Target status."),
+) -> None:
+    """Move a ticket to another status under its workflow's rules.
+
+    Example: alloy ticket transition "$TICKET_ID" --to-status InProgress
+    """
+    from alloy.errors import Invalid
+
+    ref = ref or id_
+    if not ref or not to_status:
+        missing = [f for f, v in (("ID", ref), ("--to-status", to_status)) if not v]
+        raise Invalid(f"missing {' and '.join(missing)}",
+                      [{"field": f, "message": "required"} for f in missing])
+    result = call("transitions.transition", ticket_id=ticket_id(ref),
+                  body={"to_status": to_status})
+    if result.get("warning"):
+        print(f"warning: {result['warning']}", file=sys.stderr)
+    result.pop("ticket", None)
+    emit(result, plain="status")
+
+
+def batch_transition(
+    ticket_ids: str = typer.Option(..., "--ticket-ids", help="Comma-separated ticket UUIDs."),
+    to_status: str = typer.Option(..., "--to-status", "--status",
+                                  help="Target status for all of them."),
+) -> None:
+    """Move several tickets to one status; each is checked against its project's workflow.
+
+    Exits 1 when any ticket could not move (the others still moved).
+
+    Example: alloy ticket batch-transition --ticket-ids "$ID1,$ID2" --to-status Done
+    """
+    ids = [part.strip() for part in ticket_ids.split(",") if part.strip()]
+    result = call("transitions.batch", body={"ticket_ids": ids, "to_status": to_status})
+    if fmt() == "json":
+        emit(result)
+    else:
+        rows = [{"id": m["id"], "result": "ok", "status": m["status"],
+                 "note": m.get("warning") or ""} for m in result["succeeded"]]
+        rows += [{"id": f["id"], "result": "failed", "status": "-", "note": f["reason"]}
+                 for f in result["failed"]]
+        if fmt() == "plain":
+            for r in rows:
+                print("\t".join([r["id"], r["result"], r["status"], r["note"]]).rstrip("\t"))
+        else:
+            emit({"data": rows, "next_cursor": None, "has_more": False},
+                 columns=["id", "result", "status", "note"])
+    if result["failed"]:
+        print(f"error: {len(result['failed'])} of {len(ids)} tickets did not move",
+              file=sys.stderr)
+        raise typer.Exit(1)
+
+
+def register(group: typer.Typer) -> None:
+    group.command("transition")(transition)
+    group.command("batch-transition")(batch_transition)
+
+
+# Until cli/tickets.py exists on this branch, these commands live in a `ticket` group of
+# their own; when both exist, main.py calls `register(tickets.app)` instead.
+app = typer.Typer(no_args_is_help=True, help="Work with tickets.")
+register(app)

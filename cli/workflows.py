@@ -1,0 +1,142 @@
+"""workflow create | list | show (get) | update | delete."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from cli.common import call, page_query
+from cli.output import emit, fmt
+from cli.session import current_org
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Define custom workflows with statuses and allowed transitions.")
+
+
+def _json_list(text: str | None, flag: str):
+    """Parse a --statuses/--transitions JSON array, or explain what is wrong with it."""
+    from alloy.errors import Invalid
+
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise Invalid(f"{flag} is not valid JSON: {e.msg}",
+                      [{"field": flag, "message": "expected a JSON array"}]) from None
+    if not isinstance(value, list):
+        raise Invalid(f"{flag} must be a JSON array", [{"field": flag, "message": "not an array"}])
+    return value
+
+
+def _show(workflow: dict) -> None:
+    """Table: the header fields, then statuses in order and the allowed transitions."""
+    if fmt() != "table":
+        emit(workflow, plain="id")
+        return
+    emit({k: workflow[k] for k in ("id", "name", "enforcement", "is_default", "updated_at")})
+    emit({"data": [{"#": i + 1, **s} for i, s in enumerate(workflow["statuses"])],
+          "next_cursor": None, "has_more": False}, columns=["#", "name", "category"])
+    pairs, n = workflow["transitions"], len(workflow["statuses"])
+    if not pairs:
+        print("transitions: none defined")
+    elif len(pairs) == n * (n - 1):
+        print("transitions: any status to any other")
+    else:
+        emit({"data": pairs, "next_cursor": None, "has_more": False}, columns=["from", "to"])
+
+
+@app.command()
+def create(
+    name: str = typer.Option(..., "--name", help="Workflow name."),
+    statuses: str = typer.Option(..., "--statuses", help='JSON array: [{"name":"Todo",'
+                                 '"category":"todo"}, ...] (categories: backlog, todo, '
+                                 'in_progress, in_review, done, cancelled).'),
+    transitions: str = typer.Option("[]", "--transitions",
+                                    help='JSON array: [{"from":"Todo","to":"Done"}, ...].'),
+    enforcement: str = typer.Option("none", "--enforcement", help="none, warn or strict."),
+    org_id: str = typer.Option(None, "--org-id", help="Organization (default: current)."),
+) -> None:
+    """Create a workflow (Admin).
+
+    Example: alloy workflow create --org-id $ORG_ID --name "Standard" \\
+      --statuses '[{"name":"Backlog","category":"todo"},{"name":"Done","category":"done"}]' \\
+      --transitions '[{"from":"Backlog","to":"Done"}]'
+    """
+    body = {"name": name, "statuses": _json_list(statuses, "--statuses"),
+            "transitions": _json_list(transitions, "--transitions"), "enforcement": enforcement}
+    _show(call("workflows.create", org_id=current_org(org_id), body=body))
+
+
+@app.command("list")
+def list_(org_id: str = typer.Option(None, "--org-id", help="Organization (default: current)."),
+          cursor: str = typer.Option(None, "--cursor", help="Pagination cursor."),
+          limit: int = typer.Option(None, "--limit", help="Results per page (max 100).")) -> None:
+    """List an organization's workflows (the Default first).
+
+    Example: alloy workflow list --org-id $ORG_ID --format json | jq -r '.data[].name'
+    """
+    page = call("workflows.list", org_id=current_org(org_id), query=page_query(cursor, limit))
+    from cli.output import as_list
+
+    if fmt() == "table":
+        page["items"] = [{**w, "statuses": " > ".join(s["name"] for s in w["statuses"])}
+                         for w in page["items"]]
+    emit(as_list(page), columns=["id", "name", "enforcement", "statuses"], plain="id")
+
+
+@app.command()
+def show(workflow_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Show a workflow with its statuses and transitions.
+
+    Example: alloy workflow show $WORKFLOW_ID --format json
+    """
+    _show(call("workflows.get", workflow_id=workflow_id))
+
+
+@app.command("get", hidden=True)
+def get(workflow_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Same as `workflow show`.
+
+    Example: alloy workflow get $WORKFLOW_ID
+    """
+    show(workflow_id)
+
+
+@app.command()
+def update(
+    workflow_id: str = typer.Argument(..., metavar="ID"),
+    name: str = typer.Option(None, "--name", help="New name."),
+    statuses: str = typer.Option(None, "--statuses", help="Replacement JSON array of statuses."),
+    transitions: str = typer.Option(None, "--transitions",
+                                    help="Replacement JSON array of transitions."),
+    enforcement: str = typer.Option(None, "--enforcement", help="none, warn or strict."),
+) -> None:
+    """Rename a workflow, change enforcement, or replace its statuses/transitions (Admin).
+
+    Example: alloy workflow update $WORKFLOW_ID --name "Engineering Flow" --enforcement strict
+    """
+    body = {"name": name, "statuses": _json_list(statuses, "--statuses"),
+            "transitions": _json_list(transitions, "--transitions"), "enforcement": enforcement}
+    body = {k: v for k, v in body.items() if v is not None}
+    _show(call("workflows.update", workflow_id=workflow_id, body=body))
+
+
+@app.command()
+def delete(workflow_id: str = typer.Argument(..., metavar="ID"),
+           yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")
+           ) -> None:
+    """Delete a workflow no project uses (Admin).
+
+    Example: alloy workflow delete $WORKFLOW_ID --yes
+    """
+    import sys
+
+    from cli.session import is_tty
+
+    if not yes and is_tty() and sys.stdin.isatty() and not typer.confirm(f"Delete workflow {workflow_id}?"):
+        raise typer.Exit(1)
+    call("workflows.delete", workflow_id=workflow_id)
+    emit({"id": workflow_id, "deleted": True}, plain="id")
+
