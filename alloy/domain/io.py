@@ -65,7 +65,7 @@ class ExportComment(msgspec.Struct, kw_only=True):
 
 
 class ExportTimeEntry(msgspec.Struct, kw_only=True):
-    user: str  # email
+    user: str | None = None  # email; None means the importing user
     date: str
     duration_minutes: Minutes
     description: str | None = None

@@ -33,7 +33,7 @@ CREATE TABLE ticket_labels (ticket_key TEXT NOT NULL, label_name TEXT NOT NULL,
 CREATE TABLE comments (id INTEGER PRIMARY KEY, ticket_key TEXT NOT NULL, author_email TEXT,
     body TEXT NOT NULL, parent_id INTEGER REFERENCES comments(id), created_at TEXT);
 CREATE TABLE time_entries (id INTEGER PRIMARY KEY, ticket_key TEXT NOT NULL,
-    user_email TEXT NOT NULL, date TEXT NOT NULL, duration_minutes INTEGER NOT NULL,
+    user_email TEXT, date TEXT NOT NULL, duration_minutes INTEGER NOT NULL,
     description TEXT, activity_type TEXT NOT NULL, status TEXT NOT NULL,
     approved_by_email TEXT, approved_at TEXT, rejection_reason TEXT);
 """
