@@ -57,7 +57,7 @@ def export_data(ctx: Ctx, query: ExportQuery) -> AlloyExport:
     return data
 
 
-@op("POST", "/api/v1/import", tx=False, scope="admin")
+@op("POST", "/api/v1/import", status=200, tx=False, scope="admin")
 def import_data(ctx: Ctx, body: ImportIn, query: ImportQuery) -> ImportResult:
     """Import an AlloyExport into an organization (Admin), preserving relationships.
 
