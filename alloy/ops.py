@@ -90,7 +90,7 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
 # Service modules holding operations, by the prefix of their operation names.
 MODULES = (
     "system", "auth", "apikeys", "onboard", "orgs", "invites", "sso", "webhooks",
-    "projects", "tickets", "teams", "comments", "labels", "tags",
+    "projects", "teams", "tickets", "comments", "labels", "tags",
     "workflows", "transitions", "sprints",
     "timeentries", "laborrates", "reports", "io",
 )

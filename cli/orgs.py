@@ -32,11 +32,16 @@ def list_(cursor: str = typer.Option(None, "--cursor"),
 
 
 @app.command()
-def switch(org_id: str = typer.Argument(..., metavar="ID")) -> None:
+def switch(org_id: str = typer.Argument(None, metavar="[ID]")) -> None:
     """Set the active organization for later commands (embedded and remote).
+
+    Without ID on a terminal, pick one with a fuzzy selector.
 
     Example: alloy org switch $(alloy org list --format json | jq -r '.data[0].id')
     """
+    from cli import prompt
+
+    org_id = prompt.require(org_id, "ID", prompt.pick_org)
     org = call("orgs.get", org_id=org_id)
     save_credentials({"org_id": org["id"], "project_id": None, "project_key": None})
     emit(org)

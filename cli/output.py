@@ -1,4 +1,11 @@
-"""Rendering: json for scripts (the default when piped), table for people, plain for xargs."""
+"""Rendering and exit codes: json for scripts (the default when piped), table for people,
+plain for xargs. This module is the one place a failure becomes an exit code.
+
+- json: pretty-printed, keys in the API's order; lists are {"data", "next_cursor", "has_more"}.
+- table: rich, only imported when a table is drawn; ids are never truncated; NO_COLOR honoured.
+- plain: one value per line (the row's id, or the field a command names), nothing else on
+  stdout, so `alloy ... --format plain | xargs ...` works.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,31 @@ import sys
 
 from cli.session import STATE, is_tty
 
+FORMATS = ("json", "table", "plain")
+
+# Documented in docs/cli.md ("Exit codes"); tests/test_cli_exit_codes.py pins every row.
+OK, ERROR, USAGE = 0, 1, 2
 EXIT = {"UNAUTHORIZED": 3, "FORBIDDEN": 4, "NOT_FOUND": 5, "CONFLICT": 6,
         "VALIDATION_ERROR": 7, "BAD_REQUEST": 7, "UNAVAILABLE": 8, "RATE_LIMITED": 9}
+INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """A command line that cannot run as given (missing flag, bad --format): exit 2."""
+
+    code = "USAGE"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def fmt() -> str:
     chosen = STATE["format"] or os.environ.get("ALLOY_FORMAT")
     if chosen:
+        chosen = chosen.strip().lower()
+        if chosen not in FORMATS:
+            raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {chosen!r})")
         return chosen
     return "table" if is_tty() else "json"
 
@@ -36,16 +61,27 @@ def emit(data, *, columns: list[str] | None = None, plain: str | None = None,
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     if mode == "plain":
-        for item in rows if rows is not None else [data]:
-            if isinstance(item, dict):
-                key = plain if plain in item else next(iter(item), None)
-                print(item.get(key, "") if key else "")
-            else:
-                print(item)
+        out = [plain_value(item, plain) for item in (rows if rows is not None else [data])]
+        sys.stdout.write("".join(f"{line}\n" for line in out if line != ""))
         return
     _table(rows if rows is not None else [data], columns, title, single=rows is None)
     if rows is not None and data.get("has_more"):
         print(f"more: --cursor {data['next_cursor']}", file=sys.stderr)
+
+
+def plain_value(item, key: str | None = None) -> str:
+    """The one value a row contributes to plain output: `key`, else `id`, else the first."""
+    if isinstance(item, dict):
+        if key is None or key not in item:
+            key = "id" if "id" in item else next(iter(item), None)
+        item = item.get(key) if key is not None else ""
+    if isinstance(item, (list, tuple)):
+        return "\n".join(plain_value(v) for v in item)
+    if isinstance(item, dict):
+        return json.dumps(item, ensure_ascii=False)
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    return "" if item is None else str(item)
 
 
 def _cell(value) -> str:
@@ -54,41 +90,62 @@ def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_cell(v) for v in value) or "-"
     if isinstance(value, dict):
-        return json.dumps(value)
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
-def _table(rows: list, columns, title, single: bool) -> None:
+def _is_id(column: str) -> bool:
+    return column == "id" or column.endswith("_id") or column in ("key", "ref", "number")
+
+
+def console(stderr: bool = False):
+    """A rich Console that honours NO_COLOR and never squeezes output written to a pipe."""
     from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    wide = None if stream.isatty() else 10_000
+    return Console(file=stream, no_color=bool(os.environ.get("NO_COLOR")), width=wide,
+                   soft_wrap=False, highlight=False)
+
+
+def _table(rows: list, columns, title, single: bool) -> None:
     from rich.table import Table
 
-    console = Console(no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=False)
+    out = console()
     if single and rows and isinstance(rows[0], dict):
         table = Table(show_header=False, title=title, box=None)
-        table.add_column(style="bold")
-        table.add_column()
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
         for k, v in rows[0].items():
             if columns is None or k in columns:
                 table.add_row(k, _cell(v))
-        console.print(table)
+        out.print(table)
         return
     if not rows:
-        console.print("(none)")
+        out.print("(none)")
         return
+    if not isinstance(rows[0], dict):
+        rows = [{"value": r} for r in rows]
     cols = columns or list(rows[0].keys())
     table = Table(title=title)
     for c in cols:
-        table.add_column(c)
+        if _is_id(c):
+            width = max([len(c)] + [len(_cell(r.get(c))) for r in rows])
+            table.add_column(c, no_wrap=True, min_width=width, overflow="fold", style="cyan")
+        else:
+            table.add_column(c, overflow="fold")
     for r in rows:
         table.add_row(*(_cell(r.get(c)) for c in cols))
-    console.print(table)
+    out.print(table)
 
 
 def fail(err) -> int:
     """Print an error as one line on stderr and return its exit code."""
-    message = getattr(err, "message", str(err))
+    message = " ".join(str(getattr(err, "message", err)).split())
     details = getattr(err, "details", None) or []
     extra = "; ".join(f"{d.get('field')}: {d.get('message')}" if isinstance(d, dict) else str(d)
                       for d in details)
     print(f"error: {message}" + (f" ({extra})" if extra else ""), file=sys.stderr)
-    return EXIT.get(getattr(err, "code", ""), 1)
+    if isinstance(err, UsageError):
+        return USAGE
+    return EXIT.get(getattr(err, "code", ""), ERROR)

@@ -52,8 +52,10 @@ def project_id(ref: str | None, flag: str = "--project") -> str:
     pid, _ = context_project()
     if pid:
         return pid if is_uuid(pid) else project(pid)["id"]
-    raise UsageError(f"Missing option '{flag}' (or set a default with "
-                           "`alloy project use KEY`).")
+    from cli import prompt
+
+    return prompt.require(None, f"{flag} (or set a default with `alloy project use KEY`)",
+                          prompt.pick_project)
 
 
 def resolve(ref: str) -> dict:

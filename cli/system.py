@@ -99,4 +99,4 @@ def onboard(
                       "refresh_token": result["refresh_token"], "user_id": result["user_id"],
                       "email": result["email"], "org_id": result["org_id"],
                       "api_url": api_url()}, replace=True)
-    emit(result, plain="org_id")
+    emit(result, plain="api_key")

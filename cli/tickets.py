@@ -33,8 +33,8 @@ def create(
     project: str = _PROJECT,
     title: str = typer.Option(None, "--title", help="Ticket title."),
     description: str = typer.Option(None, "--description", help="Detailed description."),
-    priority: str = typer.Option("medium", "--priority",
-                                 help="none, low, medium, high, urgent."),
+    priority: str = typer.Option(None, "--priority",
+                                 help="none, low, medium (default), high, urgent."),
     status: str = typer.Option(None, "--status", help="backlog (default), todo, in_progress, "
                                "in_review, done, cancelled, or a workflow status."),
     assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee user UUID."),
@@ -46,12 +46,16 @@ def create(
 
     Example: TICKET_ID=$(alloy ticket create --project $PROJECT_ID --title "Add caching" --format json | jq -r '.id')
     """
-    if not title:
-        raise typer.BadParameter("a title is required", param_hint="--title")
+    from cli import prompt
+
+    pid = refs.project_id(project)
+    title = prompt.require(title, "--title", lambda: prompt.text("Title"))
+    if priority is None:
+        priority = prompt.optional(None, prompt.pick_priority) or "medium"
     body = {"title": title, "description": description, "priority": priority,
             "status": status, "assignee_id": assignee_id, "sprint_id": sprint_id,
             "reporter_id": reporter_id}
-    result = call("tickets.create", project_id=refs.project_id(project),
+    result = call("tickets.create", project_id=pid,
                   body={k: v for k, v in body.items() if v is not None})
     refs.warn(result)
     emit(result, plain="key")

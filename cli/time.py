@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from cli import prompt
 from cli.common import call, page_query, show_list
 from cli.output import emit
 from cli.session import is_tty, load_credentials
@@ -34,11 +35,7 @@ def interactive() -> bool:
 
 def need(value, flag: str, label: str):
     """`value`, else ask on a terminal, else a usage error (exit 2) naming the flag."""
-    if value not in (None, ""):
-        return value
-    if interactive():
-        return typer.prompt(label)
-    raise typer.BadParameter("required when not at a terminal", param_hint=flag)
+    return prompt.require(value, flag, lambda: prompt.text(label))
 
 
 def minutes(text: str) -> int:
@@ -102,7 +99,7 @@ def log(
     """
     found = resolve_ticket(need(ticket, "--ticket", "Ticket (KEY-N)"))
     mins = minutes(need(duration, "--duration", "Duration (minutes)"))
-    kind = need(activity_type, "--activity-type", f"Activity type ({ACTIVITY_TYPES})")
+    kind = prompt.require(activity_type, "--activity-type", prompt.pick_activity_type)
     if date is None:
         from datetime import date as day
 

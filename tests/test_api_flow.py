@@ -306,6 +306,12 @@ def test_sprint_rules(api):
     assert r.status_code == 422
     assert r.json()["error"]["details"] == [
         {"field": "end_date", "message": "end_date must not be before start_date"}]
+    r = me.req("POST", f"/api/v1/projects/{pid}/sprints", _sprint_body(start="2026-04-01x"))
+    assert {d["field"] for d in r.json()["error"]["details"]} == {"start_date"}
+    stamped = me.ok("POST", f"/api/v1/projects/{pid}/sprints",
+                    _sprint_body("Stamped", start="2026-04-01T09:00:00Z"), code=201)
+    assert stamped["start_date"] == "2026-04-01"
+    me.ok("DELETE", f"/api/v1/sprints/{stamped['id']}", code=204)
     r = me.req("POST", f"/api/v1/projects/{pid}/sprints", {"name": "S"})
     assert {d["field"] for d in r.json()["error"]["details"]} == {"start_date", "end_date"}
 

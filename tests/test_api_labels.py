@@ -290,12 +290,27 @@ def test_guards_count_comments_and_label_links(tmp_path):
         a.call("comments.create", ticket_id=t["id"], body={"body": "x"})
         a.call("labels.add_to_ticket", ticket_id=t["id"], label_id="bug")
     a.call("comments.create", ticket_id=t1["id"], body={"body": "y"})
+    a.call("tags.set", org_id=org, entity_type="ticket", entity_id=t2["id"],
+           body={"tags": [{"key": "team", "value": "core"}, {"key": "env", "value": "prod"}]})
     dry = guards.DeleteQuery(cascade=True, dry_run=True)
     with side.env.store.unit(write=False) as db:
         ctx = Ctx(db, Actor(user_id=pair["user_id"]), side.env)
         assert guards.check(ctx, "ticket", t1["id"], dry) == {"comments": 2}
         assert guards.check(ctx, "project", project["id"], dry) == {"tickets": 2, "comments": 3}
         assert guards.check(ctx, "label", label["id"], dry) == {"tickets": 2}
+        # The helper the ticket list's label filter can use: by name or id, AND-able.
+        from alloy.services import labels, tags
+
+        frag, params = labels.filter_sql("t.id", "BUG")
+        rows = db.all("SELECT t.id FROM tickets t WHERE t.project_id = ?" + frag,
+                      project["id"], *params)
+        assert {r["id"] for r in rows} == {t1["id"], t2["id"]}
+        for text, want in (("team:core", [t2["id"]]), ("team:core,env:prod", [t2["id"]]),
+                           ("team:core,env:dev", []), ("", [t1["id"], t2["id"]])):
+            frag, params = tags.has_tags_sql("ticket", "t.id", tags.parse_filter(text))
+            rows = db.all("SELECT t.id FROM tickets t WHERE t.project_id = ?" + frag +
+                          " ORDER BY t.id", project["id"], *params)
+            assert [r["id"] for r in rows] == want, text
         # The activity feed reads the audit rows written on the ticket.
         actions = [r["action"] for r in db.all(
             "SELECT action FROM audit_log WHERE entity_type = 'ticket' AND entity_id = ? "

@@ -14,14 +14,26 @@ from tests.support import cli
 
 
 def op(env: dict, name: str, **kw):
-    """Call an operation through the same client the CLI uses (for setup the CLI of this
-    branch has no command for, such as creating projects and tickets)."""
-    code = ("import json, sys; from cli.session import client; "
-            "print(json.dumps(client().call(sys.argv[1], **json.loads(sys.argv[2]))))")
-    r = subprocess.run([sys.executable, "-c", code, name, json.dumps(kw)], env=env,
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)
+    """Call an operation as the CLI's logged-in user would, in this process (for setup the
+    CLI of this branch has no command for, such as creating projects and tickets)."""
+    import tomllib
+    from pathlib import Path
+
+    creds = tomllib.loads((Path(env["ALLOY_CONFIG_DIR"]) / "credentials.toml").read_text())
+    if env.get("ALLOY_API_URL"):
+        from alloy.client.remote import RemoteClient
+
+        client = RemoteClient(env["ALLOY_API_URL"], creds["access_token"],
+                              org_id=creds.get("org_id"))
+    else:
+        from alloy.actor import Actor
+        from alloy.client.local import LocalClient
+        from alloy.config import Settings
+        from alloy.env import bootstrap
+
+        client = LocalClient(bootstrap(Settings(database_url=env["ALLOY_DATABASE_URL"])),
+                             Actor(user_id=creds["user_id"], org_id=creds.get("org_id")))
+    return client.call(name, **kw)
 
 
 @pytest.fixture(params=["embedded", "remote"])

@@ -228,6 +228,7 @@ class TicketQuery(msgspec.Struct, kw_only=True):
     priority: Priority | None = None
     assignee_id: str | None = None
     sprint_id: str | None = None
+    label: str | None = None  # a label id or name
     cursor: str | None = None
     limit: Limit = 20
 

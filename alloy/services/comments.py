@@ -13,7 +13,7 @@ from alloy.domain.page import Page, PageQuery, keyset
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Forbidden, Invalid, NotFound
 from alloy.ops import op
-from alloy.services import tickets
+from alloy.services import tickets, webhooks
 
 
 def to_comment(row: dict) -> Comment:
@@ -46,7 +46,9 @@ def create(ctx: Ctx, ticket_id: str, body: CommentIn) -> Comment:
     ctx.audit(project["org_id"], "ticket", ticket_id, "comment_create",
               {"comment_id": row["id"], "body": body.body,
                "parent_comment_id": body.parent_comment_id})
-    return to_comment(row)
+    comment = to_comment(row)
+    webhooks.emit(ctx, project["org_id"], "comment.created", comment)
+    return comment
 
 
 @op("GET", "/api/v1/tickets/{ticket_id}/comments")

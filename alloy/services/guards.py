@@ -15,10 +15,10 @@ from alloy.errors import Conflict
 DEPENDENTS: dict[str, list[tuple[str, str]]] = {
     "project": [
         ("tickets", "SELECT COUNT(*) FROM tickets WHERE project_id = ?"),
-        ("time_entries", "SELECT COUNT(*) FROM time_entries WHERE project_id = ?"),
+        ("sprints", "SELECT COUNT(*) FROM sprints WHERE project_id = ?"),
         ("comments", "SELECT COUNT(*) FROM comments c JOIN tickets t ON t.id = c.ticket_id "
                      "WHERE t.project_id = ?"),
-        ("sprints", "SELECT COUNT(*) FROM sprints WHERE project_id = ?"),
+        ("time_entries", "SELECT COUNT(*) FROM time_entries WHERE project_id = ?"),
     ],
     "sprint": [
         ("tickets", "SELECT COUNT(*) FROM tickets WHERE sprint_id = ?"),

@@ -134,6 +134,16 @@ def on_ticket(ctx: Ctx, ticket_id: str) -> builtins.list[Label]:
     return [to_label(r) for r in rows]
 
 
+def filter_sql(id_column: str, ref: str) -> tuple[str, tuple]:
+    """` AND ...` keeping tickets (`id_column`) that carry the label with this id or name.
+
+    For the ticket list's `label` filter: `sql += frag` with `id_column="t.id"`.
+    """
+    return (" AND EXISTS (SELECT 1 FROM ticket_labels tl JOIN labels l ON l.id = tl.label_id "
+            f"WHERE tl.ticket_id = {id_column} AND (l.id = ? OR lower(l.name) = lower(?)))",
+            (ref, ref))
+
+
 def attach(ctx: Ctx, ticket: dict, label: dict) -> bool:
     """Put a label on a ticket; False when it was already there."""
     if ctx.db.one("SELECT 1 FROM ticket_labels WHERE ticket_id = ? AND label_id = ?",

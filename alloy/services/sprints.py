@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from datetime import date
+from datetime import date, datetime
 
 from alloy.context import Ctx
 from alloy.domain.flow import (
@@ -33,7 +33,7 @@ from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Invalid, NotFound
 from alloy.ops import op
-from alloy.services import guards, projects, tickets, transitions, workflows
+from alloy.services import guards, projects, tickets, webhooks, workflows
 
 
 def to_sprint(row: dict) -> Sprint:
@@ -47,8 +47,11 @@ def _dates(start: str, end: str) -> tuple[str, str]:
     """Both dates as YYYY-MM-DD (a full timestamp is cut to its date); 422 per bad field."""
     errors, out = [], []
     for field, text in (("start_date", start), ("end_date", end)):
+        text = str(text).strip()
         try:
-            out.append(date.fromisoformat(str(text).strip()[:10]).isoformat())
+            day = date.fromisoformat(text) if len(text) == 10 else \
+                datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+            out.append(day.isoformat())
         except ValueError:
             errors.append({"field": field, "message": "expected an ISO 8601 date (YYYY-MM-DD)"})
     if not errors and out[1] < out[0]:
@@ -144,7 +147,7 @@ def _change_status(ctx: Ctx, row: dict, project: dict, to: SprintStatus) -> dict
               {"status": [now_status.value, to.value]})
     row = {**row, "status": to.value, stamp: t, "updated_at": t}
     event = "sprint.started" if to is SprintStatus.Active else "sprint.completed"
-    transitions.emit(ctx, project["org_id"], event, to_sprint(row))
+    webhooks.emit(ctx, project["org_id"], event, to_sprint(row))
     return row
 
 

@@ -55,6 +55,12 @@ def to_ticket(row: dict, key: str, warning: str | None = None) -> Ticket:
     return t
 
 
+def _sprints():
+    from alloy.services import sprints  # sprints build on tickets
+
+    return sprints
+
+
 def next_number(ctx: Ctx, project_id: str) -> int:
     """Take the project's next ticket number inside this transaction (the row lock orders us)."""
     return ctx.db.value("UPDATE projects SET ticket_counter = ticket_counter + 1 WHERE id = ? "
@@ -75,6 +81,7 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
         status, warning = statuses.apply(ctx, project, None, body.status)
     if body.assignee_id is not None:
         projects.require_org_user(ctx, project["org_id"], body.assignee_id, "assignee_id")
+    _sprints().check_ticket_sprint(ctx, project, body.sprint_id)
     t = now()
     row = ctx.db.insert("tickets", {
         "id": new_id(), "org_id": project["org_id"], "project_id": project_id,
@@ -86,7 +93,7 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
     ctx.audit(project["org_id"], "ticket", row["id"], "create",
               {"title": body.title, "status": status, "priority": row["priority"]})
     ticket = to_ticket(row, project["key"], warning)
-    webhooks.emit(ctx, project["org_id"], "ticket.created", msgspec.to_builtins(ticket))
+    webhooks.emit(ctx, project["org_id"], "ticket.created", ticket)
     return ticket
 
 
@@ -113,6 +120,12 @@ def list(ctx: Ctx, project_id: str, query: TicketQuery) -> Page[Ticket]:
     if query.priority is not None:
         sql += " AND priority = ?"
         params.append(query.priority.value)
+    if query.label:
+        from alloy.services import labels  # labels build on tickets
+
+        fragment, extra = labels.filter_sql("tickets.id", query.label)
+        sql += fragment
+        params += extra
     key = project["key"]
     return keyset(ctx.db, sql, tuple(params), query, lambda r: to_ticket(r, key))
 
@@ -248,12 +261,21 @@ def _apply(ctx: Ctx, row: dict, project: dict, changes: dict) -> tuple[dict, str
                                                     changes["status"])
     if changes.get("assignee_id") is not None:
         projects.require_org_user(ctx, project["org_id"], changes["assignee_id"], "assignee_id")
+    if "sprint_id" in changes:
+        _sprints().check_ticket_sprint(ctx, project, changes["sprint_id"])
     diff = {k: [row[k], v] for k, v in changes.items() if row[k] != v}
     if diff:
         row.update(changes)
         row["updated_at"] = now()
         ctx.db.update("tickets", {"id": row["id"]}, {**changes, "updated_at": row["updated_at"]})
         ctx.audit(project["org_id"], "ticket", row["id"], "update", diff)
+        ticket = to_ticket(row, project["key"])
+        webhooks.emit(ctx, project["org_id"], "ticket.updated", {**msgspec.to_builtins(ticket),
+                                                                 "changes": diff})
+        if "status" in diff:
+            webhooks.emit(ctx, project["org_id"], "ticket.status_changed",
+                          {**msgspec.to_builtins(ticket), "from": diff["status"][0],
+                           "to": diff["status"][1]})
     return diff, warning
 
 

@@ -6,9 +6,6 @@ sprint burndowns are read from those rows.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import msgspec
 
 from alloy.context import Ctx
@@ -25,15 +22,7 @@ from alloy.domain.flow import (
 from alloy.domain.values import Role, now
 from alloy.errors import AlloyError, Forbidden, NotFound
 from alloy.ops import op
-from alloy.services import statuses, tickets, workflows
-
-
-def emit(ctx: Ctx, org_id: str, event_type: str, data) -> None:
-    """Queue a webhook event in this transaction, where this build has webhooks."""
-    if importlib.util.find_spec("alloy.services.webhooks") is None:
-        return
-    webhooks = importlib.import_module("alloy.services.webhooks")
-    webhooks.emit(ctx, org_id, event_type, msgspec.to_builtins(data))
+from alloy.services import statuses, tickets, webhooks, workflows
 
 
 def move(ctx: Ctx, row: dict, project: dict, requested: str) -> tuple[dict, str | None]:
@@ -45,7 +34,7 @@ def move(ctx: Ctx, row: dict, project: dict, requested: str) -> tuple[dict, str 
         ctx.db.update("tickets", {"id": row["id"]}, {"status": status, "updated_at": t})
         ctx.audit(project["org_id"], "ticket", row["id"], "transition", {"status": [old, status]})
         row = {**row, "status": status, "updated_at": t}
-        emit(ctx, project["org_id"], "ticket.status_changed",
+        webhooks.emit(ctx, project["org_id"], "ticket.status_changed",
              {**msgspec.to_builtins(tickets.to_ticket(row, project["key"])), "old_status": old})
     return row, warning
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import secrets
 
+import msgspec
+
 from alloy.context import Ctx
 from alloy.domain.page import Page, PageQuery, keyset
 from alloy.domain.values import Role, new_id, now
@@ -14,12 +16,17 @@ from alloy.ops import op
 from alloy.store.db import from_json
 
 
-def emit(ctx: Ctx, org_id: str, event_type: str, data: dict) -> None:
-    """Queue `event_type` for every active subscription of the org (same transaction)."""
+def emit(ctx: Ctx, org_id: str, event_type: str, data) -> None:
+    """Queue `event_type` for every active subscription of the org (same transaction).
+
+    `data` is the entity as the API returns it (a Struct or its builtins form).
+    """
     hooks = ctx.db.all("SELECT id, event_types FROM webhooks WHERE org_id = ? AND active = 1",
                        org_id)
     if not hooks:
         return
+    if not isinstance(data, dict):
+        data = msgspec.to_builtins(data)
     event_id, t = new_id(), now()
     payload = json.dumps({"id": event_id, "type": event_type, "created_at": t,
                           "org_id": org_id, "data": data})

@@ -29,3 +29,14 @@ CREATE TABLE sprints (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX sprints_project ON sprints(project_id, status);
+
+-- Every organization that exists already gets its Default workflow (six statuses, any to
+-- any, enforcement none); new organizations get theirs from the service that creates them.
+INSERT INTO workflows (id, org_id, name, statuses, transitions, enforcement, is_default,
+                       created_at, updated_at)
+SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), o.id, 'Default',
+       '[{"name": "Backlog", "category": "backlog"}, {"name": "Todo", "category": "todo"}, {"name": "InProgress", "category": "in_progress"}, {"name": "InReview", "category": "in_review"}, {"name": "Done", "category": "done"}, {"name": "Cancelled", "category": "cancelled"}]',
+       '[{"from": "Backlog", "to": "Todo"}, {"from": "Backlog", "to": "InProgress"}, {"from": "Backlog", "to": "InReview"}, {"from": "Backlog", "to": "Done"}, {"from": "Backlog", "to": "Cancelled"}, {"from": "Todo", "to": "Backlog"}, {"from": "Todo", "to": "InProgress"}, {"from": "Todo", "to": "InReview"}, {"from": "Todo", "to": "Done"}, {"from": "Todo", "to": "Cancelled"}, {"from": "InProgress", "to": "Backlog"}, {"from": "InProgress", "to": "Todo"}, {"from": "InProgress", "to": "InReview"}, {"from": "InProgress", "to": "Done"}, {"from": "InProgress", "to": "Cancelled"}, {"from": "InReview", "to": "Backlog"}, {"from": "InReview", "to": "Todo"}, {"from": "InReview", "to": "InProgress"}, {"from": "InReview", "to": "Done"}, {"from": "InReview", "to": "Cancelled"}, {"from": "Done", "to": "Backlog"}, {"from": "Done", "to": "Todo"}, {"from": "Done", "to": "InProgress"}, {"from": "Done", "to": "InReview"}, {"from": "Done", "to": "Cancelled"}, {"from": "Cancelled", "to": "Backlog"}, {"from": "Cancelled", "to": "Todo"}, {"from": "Cancelled", "to": "InProgress"}, {"from": "Cancelled", "to": "InReview"}, {"from": "Cancelled", "to": "Done"}]',
+       'none', 1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM orgs o
+WHERE NOT EXISTS (SELECT 1 FROM workflows w WHERE w.org_id = o.id AND w.is_default = 1);

@@ -1,0 +1,1 @@
+complete --command alloy --no-files --arguments "(env _ALLOY_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) alloy)" --condition "env _ALLOY_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) alloy"

@@ -1,0 +1,96 @@
+"""Completions: the checked-in scripts equal a fresh generation, and each shell's protocol
+answers with the real command tree (bash for real, in a terminal)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from cli import completions
+from tests.support import BIN, ROOT, cli
+from tests.terminal import TMUX, Terminal
+
+
+def test_checked_in_scripts_are_current():
+    """completions/* and docs/cli-reference.md. If this fails, run
+    `.venv/bin/python -m cli.completions --write` and commit the result."""
+    fresh = subprocess.run([sys.executable, "-m", "cli.completions"], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert completions.stale() == []
+
+
+@pytest.mark.parametrize("shell", completions.SHELLS)
+def test_alloy_completions_prints_the_checked_in_script(shell, env_for):
+    out = cli(["completions", shell], env_for()).stdout
+    assert out == (ROOT / "completions" / completions.FILES[shell]).read_text()
+    assert "alloy" in out
+
+
+def test_unknown_shell_is_a_usage_error(env_for):
+    r = cli(["completions", "tcsh"], env_for(), check=False)
+    assert r.returncode == 2 and r.stderr.startswith("error: unsupported shell 'tcsh'")
+
+
+def _complete(env, **extra):
+    return subprocess.run([str(BIN / "alloy")], env={**env, **extra}, capture_output=True,
+                          text=True, timeout=30).stdout
+
+
+def test_dynamic_protocols_answer_from_the_command_tree(env_for):
+    env = env_for()
+    bash = _complete(env, _ALLOY_COMPLETE="complete_bash", COMP_WORDS="alloy org sw",
+                     COMP_CWORD="2")
+    assert bash.split() == ["switch"]
+    zsh = _complete(env, _ALLOY_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS="alloy au")
+    assert "auth" in zsh
+    fish = _complete(env, _ALLOY_COMPLETE="complete_fish", _TYPER_COMPLETE_FISH_ACTION="get-args",
+                     _TYPER_COMPLETE_ARGS="alloy org ")
+    assert {line.split("\t")[0] for line in fish.splitlines()} >= {"create", "list", "switch"}
+    pwsh = _complete(env, _ALLOY_COMPLETE="complete_powershell", _TYPER_COMPLETE_ARGS="alloy inv",
+                     _TYPER_COMPLETE_WORD_TO_COMPLETE="inv")
+    assert pwsh.split(":::")[0] == "invite"
+
+
+def test_elvish_tree_covers_every_command():
+    from cli.main import command
+    from cli.usage import walk
+
+    script = completions.elvish()
+    for path, _ in walk(command()):
+        assert f"&'{' '.join(path)}'=" in script
+    assert script.startswith("# alloy completions for elvish")
+
+
+@pytest.mark.skipif(not TMUX, reason="tmux is not installed")
+def test_bash_tab_completes_in_a_real_shell(env_for, tmp_path):
+    env = env_for(PATH=f"{BIN}:/usr/bin:/bin")
+    rc = tmp_path / "rc.bash"
+    rc.write_text(f"PS1='ready$ '\nsource {ROOT / 'completions' / 'alloy.bash'}\n")
+    with Terminal(["bash", "--noprofile", "--rcfile", str(rc), "-i"], env, tmp_path) as term:
+        term.wait_for("ready$")
+        term.type("alloy org swi")
+        term.send("Tab")
+        term.wait_for("alloy org switch")
+
+
+@pytest.mark.skipif(not (TMUX and shutil.which("elvish")), reason="needs tmux and elvish")
+def test_elvish_completer_in_a_real_shell(env_for, tmp_path):
+    (tmp_path / "alloy-completions.elv").write_text(completions.script("elvish"))
+    env = env_for(PATH=f"{BIN}:/usr/bin:/bin")
+    argv = ["bash", "-c", f"cd {tmp_path} && exec elvish -norc"]
+    with Terminal(argv, env, tmp_path) as term:
+        term.type("use ./alloy-completions")
+        term.send("Enter")
+        term.type("echo (str:join , [($edit:completion:arg-completer[alloy] alloy org '')])")
+        term.send("Enter")
+        term.wait_for("create,list,switch,members")
+        term.type("echo (str:join , [($edit:completion:arg-completer[alloy] alloy org create --)])")
+        term.send("Enter")
+        term.wait_for("--name,--slug,--help")
+        term.type("alloy auth api-key cr")
+        term.send("Tab")
+        term.wait_for("alloy auth api-key create")

@@ -1,0 +1,67 @@
+"""Every row of the exit-code table in docs/cli.md, caused for real."""
+
+from __future__ import annotations
+
+import re
+
+from alloy.errors import AlloyError
+from cli.output import fail
+from tests.conftest import unique_email
+from tests.support import ROOT, auth, cli
+
+
+def documented() -> dict[int, str]:
+    text = (ROOT / "docs" / "cli.md").read_text()
+    return {int(code): meaning.strip() for code, meaning in
+            re.findall(r"^\| (\d+) \| ([^|]+) \|", text, flags=re.M)}
+
+
+def test_the_table_matches_cli_output():
+    from cli import output
+
+    codes = documented()
+    assert set(codes) == {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130}
+    assert set(output.EXIT.values()) | {output.OK, output.ERROR, output.USAGE,
+                                        output.INTERRUPTED} == set(codes)
+
+
+def test_embedded_codes(env_for):
+    env = env_for()
+    assert cli(["org", "list"], env, check=False).returncode == 3  # not logged in
+    cli(["onboard", "--email", "e@example.com", "--password", "password123",
+         "--org-name", "Acme", "--org-slug", "acme"], env)
+    assert cli(["org", "list"], env).returncode == 0
+    assert cli(["org", "create"], env, check=False).returncode == 2
+    assert cli(["org", "switch", "00000000-0000-7000-8000-000000000000"], env,
+               check=False).returncode == 5
+    assert cli(["org", "create", "--name", "Acme", "--slug", "acme"], env,
+               check=False).returncode == 6
+    bad = cli(["org", "create", "--name", "X", "--slug", "Not Valid"], env, check=False)
+    assert bad.returncode == 7 and "slug" in bad.stderr
+    assert cli(["org", "list", "--api-url", "http://127.0.0.1:9"], env,
+               check=False).returncode == 8
+
+
+def test_forbidden_is_4(server, env_for):
+    owner = server.http.post("/api/v1/auth/register", json={
+        "email": unique_email("owner"), "password": "password123", "display_name": "O"}).json()
+    org = server.http.post("/api/v1/orgs", headers=auth(owner["access_token"]), json={
+        "name": "Exit Codes", "slug": f"exit-{unique_email('s').split('@')[0]}"}).json()
+    viewer_email = unique_email("viewer")
+    invite = server.http.post(f"/api/v1/orgs/{org['id']}/invites",
+                              headers=auth(owner["access_token"]),
+                              json={"email": viewer_email, "role": "Viewer"}).json()
+    viewer = server.http.post("/api/v1/auth/register", json={
+        "email": viewer_email, "password": "password123", "display_name": "V"}).json()
+    server.http.post("/api/v1/invites/accept", headers=auth(viewer["access_token"]),
+                     json={"invite_code": invite["invite_code"]}).raise_for_status()
+    env = env_for(ALLOY_API_URL=server.url)
+    cli(["auth", "login", "--email", viewer_email, "--password", "password123"], env)
+    cli(["org", "switch", org["id"]], env)
+    r = cli(["invite", "create", "--email", "x@example.com"], env, check=False)
+    assert r.returncode == 4 and r.stderr.startswith("error: ")
+
+
+def test_generic_error_is_1(capsys):
+    assert fail(AlloyError("something broke")) == 1
+    assert capsys.readouterr().err == "error: something broke\n"

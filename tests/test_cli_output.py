@@ -1,0 +1,91 @@
+"""Output: json when piped (lists as {"data", "next_cursor", "has_more"}), tables on a
+terminal that never cut an id, NO_COLOR, plain for xargs, --format validated."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+
+from tests.support import BIN, cli
+from tests.terminal import TMUX, Terminal
+
+needs_tmux = pytest.mark.skipif(not TMUX, reason="tmux is not installed")
+COLOR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|38;[0-9;]+|9[0-7])m")
+
+
+@pytest.fixture
+def env(env_for):
+    env = env_for()
+    cli(["onboard", "--email", "olu@example.com", "--password", "password123",
+         "--org-name", "A long organization name that would not fit a narrow terminal",
+         "--org-slug", "acme"], env)
+    cli(["org", "create", "--name", "Second", "--slug", "second"], env)
+    return env
+
+
+def test_json_is_the_default_when_piped(env):
+    r = cli(["org", "list"], env)
+    assert list(r.data) == ["data", "next_cursor", "has_more"]
+    assert r.stdout.startswith('{\n  "data": [') and r.stdout.endswith("}\n")
+    assert len(r.data["data"]) == 2 and r.data["has_more"] is False
+    one = cli(["org", "list", "--limit", "1"], env).data
+    assert one["has_more"] is True and one["next_cursor"]
+    rest = cli(["org", "list", "--cursor", one["next_cursor"]], env).data
+    assert len(rest["data"]) == 1 and rest["data"][0]["id"] != one["data"][0]["id"]
+
+
+def test_plain_is_one_value_per_line_for_xargs(env):
+    ids = cli(["org", "list", "--format", "plain"], env).stdout.splitlines()
+    assert len(ids) == 2 and all(re.fullmatch(r"[0-9a-f-]{36}", i) for i in ids)
+    piped = subprocess.run(f"{BIN / 'alloy'} org list --format plain | "
+                           f"xargs -n1 {BIN / 'alloy'} org switch --format plain",
+                           shell=True, env=env, capture_output=True, text=True, check=True)
+    assert piped.stdout.splitlines() == ids
+    token = cli(["auth", "token", "--format", "plain"], env).stdout
+    assert token.count("\n") == 1 and "*" in token
+
+
+def test_format_is_validated(env):
+    for argv, extra in [(["--format", "xml"], {}), ([], {"ALLOY_FORMAT": "yaml"})]:
+        r = cli(["org", "list", *argv], {**env, **extra}, check=False)
+        assert r.returncode == 2 and r.stdout == ""
+        assert r.stderr.startswith("error: --format must be one of json, table, plain")
+    assert cli(["org", "list"], {**env, "ALLOY_FORMAT": "PLAIN"}).stdout.count("\n") == 2
+    assert cli(["--format=json", "org", "list"], env).data["data"]
+
+
+def test_table_when_piped_keeps_every_character(env):
+    out = cli(["org", "list", "--format", "table"], {**env, "COLUMNS": "40"}).stdout
+    assert "A long organization name that would not fit a narrow terminal" in out
+    for org in cli(["org", "list"], env).data["data"]:
+        assert org["id"] in out
+    assert "\x1b[" not in out
+
+
+@needs_tmux
+@pytest.mark.parametrize("no_color", [False, True])
+def test_table_on_a_narrow_terminal(env, tmp_path, no_color):
+    ids = [o["id"] for o in cli(["org", "list"], env).data["data"]]
+    extra = {"NO_COLOR": "1"} if no_color else {}
+    with Terminal([str(BIN / "alloy"), "org", "list"], {**env, **extra}, tmp_path,
+                  width=70) as term:
+        assert term.exit_code() == 0
+        screen, raw = term.screen(), term.screen(escapes=True)
+    assert "┃ id" in screen  # a table is the default on a terminal
+    for org_id in ids:
+        assert org_id in screen  # the id column is never folded or cut
+    assert bool(COLOR.search(raw)) is not no_color
+
+
+def test_single_objects_and_empty_lists(env):
+    org = cli(["org", "list"], env).data["data"][0]
+    cli(["org", "switch", org["id"]], env)
+    table = cli(["org", "switch", org["id"], "--format", "table"], env).stdout
+    assert org["id"] in table and "slug" in table
+    empty = cli(["invite", "list", "--format", "table"], env)
+    assert empty.returncode == 0 and "(none)" in empty.stdout
+    assert cli(["invite", "list", "--format", "plain"], env).stdout == ""
+    assert json.loads(cli(["invite", "list"], env).stdout)["data"] == []

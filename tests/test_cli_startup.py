@@ -1,0 +1,43 @@
+"""Start-up discipline (bench/cli_startup.py has the figures): the common paths import no
+second copy of click (typer 0.28 vendors its own), no rich (only tables need it) and no
+prompt library (only a terminal prompt needs it)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.support import ROOT, base_env, cli
+
+HEAVY = {"click", "rich", "questionary", "prompt_toolkit", "litestar", "textual", "httpx",
+         "psycopg", "mcp", "uvicorn", "pydantic"}
+
+
+def loaded(argv: list[str], env: dict) -> set[str]:
+    code = ("import sys, io, contextlib, json\nsys.argv = ['alloy', *" + repr(argv) + "]\n"
+            "from cli.main import run\nout = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):\n"
+            "    try:\n        run()\n    except SystemExit:\n        pass\n"
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=True)
+    return set(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["org", "list", "--format", "json"],
+                                  ["usage"], ["org", "list", "--format", "plain"]])
+def test_common_paths_stay_light(argv, tmp_path):
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "s@example.com", "--password", "password123",
+         "--org-name", "S", "--org-slug", "s"], env)
+    assert loaded(argv, env) & HEAVY == set()
+
+
+def test_tables_load_rich_only_when_drawn(tmp_path):
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "s@example.com", "--password", "password123",
+         "--org-name", "S", "--org-slug", "s"], env)
+    assert "rich" in loaded(["org", "list", "--format", "table"], env)
