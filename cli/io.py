@@ -41,11 +41,11 @@ def _write(path: Path, content: bytes | str) -> None:
 
 
 def export(
-    org: str = typer.Option(None, "--org", help="Organization UUID (default: org from login)."),
-    project: str = typer.Option(None, "--project", help="Export a single project by key."),
-    export_format: str = typer.Option("json", "--export-format",
+    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization UUID (default: org from login)."),
+    project: str = typer.Option(None, "--project", metavar="KEY", help="Export a single project by key."),
+    export_format: str = typer.Option("json", "--export-format", metavar="FORMAT",
                                       help="Export format: json or sqlite."),
-    output: Path = typer.Option(None, "--output", "-o",
+    output: Path = typer.Option(None, "--output", "-o", metavar="FILE",
                                 help="Output file (sqlite default: alloy-export.db; "
                                      "json default: stdout)."),
 ) -> None:
@@ -84,8 +84,8 @@ def _read(file: Path | None):
 
 def import_(
     file: Path = typer.Argument(None, help="JSON export file (reads stdin if omitted)."),
-    org: str = typer.Option(None, "--org", help="Organization UUID (default: org from login)."),
-    source: str = typer.Option("alloy", "--from",
+    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization UUID (default: org from login)."),
+    source: str = typer.Option("alloy", "--from", metavar="SOURCE",
                                help="Source format: alloy (native), jira or linear."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Preview the import without making changes."),
