@@ -14,6 +14,7 @@ from cli import time as time_cli
 from cli import transitions as transitions_cli
 from cli import workflows as workflows_cli
 from cli.session import STATE
+from cli.tui_cmd import register as register_tui
 from cli.usage import click_tree, register_meta
 
 app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
@@ -33,6 +34,7 @@ def main(
 
 register_meta(app)  # `alloy completions`, `alloy usage` (listed last)
 system.register(app)
+register_tui(app)
 app.add_typer(auth.app, name="auth")
 app.add_typer(orgs.app, name="org")
 app.add_typer(invites.app, name="invite")
@@ -48,6 +50,7 @@ app.add_typer(workflows_cli.app, name="workflow")
 app.add_typer(sprints_cli.app, name="sprint")
 sprints_cli.register(app)
 transitions_cli.register(tickets.app)
+tickets.app.add_typer(labels.ticket_app, name="label")
 io_cli.register(app)
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import unique_email
 from tests.support import auth
-from tests.test_capitalization import HEADER, _db, _finance_columns_by_sql
+from tests.test_capitalization import HEADER, _db
 
 ENTRY_FIELDS = {"id", "user_id", "ticket_id", "project_id", "date", "duration_minutes",
                 "description", "activity_type", "status", "approved_by", "approved_at",
@@ -35,9 +35,8 @@ def guide(server):
         "budget_cents": 5000000, "budget_period": "Quarterly", "amortization_months": 36})
     assert project.status_code == 201, project.text
     project = project.json()
-    # The project PATCH/create finance fields land on another branch; set them directly.
-    _finance_columns_by_sql(server, project["id"], capitalization_type="Capex",
-                            development_phase="AppDevelopment", cost_center_id="ENG-001")
+    assert project["capitalization_type"] == "Capex"
+    assert project["development_phase"] == "AppDevelopment"
     ticket = http.post(f"/api/v1/projects/{project['id']}/tickets", headers=h, json={
         "title": "Implement SSO login", "description": "Add SAML-based single sign-on",
         "reporter_id": user["user_id"]}).json()

@@ -26,9 +26,7 @@ Outside March (approved): PAY Alice 02-27 Coding 60 x 12000 = 12000 (in PAY's Q1
 DISC Bob 02-10 Requirements 60 x 9000 = 9000 (in DISC's Fixed spend); PAY Bob 04-01 Coding 60
 (in neither). Not approved (never counted): a Draft, a Submitted and a Rejected PAY entry.
 
-Tables owned by other branches: project finance columns (PATCH lands on `work`) and teams
-(`work`) are set by SQL in `_finance_columns_by_sql` / `_teams_by_sql`; `entity_tags`
-(branch `labels`) is created in its assumed shape by `_assumed_entity_tags_table`.
+Project finance fields, teams and tags are set up through the API like a user would.
 """
 
 from __future__ import annotations
@@ -40,7 +38,6 @@ import pytest
 from alloy.actor import Actor
 from alloy.client.local import LocalClient
 from alloy.client.remote import RemoteClient
-from alloy.domain.values import new_id, now
 from tests.support import Server
 
 HEADER = ("Period,Project,ProjectKey,Employee,Department,CostCenter,Hours,ActivityType,Phase,"
@@ -53,38 +50,24 @@ def _db(server) -> sqlite3.Connection:
     return conn
 
 
-def _finance_columns_by_sql(server, project_id: str, **cols) -> None:
-    """Stand-in for PATCH /projects finance fields until that op is merged."""
-    with _db(server) as conn:
-        sets = ", ".join(f"{k} = ?" for k in cols)
-        conn.execute(f"UPDATE projects SET {sets} WHERE id = ?", (*cols.values(), project_id))
+def _finance_columns(client, project_id: str, **cols) -> None:
+    client.call("projects.update", project_id=project_id, body=cols)
 
 
-def _teams_by_sql(server, org_id: str, teams: dict[str, list[str]]) -> dict[str, str]:
-    """Stand-in for the teams operations until they are merged: name -> id."""
+def _teams(client, org_id: str, teams: dict[str, list[str]]) -> dict[str, str]:
+    """Create teams with their members through the API: name -> id."""
     ids = {}
-    with _db(server) as conn:
-        for name, users in teams.items():
-            ids[name] = new_id()
-            conn.execute("INSERT INTO teams VALUES (?, ?, ?, NULL, ?, ?)",
-                         (ids[name], org_id, name, now(), now()))
-            for uid in users:
-                conn.execute("INSERT INTO team_members VALUES (?, ?, ?, ?)",
-                             (ids[name], uid, org_id, now()))
+    for name, users in teams.items():
+        ids[name] = client.call("teams.create", org_id=org_id, body={"name": name})["id"]
+        for uid in users:
+            client.call("teams.add_member", team_id=ids[name], body={"user_id": uid})
     return ids
 
 
-def _assumed_entity_tags_table(server, org_id: str, tags: list[tuple[str, str, str, str]]):
-    """entity_tags in the shape agreed with the labels branch (org_id, entity_type,
-    entity_id, key, value); created only if that branch has not already made it."""
-    with _db(server) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS entity_tags (id TEXT PRIMARY KEY, org_id TEXT "
-                     "NOT NULL, entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, key TEXT "
-                     "NOT NULL, value TEXT NOT NULL, created_at TEXT, updated_at TEXT)")
-        for etype, eid, key, value in tags:
-            conn.execute("INSERT INTO entity_tags (id, org_id, entity_type, entity_id, key, "
-                         "value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         (new_id(), org_id, etype, eid, key, value, now(), now()))
+def _tags(client, org_id: str, tags: list[tuple[str, str, str, str]]) -> None:
+    for etype, eid, key, value in tags:
+        client.call("tags.set", org_id=org_id, entity_type=etype, entity_id=eid,
+                    body={"tags": [{"key": key, "value": value}]})
 
 
 @pytest.fixture(scope="module")
@@ -117,12 +100,12 @@ def month(tmp_path_factory):
             ("PAY", "Payment Platform", "Capex", "AppDevelopment", "ENG-002", 1000000,
              "Quarterly")):
         p = boss.call("projects.create", body={"org_id": org["id"], "key": key, "name": name})
-        _finance_columns_by_sql(srv, p["id"], capitalization_type=cap, development_phase=phase,
+        _finance_columns(boss, p["id"], capitalization_type=cap, development_phase=phase,
                                 cost_center_id=cc, budget_cents=budget, budget_period=period)
         projects[key] = p["id"]
         tickets[key] = boss.call("tickets.create", project_id=p["id"],
                                  body={"title": f"{key} work"})["id"]
-    teams = _teams_by_sql(srv, org["id"], {"Backend": [uid["Alice"], uid["Bob"]],
+    teams = _teams(boss, org["id"], {"Backend": [uid["Alice"], uid["Bob"]],
                                            "Frontend": [uid["Bob"]]})
 
     def log(key, who, day, activity, minutes, end="Approved"):
@@ -156,7 +139,7 @@ def month(tmp_path_factory):
     log("PAY", "Alice", "2026-03-11", "Coding", 600, end="Draft")
     log("PAY", "Alice", "2026-03-12", "Coding", 600, end="Submitted")
     log("PAY", "Bob", "2026-03-13", "Coding", 600, end="Rejected")
-    _assumed_entity_tags_table(srv, org["id"], [
+    _tags(boss, org["id"], [
         ("time_entry", first, "billable", "true"),
         ("project", projects["PAY"], "department", "engineering"),
         ("user", uid["Alice"], "department", "Engineering")])

@@ -32,14 +32,6 @@ from alloy.services.timeentries import scope
 NO_TEAM = "No team"
 
 
-def _tags_table(db) -> bool:
-    """Entity tags come from another module; without its table no tag can match."""
-    if db.dialect == "sqlite":
-        return bool(db.one("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                           "AND name = 'entity_tags'"))
-    return db.value("SELECT to_regclass('entity_tags') IS NOT NULL") is True
-
-
 def parse_tags(text: str | None) -> list[tuple[str, str]]:
     """'department:engineering,billable:true' -> [(key, value), ...] (all must match)."""
     tags = []
@@ -54,8 +46,8 @@ def parse_tags(text: str | None) -> list[tuple[str, str]]:
     return tags
 
 
-_TAGGED = ("EXISTS (SELECT 1 FROM entity_tags t WHERE t.org_id = e.org_id AND t.key = ? "
-           "AND t.value = ? AND ((t.entity_type = 'time_entry' AND t.entity_id = e.id) "
+_TAGGED = ("EXISTS (SELECT 1 FROM entity_tags t WHERE t.org_id = e.org_id AND t.tag_key = ? "
+           "AND t.tag_value = ? AND ((t.entity_type = 'time_entry' AND t.entity_id = e.id) "
            "OR (t.entity_type = 'ticket' AND t.entity_id = e.ticket_id) "
            "OR (t.entity_type = 'project' AND t.entity_id = e.project_id) "
            "OR (t.entity_type = 'user' AND t.entity_id = e.user_id)))")
@@ -106,10 +98,7 @@ def _records(ctx: Ctx, where: tuple[str, list], start: str, end: str, q: CapQuer
         if q.activity_type is not None:
             sql += " AND e.activity_type = ?"
             params.append(q.activity_type.value)
-        tags = parse_tags(q.tag)
-        if tags and not _tags_table(ctx.db):
-            return []
-        for key, value in tags:
+        for key, value in parse_tags(q.tag):
             sql += " AND " + _TAGGED
             params += [key, value]
     out = []
@@ -305,14 +294,15 @@ def _blank(value) -> str:
 
 def _user_departments_and_tags(ctx: Ctx, rep: Report) -> tuple[dict, dict]:
     """Department (a user's `department` tag) per user and 'k:v;k:v' tags per entry."""
-    if not rep.recs or not _tags_table(ctx.db):
+    if not rep.recs:
         return {}, {}
     marks = ", ".join("?" for _ in rep.orgs)
-    dept = {r["entity_id"]: r["value"] for r in ctx.db.all(
-        f"SELECT entity_id, value FROM entity_tags WHERE org_id IN ({marks}) "
-        "AND entity_type = 'user' AND key = 'department'", *rep.orgs)}
+    dept = {r["entity_id"]: r["tag_value"] for r in ctx.db.all(
+        f"SELECT entity_id, tag_value FROM entity_tags WHERE org_id IN ({marks}) "
+        "AND entity_type = 'user' AND tag_key = 'department'", *rep.orgs)}
     tags: dict = defaultdict(list)
-    for r in ctx.db.all(f"SELECT entity_id, key, value FROM entity_tags WHERE org_id IN ({marks}) "
-                        "AND entity_type = 'time_entry' ORDER BY key, value", *rep.orgs):
-        tags[r["entity_id"]].append(f"{r['key']}:{r['value']}")
+    for r in ctx.db.all(f"SELECT entity_id, tag_key, tag_value FROM entity_tags "
+                        f"WHERE org_id IN ({marks}) AND entity_type = 'time_entry' "
+                        "ORDER BY tag_key, tag_value", *rep.orgs):
+        tags[r["entity_id"]].append(f"{r['tag_key']}:{r['tag_value']}")
     return dept, {k: ";".join(v) for k, v in tags.items()}

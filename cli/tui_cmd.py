@@ -1,0 +1,20 @@
+"""`alloy tui`: open the terminal UI (imported lazily so `alloy --help` stays light)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tui")(tui)
+
+
+def tui() -> None:
+    """Open the vim-modal terminal UI on the same data as the CLI (embedded or --api-url).
+
+    Example: alloy tui --api-url http://localhost:3000
+    """
+    from cli.session import STATE
+    from tui.app import AlloyApp
+
+    AlloyApp(api_url=STATE["api_url"]).run()

@@ -1,0 +1,239 @@
+"""Who the MCP server acts as, and the `alloy.client` it acts through.
+
+- remote: `ALLOY_API_URL` + `ALLOY_API_TOKEN` -> RemoteClient with that token;
+- embedded: LocalClient on the local database, as the user saved in credentials.toml
+  (or `ALLOY_USER_ID` / `ALLOY_ORG_ID`), or as `ALLOY_API_TOKEN` when only that is set.
+
+Over HTTP every request brings its own Bearer token, so a `Session` (client + identity) is
+made per request; over stdio one Session serves the whole connection.
+"""
+
+from __future__ import annotations
+
+import os
+
+from alloy import ops
+from alloy.errors import Invalid, Unauthorized
+from server.mcp.tooling import ME, ORG, PATH_PARAM, Call
+
+TOKEN_PREFIXES = ("alloy_live_", "alloy_test_")
+_MISSING = object()
+
+
+class StartupError(Exception):
+    """The server cannot start (bad token, unreachable API, no user); exit code attached."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class NotAvailable(Exception):
+    """The operation a tool needs is not provided by this Alloy installation."""
+
+    def __init__(self, tool: str, call: Call) -> None:
+        super().__init__(
+            f"Operation not available: {tool} needs the '{call.op}' operation "
+            f"({call.route}), which this Alloy installation does not provide yet. "
+            "Upgrade Alloy or use another tool.")
+
+
+def _norm(path: str) -> str:
+    return PATH_PARAM.sub("{}", path)
+
+
+_RESOLVED: dict[str, ops.Op | None] = {}
+
+
+def resolve(call: Call) -> ops.Op | None:
+    """The operation behind `call`: by name, else by method + route, else None."""
+    if call.route in _RESOLVED:
+        return _RESOLVED[call.route]
+    found = None
+    try:
+        found = ops.get(call.op)
+    except KeyError:
+        want = (call.method, _norm(call.path))
+        found = next((o for o in ops.all_ops() if (o.method, _norm(o.path)) == want), None)
+    if found is not None and len(found.path_params) != len(call.path_names):
+        found = None
+    _RESOLVED[call.route] = found
+    return found
+
+
+class Backend:
+    """How to reach Alloy: the database env (embedded) or the API URL (remote)."""
+
+    def __init__(self, *, api_url: str | None = None, token: str | None = None,
+                 org_id: str | None = None, actor=None, env=None) -> None:
+        self.api_url, self.token, self.org_id, self.actor = api_url, token, org_id, actor
+        self._env = env
+
+    @property
+    def mode(self) -> str:
+        return "remote" if self.api_url else "embedded"
+
+    @property
+    def env(self):
+        if self._env is None:
+            from alloy.env import bootstrap
+
+            self._env = bootstrap()
+        return self._env
+
+    def where(self) -> str:
+        if self.api_url:
+            return self.api_url
+        return f"the embedded database ({self.env.settings.database_url})"
+
+    def client(self, token: str | None = None):
+        """A client acting as `token` (HTTP requests), else as the configured identity."""
+        token = token or self.token
+        if self.api_url:
+            from alloy.client.remote import RemoteClient
+
+            return RemoteClient(self.api_url, token, org_id=self.org_id)
+        from alloy.client.local import LocalClient
+
+        if token:
+            return LocalClient(self.env, token=token, org_id=self.org_id)
+        return LocalClient(self.env, self.actor)
+
+    def session(self, token: str | None = None) -> Session:
+        return Session(self, self.client(token))
+
+
+def from_environment(environ=os.environ, *, http: bool = False) -> Backend:
+    """Pick remote or embedded mode from the environment, as the MCP Guide describes.
+
+    Over HTTP every request brings its own Bearer token, so neither ALLOY_API_TOKEN nor a
+    saved user is required there (if ALLOY_API_TOKEN is set it is still checked at start).
+    """
+    url = (environ.get("ALLOY_API_URL") or "").strip()
+    token = (environ.get("ALLOY_API_TOKEN") or "").strip() or None
+    org_id = environ.get("ALLOY_ORG_ID") or None
+    if url and not token and not http:
+        raise StartupError("ALLOY_API_URL is set but ALLOY_API_TOKEN is not: create an API key "
+                           "with `alloy auth api-key create --name \"MCP Server\"` and set "
+                           "ALLOY_API_TOKEN to it", 3)
+    if token and not token.startswith(TOKEN_PREFIXES) and url:
+        raise StartupError("invalid API token: ALLOY_API_TOKEN must start with alloy_live_ or "
+                           "alloy_test_ (an Alloy API key)", 3)
+    if url:
+        return Backend(api_url=url, token=token, org_id=org_id)
+    if token:
+        return Backend(token=token, org_id=org_id)
+    creds = saved_credentials()
+    user_id = environ.get("ALLOY_USER_ID") or creds.get("user_id")
+    if not user_id:
+        if http:
+            return Backend(org_id=org_id)
+        raise StartupError("no Alloy user: run `alloy auth login` or `alloy onboard` first "
+                           "(embedded mode), or set ALLOY_API_URL and ALLOY_API_TOKEN to use "
+                           "a server", 3)
+    from alloy.actor import Actor
+
+    actor = Actor(user_id=user_id, email=creds.get("email", ""),
+                  org_id=org_id or creds.get("org_id"))
+    return Backend(actor=actor, org_id=org_id)
+
+
+def saved_credentials() -> dict:
+    """credentials.toml as `alloy auth login` / `alloy onboard` saved it ({} if none)."""
+    import tomllib
+
+    from alloy.config import config_dir
+
+    path = config_dir() / "credentials.toml"
+    try:
+        return tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+class Session:
+    """One identity's view: calls operations through the client, knows who `me` is."""
+
+    def __init__(self, backend: Backend, client) -> None:
+        self.backend, self.client = backend, client
+        self._me: dict | None = None
+        self.tool = "?"  # the tool being run, for error messages
+
+    def close(self) -> None:
+        close = getattr(self.client, "close", None)
+        if close:
+            close()
+
+    def me(self, fresh: bool = False) -> dict:
+        """Who this session acts as (`auth.me`); `fresh` re-reads it (role changes apply)."""
+        if self._me is None or fresh:
+            self._me = self.client.call("auth.me")
+        return self._me
+
+    def org_id(self) -> str:
+        org = self.me().get("org_id")
+        if not org:
+            raise Invalid("no current organization: your credentials are not a member of any "
+                          "organization (set ALLOY_ORG_ID or create one with `alloy org create`)")
+        return org
+
+    def _value(self, value):
+        if value == ME:
+            return self.me()["user_id"]
+        if value == ORG:
+            return self.org_id()
+        return value
+
+    def call(self, call: Call, args: dict, what: str | None = None):
+        op = resolve(call)
+        if op is None:
+            raise NotAvailable(what or f"tool '{self.tool}'", call)
+
+        def get(name):
+            if name in args:
+                return args[name]
+            if name in call.defaults:
+                return self._value(call.defaults[name])
+            return _MISSING
+
+        values = []
+        for name in call.path_names:
+            value = get(name)
+            if value is _MISSING or value is None or str(value) == "":
+                raise Invalid(f"{name} is required", [{"field": name, "message": "is required"}])
+            values.append(str(value))
+        path = dict(zip(op.path_params, values, strict=True))
+        if call.body_arg:
+            body = args.get(call.body_arg)
+        else:
+            body = {n: v for n in call.body if (v := get(n)) is not _MISSING}
+        query = {n: v for n in call.query if (v := get(n)) is not _MISSING and v is not None}
+        return self.client.call(op.name, body=body if op.body is not None else None,
+                                query=query, **path)
+
+    def call_all(self, call: Call, args: dict, what: str | None = None, cap: int = 50) -> list:
+        """Every item of a paginated operation (up to `cap` pages of 100)."""
+        items, cursor = [], None
+        for _ in range(cap):
+            page = self.call(call, {**args, "limit": 100, "cursor": cursor}, what)
+            if not isinstance(page, dict) or "items" not in page:
+                return page if isinstance(page, list) else items
+            items.extend(page["items"])
+            cursor = page.get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                break
+        return items
+
+
+def verify_identity(session: Session) -> dict:
+    """Resolve who we are at start (`auth.me`); an invalid credential stops the server."""
+    try:
+        me = session.me()
+    except Unauthorized as e:
+        if session.backend.token:
+            raise StartupError(f"unauthorized: {e.message} — the token is invalid, expired "
+                               "or revoked; create a new API key", 3) from None
+        raise StartupError(f"unauthorized: {e.message} — the saved user is not in the local "
+                           "database; run `alloy auth login` or `alloy onboard`", 3) from None
+    return me
+

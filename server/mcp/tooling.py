@@ -1,0 +1,149 @@
+"""The declarative shape of a tool: its parameters, the operation(s) it calls, its result shape.
+
+A tool names its operation by the ops-plan name (`tickets.create`) and by the route of the
+API Reference (`POST /api/v1/projects/{project_id}/tickets`). The name is tried first; the
+route is the fallback, so a tool keeps working if an operation lands under another name.
+Path parameters are matched by position, so the route may use the tool's argument names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+PATH_PARAM = re.compile(r"{(\w+)}")
+ME, ORG = "$me", "$org"  # defaults resolved from the caller's identity (`auth.me`)
+DELETED = "deleted successfully."
+
+_JSON_TYPES = {"string": {"type": "string"}, "integer": {"type": "integer"},
+               "boolean": {"type": "boolean"}, "object": {"type": "object"},
+               "string[]": {"type": "array", "items": {"type": "string"}},
+               "object[]": {"type": "array", "items": {"type": "object"}}}
+
+
+@dataclasses.dataclass(frozen=True)
+class P:
+    """One tool parameter. `nullable` lets a caller send null to clear a field."""
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    nullable: bool = False
+    enum: tuple[str, ...] = ()
+
+    def schema(self) -> dict:
+        out = dict(_JSON_TYPES[self.type])
+        if self.nullable:
+            out["type"] = [out["type"], "null"]
+        if self.enum:
+            out["enum"] = list(self.enum)
+        out["description"] = self.description
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Call:
+    """One operation call: which tool arguments go to the path, the body and the query.
+
+    `defaults` fills names the caller did not give (constants, or ME / ORG). `body_arg`
+    sends one argument as the whole JSON body (import_data).
+    """
+
+    op: str
+    route: str
+    body: tuple[str, ...] = ()
+    query: tuple[str, ...] = ()
+    defaults: dict = dataclasses.field(default_factory=dict)
+    body_arg: str | None = None
+
+    @property
+    def method(self) -> str:
+        return self.route.split(" ", 1)[0]
+
+    @property
+    def path(self) -> str:
+        return self.route.split(" ", 1)[1]
+
+    @property
+    def path_names(self) -> list[str]:
+        return PATH_PARAM.findall(self.path)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tool:
+    """A tool of the MCP Tools Reference.
+
+    Either `call` (one operation, result reshaped by `shape`) or `run(session, args)` for
+    tools that combine operations; `needs` lists the calls such a runner makes.
+    shape: raw | data | items | array | deleted.
+    """
+
+    name: str
+    description: str
+    params: tuple[P, ...] = ()
+    call: Call | None = None
+    shape: str = "raw"
+    run: Callable[[Any, dict], Any] | None = None
+    needs: tuple[Call, ...] = ()
+
+    @property
+    def calls(self) -> tuple[Call, ...]:
+        return ((self.call,) if self.call else ()) + self.needs
+
+    def input_schema(self) -> dict:
+        return {"type": "object",
+                "properties": {p.name: p.schema() for p in self.params},
+                "required": [p.name for p in self.params if p.required],
+                "additionalProperties": False}
+
+
+def page_params(default: int = 20) -> tuple[P, P]:
+    return (P("limit", "integer", f"Max results per page (1–100, default {default})"),
+            P("cursor", "string", "Pagination cursor from previous response"))
+
+
+def reshape(shape: str, result: Any) -> Any:
+    """Turn an operation's answer into the result shape the reference shows for the tool."""
+    if shape == "deleted" or (result is None and shape == "raw"):
+        return DELETED
+    if shape in ("data", "items"):
+        if isinstance(result, dict) and "items" in result:
+            return {shape: result["items"], "next_cursor": result.get("next_cursor"),
+                    "has_more": bool(result.get("has_more"))}
+        if isinstance(result, list):
+            return {shape: result, "next_cursor": None, "has_more": False}
+    if shape == "array" and isinstance(result, dict) and "items" in result:
+        return result["items"]
+    return result
+
+
+def render(result: Any) -> str:
+    return result if isinstance(result, str) else json.dumps(result, indent=2, default=str)
+
+
+TYPES = {"string": str, "integer": int, "boolean": bool, "object": dict,
+         "string[]": list, "object[]": list}
+
+
+def check_args(tool: Tool, args: dict) -> list[dict]:
+    """Problems with the arguments (missing, unknown, wrong JSON type), as error details."""
+    known = {p.name: p for p in tool.params}
+    bad = [{"field": k, "message": "unknown parameter"} for k in args if k not in known]
+    for p in tool.params:
+        if p.name not in args:
+            if p.required:
+                bad.append({"field": p.name, "message": "is required"})
+            continue
+        value = args[p.name]
+        if value is None:
+            if not p.nullable and p.required:
+                bad.append({"field": p.name, "message": "must not be null"})
+            continue
+        want = TYPES[p.type]
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            bad.append({"field": p.name, "message": f"must be a {p.type}"})
+    return bad

@@ -1,0 +1,307 @@
+"""Harness for the MCP tests: `alloy-mcp` as a real subprocess driven by the SDK's client.
+
+Four transports: stdio and streamable HTTP, each embedded (local database) and remote
+(ALLOY_API_URL + ALLOY_API_TOKEN against a live `alloy serve`). Whatever the MCP server
+does is checked through the HTTP API of an `alloy serve` on the same database.
+Also here: static checks that the tool table binds to the declared operations.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import itertools
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import msgspec
+
+from tests.support import BIN, Server, auth, base_env, cli, free_port
+
+TRANSPORTS = ["stdio-embedded", "stdio-remote", "http-embedded", "http-remote"]
+_n = itertools.count()
+
+# The MCP Tools Reference, in its order (71 tool sections) and its 15 slash commands.
+TOOL_NAMES = """ping whoami create_ticket get_ticket search_tickets update_ticket transition_ticket
+batch_transition batch_update_tickets assign_ticket get_my_tickets delete_ticket add_comment
+list_comments update_comment delete_comment create_label list_labels add_ticket_label
+remove_ticket_label get_label update_label delete_label set_tags get_tags delete_tag search_by_tag
+create_project list_projects get_project update_project delete_project create_sprint list_sprints
+update_sprint start_sprint complete_sprint get_sprint_burndown get_sprint delete_sprint
+create_team list_teams delete_team create_workflow list_workflows update_workflow get_workflow
+delete_workflow get_project_summary list_members create_invite list_invites add_project_member
+remove_project_member list_project_members create_api_key list_api_keys delete_api_key
+get_ticket_activity log_time get_time_entry update_time_entry delete_time_entry list_time_entries
+get_time_report get_capitalization_report submit_time_entry approve_time_entry
+get_capitalization_export export_data import_data""".split()
+PROMPTS = {"assign": ["ticket", "user"], "comment": ["ticket"],
+           "create-ticket": ["project_key", "title"], "invite": ["email", "role"],
+           "log-work": [], "move": ["ticket", "status"], "my-work": [],
+           "new-project": ["name", "key"], "ping": [], "plan-sprint": [], "project-summary": [],
+           "report": ["period"], "search": ["query"], "sprint-status": [], "standup": []}
+TEMPLATES = {"alloy://project/{key}": "project", "alloy://ticket/{id}": "ticket",
+             "alloy://sprint/{id}/board": "sprint-board",
+             "alloy://user/{id}/assigned": "user-assigned-tickets"}
+SPEC = Path("/work/shared/spec/07-mcp-tools-reference.txt")
+
+
+@dataclasses.dataclass
+class World:
+    """A live server, a registered user with an API key, and the env to start alloy-mcp."""
+
+    server: Server
+    home: Path
+    email: str
+    token: str  # access token (JWT) of the user
+    api_key: str
+    user_id: str
+    org_id: str
+
+    def api(self, method: str, path: str, **kw) -> httpx.Response:
+        return self.server.http.request(method, path, headers=auth(self.token), **kw)
+
+    def mcp_env(self, transport: str) -> dict:
+        env = base_env(self.home)
+        env["ALLOY_CONFIG_DIR"] = str(self.home / f"config-{self.email}")
+        if transport.endswith("remote"):
+            env.update(ALLOY_API_URL=self.server.url, ALLOY_API_TOKEN=self.api_key)
+        return env
+
+
+def make_world(home: Path, server: Server | None = None) -> World:
+    """Register a fresh user (own org) on `server` (started on `home`'s database if None)."""
+    server = server or Server(home, ALLOY_REGISTRATION="open")
+    email = f"mcp{next(_n)}-{time.time_ns() % 10**8}@example.com"
+    r = server.http.post("/api/v1/auth/register", json={
+        "email": email, "password": "password123", "display_name": "Mcp User"})
+    assert r.status_code == 201, r.text
+    pair = r.json()
+    key = server.http.post("/api/v1/api-keys", headers=auth(pair["access_token"]),
+                           json={"name": "MCP Server", "scopes": ["read", "write", "admin"]})
+    assert key.status_code == 201, key.text
+    world = World(server, home, email, pair["access_token"], key.json()["key"], pair["user_id"],
+                  pair["org_id"])
+    # embedded mode acts as the user saved by `alloy auth login` (same database file)
+    cli(["auth", "login", "--email", email, "--password", "password123"],
+        world.mcp_env("stdio-embedded"))
+    return world
+
+
+class HttpMcp:
+    """`alloy-mcp --http 127.0.0.1:PORT` in a subprocess."""
+
+    def __init__(self, env: dict, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(log, "w")  # noqa: SIM115
+        self.proc = subprocess.Popen([str(BIN / "alloy-mcp"), "--http",
+                                      f"127.0.0.1:{self.port}"], env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            assert self.proc.poll() is None, Path(log).read_text()
+            try:
+                httpx.get(self.url + "/.well-known/oauth-authorization-server", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("alloy-mcp --http did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@contextlib.asynccontextmanager
+async def connect(world: World, transport: str, http: HttpMcp | None = None,
+                  bearer: str | None = None):
+    """An initialized SDK `Client` on `alloy-mcp` over the given transport."""
+    from mcp import Client
+    from mcp.client.stdio import StdioServerParameters
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
+
+    if transport.startswith("stdio"):
+        params = StdioServerParameters(command=str(BIN / "alloy-mcp"),
+                                       env=world.mcp_env(transport))
+        errlog = open(world.home / f"mcp-{transport}.log", "a")  # noqa: SIM115
+        from mcp.client.stdio import stdio_client
+
+        try:
+            async with Client(stdio_client(params, errlog=errlog), mode="legacy") as client:
+                yield client
+        finally:
+            errlog.close()
+        return
+    headers = {"Authorization": f"Bearer {bearer or world.api_key}"}
+    async with create_mcp_http_client(headers=headers) as hc:
+        async with Client(streamable_http_client(http.url + "/mcp", http_client=hc)) as client:
+            yield client
+
+
+def text(result) -> str:
+    return result.content[0].text
+
+
+def data(result):
+    raw = text(result)
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+# ---- scenario steps: a tool call, its arguments from earlier results, an API check -------
+
+@dataclasses.dataclass
+class Step:
+    tool: str
+    args: Callable[[dict], dict]
+    check: Callable[[World, dict, object], None] = lambda w, s, r: None
+    needs: tuple[str, ...] = ()
+    error: str | None = None  # the call must fail with this text in the MCP error
+    gives: tuple[str, ...] = ()  # state keys (ids or flags) later steps may need
+    uri: Callable[[dict], str] | None = None  # read this resource instead of calling a tool
+
+
+def ok(resp, status=200):
+    assert resp.status_code == status, f"{resp.status_code} {resp.text}"
+    return resp.json() if resp.content else None
+
+
+def ids(items) -> list:
+    return [i.get("id") for i in items]
+
+
+def keep(key, field="id"):
+    """A check that stores the result's `field` in the state under `key`."""
+    def check(w, s, r):
+        assert isinstance(r, dict) and r.get(field), r
+        s[key] = r[field]
+    return check
+
+
+def get(w, path):
+    return ok(w.api("GET", path))
+
+
+def gone(w, path):
+    assert w.api("GET", path).status_code == 404
+
+
+def _eq(got, want):
+    assert got == want, f"got {got!r}, want {want!r}"
+
+
+def _fail(r):
+    raise AssertionError(r)
+
+
+async def run_steps(client, world: World, steps, state: dict) -> dict[str, list]:
+    """Run `steps`; outcome per tool: list of ("ok"|"skip"|"fail", reason)."""
+    import mcp_types as types
+    from mcp.shared.exceptions import MCPError
+
+    from server.mcp import catalog, resources
+    from server.mcp.session import resolve
+
+    outcomes: dict[str, list] = {}
+    blocked: dict[str, set] = {}  # state key -> the missing operations that kept it unset
+    for step in steps:
+        record = outcomes.setdefault(step.tool, []).append
+        lacking = [k for k in step.needs if k not in state]
+        if lacking:
+            ops = set().union(*(blocked.get(k, {f"(no {k})"}) for k in lacking))
+            record(("skip", f"operation not available yet: {', '.join(sorted(ops))}"))
+            blocked.update({k: ops for k in step.gives})
+            continue
+        args = step.args(state)
+        if step.uri:
+            calls, args = resources.NEEDS[step.tool[len("resource "):]], step.uri(state)
+            missing = [c.op for c in calls if resolve(c) is None]
+        else:
+            missing = catalog.missing_ops(catalog.TOOLS[step.tool])
+        try:
+            if step.uri:
+                read = await client.read_resource(args)
+                result = types.CallToolResult(content=[types.TextContent(
+                    text=read.contents[0].text)])
+            else:
+                result = await client.call_tool(step.tool, args)
+        except MCPError as e:
+            if missing and "Operation not available" in e.message and missing[0] in e.message:
+                record(("skip", f"operation not available yet: {', '.join(missing)}"))
+                blocked.update({k: set(missing) for k in step.gives})
+            elif step.error and step.error in e.message and not missing:
+                record(("ok", ""))
+            else:
+                record(("fail", f"{step.tool}({args}) -> MCP error {e.message}"))
+            continue
+        if missing or step.error:
+            record(("fail", f"{step.tool} answered {result} but should have failed"))
+            continue
+        try:
+            step.check(world, state, data(result))
+            record(("ok", ""))
+            for key in step.gives:  # a flag for steps that need this one's effect
+                state.setdefault(key, True)
+        except (AssertionError, KeyError, TypeError) as e:
+            record(("fail", f"{step.tool}({args}) -> {data(result)!r}: {e!r}"))
+    return outcomes
+
+
+
+# ---- static checks: the tool table binds to the operations as the reference needs ----------
+
+def _fields(struct) -> set[str] | None:
+    try:
+        return {f.name for f in msgspec.structs.fields(struct)}
+    except TypeError:
+        return None
+
+
+def test_tool_names_match_the_reference():
+    from server.mcp import catalog
+
+    assert sorted(catalog.TOOLS) == sorted(TOOL_NAMES) and len(TOOL_NAMES) == 71
+    if SPEC.exists():  # the tool sections of the reference are its lowercase heading lines
+        spec = [ln for ln in SPEC.read_text().splitlines()
+                if ln and ln.replace("_", "").isalpha() and ln.islower()]
+        assert spec == TOOL_NAMES
+
+
+def test_every_available_call_matches_its_operation():
+    """Route, body and query names of each call exist on the operation that serves it."""
+    from server.mcp import catalog
+    from server.mcp.session import resolve
+
+    for tool in catalog.TOOLS.values():
+        for call in tool.calls:
+            op = resolve(call)
+            if op is None:
+                continue
+            assert op.method == call.method, (tool.name, op.name)
+            body = _fields(op.body) if op.body is not None else set()
+            if body is not None and not call.body_arg:
+                assert set(call.body) <= body, (tool.name, op.name, set(call.body) - body)
+            query = _fields(op.query) if op.query is not None else set()
+            if query is not None:
+                assert set(call.query) <= query, (tool.name, op.name, set(call.query) - query)
+
+
+def test_schemas_are_objects_with_described_parameters():
+    from server.mcp import catalog
+
+    for tool in catalog.TOOLS.values():
+        schema = tool.input_schema()
+        assert schema["type"] == "object" and tool.description
+        for name, prop in schema["properties"].items():
+            assert prop["description"], (tool.name, name)

@@ -1,0 +1,230 @@
+"""Quick actions and sprint commands, driven by keys, checked through the client.
+
+Each test runs for real when its operations are in this build and is skipped, naming the
+missing operation, when they are not (they land on other branches).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from tests.test_tui_app import start
+from tests.tui_support import Workspace, screen_text, settle, skip_unless
+from tui import api
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    for name in ("ALLOY_ORG_ID", "ALLOY_BASE_URL", "ALLOY_API_URL", "ALLOY_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ALLOY_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ALLOY_DATABASE_URL", f"sqlite:///{tmp_path / 'data' / 'alloy.db'}")
+    return Workspace(tmp_path, tickets=3)
+
+
+def status_op() -> str:
+    return "transitions.transition" if api.has_op("transitions.transition") else "tickets.update"
+
+
+@skip_unless(status_op())
+async def test_s_changes_status_in_list_and_detail(ws):
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("s", "j", "j", "enter")  # Backlog -> Todo -> InProgress
+        await settle(pilot)
+        assert ws.get(ws.tickets[0]["id"])["status"] == "InProgress"
+        assert app.table.selected["status"] == "InProgress"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s", "j", "enter")  # InProgress -> InReview
+        await settle(pilot)
+        assert ws.get(ws.tickets[0]["id"])["status"] == "InReview"
+        assert "Status:   InReview" in screen_text(app)
+
+
+@skip_unless("tickets.update")
+async def test_p_changes_priority_and_a_assigns_and_unassigns(ws):
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("p", "g", "g", "enter")  # Urgent is first
+        await settle(pilot)
+        assert ws.get(ws.tickets[0]["id"])["priority"] == "Urgent"
+        await pilot.press("a", "j", "enter")  # first member after "Unassign"
+        await settle(pilot)
+        assert ws.get(ws.tickets[0]["id"])["assignee_id"] == ws.user_id
+        assert "Olive" in screen_text(app)
+        await pilot.press("a", "g", "g", "enter")  # Unassign
+        await settle(pilot)
+        assert ws.get(ws.tickets[0]["id"])["assignee_id"] is None
+
+
+@skip_unless("tickets.update")
+async def test_e_edits_title_and_description(ws):
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("e")
+        assert app.mode == "INSERT"
+        app.screen.query_one("#title").value = ""
+        await pilot.press(*"Fix SSO login", "tab", *"Users on SSO", "ctrl+s")
+        await settle(pilot)
+        fresh = ws.get(ws.tickets[0]["id"])
+        assert fresh["title"] == "Fix SSO login" and fresh["description"] == "Users on SSO"
+        assert app.table.selected["title"] == "Fix SSO login"
+
+
+@skip_unless("comments.create", "comments.list")
+async def test_c_adds_a_comment_shown_in_detail(ws):
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c", *"Looks good to me", "enter")
+        await settle(pilot)
+        items = ws.client.call("comments.list", ticket_id=ws.tickets[0]["id"])["items"]
+        assert [c["body"] for c in items] == ["Looks good to me"]
+        assert "Olive" in screen_text(app) and "Looks good to me" in screen_text(app)
+
+
+@skip_unless("labels.create", "labels.list", "labels.list_for_ticket", "labels.add_to_ticket",
+             "labels.remove_from_ticket")
+async def test_l_toggles_labels_with_check_marks(ws):
+    bug = api.call(ws.client, "labels.create", ws.org_id, body={"name": "bug", "color": "#FF0000"})
+    api.call(ws.client, "labels.create", ws.org_id, body={"name": "ui", "color": "#00FF00"})
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LabelsPopup"
+        assert "  bug (#FF0000)" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "✓ bug (#FF0000)" in screen_text(app)
+        assert [lb["id"] for lb in api.ticket_labels(ws.client, ws.tickets[0]["id"])] == [bug["id"]]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert api.ticket_labels(ws.client, ws.tickets[0]["id"]) == []
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "Screen"
+
+
+@skip_unless("timeentries.create", "timeentries.list_for_ticket")
+async def test_t_logs_time_for_today(ws):
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("t", *"90", "tab", "j", "enter")  # Coding -> Testing
+        await settle(pilot)
+        entries = api.everything(ws.client, "timeentries.list_for_ticket", ws.tickets[0]["id"])
+        assert len(entries) == 1
+        e = entries[0]
+        assert e["duration_minutes"] == 90 and e["activity_type"] == "Testing"
+        assert e["date"] == datetime.date.today().isoformat() and e["user_id"] == ws.user_id
+
+
+@skip_unless("tickets.delete")
+async def test_d_deletes_after_choosing_yes(ws):
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("j", "d", "j", "enter")  # Cancel -> "Yes, delete"
+        await settle(pilot)
+        keys = [t["key"] for t in ws.client.call(
+            "tickets.list", project_id=ws.project["id"])["items"]]
+        assert keys == ["PROJ-1", "PROJ-3"]
+        assert [t["key"] for t in app.table.rows] == ["PROJ-1", "PROJ-3"]
+        assert app.table.cursor == 1
+
+
+@skip_unless("tickets.delete", "comments.create")
+async def test_D_previews_dependents_then_cascades(ws):
+    tid = ws.tickets[0]["id"]
+    for text in ("one", "two"):
+        ws.client.call("comments.create", ticket_id=tid, body={"body": text})
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("d", "j", "enter")  # plain delete: 409, shown, nothing removed
+        await settle(pilot)
+        assert ws.get(tid)["id"] == tid and app.is_running
+        await pilot.press("D")
+        await settle(pilot)
+        assert "Yes, delete ticket + 2 comments" in screen_text(app)
+        await pilot.press("enter")  # Cancel is highlighted
+        await settle(pilot)
+        assert ws.get(tid)["id"] == tid
+        await pilot.press("D")
+        await settle(pilot)
+        await pilot.press("k", "enter")
+        await settle(pilot)
+        from alloy.errors import NotFound
+
+        with pytest.raises(NotFound):
+            ws.get(tid)
+        assert "PROJ-1" not in [t["key"] for t in app.table.rows]
+
+
+@skip_unless("sprints.create", "sprints.list", "sprints.start", "sprints.complete",
+             "sprints.board", "sprints.get")
+async def test_sprint_commands_and_board_keys(ws):
+    app = ws.app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start(app, pilot)
+        await pilot.press("colon", *"sprint create Sprint-4 2026-04-01 2026-04-14", "enter")
+        await settle(pilot)
+        sprints = api.sprints(ws.client, ws.project["id"])
+        assert [(s["name"], s["status"]) for s in sprints] == [("Sprint-4", "Planned")]
+        sid = sprints[0]["id"]
+        for t in ws.tickets:
+            api.call(ws.client, "sprints.batch_assign", sid, body={"ticket_ids": [t["id"]]}) \
+                if api.has_op("sprints.batch_assign") else None
+        await pilot.press("colon", *f"sprint start {sid}", "enter")
+        await settle(pilot)
+        assert api.sprint(ws.client, sid)["status"] == "Active"
+        await pilot.press("colon", *"sprint list", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SelectPopup" and "Sprint-4" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.view == "board" and app.board.burndown_shown
+        assert "Sprint-4" in app.context()
+        assert "Total:" in screen_text(app)
+        await pilot.press("b")
+        assert not app.board.burndown_shown
+        await pilot.press("b", "l", "h", "tab", "shift+tab", "right", "left", "j", "k", "G",
+                          "g", "g")
+        assert app.board.selected or not api.has_op("sprints.batch_assign")
+        if app.board.selected:
+            print(screen_text(app))
+            await pilot.press("s", "j", "enter")  # first status column -> next status
+            await settle(pilot)
+            await pilot.press("L")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.view == "detail"
+            await pilot.press("escape")
+            assert app.view == "list"
+            await pilot.press("colon", *f"sprint {sid}", "enter")
+            await settle(pilot)
+        assert app.view == "board"
+        await pilot.press("q")
+        assert app.view == "list" and app.is_running
+        await pilot.press("colon", *f"sprint complete {sid[:8]}", "enter")
+        await settle(pilot)
+        assert api.sprint(ws.client, sid)["status"] == "Completed", \
+            [n.message for n in app._notifications]
+        await pilot.press("colon", *f"sprint {sid}", "enter")
+        await settle(pilot)
+        assert app.view == "board"
+        await pilot.press("escape")
+        assert app.view == "list"

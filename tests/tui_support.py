@@ -1,0 +1,85 @@
+"""Helpers for the TUI tests: a temp embedded workspace, waiting for workers, screen text."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from rich.console import Console
+
+from tui import api
+
+SNAPSHOTS = Path(__file__).parent / "tui_snapshots"
+
+
+def screen_text(app) -> str:
+    """The terminal as plain text (what a person would read), for snapshots and asserts."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return "\n".join(line.rstrip() for line in console.export_text(styles=False).splitlines())
+
+
+def normalize(text: str) -> str:
+    """Dates and ids change run to run; snapshots keep their shape."""
+    text = re.sub(r"\d{4}-\d{2}-\d{2}", "YYYY-MM-DD", text)
+    return re.sub(r"\b[0-9a-f]{8}\b", "xxxxxxxx", text)
+
+
+async def settle(pilot, rounds: int = 200) -> None:
+    """Wait until no worker runs and the screen has caught up."""
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+        await app.workers.wait_for_complete()
+    raise AssertionError("workers did not finish")
+
+
+def skip_unless(*names: str):
+    """pytest skip marker for features whose operations are not in this build."""
+    import pytest
+
+    missing = [n for n in names if not api.has_op(n)]
+    return pytest.mark.skipif(bool(missing), reason=f"operation missing: {', '.join(missing)}")
+
+
+class Workspace:
+    """An embedded Alloy in a temp dir: one Owner, an org, project PROJ with some tickets."""
+
+    def __init__(self, home: Path, tickets: int = 3) -> None:
+        from alloy.actor import Actor
+        from alloy.client.local import LocalClient
+        from alloy.env import bootstrap
+
+        self.env = bootstrap()
+        anon = LocalClient(self.env, None)
+        done = anon.call("onboard.run", body={"email": "owner@example.com",
+                                              "password": "password123", "org_name": "Acme",
+                                              "org_slug": "acme", "display_name": "Olive"})
+        self.user_id, self.org_id = done["user_id"], done["org_id"]
+        self.client = LocalClient(self.env, Actor(user_id=self.user_id, org_id=self.org_id,
+                                                  email="owner@example.com"))
+        self.project = self.client.call("projects.create", body={"key": "PROJ", "name": "Proj"})
+        self.other = self.client.call("projects.create", body={"key": "OPS", "name": "Ops"})
+        titles = ["Fix login bug", "Add dark mode", "Update docs", "Tune cache", "Write tests"]
+        self.tickets = [self.ticket(titles[i % len(titles)], ["High", "Medium", "Low"][i % 3])
+                        for i in range(tickets)]
+
+    def ticket(self, title: str, priority: str = "None", project: dict | None = None) -> dict:
+        return self.client.call("tickets.create", project_id=(project or self.project)["id"],
+                                body={"title": title, "priority": priority})
+
+    def get(self, ticket_id: str) -> dict:
+        return self.client.call("tickets.get", ticket_id=ticket_id)
+
+    def app(self):
+        from tui.app import AlloyApp
+
+        return AlloyApp(client=self.client)

@@ -1,0 +1,178 @@
+"""Every call the TUI makes, as plain functions over `alloy.client` (run inside workers).
+
+Operations that are not part of this build raise `Missing`, which the app shows as a clear
+message instead of failing: the TUI is written against the full operation list.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import os
+
+from alloy import ops
+from alloy.errors import AlloyError
+
+PAGE = 100
+
+
+class Missing(AlloyError):
+    code, status = "NOT_AVAILABLE", 501
+
+
+def has_op(name: str) -> bool:
+    """True when this build declares operation `name` (module in MODULES and function there)."""
+    module, _, fn = name.partition(".")
+    if module not in ops.MODULES:
+        return False
+    try:
+        mod = importlib.import_module(f"alloy.services.{module}")
+    except ImportError:
+        return False
+    return callable(getattr(mod, fn, None))
+
+
+def need(name: str) -> None:
+    if not has_op(name):
+        raise Missing(f"not available in this build: operation {name} is missing")
+
+
+def call(client, name: str, *ids: str, **kw):
+    """Call `name`, giving path parameters by position (their names are the op's business)."""
+    need(name)
+    names = ops.get(name).path_params
+    return client.call(name, **dict(zip(names, ids, strict=True)), **kw)
+
+
+def pages(client, name: str, *ids: str, query: dict | None = None):
+    """Yield each page's items of a list operation, following cursors."""
+    query = {**(query or {}), "limit": PAGE}
+    while True:
+        page = call(client, name, *ids, query=query)
+        if isinstance(page, list):
+            yield page
+            return
+        yield page["items"]
+        if not page.get("has_more") or not page.get("next_cursor"):
+            return
+        query["cursor"] = page["next_cursor"]
+
+
+def everything(client, name: str, *ids: str, query: dict | None = None) -> list[dict]:
+    return [item for page in pages(client, name, *ids, query=query) for item in page]
+
+
+def discover(client) -> dict:
+    """Who we are and which org: ALLOY_ORG_ID wins, else auth.me, else the first org."""
+    me = call(client, "auth.me")
+    org_id = os.environ.get("ALLOY_ORG_ID") or me.get("org_id")
+    if not org_id:
+        orgs = call(client, "orgs.list", query={"limit": 1})["items"]
+        org_id = orgs[0]["id"] if orgs else None
+    if not org_id:
+        raise AlloyError("you belong to no organization: create one with `alloy org create`")
+    if hasattr(client, "org_id"):
+        client.org_id = org_id
+    return {"user_id": me["user_id"], "org_id": org_id, "me": me}
+
+
+def members(client, org_id: str) -> dict[str, str]:
+    rows = everything(client, "orgs.list_members", org_id)
+    return {m["user_id"]: m.get("display_name") or m.get("email") or m["user_id"] for m in rows}
+
+
+def projects(client, org_id: str) -> list[dict]:
+    return everything(client, "projects.list", query={"org_id": org_id})
+
+
+def set_status(client, ticket_id: str, status: str) -> dict:
+    if has_op("transitions.transition"):
+        return call(client, "transitions.transition", ticket_id, body={"to_status": status})
+    return call(client, "tickets.update", ticket_id, body={"status": status})
+
+
+def update(client, ticket_id: str, **fields) -> dict:
+    return call(client, "tickets.update", ticket_id, body=fields)
+
+
+def create(client, project_id: str, title: str, priority: str) -> dict:
+    return call(client, "tickets.create", project_id,
+                body={"title": title, "priority": priority})
+
+
+def comment(client, ticket_id: str, body: str) -> dict:
+    return call(client, "comments.create", ticket_id, body={"body": body})
+
+
+def comments(client, ticket_id: str) -> list[dict]:
+    return everything(client, "comments.list", ticket_id) \
+        if has_op("comments.list") else []
+
+
+def delete(client, ticket_id: str) -> None:
+    call(client, "tickets.delete", ticket_id)
+
+
+def cascade_preview(client, ticket_id: str) -> dict:
+    """Counts of what a cascade delete would remove: {"comments": 3, ...}."""
+    result = call(client, "tickets.delete", ticket_id,
+                  query={"cascade": True, "dry_run": True}) or {}
+    return result.get("dependents", result) if isinstance(result, dict) else {}
+
+
+def cascade_delete(client, ticket_id: str) -> None:
+    call(client, "tickets.delete", ticket_id, query={"cascade": True})
+
+
+def labels(client, org_id: str) -> list[dict]:
+    return everything(client, "labels.list", org_id)
+
+
+def ticket_labels(client, ticket_id: str) -> list[dict]:
+    result = call(client, "labels.list_for_ticket", ticket_id)
+    return result["items"] if isinstance(result, dict) else list(result or [])
+
+
+def toggle_label(client, ticket_id: str, label_id: str, on: bool) -> None:
+    name = "labels.add_to_ticket" if on else "labels.remove_from_ticket"
+    call(client, name, ticket_id, label_id)
+
+
+def log_time(client, user_id: str, ticket: dict, minutes: int, activity: str) -> dict:
+    return call(client, "timeentries.create", body={
+        "user_id": user_id, "ticket_id": ticket["id"], "project_id": ticket["project_id"],
+        "date": datetime.date.today().isoformat(), "duration_minutes": minutes,
+        "activity_type": activity})
+
+
+def sprints(client, project_id: str) -> list[dict]:
+    return everything(client, "sprints.list", project_id)
+
+
+def board(client, sprint_id: str) -> dict:
+    result = call(client, "sprints.board", sprint_id)
+    burndown = None
+    if has_op("sprints.burndown"):
+        try:
+            burndown = call(client, "sprints.burndown", sprint_id)
+        except AlloyError:
+            burndown = None
+    return {"board": result, "burndown": burndown}
+
+
+def ticket(client, ticket_id: str) -> dict:
+    return call(client, "tickets.get", ticket_id)
+
+
+def sprint(client, sprint_id: str) -> dict:
+    return call(client, "sprints.get", sprint_id)
+
+
+def sprint_create(client, project_id: str, name: str, start: str, end: str) -> dict:
+    return call(client, "sprints.create", project_id,
+                body={"name": name, "start_date": start, "end_date": end})
+
+
+def sprint_change(client, action: str, sprint_id: str) -> dict:
+    """`start` (Planned -> Active) or `complete` (Active -> Completed)."""
+    return call(client, f"sprints.{action}", sprint_id)

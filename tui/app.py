@@ -1,0 +1,371 @@
+"""The Alloy TUI: one screen switching between three views, a status bar, popups on top.
+
+All client calls run in thread workers (`io`); results come back to the UI thread, and every
+error becomes a notification — the screen never freezes and the app never crashes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+import time
+
+from textual.app import App
+from textual.widgets import ContentSwitcher
+
+from alloy.errors import AlloyError, Unauthorized, Unavailable
+from tui import api, keymap
+from tui.actions import TicketActions
+from tui.commands import CommandError, complete, parse, parse_filter
+from tui.model import Model, parse_sort
+from tui.sprints import SprintCommands
+from tui.widgets.board import DONE, SprintBoard
+from tui.widgets.detail import TicketDetail
+from tui.widgets.statusbar import CommandLine, StatusBar
+from tui.widgets.table import TicketTable
+
+
+class AlloyApp(TicketActions, SprintCommands, App):
+    TITLE = "Alloy"
+    BINDINGS = keymap.GLOBAL + keymap.ACTIONS
+    CSS = "Screen { layout: vertical; } #views { height: 1fr; }"
+    ENABLE_COMMAND_PALETTE = False
+    BATCH_SECONDS = 0.5
+
+    def __init__(self, client=None, api_url: str | None = None) -> None:
+        super().__init__()
+        self.client, self.api_url = client, api_url
+        self.model = Model()
+        self.mode = "NORMAL"
+        self.connection = "Connecting…"
+        self.loading = True
+        self.started_at = time.perf_counter()
+        self.marks: dict[str, float] = {}
+        self._painted = threading.Event()
+        self._early: concurrent.futures.Future | None = concurrent.futures.Future()
+        threading.Thread(target=self._prefetch, args=(self._early,), name="alloy-prefetch",
+                         daemon=True).start()
+        self.first_rows_at: float | None = None
+        self.loaded_at: float | None = None
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self):
+        with ContentSwitcher(initial="list", id="views"):
+            yield TicketTable(who=self.model.who, id="list")
+            yield TicketDetail(id="detail")
+            yield SprintBoard(id="board")
+        yield StatusBar()
+
+    def on_mount(self) -> None:
+        self.marks["mounted"] = time.perf_counter()
+        self._main.query_one(CommandLine).completer = self._complete
+        self.set_mode("NORMAL")
+        self.table.focus()
+        self.io(self._boot, done=lambda _: None, what="connect")
+
+    @property
+    def _main(self):
+        """The main screen (popups are screens above it; queries must not look there)."""
+        return self.screen_stack[0]
+
+    @property
+    def table(self) -> TicketTable:
+        return self._main.query_one(TicketTable)
+
+    @property
+    def detail(self) -> TicketDetail:
+        return self._main.query_one(TicketDetail)
+
+    @property
+    def board(self) -> SprintBoard:
+        return self._main.query_one(SprintBoard)
+
+    @property
+    def view(self) -> str:
+        return self._main.query_one(ContentSwitcher).current or "list"
+
+    def show_view(self, name: str) -> None:
+        self._main.query_one(ContentSwitcher).current = name
+        {"list": self.table, "detail": self.detail, "board": self.board}[name].focus()
+        self.update_status()
+
+    # -- workers ---------------------------------------------------------------------------
+    def io(self, fn, *args, done=None, what: str = "") -> None:
+        """Run `fn(client, *args)` in a thread; `done(result)` runs back on the UI thread."""
+
+        def job() -> None:
+            try:
+                if self.client is None and fn != self._boot:
+                    raise AlloyError("not connected yet")
+                result = fn(self.client, *args)
+            except Exception as err:  # noqa: BLE001 - every failure becomes a message
+                self.call_from_thread(self.failed, err, what)
+                return
+            if done is not None:
+                self.call_from_thread(done, result)
+
+        self.run_worker(job, thread=True, group="io", exit_on_error=False)
+
+    def failed(self, err: Exception, what: str = "") -> None:
+        """The one place errors become UI: a notification, and the connection state."""
+        if isinstance(err, Unavailable):
+            self.set_connection("Offline")
+        elif isinstance(err, Unauthorized):
+            self.set_connection("Not logged in")
+        message = err.message if isinstance(err, AlloyError) else f"{type(err).__name__}: {err}"
+        details = getattr(err, "details", None)
+        if details:
+            message += " — " + "; ".join(
+                d if isinstance(d, str) else f"{d.get('field', '')}: {d.get('message', '')}"
+                for d in details)
+        if isinstance(err, Unauthorized) and what == "connect":
+            message += " (run `alloy auth login` or `alloy onboard` first)"
+        self.notify(message, title=f"{what} failed" if what else "error", severity="error",
+                    timeout=8)
+        if what == "connect":
+            self.loading = False
+            self.update_status()
+
+    # -- startup: client, org, projects, then tickets streamed page by page ----------------
+    def _prefetch(self, future: concurrent.futures.Future) -> None:
+        """Runs in a thread from __init__, overlapping Textual's own start-up."""
+        try:
+            future.set_result(self._connect())
+        except BaseException as err:  # noqa: BLE001 - handed to the boot worker
+            future.set_exception(err)
+
+    def _connect(self) -> dict:
+        if self.client is None:
+            from tui.connect import make_client
+
+            self.client = make_client(self.api_url)
+        who = api.discover(self.client)
+        projects = api.projects(self.client, who["org_id"])
+        try:
+            members = api.members(self.client, who["org_id"])
+        except AlloyError:
+            members = {}
+        pages = (page for p in projects for page in api.pages(self.client, "tickets.list", p["id"]))
+        first = next(pages, [])
+        self.marks["first_page"] = time.perf_counter()
+        return {"who": who, "projects": projects, "members": members, "pages": pages,
+                "first": first}
+
+    def _boot(self, _client) -> None:
+        early, self._early = self._early, None
+        state = early.result() if early is not None else self._connect()
+        self.call_from_thread(self._connected, state["who"], state["projects"],
+                              state["members"])
+        self._stream(state["first"], state["pages"])
+
+    def _stream(self, first: list[dict], pages) -> None:
+        """First page at once (first paint); then batches at most every BATCH_SECONDS, so
+        10,000 tickets cost a handful of redraws rather than one per page."""
+        self.call_from_thread(self.add_tickets, first)
+        if first:  # let the first frame draw before loading competes with it for the GIL
+            self._painted.wait(timeout=3)
+        batch: list[dict] = []
+        sent = time.perf_counter()
+        for page in pages:
+            batch.extend(page)
+            if time.perf_counter() - sent > self.BATCH_SECONDS:
+                self.call_from_thread(self.add_tickets, batch)
+                batch, sent = [], time.perf_counter()
+        if batch:
+            self.call_from_thread(self.add_tickets, batch)
+        self.call_from_thread(self._loaded)
+
+    def _connected(self, who: dict, projects: list[dict], members: dict) -> None:
+        self.marks["connected"] = time.perf_counter()
+        self.model.org_id, self.model.user_id = who["org_id"], who["user_id"]
+        self.model.projects, self.model.members = projects, members
+        self.set_connection("Connected")
+        if not projects:
+            self.notify("No projects yet: create one with `alloy project create`.")
+        self.update_status()
+
+    def add_tickets(self, tickets: list[dict]) -> None:
+        self.marks.setdefault("first_rows", time.perf_counter())
+        self.model.add(tickets)
+        self.refresh_list()
+        if self.first_rows_at is None and tickets:
+            self.call_after_refresh(self._first_paint)
+
+    def _first_paint(self) -> None:
+        self.first_rows_at = time.perf_counter()
+        self._painted.set()
+
+    def _loaded(self) -> None:
+        self.loading = False
+        self.loaded_at = time.perf_counter()
+        self.update_status()
+
+    def reload(self) -> None:
+        self.model.tickets.clear()
+        self.loading = True
+        self.refresh_list()
+        self.io(self._boot, done=lambda _: None, what="connect")
+
+    # -- list ------------------------------------------------------------------------------
+    def refresh_list(self) -> None:
+        keep = self.table.selected["id"] if self.table.selected else None
+        self.table.set_rows(self.model.refilter(), self.model.search, keep)
+        self.update_status()
+
+    def on_ticket_table_moved(self, _event) -> None:
+        self.update_status()
+
+    def on_sprint_board_moved(self, _event) -> None:
+        self.update_status()
+
+    def on_ticket_table_cycle_project(self, _event) -> None:
+        self.model.cycle_project()
+        self.refresh_list()
+
+    # -- modes and the status bar ----------------------------------------------------------
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        prompt = {"COMMAND": ":", "SEARCH": "/"}.get(mode, "")
+        for bar in self._bar():
+            bar.set_mode(mode, prompt)
+
+    def _bar(self) -> list[StatusBar]:
+        """The status bar, or none while the app is starting or shutting down."""
+        return list(self.screen_stack[0].query(StatusBar)) if self.screen_stack else []
+
+    def set_connection(self, text: str) -> None:
+        self.connection = text
+        for bar in self._bar():
+            bar.set_connection(text)
+
+    def context(self) -> str:
+        if self.view == "board":
+            b = self.board
+            s = b.sprint
+            total = sum(len(c["tickets"]) for c in b.columns)
+            done = sum(len(c["tickets"]) for c in b.columns if c["status"] in DONE)
+            pct = round(100 * done / total) if total else 0
+            size = len(b.columns[b.col]["tickets"]) if b.columns else 0
+            return (f"{s.get('name', '')} {s.get('start_date', '')}→{s.get('end_date', '')} "
+                    f"{pct}% │ col {b.col + 1}/{len(b.columns)} row "
+                    f"{min(b.row + 1, size)}/{size}")
+        if self.view == "detail":
+            t = self.detail.ticket
+            return f"{t['key']} {t['status']}" if t else ""
+        m = self.model
+        shown = len(m.visible)
+        text = f"[{m.project_label}] {self.table.cursor + 1 if shown else 0}/{shown}"
+        if m.status:
+            text += f" │ status={m.status}"
+        if m.sort:
+            text += f" │ sort {m.sort[0]}:{'desc' if m.sort[1] else 'asc'}"
+        if m.search:
+            text += f" │ /{m.search}"
+        if self.loading:
+            text += f" │ loading… {len(m.tickets):,}"
+        return text
+
+    def update_status(self) -> None:
+        for bar in self._bar():
+            bar.set_context(self.context())
+
+    # -- global keys -----------------------------------------------------------------------
+    def action_command_mode(self) -> None:
+        self.set_mode("COMMAND")
+        self._main.query_one(CommandLine).start()
+
+    def action_search_mode(self) -> None:
+        if self.view != "list":
+            self.show_view("list")
+        self.set_mode("SEARCH")
+        line = self._main.query_one(CommandLine)
+        line.start()
+        line.value = self.model.search
+        line.cursor_position = len(line.value)
+
+    def action_help(self) -> None:
+        from tui.popups import HelpPopup
+
+        self.push_screen(HelpPopup())
+
+    def action_back_or_quit(self) -> None:
+        if self.view == "list":
+            self.exit()
+        else:
+            self.show_view("list")
+
+    def action_normal(self) -> None:
+        if self.view != "list":
+            self.show_view("list")
+        elif self.model.search:
+            self.model.search = ""
+            self.refresh_list()
+        self.set_mode("NORMAL")
+
+    def _leave_line(self) -> None:
+        line = self._main.query_one(CommandLine)
+        line.display = False
+        self.set_mode("NORMAL")
+        {"list": self.table, "detail": self.detail, "board": self.board}[self.view].focus()
+        self.update_status()
+
+    def on_command_line_leave(self, _event) -> None:
+        self._leave_line()
+
+    def on_input_changed(self, event) -> None:
+        if self.mode == "SEARCH" and isinstance(event.input, CommandLine):
+            self.model.search = event.value
+            self.table.cursor = 0
+            self.refresh_list()
+
+    def on_input_submitted(self, event) -> None:
+        if not isinstance(event.input, CommandLine):
+            return
+        event.stop()
+        mode, line = self.mode, event.value
+        self._leave_line()
+        if mode == "COMMAND" and line.strip():
+            event.input.remember(line.strip())
+            self.run_command(line)
+
+    def _complete(self, text: str) -> list[str]:
+        if self.mode != "COMMAND":
+            return []
+        return complete(text, [p["key"] for p in self.model.projects])
+
+    # -- command mode ----------------------------------------------------------------------
+    def run_command(self, line: str) -> None:
+        try:
+            name, args = parse(line)
+            if name in ("q", "quit"):
+                self.exit()
+            elif name == "filter":
+                self.model.status = parse_filter(args)
+                self.show_view("list")
+                self.refresh_list()
+            elif name == "sort":
+                try:
+                    self.model.sort = parse_sort(args[0]) if args else None
+                except ValueError as e:
+                    raise CommandError(str(e)) from None
+                self.show_view("list")
+                self.refresh_list()
+            elif name == "project":
+                self.switch_project(args[0] if args else None)
+            elif name == "reload":
+                self.reload()
+            elif name == "sprint":
+                self.sprint_command(args)
+        except CommandError as e:
+            self.notify(str(e), title="command", severity="error")
+
+    def switch_project(self, key: str | None) -> None:
+        if key is None:
+            self.model.project_id = None
+        else:
+            project = self.model.project_by_key(key)
+            if project is None:
+                raise CommandError(f"no project with key {key.upper()}")
+            self.model.project_id = project["id"]
+        self.show_view("list")
+        self.refresh_list()

@@ -1,0 +1,110 @@
+"""What the TUI shows, as plain data: tickets, filters, sort and search. No Textual, no I/O.
+
+Kept apart from the widgets so 10,000 tickets filter and sort as Python lists (fast), and so
+the rules (which rows are visible, which match a search) are testable without a screen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+STATUSES = ("Backlog", "Todo", "InProgress", "InReview", "Done", "Cancelled")
+PRIORITIES = ("Urgent", "High", "Medium", "Low", "None")
+ACTIVITY_TYPES = ("Coding", "Testing", "CodeReview", "Design", "Architecture", "PM",
+                  "Requirements", "Training", "Maintenance", "BugFixing", "Documentation",
+                  "Deployment", "Meetings")
+SORT_FIELDS = ("priority", "status", "title", "assignee")
+_PRIORITY_RANK = {p: i for i, p in enumerate(reversed(PRIORITIES))}  # None=0 ... Urgent=4
+_STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
+
+
+@dataclasses.dataclass
+class Model:
+    org_id: str | None = None
+    user_id: str | None = None
+    projects: list[dict] = dataclasses.field(default_factory=list)
+    members: dict[str, str] = dataclasses.field(default_factory=dict)  # user_id -> name
+    tickets: list[dict] = dataclasses.field(default_factory=list)
+    project_id: str | None = None  # None = all projects
+    status: str | None = None
+    sort: tuple[str, bool] | None = None  # (field, descending)
+    search: str = ""
+    visible: list[dict] = dataclasses.field(default_factory=list)
+
+    # -- lookups ---------------------------------------------------------------------------
+    def project(self, project_id: str | None) -> dict | None:
+        return next((p for p in self.projects if p["id"] == project_id), None)
+
+    def project_by_key(self, key: str) -> dict | None:
+        return next((p for p in self.projects if p["key"].upper() == key.upper()), None)
+
+    @property
+    def project_label(self) -> str:
+        p = self.project(self.project_id)
+        return p["key"] if p else "All"
+
+    def who(self, user_id: str | None) -> str:
+        if not user_id:
+            return ""
+        return self.members.get(user_id) or user_id[:8]
+
+    def cycle_project(self) -> None:
+        """All -> each project -> All (the Tab key on the ticket list)."""
+        ids = [None] + [p["id"] for p in self.projects]
+        self.project_id = ids[(ids.index(self.project_id) + 1) % len(ids)] \
+            if self.project_id in ids else None
+
+    # -- tickets ---------------------------------------------------------------------------
+    def add(self, tickets: list[dict]) -> None:
+        self.tickets.extend(tickets)
+
+    def replace(self, ticket: dict) -> None:
+        for i, t in enumerate(self.tickets):
+            if t["id"] == ticket["id"]:
+                self.tickets[i] = ticket
+                return
+        self.tickets.append(ticket)
+
+    def remove(self, ticket_id: str) -> None:
+        self.tickets = [t for t in self.tickets if t["id"] != ticket_id]
+
+    def matches(self, ticket: dict) -> bool:
+        """Search: key, title or status contain the query, case-insensitively."""
+        q = self.search.lower()
+        return not q or q in ticket["key"].lower() or q in ticket["title"].lower() \
+            or q in ticket["status"].lower()
+
+    def refilter(self) -> list[dict]:
+        rows = self.tickets
+        if self.project_id:
+            rows = [t for t in rows if t["project_id"] == self.project_id]
+        if self.status:
+            wanted = self.status.lower()
+            rows = [t for t in rows if t["status"].lower() == wanted]
+        if self.search:
+            rows = [t for t in rows if self.matches(t)]
+        if self.sort:
+            field, desc = self.sort
+            rows = sorted(rows, key=self._sort_key(field), reverse=desc)
+        self.visible = rows
+        return rows
+
+    def _sort_key(self, field: str):
+        if field == "priority":
+            return lambda t: _PRIORITY_RANK.get(t["priority"], 0)
+        if field == "status":
+            return lambda t: (_STATUS_RANK.get(t["status"], len(STATUSES)), t["status"])
+        if field == "assignee":
+            return lambda t: self.who(t.get("assignee_id")).lower()
+        return lambda t: t["title"].lower()
+
+
+def parse_sort(arg: str) -> tuple[str, bool]:
+    """`priority:desc` -> ("priority", True); direction defaults to asc."""
+    field, _, direction = arg.partition(":")
+    field, direction = field.strip().lower(), (direction.strip().lower() or "asc")
+    if field not in SORT_FIELDS:
+        raise ValueError(f"sort field must be one of {', '.join(SORT_FIELDS)}")
+    if direction not in ("asc", "desc"):
+        raise ValueError("sort direction must be asc or desc")
+    return field, direction == "desc"

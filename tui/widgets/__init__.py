@@ -1,0 +1,1 @@
+"""Widgets: they render and navigate, and tell the screen what happened with messages."""

@@ -1,0 +1,158 @@
+"""Sprint board: tickets in status columns (h/l across, j/k within) and a burndown panel."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from tui import keymap
+
+SPARK = "▁▂▃▄▅▆▇█"
+DONE = ("Done", "Cancelled")
+
+
+def sparkline(values: list[int]) -> str:
+    if not values:
+        return ""
+    top = max(values) or 1
+    return "".join(SPARK[min(len(SPARK) - 1, v * (len(SPARK) - 1) // top)] for v in values)
+
+
+def burndown_text(sprint: dict, columns: list[dict], burndown: dict | None) -> Text:
+    """Date range, total/done/remaining, completion %, and a sparkline of completed work."""
+    data = (burndown or {}).get("data") or []
+    total = sum(len(c["tickets"]) for c in columns)
+    done = sum(len(c["tickets"]) for c in columns if c["status"] in DONE)
+    pct = round(100 * done / total) if total else 0
+    out = Text()
+    out.append(f"{sprint.get('name', '')} ({sprint.get('start_date', '')} → "
+               f"{sprint.get('end_date', '')})  {pct}%\n", style="bold")
+    out.append(f"Total: {total}  Done: {done}  Remaining: {total - done}\n")
+    out.append(sparkline([d["completed_tickets"] for d in data]) or "(no burndown data yet)")
+    return out
+
+
+class SprintBoard(Vertical, can_focus=True):
+    BINDINGS = keymap.BOARD
+    DEFAULT_CSS = """
+    SprintBoard { height: 1fr; }
+    SprintBoard #columns { height: 1fr; }
+    SprintBoard .column { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    SprintBoard .column.current { border: round $accent; }
+    SprintBoard #burndown { height: 5; border: round $secondary; padding: 0 1; }
+    SprintBoard #burndown.hidden { display: none; }
+    """
+
+    class Open(Message):
+        def __init__(self, ticket: dict) -> None:
+            super().__init__()
+            self.ticket = ticket
+
+    class Moved(Message):
+        pass
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.sprint: dict = {}
+        self.columns: list[dict] = []
+        self.col, self.row = 0, 0
+        self.burndown: dict | None = None
+        self._g = False
+
+    def compose(self):
+        yield Horizontal(id="columns")
+        panel = Static(id="burndown")
+        panel.border_title = "Burndown"
+        yield panel
+
+    def show(self, sprint: dict, columns: list[dict], burndown: dict | None) -> None:
+        self.sprint, self.columns, self.burndown = sprint, columns, burndown
+        self.col = min(self.col, max(0, len(columns) - 1))
+        self.row = 0
+        holder = self.query_one("#columns", Horizontal)
+        holder.remove_children()
+        holder.mount_all([Static(classes="column") for _ in columns])
+        self.query_one("#burndown", Static).remove_class("hidden")
+        self.call_after_refresh(self._paint)
+
+    @property
+    def selected(self) -> dict | None:
+        if not self.columns:
+            return None
+        tickets = self.columns[self.col]["tickets"]
+        return tickets[self.row] if 0 <= self.row < len(tickets) else None
+
+    def replace(self, ticket: dict | None, ticket_id: str) -> None:
+        """A ticket changed (or was deleted when `ticket` is None): re-file it by status."""
+        for c in self.columns:
+            c["tickets"] = [t for t in c["tickets"] if t["id"] != ticket_id]
+        if ticket is not None:
+            column = next((c for c in self.columns if c["status"] == ticket["status"]), None)
+            if column is None:
+                column = {"status": ticket["status"], "tickets": []}
+                self.columns.append(column)
+                self.show(self.sprint, self.columns, self.burndown)
+            column["tickets"].append(ticket)
+        self._paint()
+
+    def _paint(self) -> None:
+        statics = list(self.query(".column").results(Static))
+        for n, (column, widget) in enumerate(zip(self.columns, statics, strict=False)):
+            text = Text(f"{column['status']} ({len(column['tickets'])})\n", style="bold",
+                        no_wrap=True, overflow="ellipsis")
+            for r, t in enumerate(column["tickets"]):
+                style = "reverse" if (n, r) == (self.col, self.row) else ""
+                text.append(f"{t['key']}: {t['title']}\n", style=style)
+            widget.update(text)
+            widget.set_class(n == self.col, "current")
+        self.query_one("#burndown", Static).update(
+            burndown_text(self.sprint, self.columns, self.burndown))
+        self.post_message(self.Moved())
+
+    def _clamp(self) -> None:
+        size = len(self.columns[self.col]["tickets"]) if self.columns else 0
+        self.row = max(0, min(self.row, size - 1))
+
+    def action_column(self, step: int) -> None:
+        if self.columns:
+            self.col = (self.col + step) % len(self.columns)
+            self._clamp()
+            self._paint()
+
+    def action_cursor_down(self) -> None:
+        self.row += 1
+        self._clamp()
+        self._paint()
+
+    def action_cursor_up(self) -> None:
+        self.row -= 1
+        self._clamp()
+        self._paint()
+
+    def action_g_prefix(self) -> None:
+        if self._g:
+            self.row = 0
+            self._paint()
+        self._g = not self._g
+
+    def on_key(self, event) -> None:
+        if event.key != "g":
+            self._g = False
+
+    def action_cursor_bottom(self) -> None:
+        self.row = 10**9
+        self._clamp()
+        self._paint()
+
+    def action_open(self) -> None:
+        if self.selected:
+            self.post_message(self.Open(self.selected))
+
+    def action_burndown(self) -> None:
+        self.query_one("#burndown", Static).toggle_class("hidden")
+
+    @property
+    def burndown_shown(self) -> bool:
+        return not self.query_one("#burndown", Static).has_class("hidden")

@@ -1,0 +1,77 @@
+"""Ticket detail: fields, description (word-wrapped) and comments, scrolled with vim keys."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui import keymap
+
+
+def _day(stamp: str | None) -> str:
+    return (stamp or "")[:10]
+
+
+def render_detail(t: dict, who, sprint: str, comments: list[dict], labels: list[dict]) -> Text:
+    out = Text()
+    out.append(f"{t['key']}  ", style="bold")
+    out.append(f"{t['title']}\n\n", style="bold")
+    rows = [("Status", t["status"], "Priority", t["priority"]),
+            ("Assignee", who(t.get("assignee_id")) or "—", "Reporter",
+             who(t.get("reporter_id")) or "—"),
+            ("Sprint", sprint or "—", "Created", _day(t.get("created_at"))),
+            ("Labels", ", ".join(lb["name"] for lb in labels) or "—", "Updated",
+             _day(t.get("updated_at")))]
+    for a, av, b, bv in rows:
+        out.append(f"{a + ':':<10}", style="bold")
+        out.append(f"{av:<24}")
+        out.append(f"{b + ':':<10}", style="bold")
+        out.append(f"{bv}\n")
+    out.append("\nDescription\n", style="bold")
+    out.append("─" * 36 + "\n")
+    out.append((t.get("description") or "(no description)") + "\n")
+    out.append("\nComments\n", style="bold")
+    out.append("─" * 36 + "\n")
+    if not comments:
+        out.append("(no comments)\n", style="dim")
+    for c in comments:
+        out.append(f"{who(c.get('author_id'))} ({_day(c.get('created_at'))}): ", style="bold")
+        out.append(f"{c.get('body', '')}\n")
+    return out
+
+
+class TicketDetail(VerticalScroll, can_focus=True):
+    BINDINGS = keymap.DETAIL
+    DEFAULT_CSS = "TicketDetail { height: 1fr; padding: 0 1; } TicketDetail > Static { width: 1fr; }"
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.ticket: dict | None = None
+        self._g = False
+
+    def compose(self):
+        yield Static(id="detail-body")
+
+    def show(self, ticket: dict, who, sprint: str = "", comments=(), labels=()) -> None:
+        self.ticket = ticket
+        self.query_one("#detail-body", Static).update(
+            render_detail(ticket, who, sprint, list(comments), list(labels)))
+
+    def action_g_prefix(self) -> None:
+        if self._g:
+            self.scroll_home(animate=False)
+        self._g = not self._g
+
+    def on_key(self, event) -> None:
+        if event.key != "g":
+            self._g = False
+
+    def action_scroll_down(self) -> None:
+        self.scroll_relative(y=1, animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_relative(y=-1, animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)

@@ -1,0 +1,111 @@
+"""The status bar: mode (coloured), connection state, context — and the `:` / `/` line."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from tui.keymap import b
+
+MODE_COLOURS = {"NORMAL": "blue", "INSERT": "green", "COMMAND": "yellow", "SEARCH": "magenta"}
+
+
+class CommandLine(Input):
+    """A one-line buffer with history (Up/Down) and completion (Tab); empty Backspace leaves."""
+
+    BINDINGS = [
+        b("tab", "complete", "Auto-complete command name", "cmdline.complete"),
+        b("up", "history(-1)", "Previous command from history", "cmdline.prev"),
+        b("down", "history(1)", "Next command from history", "cmdline.next"),
+        b("escape", "leave", "Cancel, return to Normal mode", "cmdline.escape"),
+    ]
+
+    class Leave(Message):
+        """Esc, or Backspace on an empty buffer."""
+
+    def __init__(self, completer=None, **kw) -> None:
+        super().__init__(**kw)
+        self.completer = completer
+        self.history: list[str] = []
+        self._at = 0
+
+    def start(self) -> None:
+        self.value = ""
+        self._at = len(self.history)
+        self.display = True
+        self.focus()
+
+    def remember(self, line: str) -> None:
+        if line and (not self.history or self.history[-1] != line):
+            self.history.append(line)
+        self._at = len(self.history)
+
+    def action_history(self, step: int) -> None:
+        if not self.history:
+            return
+        self._at = max(0, min(len(self.history), self._at + step))
+        self.value = self.history[self._at] if self._at < len(self.history) else ""
+        self.cursor_position = len(self.value)
+
+    def action_complete(self) -> None:
+        if self.completer is None:
+            return
+        options = self.completer(self.value)
+        if len(options) == 1:
+            self.value = options[0]
+        elif options:
+            common = options[0]
+            for o in options[1:]:
+                while not o.startswith(common):
+                    common = common[:-1]
+            if len(common) > len(self.value):
+                self.value = common
+            else:
+                self.app.notify("  ".join(o.rsplit(" ", 1)[-1] or o for o in options),
+                                title="completions", timeout=3)
+        self.cursor_position = len(self.value)
+
+    def action_delete_left(self) -> None:
+        if not self.value:
+            self.post_message(self.Leave())
+            return
+        super().action_delete_left()
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
+
+
+class StatusBar(Horizontal):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; dock: bottom; background: $panel; }
+    StatusBar > Static { width: auto; padding: 0 1; }
+    StatusBar #mode { text-style: bold; color: black; }
+    StatusBar #context { width: 1fr; }
+    StatusBar CommandLine, StatusBar CommandLine:focus {
+        width: 1fr; height: 1; border: none; padding: 0; display: none; }
+    """
+
+    def compose(self):
+        yield Static("NORMAL", id="mode")
+        yield Static("Connecting…", id="conn")
+        yield Static("", id="prompt")
+        yield CommandLine(id="cmdline")
+        yield Static("", id="context")
+
+    def set_mode(self, mode: str, prompt: str = "") -> None:
+        label = self.query_one("#mode", Static)
+        label.update(Text(f"[{mode}]"))
+        label.styles.background = MODE_COLOURS[mode]
+        self.query_one("#prompt", Static).update(Text(prompt))
+        self.query_one("#prompt", Static).display = bool(prompt)
+        editing = mode in ("COMMAND", "SEARCH")
+        self.query_one("#cmdline", CommandLine).display = editing
+        self.query_one("#context", Static).display = not editing
+
+    def set_connection(self, text: str) -> None:
+        self.query_one("#conn", Static).update(Text(text))
+
+    def set_context(self, text: str) -> None:
+        self.query_one("#context", Static).update(Text(text))

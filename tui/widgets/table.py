@@ -1,0 +1,148 @@
+"""The ticket table: a Line-API widget, so 10,000 rows cost only the lines on screen."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui import keymap
+
+COLUMNS = (("Key", 10), ("Title", 0), ("Status", 12), ("Assignee", 16), ("Priority", 9))
+HEADER = Style(bold=True, underline=True)
+CURSOR = Style(reverse=True)
+MATCH = Style(bold=True, color="magenta")
+PRIORITY_COLOUR = {"Urgent": "red", "High": "yellow", "Medium": "cyan", "Low": "green"}
+
+
+def fit(text: str, width: int) -> str:
+    text = text.replace("\n", " ")
+    return (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
+
+
+class TicketTable(ScrollView, can_focus=True):
+    """Rows are dicts; the table keeps a cursor and posts `Open` on Enter."""
+
+    BINDINGS = keymap.TABLE
+    DEFAULT_CSS = "TicketTable { height: 1fr; overflow-x: hidden; }"
+
+    class Open(Message):
+        def __init__(self, ticket: dict) -> None:
+            super().__init__()
+            self.ticket = ticket
+
+    class CycleProject(Message):
+        pass
+
+    class Moved(Message):
+        pass
+
+    def __init__(self, who=lambda user_id: user_id or "", **kw) -> None:
+        super().__init__(**kw)
+        self.rows: list[dict] = []
+        self.cursor = 0
+        self.search = ""
+        self.who = who
+        self._g = False
+
+    # -- data ------------------------------------------------------------------------------
+    def set_rows(self, rows: list[dict], search: str = "", keep: str | None = None) -> None:
+        """Replace the rows; keep the cursor on ticket `keep` (an id) when it is still shown."""
+        self.rows, self.search = rows, search.lower()
+        if keep is not None:
+            self.cursor = next((i for i, r in enumerate(rows) if r["id"] == keep), self.cursor)
+        self.cursor = max(0, min(self.cursor, len(rows) - 1))
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self._follow()
+        self.refresh()
+        self.post_message(self.Moved())
+
+    @property
+    def selected(self) -> dict | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    def move_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        self.cursor = max(0, min(index, len(self.rows) - 1))
+        self._follow()
+        self.refresh()
+        self.post_message(self.Moved())
+
+    def _follow(self) -> None:
+        height = max(1, self.scrollable_content_region.height - 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_g_prefix(self) -> None:
+        if self._g:
+            self.move_to(0)
+        self._g = not self._g
+
+    def on_key(self, event) -> None:
+        if event.key != "g":
+            self._g = False
+
+    def action_cursor_bottom(self) -> None:
+        self.move_to(len(self.rows) - 1)
+
+    def action_open(self) -> None:
+        if self.selected:
+            self.post_message(self.Open(self.selected))
+
+    def action_cycle_project(self) -> None:
+        self.post_message(self.CycleProject())
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._follow()
+
+    # -- rendering -------------------------------------------------------------------------
+    def widths(self, total: int) -> list[int]:
+        fixed = sum(w for _, w in COLUMNS) + len(COLUMNS) - 1
+        return [w or max(10, total - fixed) for _, w in COLUMNS]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        widths = self.widths(width)
+        if y == 0:
+            text = " ".join(fit(name, w) for (name, _), w in zip(COLUMNS, widths, strict=True))
+            return Strip([Segment(text.ljust(width)[:width], HEADER)]).crop(0, width)
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width)
+        t = self.rows[index]
+        base = CURSOR if index == self.cursor and self.has_focus else \
+            Style(reverse=True, dim=True) if index == self.cursor else Style()
+        cells = (t["key"], t["title"], t["status"], self.who(t.get("assignee_id")),
+                 t["priority"])
+        segments: list[Segment] = []
+        for n, (value, w) in enumerate(zip(cells, widths, strict=True)):
+            if n:
+                segments.append(Segment(" ", base))
+            segments.extend(self._cell(fit(str(value), w), n, base, t["priority"]))
+        return Strip(segments).adjust_cell_length(width).crop(0, width)
+
+    def _cell(self, text: str, column: int, base: Style, priority: str):
+        style = base
+        if column == 4 and priority in PRIORITY_COLOUR and not base.reverse:
+            style = base + Style(color=PRIORITY_COLOUR[priority])
+        q = self.search
+        at = text.lower().find(q) if q and column in (0, 1, 2) else -1
+        if at < 0:
+            return [Segment(text, style)]
+        return [Segment(text[:at], style), Segment(text[at:at + len(q)], style + MATCH),
+                Segment(text[at + len(q):], style)]
