@@ -253,7 +253,6 @@ def test_sqlite_export_is_a_database(source):
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/vnd.sqlite3")
     assert r.content.startswith(b"SQLite format 3\x00")
-    path = source["http"].base_url  # noqa: F841 - keep the fixture's client alive
     conn = sqlite3.connect(":memory:")
     conn.deserialize(r.content)
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
