@@ -53,9 +53,7 @@ class Ctx:
         return org_id
 
     def role_in(self, org_id: str) -> Role | None:
-        """The actor's role in an org; an API key only ever acts in the org it was made for."""
-        if self.actor.is_api_key and org_id != self.actor.org_id:
-            return None
+        """The actor's role in an org (a JWT and an API key alike act in all the user's orgs)."""
         if org_id not in self._roles:
             row = self.db.one("SELECT role FROM org_members WHERE org_id = ? AND user_id = ?",
                               org_id, self.actor.user_id)
