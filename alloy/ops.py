@@ -92,7 +92,7 @@ MODULES = (
     "system", "auth", "apikeys", "onboard", "orgs", "invites", "sso", "webhooks",
     "projects", "teams", "tickets", "comments", "labels", "tags",
     "workflows", "transitions", "sprints",
-    "timeentries", "laborrates", "reports",
+    "timeentries", "laborrates", "reports", "io",
 )
 
 

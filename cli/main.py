@@ -7,6 +7,7 @@ import sys
 import typer
 
 from cli import auth, comments, invites, labels, orgs, projects, system, tags, teams, tickets
+from cli import io as io_cli
 from cli import reports as reports_cli
 from cli import sprints as sprints_cli
 from cli import time as time_cli
@@ -50,6 +51,7 @@ app.add_typer(sprints_cli.app, name="sprint")
 sprints_cli.register(app)
 transitions_cli.register(tickets.app)
 tickets.app.add_typer(labels.ticket_app, name="label")
+io_cli.register(app)
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}
 

@@ -4,7 +4,7 @@
 use str
 
 var tree = [
-    &''=[&words=['serve' 'migrate' 'health' 'onboard' 'tui' 'board' 'burndown' 'auth' 'org' 'invite' 'project' 'ticket' 'team' 'time' 'report' 'comment' 'label' 'tag' 'workflow' 'sprint' 'completions' 'usage'] &flags=['--format' '--api-url' '--help'] &values=[&'--format'=[] &'--api-url'=[]]]
+    &''=[&words=['serve' 'migrate' 'health' 'onboard' 'tui' 'board' 'burndown' 'export' 'import' 'auth' 'org' 'invite' 'project' 'ticket' 'team' 'time' 'report' 'comment' 'label' 'tag' 'workflow' 'sprint' 'completions' 'usage'] &flags=['--format' '--api-url' '--help'] &values=[&'--format'=[] &'--api-url'=[]]]
     &'serve'=[&words=[] &flags=['--db' '--host' '--port' '--workers' '--help'] &values=[&'--db'=[] &'--host'=[] &'--port'=[] &'--workers'=[]]]
     &'migrate'=[&words=[] &flags=['--help'] &values=[&]]
     &'health'=[&words=[] &flags=['--help'] &values=[&]]
@@ -12,6 +12,8 @@ var tree = [
     &'tui'=[&words=[] &flags=['--help'] &values=[&]]
     &'board'=[&words=[] &flags=['--help'] &values=[&]]
     &'burndown'=[&words=[] &flags=['--help'] &values=[&]]
+    &'export'=[&words=[] &flags=['--org' '--project' '--export-format' '--output' '--help'] &values=[&'--org'=[] &'--project'=[] &'--export-format'=[] &'--output'=[] &'-o'=[]]]
+    &'import'=[&words=[] &flags=['--org' '--from' '--dry-run' '--help'] &values=[&'--org'=[] &'--from'=[]]]
     &'auth'=[&words=['login' 'token' 'api-key'] &flags=['--help'] &values=[&]]
     &'auth login'=[&words=[] &flags=['--email' '--password' '--help'] &values=[&'--email'=[] &'--password'=[]]]
     &'auth token'=[&words=[] &flags=['--help'] &values=[&]]

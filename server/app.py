@@ -18,6 +18,7 @@ from litestar.exceptions import HTTPException
 
 from alloy import ops
 from alloy.dispatch import execute
+from alloy.domain.io import Download
 from alloy.domain.sso import Redirect
 from alloy.errors import AlloyError, BadRequest, Unauthorized
 from alloy.services.auth import authenticate
@@ -92,6 +93,10 @@ def _handler_for(env, op: ops.Op):
             return Response(content=b"", status_code=204)
         if isinstance(result, Redirect):
             return Response(content=b"", status_code=302, headers={"Location": result.location})
+        if isinstance(result, Download):  # binary results (the SQLite export)
+            return Response(content=result.content, status_code=op.status,
+                            media_type=result.media_type, headers={
+                                "Content-Disposition": f'attachment; filename="{result.filename}"'})
         if op.media_type != _JSON:  # text results (CSV exports) go out as they are
             return Response(content=result, status_code=op.status, media_type=op.media_type)
         return Response(content=msgspec.json.encode(result), status_code=op.status,

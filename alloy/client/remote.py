@@ -62,6 +62,8 @@ class RemoteClient:
             return None
         if op.media_type != "application/json":
             return resp.text
+        if not resp.headers.get("content-type", "").startswith("application/json"):
+            return resp.content  # a binary result (the SQLite export)
         return resp.json()
 
     def _refresh(self) -> bool:
