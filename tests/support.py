@@ -28,6 +28,10 @@ def base_env(home: Path, **extra) -> dict:
            if not k.startswith("ALLOY_") and k not in ("PORT", "NO_COLOR")}
     env.update(ALLOY_DATA_DIR=str(home / "data"), ALLOY_CONFIG_DIR=str(home / "config"),
                ALLOY_DATABASE_URL=f"sqlite:///{home / 'data' / 'alloy.db'}")
+    from tests.pg import database_for, use_postgres
+
+    if use_postgres():  # ALLOY_TEST_DB=postgres: a fresh PostgreSQL database per home
+        env["ALLOY_DATABASE_URL"], env["ALLOY_MIGRATION_DATABASE_URL"] = database_for(home)
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
