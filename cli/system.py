@@ -41,13 +41,18 @@ def serve(
     env = bootstrap(settings)
     if settings.auto_migrate:
         print("Migrations complete.", flush=True)
-    env.jwt  # noqa: B018 - load or generate keys before the first request
+    env.jwt  # noqa: B018 - load or generate keys before the first request (shared by workers)
+    if env.store.dialect == "postgres":
+        warning = env.store.role_warning()
+        if warning:
+            print(f"WARN: {warning}", file=sys.stderr, flush=True)
     print(f"Registration: {settings.registration}", flush=True)
     print(f"Listening on {settings.host}:{settings.port}", flush=True)
     import uvicorn
 
     os.environ["ALLOY_DATABASE_URL"] = settings.database_url
     os.environ["ALLOY_AUTO_MIGRATE"] = "false"
+    os.environ["ALLOY_WORKERS"] = str(max(1, workers))
     if workers > 1:
         uvicorn.run("server.app:app_from_env", factory=True, host=settings.host,
                     port=settings.port, workers=workers, log_level="warning")

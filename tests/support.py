@@ -39,13 +39,13 @@ def base_env(home: Path, **extra) -> dict:
 class Server:
     """`alloy serve` in a subprocess; stopped with SIGTERM (graceful shutdown)."""
 
-    def __init__(self, home: Path, **env) -> None:
+    def __init__(self, home: Path, args: tuple[str, ...] = (), **env) -> None:
         self.home = home
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = base_env(home, PORT=self.port, HOST="127.0.0.1", **env)
         self.log = open(home / f"server-{self.port}.log", "w")  # noqa: SIM115
-        self.proc = subprocess.Popen([str(BIN / "alloy"), "serve"], env=self.env,
+        self.proc = subprocess.Popen([str(BIN / "alloy"), "serve", *args], env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
