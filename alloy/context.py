@@ -6,17 +6,31 @@ org -> NotFound (other tenants' data does not exist for you); a role too low -> 
 
 from __future__ import annotations
 
+import contextlib
+
 from alloy.actor import Actor
 from alloy.domain.values import SCOPE_RANK, Role, new_id, now
 from alloy.errors import Forbidden, NotFound, Unauthorized
 
 
 class Ctx:
-    def __init__(self, db, actor: Actor | None, env) -> None:
+    def __init__(self, db, actor: Actor | None, env, scope=None) -> None:
         self.db = db
         self._actor = actor
         self.env = env
+        self.scope = scope  # tenancy of the units of work (alloy.store.Scope)
         self._roles: dict[str, Role | None] = {}
+
+    @contextlib.contextmanager
+    def transaction(self, write: bool = True):
+        """A unit of work of its own, for operations declared with `tx=False`."""
+        with self.env.store.unit(write=write, scope=self.scope) as db:
+            self.db = db
+            try:
+                yield db
+                db.commit()
+            finally:
+                self.db = None
 
     @property
     def settings(self):
@@ -40,6 +54,9 @@ class Ctx:
         return org_id
 
     def role_in(self, org_id: str) -> Role | None:
+        """The actor's role in an org; an API key only ever acts in the org it was made for."""
+        if self.actor.is_api_key and org_id != self.actor.org_id:
+            return None
         if org_id not in self._roles:
             row = self.db.one("SELECT role FROM org_members WHERE org_id = ? AND user_id = ?",
                               org_id, self.actor.user_id)

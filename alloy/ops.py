@@ -36,6 +36,7 @@ class Op:
     query: type | None
     result: typing.Any
     auth: bool
+    tx: bool
     scope: str
     summary: str
     description: str
@@ -53,8 +54,12 @@ REGISTRY: dict[str, Op] = {}
 
 
 def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
-       scope: str | None = None):
-    """Declare a service function as an operation (see the module docstring)."""
+       scope: str | None = None, tx: bool = True):
+    """Declare a service function as an operation (see the module docstring).
+
+    `tx=False` runs the function outside a unit of work: it opens its own short ones with
+    `ctx.transaction()`, so slow CPU work (password hashing) never holds the write lock.
+    """
 
     def register(fn: Callable) -> Callable:
         module = fn.__module__.rsplit(".", 1)[-1]
@@ -72,7 +77,7 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
             status=status or (204 if hints.get("return") in (None, type(None))
                               else 201 if method == "POST" else 200),
             path_params=path_params, body=hints.get("body"), query=hints.get("query"),
-            result=hints.get("return"), auth=auth,
+            result=hints.get("return"), auth=auth, tx=tx,
             scope=scope or ("read" if method == "GET" else "write"),
             summary=summary.strip(), description=description.strip())
         return fn
@@ -81,7 +86,7 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
 
 
 # Service modules holding operations, by the prefix of their operation names.
-MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites")
+MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites", "projects", "tickets")
 
 
 def get(name: str) -> Op:

@@ -248,3 +248,17 @@ def test_concurrent_requests(server, register):
             codes = list(pool.map(lambda _: c.get("/api/v1/auth/me", headers=h).status_code,
                                   range(40)))
     assert codes == [200] * 40
+
+
+def test_api_key_acts_only_in_its_own_org(server, register):
+    pair = register("twoorgs")
+    h = auth(pair["access_token"])
+    other = server.http.post("/api/v1/orgs", headers=h, json={
+        "name": "Other", "slug": f"other-{pair['user_id'][-8:]}"}).json()
+    key = server.http.post("/api/v1/api-keys", headers=h, json={"name": "k"}).json()["key"]
+    kh = auth(key)
+    assert server.http.get(f"/api/v1/orgs/{pair['org_id']}", headers=kh).status_code == 200
+    assert server.http.get(f"/api/v1/orgs/{other['id']}", headers=kh).status_code == 404
+    assert server.http.get(f"/api/v1/orgs/{other['id']}", headers=h).status_code == 200
+    listed = server.http.get("/api/v1/orgs", headers=kh).json()["items"]
+    assert [o["id"] for o in listed] == [pair["org_id"]]

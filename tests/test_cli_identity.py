@@ -93,9 +93,10 @@ def test_remote_refreshes_an_expired_token(server, env_for):
         "email": email, "password": "password123", "display_name": "R"})
     env = env_for(ALLOY_API_URL=server.url)
     cli(["auth", "login", "--email", email, "--password", "password123"], env)
-    from alloy.config import config_dir  # noqa: F401 - path comes from env below
     import tomllib
     from pathlib import Path
+
+    from alloy.config import config_dir  # noqa: F401 - path comes from env below
 
     path = Path(env["ALLOY_CONFIG_DIR"]) / "credentials.toml"
     creds = tomllib.loads(path.read_text())

@@ -52,8 +52,8 @@ def test_core_source_never_imports_a_face_at_module_level():
 @pytest.mark.parametrize("argv", [["--help"], ["org", "list"]])
 def test_cli_stays_light(tmp_path, argv):
     env = base_env(tmp_path)
-    code = ("import sys\nsys.argv = ['alloy', *%r]\nfrom cli.main import run\n"
-            "try:\n    run()\nexcept SystemExit:\n    pass" % (argv,))
+    code = (f"import sys\nsys.argv = ['alloy', *{argv!r}]\nfrom cli.main import run\n"
+            "try:\n    run()\nexcept SystemExit:\n    pass")
     loaded = {m.split(".")[0] for m in _modules_after(code, env)}
     assert not loaded & {"litestar", "textual", "httpx", "psycopg", "mcp", "uvicorn"}
 

@@ -21,13 +21,14 @@ from alloy.security import (
 from alloy.services import invites, orgs
 
 
-def create_user(ctx: Ctx, email: str, password: str, display_name: str) -> dict:
+def create_user(ctx: Ctx, email: str, password_hash: str, display_name: str) -> dict:
+    """Insert a user whose password was hashed beforehand, outside the write lock."""
     email = email.strip().lower()
     if ctx.db.one("SELECT 1 FROM users WHERE email = ?", email):
         raise Conflict("a user with this email already exists")
     t = now()
     user = ctx.db.insert("users", {"id": new_id(), "email": email, "display_name": display_name,
-                                   "password_hash": hash_password(password),
+                                   "password_hash": password_hash,
                                    "created_at": t, "updated_at": t})
     ctx.audit(None, "user", user["id"], "create", {"email": email})
     return user
@@ -50,32 +51,38 @@ def default_org(ctx: Ctx, user_id: str) -> str | None:
                         "ORDER BY joined_at, org_id LIMIT 1", user_id)
 
 
-@op("POST", "/api/v1/auth/register", auth=False)
+@op("POST", "/api/v1/auth/register", auth=False, tx=False)
 def register(ctx: Ctx, body: RegisterIn) -> TokenPair:
     """Create an account; it gets a personal organization, or joins the inviting one."""
     mode = ctx.settings.registration
     if mode == "disabled":
         raise Forbidden("registration is disabled on this server")
-    invite = invites.usable(ctx, body.invite_code, body.email) if body.invite_code else None
-    if mode == "invite" and invite is None:
+    if mode == "invite" and not body.invite_code:
         raise Forbidden("registration is invite-only: a valid invite_code is required")
-    user = create_user(ctx, body.email, body.password, body.display_name)
-    if invite is not None:
-        org_id = invites.accept_row(ctx, invite, user["id"])
-    else:
-        name = f"{body.display_name}'s Workspace"
-        org_id = orgs.insert_org(ctx, name, orgs.unique_slug(ctx, body.email.split("@")[0]),
-                                 user["id"])["id"]
-    return issue_tokens(ctx, user, org_id)
+    password_hash = hash_password(body.password)
+    with ctx.transaction():
+        invite = invites.usable(ctx, body.invite_code, body.email) if body.invite_code else None
+        if mode == "invite" and invite is None:
+            raise Forbidden("registration is invite-only: a valid invite_code is required")
+        user = create_user(ctx, body.email, password_hash, body.display_name)
+        if invite is not None:
+            org_id = invites.accept_row(ctx, invite, user["id"])
+        else:
+            name = f"{body.display_name}'s Workspace"
+            org_id = orgs.insert_org(ctx, name, orgs.unique_slug(ctx, body.email.split("@")[0]),
+                                     user["id"])["id"]
+        return issue_tokens(ctx, user, org_id)
 
 
-@op("POST", "/api/v1/auth/login", auth=False, status=200)
+@op("POST", "/api/v1/auth/login", auth=False, status=200, tx=False)
 def login(ctx: Ctx, body: LoginIn) -> TokenPair:
     """Exchange email and password for an access token and a refresh token."""
-    user = ctx.db.one("SELECT * FROM users WHERE email = ?", body.email.strip().lower())
+    with ctx.transaction(write=False):
+        user = ctx.db.one("SELECT * FROM users WHERE email = ?", body.email.strip().lower())
     if user is None or not verify_password(user["password_hash"], body.password):
         raise Unauthorized("invalid email or password")
-    return issue_tokens(ctx, user, default_org(ctx, user["id"]))
+    with ctx.transaction():
+        return issue_tokens(ctx, user, default_org(ctx, user["id"]))
 
 
 def _live_refresh(ctx: Ctx, token: str) -> dict:

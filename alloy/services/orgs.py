@@ -48,9 +48,12 @@ def create(ctx: Ctx, body: OrgIn) -> Org:
 
 @op("GET", "/api/v1/orgs")
 def list(ctx: Ctx, query: PageQuery) -> Page[Org]:
-    """The organizations the caller belongs to."""
-    return keyset(ctx.db, "SELECT o.* FROM orgs o JOIN org_members m ON m.org_id = o.id "
-                  "WHERE m.user_id = ?", (ctx.user_id,), query, _org, alias="o")
+    """The organizations the caller belongs to (an API key sees only its own)."""
+    sql, params = ("SELECT o.* FROM orgs o JOIN org_members m ON m.org_id = o.id "
+                   "WHERE m.user_id = ?", (ctx.user_id,))
+    if ctx.actor.is_api_key:
+        sql, params = sql + " AND o.id = ?", (*params, ctx.actor.org_id)
+    return keyset(ctx.db, sql, params, query, _org, alias="o")
 
 
 @op("GET", "/api/v1/orgs/{org_id}")
