@@ -46,7 +46,8 @@ def _free_port() -> int:
 
 
 class Cluster:
-    def __init__(self) -> None:
+    def __init__(self, bare: bool = False) -> None:
+        """Start a cluster; unless `bare`, with Alloy's roles and a migrated template."""
         self.bin = bin_dir()
         if self.bin is None:
             raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
@@ -65,6 +66,8 @@ class Cluster:
         self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.base / "log"),
                   "-w", "start")
         atexit.register(self.stop)
+        if bare:
+            return
         self.admin(f"CREATE ROLE {OWNER} LOGIN BYPASSRLS CREATEDB PASSWORD 'owner'",
                    f"CREATE ROLE {APP} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD 'app'",
                    f"CREATE DATABASE alloy_template OWNER {OWNER}")
