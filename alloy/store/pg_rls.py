@@ -21,16 +21,16 @@ their actor only; audit rows can never be updated or deleted through the runtime
 
 from __future__ import annotations
 
-VERSION = "alloy-rls v1"
+VERSION = "alloy-rls v2"
 
 FUNCTIONS = [
-    """CREATE OR REPLACE FUNCTION alloy_tenant_ok(org text) RETURNS boolean
+    """CREATE OR REPLACE FUNCTION alloy_tenants() RETURNS text[]
        LANGUAGE sql STABLE AS $$
-       SELECT org = ANY (string_to_array(current_setting('app.tenant_ids', true), ','))
+       SELECT string_to_array(nullif(current_setting('app.tenant_ids', true), ''), ',')
        $$""",
-    """CREATE OR REPLACE FUNCTION alloy_user_ok(uid text) RETURNS boolean
+    """CREATE OR REPLACE FUNCTION alloy_user() RETURNS text
        LANGUAGE sql STABLE AS $$
-       SELECT uid <> '' AND uid = current_setting('app.user_id', true)
+       SELECT nullif(current_setting('app.user_id', true), '')
        $$""",
     """CREATE OR REPLACE FUNCTION alloy_identity_ok() RETURNS boolean
        LANGUAGE sql STABLE AS $$
@@ -53,45 +53,56 @@ FUNCTIONS = [
     f"COMMENT ON FUNCTION alloy_enter(text, boolean) IS '{VERSION}'",
 ]
 
-T, U, ID = "alloy_tenant_ok", "alloy_user_ok", "alloy_identity_ok()"
+
+# The settings are read in scalar sub-selects: PostgreSQL evaluates those once per query (an
+# InitPlan) instead of once per row, and `org_id = ANY(array)` can use an index on org_id.
+def T(col: str) -> str:  # noqa: N802 - reads like the policy it writes
+    return f"{col} IN (SELECT unnest(alloy_tenants()))"
+
+
+def U(col: str) -> str:  # noqa: N802
+    return f"{col} = (SELECT alloy_user())"
+
+
+ID = "(SELECT alloy_identity_ok())"
 
 # table -> [(policy name, command, USING, WITH CHECK)]
 SPECIAL: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     "orgs": [
-        ("alloy_select", "SELECT", f"{T}(id) OR {ID}", None),
+        ("alloy_select", "SELECT", f"{T('id')} OR {ID}", None),
         ("alloy_insert", "INSERT", None, "true"),  # anyone may found an org
-        ("alloy_update", "UPDATE", f"{T}(id)", f"{T}(id)"),
-        ("alloy_delete", "DELETE", f"{T}(id)", None),
+        ("alloy_update", "UPDATE", f"{T('id')}", f"{T('id')}"),
+        ("alloy_delete", "DELETE", f"{T('id')}", None),
     ],
     "org_members": [
-        ("alloy_select", "SELECT", f"{T}(org_id) OR {U}(user_id) OR {ID}", None),
-        ("alloy_insert", "INSERT", None, f"{T}(org_id) OR {ID}"),
-        ("alloy_update", "UPDATE", f"{T}(org_id)", f"{T}(org_id)"),
-        ("alloy_delete", "DELETE", f"{T}(org_id)", None),
+        ("alloy_select", "SELECT", f"{T('org_id')} OR {U('user_id')} OR {ID}", None),
+        ("alloy_insert", "INSERT", None, f"{T('org_id')} OR {ID}"),
+        ("alloy_update", "UPDATE", f"{T('org_id')}", f"{T('org_id')}"),
+        ("alloy_delete", "DELETE", f"{T('org_id')}", None),
     ],
     "invites": [
-        ("alloy_select", "SELECT", f"{T}(org_id) OR {ID}", None),
-        ("alloy_insert", "INSERT", None, f"{T}(org_id)"),
-        ("alloy_update", "UPDATE", f"{T}(org_id) OR {ID}", f"{T}(org_id) OR {ID}"),
-        ("alloy_delete", "DELETE", f"{T}(org_id)", None),
+        ("alloy_select", "SELECT", f"{T('org_id')} OR {ID}", None),
+        ("alloy_insert", "INSERT", None, f"{T('org_id')}"),
+        ("alloy_update", "UPDATE", f"{T('org_id')} OR {ID}", f"{T('org_id')} OR {ID}"),
+        ("alloy_delete", "DELETE", f"{T('org_id')}", None),
     ],
     "api_keys": [
-        ("alloy_select", "SELECT", f"{T}(org_id) OR {U}(user_id) OR {ID}", None),
-        ("alloy_insert", "INSERT", None, f"{T}(org_id)"),
-        ("alloy_update", "UPDATE", f"{T}(org_id) OR {U}(user_id) OR {ID}",
-         f"{T}(org_id) OR {U}(user_id) OR {ID}"),
-        ("alloy_delete", "DELETE", f"{T}(org_id) OR {U}(user_id)", None),
+        ("alloy_select", "SELECT", f"{T('org_id')} OR {U('user_id')} OR {ID}", None),
+        ("alloy_insert", "INSERT", None, f"{T('org_id')}"),
+        ("alloy_update", "UPDATE", f"{T('org_id')} OR {U('user_id')} OR {ID}",
+         f"{T('org_id')} OR {U('user_id')} OR {ID}"),
+        ("alloy_delete", "DELETE", f"{T('org_id')} OR {U('user_id')}", None),
     ],
     "audit_log": [
-        ("alloy_select", "SELECT", f"{T}(org_id) OR (org_id IS NULL AND {U}(actor_id))", None),
-        ("alloy_insert", "INSERT", None, f"org_id IS NULL OR {T}(org_id)"),
+        ("alloy_select", "SELECT", f"{T('org_id')} OR (org_id IS NULL AND {U('actor_id')})", None),
+        ("alloy_insert", "INSERT", None, f"org_id IS NULL OR {T('org_id')}"),
     ],
 }
 
 # Tables with an org_id column that are not tenant data (see the module docstring).
 EXEMPT = frozenset({"refresh_tokens"})
 
-GENERIC = [("alloy_tenant", "ALL", f"{T}(org_id)", f"{T}(org_id)")]
+GENERIC = [("alloy_tenant", "ALL", f"{T('org_id')}", f"{T('org_id')}")]
 
 
 def tenant_tables(conn) -> list[str]:
@@ -123,7 +134,13 @@ def ensure(conn) -> list[str]:
     marker = conn.execute(
         "SELECT obj_description(to_regprocedure('alloy_enter(text,boolean)'), 'pg_proc') AS name"
     ).fetchone()
-    if _name(marker) != VERSION:
+    upgrade = _name(marker) != VERSION
+    if upgrade:  # new definitions: recreate the functions and every policy of ours
+        for row in conn.execute("SELECT tablename::text AS t, policyname::text AS p "
+                                "FROM pg_policies WHERE schemaname = current_schema() "
+                                "AND policyname LIKE 'alloy%'").fetchall():
+            conn.execute(f"DROP POLICY {row['p']} ON {row['t']}")
+        conn.execute("DROP FUNCTION IF EXISTS alloy_tenant_ok(text), alloy_user_ok(text)")
         for statement in FUNCTIONS:
             conn.execute(statement)
         done.append("functions")
