@@ -14,7 +14,7 @@ import os
 import re
 import threading
 
-from alloy.errors import Conflict, NotFound
+from alloy.errors import Conflict, NotFound, Unavailable
 from alloy.store import NOBODY
 from alloy.store.db import Db
 
@@ -104,11 +104,12 @@ class PostgresStore:
     dialect = "postgres"
 
     def __init__(self, url: str, *, migrate_url: str | None = None,
-                 pool_size: int | None = None, **_kw) -> None:
+                 pool_size: int | None = None, pool_timeout: float = 10.0, **_kw) -> None:
         self.url = url
         self.migrate_url = (migrate_url or os.environ.get("ALLOY_MIGRATION_DATABASE_URL")
                             or url)
         self.pool_size = pool_size or int(os.environ.get("ALLOY_DATABASE_POOL_SIZE", "10"))
+        self.pool_timeout = pool_timeout
         self._pool = None
         self._lock = threading.Lock()
 
@@ -121,6 +122,7 @@ class PostgresStore:
 
                     self._pool = ConnectionPool(
                         self.url, min_size=1, max_size=self.pool_size, open=True,
+                        timeout=self.pool_timeout,
                         kwargs={"row_factory": dict_row, "autocommit": False},
                         configure=_configure, name="alloy")
         return self._pool
@@ -128,9 +130,10 @@ class PostgresStore:
     @contextlib.contextmanager
     def unit(self, write: bool = True, scope=None):
         """One transaction in `scope`; it commits only if the service called `db.commit()`."""
+        # `write` only matters to SQLite (BEGIN IMMEDIATE); like SQLite's deferred BEGIN, a
+        # read unit may still write, so it is not made READ ONLY here.
         scope = scope or NOBODY
-        with self.pool().connection() as conn:
-            conn.read_only = not write
+        with self._connection() as conn:
             db = PgDb(conn)
             try:
                 conn.execute("SELECT alloy_enter(%s, %s)", (scope.user_id, scope.identity))
@@ -142,6 +145,25 @@ class PostgresStore:
                 conn.commit()
             else:
                 conn.rollback()
+
+    @contextlib.contextmanager
+    def _connection(self):
+        """A pooled connection; an unreachable database answers 503, not a stack trace."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            cm = self.pool().connection()
+            conn = cm.__enter__()
+        except (PoolTimeout, psycopg.OperationalError) as e:
+            raise Unavailable(f"database unavailable: {e}") from None
+        try:
+            yield conn
+        except BaseException as e:
+            if not cm.__exit__(type(e), e, e.__traceback__):
+                raise
+        else:
+            cm.__exit__(None, None, None)
 
     def connect(self):
         """A fresh connection for maintenance (migrations, tests); the caller closes it."""
