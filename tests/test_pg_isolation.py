@@ -19,7 +19,8 @@ from alloy.config import Settings
 from alloy.env import bootstrap
 from alloy.errors import NotFound
 from alloy.store import IDENTITY, NOBODY, Scope
-from alloy.store.pg_rls import SPECIAL, tenant_tables
+from alloy.store.outbox import WORKER, enqueue
+from alloy.store.pg_rls import tenant_tables
 from alloy.store.postgres import PostgresStore
 from tests import pg
 
@@ -56,6 +57,9 @@ def world(tmp_path_factory):
     env = bootstrap(Settings(database_url=app_url))
     alice, bob = _seed(env, "alice"), _seed(env, "bob")
     for who in (alice, bob):
+        with env.store.unit(scope=Scope(user_id=who["user"])) as db:
+            enqueue(db, who["org"], "test.event", {"secret": who["org"]})
+            db.commit()
         owner.execute("INSERT INTO zz_widgets VALUES (%s, %s, 'w')",
                       (f"w-{who['org']}", who["org"]))
     yield {"store": env.store, "owner": owner, "alice": alice, "bob": bob}
@@ -85,11 +89,13 @@ def test_runtime_role_cannot_bypass_rls(world):
 
 def test_every_org_table_is_covered_including_later_ones(world):
     tables = tenant_tables(world["owner"])
-    assert {"orgs", "org_members", "invites", "api_keys", "audit_log", "zz_widgets"} <= set(tables)
+    assert {"orgs", "org_members", "invites", "api_keys", "audit_log", "zz_widgets",
+            "outbox"} <= set(tables)
     assert "refresh_tokens" not in tables and "users" not in tables
     if HAS_PROJECTS:
         assert {"projects", "tickets"} <= set(tables)
-    for table in ("orgs", "invites", "api_keys", "audit_log", "org_members", "zz_widgets"):
+    for table in ("orgs", "invites", "api_keys", "audit_log", "org_members", "zz_widgets",
+                  "outbox"):
         assert _count(world["owner"], table, world["bob"]["org"]) > 0, table
 
 
@@ -123,14 +129,19 @@ def test_rls_alone_confines_reads_and_writes_to_the_actors_org(world):
                 db.insert(table, copy)
 
 
-@pytest.mark.parametrize("scope", [NOBODY, IDENTITY], ids=["anonymous", "identity"])
+@pytest.mark.parametrize("scope", [NOBODY, IDENTITY, WORKER],
+                         ids=["anonymous", "identity", "worker"])
 def test_scopes_without_membership_see_no_tenant_data(world, scope):
     tables = tenant_tables(world["owner"])
+    opened = ({"orgs", "org_members", "invites", "api_keys"} if scope.identity
+              else {"outbox"} if scope.worker else set())
     with world["store"].unit(write=False, scope=scope) as db:
         for table in tables:
-            if scope.identity and table in SPECIAL:
-                continue  # identity lookups (by secret) are what this scope is for
-            assert db.all(f"SELECT * FROM {table}") == [], table
+            rows = db.all(f"SELECT * FROM {table}")
+            if table in opened:
+                assert rows, table  # what this scope exists for: lookups across tenants
+            else:
+                assert rows == [], table
 
 
 def test_identity_scope_does_not_open_identity_tables_for_writes_it_does_not_need(world):

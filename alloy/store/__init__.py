@@ -18,11 +18,13 @@ class Scope:
     api_keys) for the few flows that must find a row before its tenant is known: logging
     in, registering (possibly with an invite code), onboarding, accepting an invite and
     resolving an API key by its hash. Tenant data tables (projects, tickets, ...) never
-    open in identity mode.
+    open in identity mode. `worker` is the outbox worker's scope: every tenant's outbox
+    rows, and no other tenant data.
     """
 
     user_id: str = ""
     identity: bool = False
+    worker: bool = False
 
 
 NOBODY = Scope()

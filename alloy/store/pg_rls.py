@@ -4,14 +4,15 @@ The tenant of a row is its `org_id` (`id` for `orgs`). Every table that has an `
 column gets RLS enabled and FORCEd and a policy admitting only the orgs of the acting user,
 so tables added by later migrations are covered without writing a policy for each one.
 
-Each unit of work starts with `SELECT alloy_enter(user_id, identity)`, which sets, with
+Each unit of work starts with `SELECT alloy_enter(user_id, identity, worker)`, which sets, with
 transaction scope (the `SET LOCAL` of the spec, via `set_config(..., true)`):
 
 - `app.user_id`    the acting user ('' when anonymous);
 - `app.tenant_ids` the orgs that user belongs to, read from `org_members` (a user may belong
                    to several orgs; this is the spec's `app.tenant_id` generalised to a list);
 - `app.identity`   'on' only for the flows that must find an identity row before its tenant
-                   is known (login, register, onboard, invite accept, API-key lookup).
+                   is known (login, register, onboard, invite accept, API-key lookup);
+- `app.worker`     'on' only for the outbox worker, which sees every tenant's outbox rows.
 
 Identity tables have narrower, per-command policies (below). `users` and `refresh_tokens`
 are user-scoped, not tenant-scoped (a refresh token is looked up by its hash before anyone
@@ -21,7 +22,7 @@ their actor only; audit rows can never be updated or deleted through the runtime
 
 from __future__ import annotations
 
-VERSION = "alloy-rls v2"
+VERSION = "alloy-rls v3"
 
 FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION alloy_tenants() RETURNS text[]
@@ -36,11 +37,16 @@ FUNCTIONS = [
        LANGUAGE sql STABLE AS $$
        SELECT coalesce(current_setting('app.identity', true), '') = 'on'
        $$""",
-    """CREATE OR REPLACE FUNCTION alloy_enter(uid text, identity boolean) RETURNS void
-       LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION alloy_worker_ok() RETURNS boolean
+       LANGUAGE sql STABLE AS $$
+       SELECT coalesce(current_setting('app.worker', true), '') = 'on'
+       $$""",
+    """CREATE OR REPLACE FUNCTION alloy_enter(uid text, identity boolean, worker boolean)
+       RETURNS void LANGUAGE plpgsql AS $$
        BEGIN
          PERFORM set_config('app.user_id', coalesce(uid, ''), true);
          PERFORM set_config('app.identity', CASE WHEN identity THEN 'on' ELSE 'off' END, true);
+         PERFORM set_config('app.worker', CASE WHEN worker THEN 'on' ELSE 'off' END, true);
          PERFORM set_config('app.tenant_ids', coalesce(
            (SELECT string_agg(org_id, ',') FROM org_members WHERE user_id = uid), ''), true);
        END
@@ -50,7 +56,7 @@ FUNCTIONS = [
        SELECT set_config('app.tenant_ids', concat_ws(',',
          nullif(current_setting('app.tenant_ids', true), ''), org), true)
        $$""",
-    f"COMMENT ON FUNCTION alloy_enter(text, boolean) IS '{VERSION}'",
+    f"COMMENT ON FUNCTION alloy_enter(text, boolean, boolean) IS '{VERSION}'",
 ]
 
 
@@ -65,6 +71,7 @@ def U(col: str) -> str:  # noqa: N802
 
 
 ID = "(SELECT alloy_identity_ok())"
+WORKER = "(SELECT alloy_worker_ok())"
 
 # table -> [(policy name, command, USING, WITH CHECK)]
 SPECIAL: dict[str, list[tuple[str, str, str | None, str | None]]] = {
@@ -92,6 +99,12 @@ SPECIAL: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         ("alloy_update", "UPDATE", f"{T('org_id')} OR {U('user_id')} OR {ID}",
          f"{T('org_id')} OR {U('user_id')} OR {ID}"),
         ("alloy_delete", "DELETE", f"{T('org_id')} OR {U('user_id')}", None),
+    ],
+    "outbox": [  # the delivery worker reads and updates every tenant's events
+        ("alloy_select", "SELECT", f"{T('org_id')} OR {WORKER}", None),
+        ("alloy_insert", "INSERT", None, f"{T('org_id')}"),
+        ("alloy_update", "UPDATE", f"{T('org_id')} OR {WORKER}", f"{T('org_id')} OR {WORKER}"),
+        ("alloy_delete", "DELETE", f"{T('org_id')}", None),
     ],
     "audit_log": [
         ("alloy_select", "SELECT", f"{T('org_id')} OR (org_id IS NULL AND {U('actor_id')})", None),
@@ -132,7 +145,8 @@ def ensure(conn) -> list[str]:
     """
     done = []
     marker = conn.execute(
-        "SELECT obj_description(to_regprocedure('alloy_enter(text,boolean)'), 'pg_proc') AS name"
+        "SELECT obj_description(to_regprocedure('alloy_enter(text,boolean,boolean)'), 'pg_proc') "
+        "AS name"
     ).fetchone()
     upgrade = _name(marker) != VERSION
     if upgrade:  # new definitions: recreate the functions and every policy of ours
@@ -140,7 +154,8 @@ def ensure(conn) -> list[str]:
                                 "FROM pg_policies WHERE schemaname = current_schema() "
                                 "AND policyname LIKE 'alloy%'").fetchall():
             conn.execute(f"DROP POLICY {row['p']} ON {row['t']}")
-        conn.execute("DROP FUNCTION IF EXISTS alloy_tenant_ok(text), alloy_user_ok(text)")
+        conn.execute("DROP FUNCTION IF EXISTS alloy_tenant_ok(text), alloy_user_ok(text), "
+                     "alloy_enter(text, boolean)")
         for statement in FUNCTIONS:
             conn.execute(statement)
         done.append("functions")

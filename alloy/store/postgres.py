@@ -136,7 +136,8 @@ class PostgresStore:
         with self._connection() as conn:
             db = PgDb(conn)
             try:
-                conn.execute("SELECT alloy_enter(%s, %s)", (scope.user_id, scope.identity))
+                conn.execute("SELECT alloy_enter(%s, %s, %s)",
+                             (scope.user_id, scope.identity, scope.worker))
                 yield db
             except BaseException:
                 conn.rollback()
