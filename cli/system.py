@@ -35,7 +35,9 @@ def serve(
     if db:
         os.environ["ALLOY_DATABASE_URL"] = db
     settings = Settings.from_env(host=host, port=port)
-    print(f"Database: {settings.database_url}", flush=True)
+    from alloy.store import redact
+
+    print(f"Database: {redact(settings.database_url)}", flush=True)
     if settings.auto_migrate:
         print("Running migrations...", flush=True)
     env = bootstrap(settings)
@@ -69,13 +71,13 @@ def migrate() -> None:
     Example: ALLOY_DATABASE_URL=postgres://localhost/alloy alloy migrate
     """
     from alloy.config import default_database_url
-    from alloy.store import open_store
+    from alloy.store import open_store, redact
 
     url = default_database_url()
     applied = open_store(url).migrate()
     for name in applied:
         print(f"applied {name}", file=sys.stderr)
-    emit({"database": url, "applied": applied})
+    emit({"database": redact(url), "applied": applied})
 
 
 def health() -> None:

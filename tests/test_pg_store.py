@@ -119,7 +119,7 @@ def test_alloy_migrate_and_serve_on_postgres(tmp_path):
         proc.terminate()
         proc.wait(10)
     text = "".join(lines)
-    assert "Database: postgresql://" in text
+    assert "Database: postgresql://alloy_owner:***@" in text  # no password in logs
     assert "row-level security is not enforced" in text
 
 

@@ -40,6 +40,13 @@ def scope_for(op, actor) -> Scope:
                  identity=not op.auth or op.name in IDENTITY_OPS)
 
 
+def redact(url: str) -> str:
+    """A database URL fit for logs: `postgres://user:secret@host/db` -> `postgres://user:***@host/db`."""
+    import re
+
+    return re.sub(r"^([a-z]+://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
 def open_store(url: str, **kw):
     """Build the store for a database URL (`sqlite:///path` or `postgres://...`)."""
     if url.startswith(("postgres://", "postgresql://")):

@@ -14,7 +14,7 @@ import os
 import re
 import threading
 
-from alloy.errors import Conflict, NotFound, Unavailable
+from alloy.errors import AlloyError, Conflict, NotFound, Unavailable
 from alloy.store import NOBODY
 from alloy.store.db import Db
 
@@ -174,10 +174,20 @@ class PostgresStore:
         return psycopg.connect(self.migrate_url, row_factory=dict_row, autocommit=True)
 
     def migrate(self) -> list[str]:
+        import psycopg
+
         from alloy.store.migrate import migrate_postgres
 
-        with self.connect() as conn:
-            return migrate_postgres(conn)
+        try:
+            with self.connect() as conn:
+                return migrate_postgres(conn)
+        except psycopg.errors.InsufficientPrivilege as e:
+            raise AlloyError(
+                f"cannot migrate the database: {e.diag.message_primary}. Apply migrations as "
+                "the owner role: set ALLOY_MIGRATION_DATABASE_URL (see docs/deployment.md)"
+            ) from None
+        except psycopg.OperationalError as e:
+            raise Unavailable(f"cannot connect to the database: {e}") from None
 
     def role_warning(self) -> str | None:
         """Why RLS would not bind the runtime role, or None (see pg_rls.role_warning)."""
