@@ -86,7 +86,7 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
 
 
 # Service modules holding operations, by the prefix of their operation names.
-MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites", "projects", "tickets")
+MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites", "projects", "tickets", "sso", "webhooks")
 
 
 def get(name: str) -> Op:

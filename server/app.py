@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
 import sys
 import traceback
 
@@ -13,6 +16,7 @@ from litestar.exceptions import HTTPException
 
 from alloy import ops
 from alloy.dispatch import execute
+from alloy.domain.sso import Redirect
 from alloy.errors import AlloyError, BadRequest, Unauthorized
 from alloy.services.auth import authenticate
 
@@ -64,6 +68,8 @@ def _handler_for(env, op: ops.Op, limiter=None):
             return _error(err)
         if result is None:
             return Response(content=b"", status_code=204)
+        if isinstance(result, Redirect):
+            return Response(content=b"", status_code=302, headers={"Location": result.location})
         return Response(content=msgspec.json.encode(result), status_code=op.status,
                         media_type=_JSON)
 
@@ -102,13 +108,46 @@ def create_app(env) -> Litestar:
         from litestar.config.cors import CORSConfig
 
         cors = CORSConfig(allow_origins=list(env.settings.cors_origins))
+    worker = WebhookWorker(env)
+
     def stopped() -> None:
         print("Shutdown complete.", file=sys.stderr, flush=True)
 
     return Litestar(route_handlers=[*handlers, openapi], openapi_config=None, cors_config=cors,
-                    on_shutdown=[stopped],
+                    on_startup=[worker.start], on_shutdown=[worker.stop, stopped],
                     exception_handlers={HTTPException: _http_error, Exception: _crash},
                     request_max_body_size=2 * 1024 * 1024, logging_config=None)
+
+
+class WebhookWorker:
+    """Polls the webhook outbox in the background; every server process may run one."""
+
+    def __init__(self, env) -> None:
+        self.env = env
+        self.task = None
+        self.interval = float(os.environ.get("ALLOY_WEBHOOK_POLL_SECONDS", "1"))
+
+    async def _loop(self) -> None:
+        from alloy.webhooks import deliver_due
+
+        while True:
+            try:
+                sent = await to_thread.run_sync(deliver_due, self.env.store)
+            except Exception:  # keep serving; the failure is logged and retried
+                log.exception("webhook delivery failed")
+                sent = 0
+            if not sent:
+                await asyncio.sleep(self.interval)
+
+    def start(self) -> None:
+        if self.interval > 0:
+            self.task = asyncio.get_running_loop().create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self.task:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
 
 
 def app_from_env() -> Litestar:

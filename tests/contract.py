@@ -19,7 +19,7 @@ CALLED: set[str] = set()
 
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+Z$")
-_SECRET_KEYS = {"access_token", "refresh_token", "key", "api_key", "invite_code", "invite_link",
+_SECRET_KEYS = {"secret", "access_token", "refresh_token", "key", "api_key", "invite_code", "invite_link",
                 "key_prefix", "api_key_prefix", "next_cursor"}
 
 

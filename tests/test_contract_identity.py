@@ -114,7 +114,67 @@ def test_onboarding_contract(tmp_path):
     assert local[2] == {"error": "CONFLICT", "status": 409}
 
 
-@pytest.mark.parametrize("module", ["system", "auth", "apikeys", "onboard", "orgs", "invites"])
+def scenario_sso(side, idp, tag: str) -> list:
+    import httpx
+
+    owner = side.anon.call("auth.register", body={
+        "email": f"owner-{tag}@example.com", "password": "password123", "display_name": "O"})
+    o = side.as_user(owner["access_token"])
+    org = owner["org_id"]
+    slug = o.call("orgs.get", org_id=org)["slug"]
+    seen = [o.call("sso.create_provider", org_id=org, body={
+        "issuer_url": idp.url, "client_id": idp.client_id, "client_secret": idp.client_secret})]
+    seen.append(o.call("sso.list_providers", org_id=org))
+    found = side.anon.call("sso.discover", query={"org_id": org})
+    at_idp = httpx.get(found["authorization_url"], follow_redirects=False)
+    params = dict(httpx.URL(at_idp.headers["location"]).params)
+    idp_user = side.anon.call("sso.callback", query=params)
+    seen.append(side.as_user(idp_user["access_token"]).call("auth.me"))
+    seen.append(side.anon.attempt("sso.callback", query=params))
+    seen.append(sorted(side.anon.call("sso.login", query={"org": slug})))
+    seen.append(o.call("sso.delete_provider", org_id=org, provider_id=seen[0]["id"]))
+    seen.append(side.anon.attempt("sso.discover", query={"org_id": org}))
+    return seen
+
+
+def test_sso_contract(server, tmp_path):
+    from tests.fake_oidc import FakeIdP
+
+    idp = FakeIdP()
+    try:
+        idp.user = {"email": "sso-contract@example.com", "name": "S"}
+        local = scenario_sso(LocalSide(tmp_path), idp, "sso1")
+        remote = scenario_sso(RemoteSide(server), idp, "sso1")
+    finally:
+        idp.stop()
+    assert normalize(local) == normalize(remote)
+    assert local[2]["role"] == "Member"
+
+
+def scenario_webhooks(side, tag: str) -> list:
+    owner = side.anon.call("auth.register", body={
+        "email": f"hooks-{tag}@example.com", "password": "password123", "display_name": "H"})
+    o, org = side.as_user(owner["access_token"]), owner["org_id"]
+    hook = o.call("webhooks.create", org_id=org, body={
+        "url": "http://127.0.0.1:9/never", "event_types": ["comment.created"]})
+    seen = [hook, o.attempt("webhooks.create", org_id=org, body={
+        "url": "http://127.0.0.1:9/x", "event_types": ["nope"]})]
+    seen.append(o.call("webhooks.list", org_id=org))
+    seen.append(o.call("webhooks.get", webhook_id=hook["id"]))
+    seen.append(o.call("webhooks.deliveries", webhook_id=hook["id"]))
+    seen.append(o.call("webhooks.delete", webhook_id=hook["id"]))
+    seen.append(o.attempt("webhooks.get", webhook_id=hook["id"]))
+    return seen
+
+
+def test_webhooks_contract(server, tmp_path):
+    local = scenario_webhooks(LocalSide(tmp_path), "wh1")
+    remote = scenario_webhooks(RemoteSide(server), "wh1")
+    assert normalize(local) == normalize(remote)
+
+
+@pytest.mark.parametrize("module", ["system", "auth", "apikeys", "onboard", "orgs", "invites",
+                                    "sso", "webhooks"])
 def test_every_identity_operation_is_covered(module):
     names = {o.name for o in ops.all_ops() if o.name.startswith(module + ".")}
     assert names <= CALLED, f"not exercised by a contract scenario: {sorted(names - CALLED)}"

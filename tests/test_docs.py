@@ -7,7 +7,7 @@ import pytest
 from tests.docs_runner import run_doc
 from tests.support import ROOT, Server
 
-DOCS = ["getting-started.md", "authentication.md", "server.md"]
+DOCS = ["getting-started.md", "authentication.md", "server.md", "webhooks.md"]
 
 
 @pytest.mark.parametrize("name", DOCS)

@@ -56,6 +56,8 @@ class RemoteClient:
             except ValueError:
                 payload = None
             raise from_envelope(resp.status_code, payload)
+        if 300 <= resp.status_code < 400:
+            return {"location": resp.headers.get("location")}
         if resp.status_code == 204 or not resp.content:
             return None
         return resp.json()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from alloy.context import Ctx
 from alloy.domain.identity import ApiKey, ApiKeyIn
@@ -12,6 +11,7 @@ from alloy.domain.values import SCOPE_RANK, is_uuid, iso, new_id, now
 from alloy.errors import Invalid, NotFound
 from alloy.ops import op
 from alloy.security import new_api_key, sha256
+from alloy.store.db import from_json
 
 
 def _parse_expiry(text: str) -> str:
@@ -30,10 +30,7 @@ def _parse_expiry(text: str) -> str:
 
 def _key(row: dict, secret: str | None = None) -> ApiKey:
     out = ApiKey(id=row["id"], name=row["name"], key_prefix=row["key_prefix"],
-                 scopes=json.loads(row["scopes"]) if isinstance(row["scopes"], str)
-                 else row["scopes"],
-                 project_ids=json.loads(row["project_ids"]) if isinstance(row["project_ids"], str)
-                 else row["project_ids"],
+                 scopes=from_json(row["scopes"]), project_ids=from_json(row["project_ids"]),
                  created_at=row["created_at"], last_used_at=row["last_used_at"],
                  expires_at=row["expires_at"])
     if secret:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
 from alloy.domain.values import Role, new_id, now
 from alloy.domain.work import Priority, Ticket, TicketIn, TicketQuery
 from alloy.errors import NotFound
 from alloy.ops import op
-from alloy.services import projects
+from alloy.services import projects, webhooks
 
 DEFAULT_STATUS = "Backlog"
 
@@ -42,7 +44,9 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
         "updated_at": t})
     ctx.audit(project["org_id"], "ticket", row["id"], "create",
               {"title": body.title, "status": row["status"], "priority": row["priority"]})
-    return to_ticket(row, project["key"])
+    ticket = to_ticket(row, project["key"])
+    webhooks.emit(ctx, project["org_id"], "ticket.created", msgspec.to_builtins(ticket))
+    return ticket
 
 
 @op("GET", "/api/v1/projects/{project_id}/tickets")

@@ -55,3 +55,8 @@ def _cell(value):
     if isinstance(value, (list, dict)):
         return json.dumps(value)
     return value
+
+
+def from_json(value):
+    """A JSON column's value, whether it came back from the database (text) or from `insert`."""
+    return json.loads(value) if isinstance(value, str) else value

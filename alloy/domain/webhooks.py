@@ -1,0 +1,40 @@
+"""Webhook subscriptions and deliveries on the wire."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+EVENT_TYPES = ("ticket.created", "ticket.updated", "ticket.status_changed", "comment.created",
+               "sprint.started", "sprint.completed")
+
+
+class WebhookIn(msgspec.Struct, kw_only=True):
+    url: Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s/$.?#].[^\s]*$", max_length=2000)]
+    event_types: Annotated[list[str], msgspec.Meta(min_length=1)]
+
+
+class Webhook(msgspec.Struct, kw_only=True):
+    id: str
+    org_id: str
+    url: str
+    event_types: list[str]
+    active: bool
+    created_at: str
+    updated_at: str
+    secret: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class Delivery(msgspec.Struct, kw_only=True):
+    id: str
+    webhook_id: str
+    event_id: str
+    event_type: str
+    status: str
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    created_at: str
+    delivered_at: str | None
+    next_attempt_at: str
