@@ -86,3 +86,32 @@ def test_ticket_numbers_are_unique_and_gap_free_under_concurrency(fleet):
     with concurrent.futures.ThreadPoolExecutor(max_workers=25) as pool:
         numbers = list(pool.map(create, range(100)))
     assert sorted(numbers) == list(range(1, 101))
+
+
+def test_each_webhook_event_is_delivered_once_by_four_workers(fleet):
+    from tests.test_webhooks import Receiver
+
+    receiver = Receiver()
+    try:
+        user = _register(fleet.url, 77)
+        h = auth(user["access_token"])
+        hook = httpx.post(f"{fleet.url}/api/v1/orgs/{user['org_id']}/webhooks", headers=h,
+                          timeout=30, json={"url": receiver.url,
+                                            "event_types": ["ticket.created"]})
+        assert hook.status_code == 201, hook.text
+        project = httpx.post(fleet.url + "/api/v1/projects", headers=h, timeout=30, json={
+            "org_id": user["org_id"], "key": "HOOK", "name": "Hooks"}).json()
+
+        def create(i: int) -> None:
+            r = httpx.post(f"{fleet.url}/api/v1/projects/{project['id']}/tickets", headers=h,
+                           timeout=60, json={"title": f"event {i}"})
+            assert r.status_code == 201, r.text
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+            list(pool.map(create, range(40)))
+        receiver.wait(40, seconds=60)
+        time.sleep(2)  # any duplicate sent by a second worker would arrive by now
+        ids = [headers["X-Alloy-Delivery"] for headers, _ in receiver.got]
+        assert len(ids) == 40 and len(set(ids)) == 40
+    finally:
+        receiver.server.shutdown()

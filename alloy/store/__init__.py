@@ -18,8 +18,8 @@ class Scope:
     api_keys) for the few flows that must find a row before its tenant is known: logging
     in, registering (possibly with an invite code), onboarding, accepting an invite and
     resolving an API key by its hash. Tenant data tables (projects, tickets, ...) never
-    open in identity mode. `worker` is the outbox worker's scope: every tenant's outbox
-    rows, and no other tenant data.
+    open in identity mode. `worker` is the webhook worker's scope: every tenant's webhooks
+    and queued deliveries (the outbox), and no other tenant data.
     """
 
     user_id: str = ""
@@ -29,6 +29,7 @@ class Scope:
 
 NOBODY = Scope()
 IDENTITY = Scope(identity=True)
+WORKER = Scope(worker=True)  # background delivery of every tenant's queued webhook events
 
 # Authenticated operations that must look a row up across tenants (by a secret).
 IDENTITY_OPS = frozenset({"invites.accept"})

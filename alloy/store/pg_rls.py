@@ -12,7 +12,8 @@ transaction scope (the `SET LOCAL` of the spec, via `set_config(..., true)`):
                    to several orgs; this is the spec's `app.tenant_id` generalised to a list);
 - `app.identity`   'on' only for the flows that must find an identity row before its tenant
                    is known (login, register, onboard, invite accept, API-key lookup);
-- `app.worker`     'on' only for the outbox worker, which sees every tenant's outbox rows.
+- `app.worker`     'on' only for the webhook worker, which sees every tenant's webhooks and
+                   queued deliveries (the outbox), and nothing else.
 
 Identity tables have narrower, per-command policies (below). `users` and `refresh_tokens`
 are user-scoped, not tenant-scoped (a refresh token is looked up by its hash before anyone
@@ -100,7 +101,27 @@ SPECIAL: dict[str, list[tuple[str, str, str | None, str | None]]] = {
          f"{T('org_id')} OR {U('user_id')} OR {ID}"),
         ("alloy_delete", "DELETE", f"{T('org_id')} OR {U('user_id')}", None),
     ],
-    "outbox": [  # the delivery worker reads and updates every tenant's events
+    # SSO sign-in finds the org's provider and its pending state before anyone is known.
+    "identity_providers": [
+        ("alloy_select", "SELECT", f"{T('org_id')} OR {ID}", None),
+        ("alloy_insert", "INSERT", None, f"{T('org_id')}"),
+        ("alloy_update", "UPDATE", f"{T('org_id')} OR {ID}", f"{T('org_id')} OR {ID}"),
+        ("alloy_delete", "DELETE", f"{T('org_id')}", None),
+    ],
+    "sso_states": [
+        ("alloy_select", "SELECT", f"{T('org_id')} OR {ID}", None),
+        ("alloy_insert", "INSERT", None, f"{T('org_id')} OR {ID}"),
+        ("alloy_update", "UPDATE", f"{T('org_id')} OR {ID}", f"{T('org_id')} OR {ID}"),
+        ("alloy_delete", "DELETE", f"{T('org_id')} OR {ID}", None),
+    ],
+    # The webhook worker delivers every tenant's queued events (the outbox).
+    "webhooks": [
+        ("alloy_select", "SELECT", f"{T('org_id')} OR {WORKER}", None),
+        ("alloy_insert", "INSERT", None, f"{T('org_id')}"),
+        ("alloy_update", "UPDATE", f"{T('org_id')}", f"{T('org_id')}"),
+        ("alloy_delete", "DELETE", f"{T('org_id')}", None),
+    ],
+    "webhook_deliveries": [
         ("alloy_select", "SELECT", f"{T('org_id')} OR {WORKER}", None),
         ("alloy_insert", "INSERT", None, f"{T('org_id')}"),
         ("alloy_update", "UPDATE", f"{T('org_id')} OR {WORKER}", f"{T('org_id')} OR {WORKER}"),
@@ -131,6 +152,12 @@ def tenant_tables(conn) -> list[str]:
 
 def _name(row):
     return row["name"] if isinstance(row, dict) else row[0]
+
+
+def opened_by(flag: str) -> set[str]:
+    """Tables whose SELECT policy admits rows of every tenant in a scope (ID or WORKER)."""
+    return {t for t, rules in SPECIAL.items()
+            if any(cmd == "SELECT" and flag in (using or "") for _, cmd, using, _ in rules)}
 
 
 def policies_for(table: str):
