@@ -40,6 +40,7 @@ class Op:
     scope: str
     summary: str
     description: str
+    media_type: str = "application/json"
 
     @property
     def write(self) -> bool:
@@ -54,7 +55,7 @@ REGISTRY: dict[str, Op] = {}
 
 
 def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
-       scope: str | None = None, tx: bool = True):
+       scope: str | None = None, tx: bool = True, media_type: str = "application/json"):
     """Declare a service function as an operation (see the module docstring).
 
     `tx=False` runs the function outside a unit of work: it opens its own short ones with
@@ -79,14 +80,19 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
             path_params=path_params, body=hints.get("body"), query=hints.get("query"),
             result=hints.get("return"), auth=auth, tx=tx,
             scope=scope or ("read" if method == "GET" else "write"),
-            summary=summary.strip(), description=description.strip())
+            summary=summary.strip(), description=description.strip(),
+            media_type=media_type)
         return fn
 
     return register
 
 
 # Service modules holding operations, by the prefix of their operation names.
-MODULES = ("system", "auth", "apikeys", "onboard", "orgs", "invites", "projects", "tickets", "sso", "webhooks")
+MODULES = (
+    "system", "auth", "apikeys", "onboard", "orgs", "invites", "sso", "webhooks",
+    "projects", "tickets",
+    "timeentries", "laborrates", "reports",
+)
 
 
 def get(name: str) -> Op:

@@ -7,6 +7,8 @@ import sys
 import typer
 
 from cli import auth, invites, orgs, system
+from cli import reports as reports_cli
+from cli import time as time_cli
 from cli.session import STATE
 
 app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
@@ -28,6 +30,8 @@ system.register(app)
 app.add_typer(auth.app, name="auth")
 app.add_typer(orgs.app, name="org")
 app.add_typer(invites.app, name="invite")
+app.add_typer(time_cli.app, name="time")
+app.add_typer(reports_cli.app, name="report")
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}
 FORMATS = ("json", "table", "plain")

@@ -70,6 +70,8 @@ def _handler_for(env, op: ops.Op, limiter=None):
             return Response(content=b"", status_code=204)
         if isinstance(result, Redirect):
             return Response(content=b"", status_code=302, headers={"Location": result.location})
+        if op.media_type != _JSON:  # text results (CSV exports) go out as they are
+            return Response(content=result, status_code=op.status, media_type=op.media_type)
         return Response(content=msgspec.json.encode(result), status_code=op.status,
                         media_type=_JSON)
 

@@ -42,7 +42,7 @@ def openapi_document() -> bytes:
                 "application/json": {"schema": by_type[op.body]}}}
         ok: dict = {"description": "OK"}
         if op.result not in (None, type(None)):
-            ok["content"] = {"application/json": {"schema": by_type[op.result]}}
+            ok["content"] = {op.media_type: {"schema": by_type[op.result]}}
         responses = {str(op.status): ok}
         if op.auth:
             responses["401"] = {"$ref": "#/components/responses/Error"}

@@ -60,6 +60,8 @@ class RemoteClient:
             return {"location": resp.headers.get("location")}
         if resp.status_code == 204 or not resp.content:
             return None
+        if op.media_type != "application/json":
+            return resp.text
         return resp.json()
 
     def _refresh(self) -> bool:

@@ -15,12 +15,15 @@ from alloy.errors import Conflict
 DEPENDENTS: dict[str, list[tuple[str, str]]] = {
     "project": [
         ("tickets", "SELECT COUNT(*) FROM tickets WHERE project_id = ?"),
+        ("time_entries", "SELECT COUNT(*) FROM time_entries WHERE project_id = ?"),
     ],
     "team": [
         ("members", "SELECT COUNT(*) FROM team_members WHERE team_id = ?"),
         ("projects", "SELECT COUNT(*) FROM projects WHERE team_id = ?"),
     ],
-    "ticket": [],
+    "ticket": [
+        ("time_entries", "SELECT COUNT(*) FROM time_entries WHERE ticket_id = ?"),
+    ],
 }
 
 

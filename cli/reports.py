@@ -1,0 +1,109 @@
+"""report capitalization | export: the finance reports (JSON, and CSV for ERP import)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from cli.common import call
+from cli.output import emit, fmt
+
+app = typer.Typer(no_args_is_help=True, help="Generate capitalization and finance reports.")
+
+
+def _filters(team_id, user_id, cost_center_id, activity_type, tag) -> dict:
+    from cli.time import org
+
+    return {"org_id": org(), "team_id": team_id, "user_id": user_id, "cost_center_id": cost_center_id,
+            "activity_type": activity_type, "tag": ",".join(tag) if tag else None}
+
+
+def show_report(query: dict, force_json: bool = False) -> None:
+    """JSON as the API returns it; on a terminal (table/plain) one row per project line."""
+    data = call("reports.capitalization", query=query)
+    if force_json:
+        print(_dumps(data))
+        return
+    if fmt() == "json":
+        emit(data)
+        return
+    rows = []
+    for group_key, label in (("teams", "team_name"), ("users", "display_name")):
+        for group in data.get(group_key, []):
+            rows += [{"group": group[label], **_row(p)} for p in group["projects"]]
+    rows += [_row(p) for p in data.get("projects", [])]
+    emit({"data": rows, "next_cursor": None, "has_more": False}, plain="project_key")
+
+
+def _dumps(data) -> str:
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _row(p: dict) -> dict:
+    row = {k: p.get(k) for k in ("project_key", "project_name", "development_phase",
+                                 "total_hours", "total_amount_cents", "capex_amount_cents",
+                                 "opex_amount_cents")}
+    if "budget_utilization_pct" in p:
+        row["budget_utilization_pct"] = p["budget_utilization_pct"]
+    return row
+
+
+def print_csv(query: dict, output: Path | None = None) -> None:
+    text = call("reports.capitalization_export", query=query)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text)
+        except OSError as e:
+            print(f"error: cannot write {output}: {e.strerror}", file=sys.stderr)
+            raise typer.Exit(1) from None
+        print(f"wrote {output}", file=sys.stderr)
+
+
+TAG_HELP = "Tag filter key:value (repeatable; all must match)."
+
+
+@app.command()
+def capitalization(
+    period: str = typer.Option(..., "--period", help="Reporting month, YYYY-MM."),
+    group_by: str = typer.Option(None, "--group-by", help="Group by team or user."),
+    include_users: bool = typer.Option(False, "--include-users",
+                                       help="Include individual user breakdowns."),
+    include_budget: bool = typer.Option(False, "--include-budget", help="Include budget data."),
+    team_id: str = typer.Option(None, "--team-id", help="Filter by team UUID."),
+    user_id: str = typer.Option(None, "--user-id", help="Filter by user UUID."),
+    cost_center_id: str = typer.Option(None, "--cost-center-id", help="Filter by cost center."),
+    activity_type: str = typer.Option(None, "--activity-type", help="Filter by activity type."),
+    tag: list[str] = typer.Option(None, "--tag", help=TAG_HELP),
+) -> None:
+    """Capitalization report as JSON: approved hours x labor rates per project and activity.
+
+    Example: alloy report capitalization --period 2026-03 --group-by team --include-users
+    """
+    show_report({"period": period, "group_by": group_by, "include_users": include_users or None,
+                 "include_budget": include_budget or None,
+                 **_filters(team_id, user_id, cost_center_id, activity_type, tag)})
+
+
+@app.command()
+def export(
+    period: str = typer.Option(..., "--period", help="Reporting month, YYYY-MM."),
+    group_by: str = typer.Option(None, "--group-by", help="Rows per team (team) or by person."),
+    team_id: str = typer.Option(None, "--team-id", help="Filter by team UUID."),
+    user_id: str = typer.Option(None, "--user-id", help="Filter by user UUID."),
+    cost_center_id: str = typer.Option(None, "--cost-center-id", help="Filter by cost center."),
+    activity_type: str = typer.Option(None, "--activity-type", help="Filter by activity type."),
+    tag: list[str] = typer.Option(None, "--tag", help=TAG_HELP),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
+) -> None:
+    """Export the capitalization report as CSV (stdout, or --output FILE).
+
+    Example: alloy report export --period 2026-03 > march-2026.csv
+    """
+    print_csv({"period": period, "group_by": group_by,
+               **_filters(team_id, user_id, cost_center_id, activity_type, tag)}, output)
