@@ -139,3 +139,42 @@ def database_for(home) -> tuple[str, str]:
     if key not in _made:
         _made[key] = cluster().new_database()
     return _made[key]
+
+
+class _Compat:
+    """Just enough of sqlite3.Connection over psycopg for tests that poke a server's database
+    directly (as its owner, so RLS does not hide rows): `?` placeholders, tuple rows,
+    `with conn:` commits, and `rowid` read as PostgreSQL's physical row order (`ctid`)."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.conn = psycopg.connect(url)
+
+    def execute(self, sql: str, params=()):
+        import re
+
+        from alloy.store.postgres import translate
+
+        return self.conn.execute(translate(re.sub(r"\browid\b", "ctid", sql)), tuple(params))
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *_):
+        if kind is None:
+            self.conn.commit()
+        else:
+            self.conn.rollback()
+
+
+def server_db(server):
+    """A direct connection to a test server's PostgreSQL database, or None on SQLite."""
+    owner = server.env.get("ALLOY_MIGRATION_DATABASE_URL", "")
+    return _Compat(owner) if owner.startswith("postgres") else None
