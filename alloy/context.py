@@ -14,16 +14,17 @@ from alloy.errors import Forbidden, NotFound, Unauthorized
 
 
 class Ctx:
-    def __init__(self, db, actor: Actor | None, env) -> None:
+    def __init__(self, db, actor: Actor | None, env, scope=None) -> None:
         self.db = db
         self._actor = actor
         self.env = env
+        self.scope = scope  # tenancy of the units of work (alloy.store.Scope)
         self._roles: dict[str, Role | None] = {}
 
     @contextlib.contextmanager
     def transaction(self, write: bool = True):
         """A unit of work of its own, for operations declared with `tx=False`."""
-        with self.env.store.unit(write=write) as db:
+        with self.env.store.unit(write=write, scope=self.scope) as db:
             self.db = db
             try:
                 yield db

@@ -10,6 +10,7 @@ from alloy.context import Ctx
 from alloy.domain.validate import convert
 from alloy.errors import Unauthorized
 from alloy.ops import Op
+from alloy.store import scope_for
 
 
 def execute(env, op: Op, actor, path_params: dict | None = None, body=None, query=None):
@@ -21,13 +22,14 @@ def execute(env, op: Op, actor, path_params: dict | None = None, body=None, quer
         kwargs["body"] = convert(op.body, body)
     if op.query is not None:
         kwargs["query"] = convert(op.query, query or {}, strict=False, where="query")
+    scope = scope_for(op, actor)  # whose rows RLS admits on PostgreSQL
     if not op.tx:
-        ctx = Ctx(None, actor, env)
+        ctx = Ctx(None, actor, env, scope)
         if op.auth:
             ctx.require_scope(op.scope)
         return op.fn(ctx, **kwargs)
-    with env.store.unit(write=op.write) as db:
-        ctx = Ctx(db, actor, env)
+    with env.store.unit(write=op.write, scope=scope) as db:
+        ctx = Ctx(db, actor, env, scope)
         if op.auth:
             ctx.require_scope(op.scope)
         result = op.fn(ctx, **kwargs)

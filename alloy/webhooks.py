@@ -12,6 +12,7 @@ import hashlib
 import hmac
 
 from alloy.domain.values import iso, now
+from alloy.store import WORKER
 
 MAX_ATTEMPTS = 6
 LEASE = dt.timedelta(seconds=60)
@@ -28,7 +29,7 @@ def _later(seconds: float) -> str:
 def claim(store, limit: int = 20) -> list[dict]:
     """Atomically lease up to `limit` due deliveries to this process."""
     t = now()
-    with store.unit() as db:
+    with store.unit(scope=WORKER) as db:  # every tenant's outbox
         rows = db.all(
             "UPDATE webhook_deliveries SET claimed_until = ? WHERE id IN ("
             " SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?"
@@ -47,7 +48,7 @@ def _record(store, row: dict, code: int | None, error: str | None) -> None:
     attempts = row["attempts"] + 1
     ok = code is not None and 200 <= code < 300
     status = "delivered" if ok else ("failed" if attempts >= MAX_ATTEMPTS else "pending")
-    with store.unit() as db:
+    with store.unit(scope=WORKER) as db:  # every tenant's outbox
         db.update("webhook_deliveries", {"id": row["id"]}, {
             "status": status, "attempts": attempts, "last_status_code": code,
             "last_error": error, "claimed_until": None,

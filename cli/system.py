@@ -35,19 +35,26 @@ def serve(
     if db:
         os.environ["ALLOY_DATABASE_URL"] = db
     settings = Settings.from_env(host=host, port=port)
-    print(f"Database: {settings.database_url}", flush=True)
+    from alloy.store import redact
+
+    print(f"Database: {redact(settings.database_url)}", flush=True)
     if settings.auto_migrate:
         print("Running migrations...", flush=True)
     env = bootstrap(settings)
     if settings.auto_migrate:
         print("Migrations complete.", flush=True)
-    env.jwt  # noqa: B018 - load or generate keys before the first request
+    env.jwt  # noqa: B018 - load or generate keys before the first request (shared by workers)
+    if env.store.dialect == "postgres":
+        warning = env.store.role_warning()
+        if warning:
+            print(f"WARN: {warning}", file=sys.stderr, flush=True)
     print(f"Registration: {settings.registration}", flush=True)
     print(f"Listening on {settings.host}:{settings.port}", flush=True)
     import uvicorn
 
     os.environ["ALLOY_DATABASE_URL"] = settings.database_url
     os.environ["ALLOY_AUTO_MIGRATE"] = "false"
+    os.environ["ALLOY_WORKERS"] = str(max(1, workers))
     if workers > 1:
         uvicorn.run("server.app:app_from_env", factory=True, host=settings.host,
                     port=settings.port, workers=workers, log_level="warning")
@@ -64,13 +71,13 @@ def migrate() -> None:
     Example: ALLOY_DATABASE_URL=postgres://localhost/alloy alloy migrate
     """
     from alloy.config import default_database_url
-    from alloy.store import open_store
+    from alloy.store import open_store, redact
 
     url = default_database_url()
     applied = open_store(url).migrate()
     for name in applied:
         print(f"applied {name}", file=sys.stderr)
-    emit({"database": url, "applied": applied})
+    emit({"database": redact(url), "applied": applied})
 
 
 def health() -> None:

@@ -28,8 +28,9 @@ _JSON = "application/json"
 
 
 def _error(err: AlloyError) -> Response:
+    retry = getattr(err, "retry_after", None)
     return Response(content=msgspec.json.encode(err.envelope()), status_code=err.status,
-                    media_type=_JSON)
+                    media_type=_JSON, headers={"Retry-After": str(retry)} if retry else None)
 
 
 # Verified JWTs -> (expiry, Actor). A signature check costs more than the rest of a typical
@@ -68,15 +69,20 @@ def _actor(env, headers):
     return actor
 
 
-def _run(env, op, headers, path, body, query):
+def _run(env, op, headers, path, body, query, limiter=None, client=""):
     """Authenticate and execute in a worker thread: SQL and argon2 never block the loop."""
+    if limiter is not None:
+        limiter.check_login(env.store, op, client)
     actor = _actor(env, headers) if op.auth else None
     return execute(env, op, actor, path, body, query)
 
 
-def _handler_for(env, op: ops.Op):
+def _handler_for(env, op: ops.Op, limiter=None):
     async def handle(request: Request) -> Response:
         try:
+            client = request.client.host if request.client else ""
+            if limiter is not None:
+                limiter.check_fast(op, client, request.headers.get("authorization"))
             body = None
             if op.body is not None:
                 raw = await request.body()
@@ -86,7 +92,7 @@ def _handler_for(env, op: ops.Op):
                     raise BadRequest("request body is not valid JSON") from None
             query = dict(request.query_params) if request.query_params else None
             result = await to_thread.run_sync(_run, env, op, request.headers,
-                                              request.path_params, body, query)
+                                              request.path_params, body, query, limiter, client)
         except AlloyError as err:
             return _error(err)
         if result is None:
@@ -123,8 +129,10 @@ def _crash(request: Request, exc: Exception) -> Response:
 
 def create_app(env) -> Litestar:
     from server.openapi import openapi_document
+    from server.ratelimit import RateLimiter
 
-    handlers = [_handler_for(env, op) for op in ops.all_ops()]
+    limiter = RateLimiter.from_env()
+    handlers = [_handler_for(env, op, limiter) for op in ops.all_ops()]
 
     @route("/schema/openapi.json", http_method=["GET"], include_in_schema=False)
     async def openapi() -> Response:

@@ -47,8 +47,11 @@ class LocalSide:
     def __init__(self, home, **settings) -> None:
         import os
 
+        from tests.pg import database_for, use_postgres
+
         os.environ["ALLOY_DATA_DIR"] = str(home)
-        self.env = bootstrap(Settings(database_url=f"sqlite:///{home}/local.db", **settings))
+        url = database_for(home)[0] if use_postgres() else f"sqlite:///{home}/local.db"
+        self.env = bootstrap(Settings(database_url=url, **settings))
         self.anon = Recording(LocalClient(self.env, None))
 
     def as_user(self, token: str, org_id: str | None = None) -> Recording:

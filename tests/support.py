@@ -28,6 +28,10 @@ def base_env(home: Path, **extra) -> dict:
            if not k.startswith("ALLOY_") and k not in ("PORT", "NO_COLOR")}
     env.update(ALLOY_DATA_DIR=str(home / "data"), ALLOY_CONFIG_DIR=str(home / "config"),
                ALLOY_DATABASE_URL=f"sqlite:///{home / 'data' / 'alloy.db'}")
+    from tests.pg import database_for, use_postgres
+
+    if use_postgres():  # ALLOY_TEST_DB=postgres: a fresh PostgreSQL database per home
+        env["ALLOY_DATABASE_URL"], env["ALLOY_MIGRATION_DATABASE_URL"] = database_for(home)
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -35,13 +39,13 @@ def base_env(home: Path, **extra) -> dict:
 class Server:
     """`alloy serve` in a subprocess; stopped with SIGTERM (graceful shutdown)."""
 
-    def __init__(self, home: Path, **env) -> None:
+    def __init__(self, home: Path, args: tuple[str, ...] = (), **env) -> None:
         self.home = home
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = base_env(home, PORT=self.port, HOST="127.0.0.1", **env)
         self.log = open(home / f"server-{self.port}.log", "w")  # noqa: SIM115
-        self.proc = subprocess.Popen([str(BIN / "alloy"), "serve"], env=self.env,
+        self.proc = subprocess.Popen([str(BIN / "alloy"), "serve", *args], env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -45,6 +45,10 @@ HEADER = ("Period,Project,ProjectKey,Employee,Department,CostCenter,Hours,Activi
 
 
 def _db(server) -> sqlite3.Connection:
+    from tests.pg import server_db
+
+    if (pg_conn := server_db(server)) is not None:  # ALLOY_TEST_DB=postgres
+        return pg_conn
     conn = sqlite3.connect(server.home / "data" / "alloy.db", timeout=30)
     conn.execute("PRAGMA busy_timeout = 30000")
     return conn
@@ -204,7 +208,7 @@ def test_local_client_gives_the_same_report(month):
     from alloy.env import bootstrap
 
     srv = month["server"]
-    env = bootstrap(Settings(database_url=f"sqlite:///{srv.home / 'data' / 'alloy.db'}"))
+    env = bootstrap(Settings(database_url=srv.env["ALLOY_DATABASE_URL"]), migrate=False)
     local = LocalClient(env, Actor(user_id=month["uid"]["Olivia"], email="olivia@fin.example",
                                    org_id=month["org"]))
     for query in ({"period": "2026-03", "include_budget": True, "include_users": True},

@@ -138,14 +138,16 @@ def authenticate(env, token: str, org_id: str | None = None) -> Actor:
 
 
 def _api_key_actor(env, token: str) -> Actor:
-    with env.store.unit(write=False) as db:
+    from alloy.store import IDENTITY
+
+    with env.store.unit(write=False, scope=IDENTITY) as db:  # found by hash, tenant unknown
         row = db.one("SELECT k.*, u.email FROM api_keys k JOIN users u ON u.id = k.user_id "
                      "WHERE k.key_hash = ?", sha256(token))
     t = now()
     if row is None or row["revoked_at"] or (row["expires_at"] and row["expires_at"] <= t):
         raise Unauthorized("API key is invalid, expired or revoked")
     if not row["last_used_at"] or row["last_used_at"][:16] != t[:16]:
-        with env.store.unit() as db:  # at most one write a minute per key
+        with env.store.unit(scope=IDENTITY) as db:  # at most one write a minute per key
             db.update("api_keys", {"id": row["id"]}, {"last_used_at": t})
             db.commit()
     projects = json.loads(row["project_ids"])

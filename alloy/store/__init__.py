@@ -6,6 +6,47 @@ plain text, integers and booleans, so the same statements serve both databases.
 
 from __future__ import annotations
 
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Whose rows a unit of work may touch (enforced by RLS on PostgreSQL, ignored on SQLite).
+
+    `user_id` is the acting user ('' when anonymous): the store admits the orgs they belong
+    to. `identity` additionally opens the identity tables (orgs, org_members, invites,
+    api_keys) for the few flows that must find a row before its tenant is known: logging
+    in, registering (possibly with an invite code), onboarding, accepting an invite and
+    resolving an API key by its hash. Tenant data tables (projects, tickets, ...) never
+    open in identity mode. `worker` is the webhook worker's scope: every tenant's webhooks
+    and queued deliveries (the outbox), and no other tenant data.
+    """
+
+    user_id: str = ""
+    identity: bool = False
+    worker: bool = False
+
+
+NOBODY = Scope()
+IDENTITY = Scope(identity=True)
+WORKER = Scope(worker=True)  # background delivery of every tenant's queued webhook events
+
+# Authenticated operations that must look a row up across tenants (by a secret).
+IDENTITY_OPS = frozenset({"invites.accept"})
+
+
+def scope_for(op, actor) -> Scope:
+    """The scope an operation runs in: its actor's orgs, plus identity lookups if it needs them."""
+    return Scope(user_id=actor.user_id if actor is not None else "",
+                 identity=not op.auth or op.name in IDENTITY_OPS)
+
+
+def redact(url: str) -> str:
+    """A database URL fit for logs: `postgres://user:secret@host/db` -> `postgres://user:***@host/db`."""
+    import re
+
+    return re.sub(r"^([a-z]+://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
 
 def open_store(url: str, **kw):
     """Build the store for a database URL (`sqlite:///path` or `postgres://...`)."""

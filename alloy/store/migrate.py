@@ -52,3 +52,33 @@ def split_sql(script: str) -> list[str]:
     """Split a migration into statements (no semicolons inside our literals or triggers)."""
     lines = [ln for ln in script.splitlines() if not ln.strip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+_LOCK = 7_226_110  # advisory lock: one migrator at a time across processes
+
+
+def migrate_postgres(conn) -> list[str]:
+    """Apply pending migrations (each in its own transaction, under an advisory lock), then
+    make sure every tenant table has RLS enabled, forced and its policies (see pg_rls)."""
+    from alloy.store import pg_rls
+
+    applied_now = []
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+        if conn.execute("SELECT to_regclass('schema_migrations') AS t").fetchone()["t"] is None:
+            conn.execute(_TABLE)
+    for version, name, sql in available("postgres"):
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+            if conn.execute("SELECT 1 FROM schema_migrations WHERE version = %s",
+                            (version,)).fetchone():
+                continue
+            for statement in split_sql(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations VALUES (%s, %s, %s)",
+                         (version, name, now()))
+        applied_now.append(f"{version:04d}_{name}")
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+        pg_rls.ensure(conn)
+    return applied_now

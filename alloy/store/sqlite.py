@@ -37,8 +37,12 @@ class SqliteStore:
         return conn
 
     @contextlib.contextmanager
-    def unit(self, write: bool = True):
-        """One transaction; it commits only if the service called `db.commit()`."""
+    def unit(self, write: bool = True, scope=None):
+        """One transaction; it commits only if the service called `db.commit()`.
+
+        `scope` (tenancy) is enforced by RLS on PostgreSQL; SQLite relies on the services'
+        org filters, as the spec's single-tenant SQLite mode does.
+        """
         conn = self.connect()
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         db = Db(conn)

@@ -1,0 +1,205 @@
+"""PostgreSQL store: psycopg 3 with a connection pool, RLS scope set per transaction.
+
+Services write one SQL dialect (SQLite's, with `?` placeholders); `translate` rewrites the
+few differences: placeholders, `%` escaping, case-insensitive `LIKE` (SQLite's LIKE ignores
+ASCII case) and `IFNULL`. Databases should use the C collation so text sorts as on SQLite
+(see docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import re
+import threading
+
+from alloy.errors import AlloyError, Conflict, NotFound, Unavailable
+from alloy.store import NOBODY
+from alloy.store.db import Db
+
+_TOKEN = re.compile(r"('(?:[^']|'')*')|(\?)|(%)|\b(LIKE|IFNULL)\b", re.IGNORECASE)
+_WORDS = {"LIKE": "ILIKE", "IFNULL": "COALESCE"}
+
+
+@functools.lru_cache(maxsize=2048)
+def translate(sql: str) -> str:
+    """SQLite-flavoured SQL with `?` placeholders -> psycopg SQL with `%s`."""
+
+    def swap(m: re.Match) -> str:
+        if m.group(1):
+            return m.group(1).replace("%", "%%")
+        if m.group(2):
+            return "%s"
+        if m.group(3):
+            return "%%"
+        return _WORDS[m.group(4).upper()]
+
+    return _TOKEN.sub(swap, sql)
+
+
+def _param(value):
+    """Booleans are stored as 0/1 integers on both databases."""
+    return int(value) if isinstance(value, bool) else value
+
+
+class PgDb(Db):
+    dialect = "postgres"
+
+    def sql(self, text: str) -> str:
+        return translate(text)
+
+    def _exec(self, sql: str, params):
+        import psycopg
+
+        try:
+            return self.conn.execute(self.sql(sql), tuple(_param(p) for p in params))
+        except psycopg.errors.UniqueViolation as e:
+            raise Conflict(f"already exists ({_constraint(e)})") from None
+        except psycopg.errors.ForeignKeyViolation as e:
+            raise Conflict(f"conflicts with related data ({_constraint(e)})") from None
+        except psycopg.errors.InsufficientPrivilege as e:
+            # RLS WITH CHECK: a write aimed at another tenant's rows. They do not exist for you.
+            if "row-level security" in str(e):
+                raise NotFound("not found") from None
+            raise
+
+    def all(self, sql: str, *params) -> list[dict]:
+        return self._exec(sql, params).fetchall()
+
+    def one(self, sql: str, *params) -> dict | None:
+        return self._exec(sql, params).fetchone()
+
+    def run(self, sql: str, *params) -> int:
+        return self._exec(sql, params).rowcount
+
+    def insert(self, table: str, row: dict) -> dict:
+        out = super().insert(table, row)
+        # Whoever founds an org or joins one in this transaction acts in it from now on.
+        if table == "orgs":
+            self.conn.execute("SELECT alloy_join_tenant(%s)", (row["id"],))
+        elif table == "org_members":
+            self.conn.execute("SELECT alloy_join_tenant(%s)", (row["org_id"],))
+        return out
+
+
+def _constraint(err) -> str:
+    diag = getattr(err, "diag", None)
+    return (diag.constraint_name if diag and diag.constraint_name else "unique constraint")
+
+
+def _configure(conn) -> None:
+    """Numeric results (SUM/AVG of integers) come back as int or float, not Decimal."""
+    from psycopg.adapt import Loader
+
+    class NumberLoader(Loader):
+        def load(self, data):
+            text = bytes(data).decode()
+            return int(text) if text.lstrip("-").isdigit() else float(text)
+
+    conn.adapters.register_loader("numeric", NumberLoader)
+
+
+class PostgresStore:
+    dialect = "postgres"
+
+    def __init__(self, url: str, *, migrate_url: str | None = None,
+                 pool_size: int | None = None, pool_timeout: float = 10.0, **_kw) -> None:
+        self.url = url
+        self.migrate_url = (migrate_url or os.environ.get("ALLOY_MIGRATION_DATABASE_URL")
+                            or url)
+        self.pool_size = pool_size or int(os.environ.get("ALLOY_DATABASE_POOL_SIZE", "10"))
+        self.pool_timeout = pool_timeout
+        self._pool = None
+        self._lock = threading.Lock()
+
+    def pool(self):
+        if self._pool is None:
+            with self._lock:
+                if self._pool is None:
+                    from psycopg.rows import dict_row
+                    from psycopg_pool import ConnectionPool
+
+                    self._pool = ConnectionPool(
+                        self.url, min_size=1, max_size=self.pool_size, open=True,
+                        timeout=self.pool_timeout,
+                        kwargs={"row_factory": dict_row, "autocommit": False},
+                        configure=_configure, name="alloy")
+        return self._pool
+
+    @contextlib.contextmanager
+    def unit(self, write: bool = True, scope=None):
+        """One transaction in `scope`; it commits only if the service called `db.commit()`."""
+        # `write` only matters to SQLite (BEGIN IMMEDIATE); like SQLite's deferred BEGIN, a
+        # read unit may still write, so it is not made READ ONLY here.
+        scope = scope or NOBODY
+        with self._connection() as conn:
+            db = PgDb(conn)
+            try:
+                conn.execute("SELECT alloy_enter(%s, %s, %s)",
+                             (scope.user_id, scope.identity, scope.worker))
+                yield db
+            except BaseException:
+                conn.rollback()
+                raise
+            if db.committed:
+                conn.commit()
+            else:
+                conn.rollback()
+
+    @contextlib.contextmanager
+    def _connection(self):
+        """A pooled connection; an unreachable database answers 503, not a stack trace."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            cm = self.pool().connection()
+            conn = cm.__enter__()
+        except (PoolTimeout, psycopg.OperationalError) as e:
+            raise Unavailable(f"database unavailable: {e}") from None
+        try:
+            yield conn
+        except BaseException as e:
+            if not cm.__exit__(type(e), e, e.__traceback__):
+                raise
+        else:
+            cm.__exit__(None, None, None)
+
+    def connect(self):
+        """A fresh connection for maintenance (migrations, tests); the caller closes it."""
+        import psycopg
+        from psycopg.rows import dict_row
+
+        return psycopg.connect(self.migrate_url, row_factory=dict_row, autocommit=True)
+
+    def migrate(self) -> list[str]:
+        import psycopg
+
+        from alloy.store.migrate import migrate_postgres
+
+        try:
+            with self.connect() as conn:
+                return migrate_postgres(conn)
+        except psycopg.errors.InsufficientPrivilege as e:
+            raise AlloyError(
+                f"cannot migrate the database: {e.diag.message_primary}. Apply migrations as "
+                "the owner role: set ALLOY_MIGRATION_DATABASE_URL (see docs/deployment.md)"
+            ) from None
+        except psycopg.OperationalError as e:
+            raise Unavailable(f"cannot connect to the database: {e}") from None
+
+    def role_warning(self) -> str | None:
+        """Why RLS would not bind the runtime role, or None (see pg_rls.role_warning)."""
+        import psycopg
+        from psycopg.rows import dict_row
+
+        from alloy.store.pg_rls import role_warning
+
+        with psycopg.connect(self.url, row_factory=dict_row, autocommit=True) as conn:
+            return role_warning(conn)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None

@@ -1,0 +1,141 @@
+"""API throughput on PostgreSQL vs SQLite: create and list, side by side.
+
+Starts a throwaway PostgreSQL (initdb + pg_ctl, as the tests do), then one `alloy serve` on
+SQLite and one on PostgreSQL (runtime role under RLS), each with `--workers N`, and drives
+both with wrk for the same duration. Prints requests/second and postgres/sqlite.
+
+    python bench/api_postgres_vs_sqlite.py [--seconds 5] [--connections 8] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from tests import pg  # noqa: E402
+from tests.support import free_port  # noqa: E402
+
+
+def wait(url: str) -> None:
+    for _ in range(300):
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"server at {url} did not start")
+
+
+def wrk(url: str, seconds: int, connections: int, token: str, lua: Path | None = None) -> float:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H",
+           f"Authorization: Bearer {token}", url]
+    if lua:
+        cmd += ["-s", str(lua)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if bad:
+        print(f"  warning: {bad.group(1)} non-2xx responses from {url}", file=sys.stderr)
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def post_lua(tmp: Path, name: str, body: str) -> Path:
+    """A wrk script POSTing JSON; `{n}` in the body becomes a per-request counter."""
+    path = tmp / f"{name}.lua"
+    path.write_text(
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        'local threads = 0\n'
+        'function setup(thread) threads = threads + 1; thread:set("tid", threads) end\n'
+        'local n = 0\n'
+        'request = function()\n  n = n + 1\n'
+        f'  local body = string.gsub(\'{body}\', "{{n}}", "{time.time_ns()}-" .. tid .. "-" .. n)\n'
+        '  return wrk.format("POST", nil, nil, body)\n'
+        'end\n')
+    return path
+
+
+def start(db_env: dict, tmp: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ALLOY_")},
+           "ALLOY_DATA_DIR": str(tmp), "ALLOY_CONFIG_DIR": str(tmp),
+           "ALLOY_REGISTRATION": "open", "HOST": "127.0.0.1", "PORT": str(port), **db_env}
+    proc = subprocess.Popen([str(BIN / "alloy"), "serve", "--workers", str(workers)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait(url + "/health")
+    return proc, url
+
+
+def measure(url: str, tmp: Path, args) -> dict[str, float]:
+    reg = httpx.post(url + "/api/v1/auth/register", timeout=30, json={
+        "email": f"bench-{time.time_ns()}@example.com", "password": "benchpass1",
+        "display_name": "Bench"}).json()
+    token, org = reg["access_token"], reg["org_id"]
+    h = {"Authorization": f"Bearer {token}"}
+    project = httpx.post(url + "/api/v1/projects", headers=h, timeout=30,
+                         json={"org_id": org, "key": "BEN", "name": "Bench"}).json()
+    tickets = f"{url}/api/v1/projects/{project['id']}/tickets"
+    for i in range(50):  # something to list
+        httpx.post(tickets, headers=h, json={"title": f"seed {i}"}, timeout=30)
+    s, c = args.seconds, args.connections
+    return {
+        "tickets.create": wrk(tickets, s, c, token, post_lua(tmp, "t", '{"title": "t {n}"}')),
+        "tickets.list": wrk(tickets + "?limit=20", s, c, token),
+        "orgs.create": wrk(url + "/api/v1/orgs", s, c, token,
+                           post_lua(tmp, "o", '{"name": "O", "slug": "o-{n}"}')),
+        "orgs.list": wrk(url + "/api/v1/orgs", s, c, token),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=1)
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+    cluster = pg.Cluster()
+    tmp = Path(tempfile.mkdtemp(prefix="alloy-bench-pg-"))
+    procs = []
+    try:
+        app_url, owner_url = cluster.new_database()
+        results = {}
+        for name, db_env in (
+                ("sqlite", {"ALLOY_DATABASE_URL": f"sqlite:///{tmp}/alloy.db"}),
+                ("postgres", {"ALLOY_DATABASE_URL": app_url,
+                              "ALLOY_MIGRATION_DATABASE_URL": owner_url})):
+            proc, url = start(db_env, tmp, args.workers)
+            procs.append(proc)
+            results[name] = measure(url, tmp, args)
+            proc.terminate()
+            proc.wait(15)
+        print(f"workers={args.workers} connections={args.connections} seconds={args.seconds}")
+        print(f"{'operation':<16}{'sqlite req/s':>14}{'postgres req/s':>16}{'pg/sqlite':>11}")
+        for op in results["sqlite"]:
+            a, b = results["sqlite"][op], results["postgres"][op]
+            print(f"{op:<16}{a:>14.0f}{b:>16.0f}{b / a:>10.2f}x")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+                p.wait(15)
+        cluster.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
