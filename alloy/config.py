@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from pathlib import Path
+
+
+def _user_dir(kind: str, xdg: str, fallback: str) -> Path:
+    """The per-user directory: XDG on Linux (read directly: every CLI call needs it and
+    importing platformdirs costs more than the rest of the lookup), platformdirs elsewhere."""
+    if sys.platform.startswith("linux"):
+        base = os.environ.get(xdg) or os.path.expanduser(fallback)
+        return Path(base) / "alloy"
+    import platformdirs
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")("alloy", appauthor=False))
 
 
 def data_dir() -> Path:
     override = os.environ.get("ALLOY_DATA_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("alloy", appauthor=False))
+    return Path(override) if override else _user_dir("data", "XDG_DATA_HOME", "~/.local/share")
 
 
 def config_dir() -> Path:
     override = os.environ.get("ALLOY_CONFIG_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("alloy", appauthor=False))
+    return Path(override) if override else _user_dir("config", "XDG_CONFIG_HOME", "~/.config")
 
 
 def default_database_url() -> str:

@@ -14,7 +14,7 @@ An operation's name is `<service module>.<function>`, e.g. `tickets.create`.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import importlib
 import inspect
 import re
@@ -24,23 +24,57 @@ from collections.abc import Callable
 _PATH_PARAM = re.compile(r"{(\w+)}")
 
 
-@dataclasses.dataclass(frozen=True)
 class Op:
-    name: str
-    method: str
-    path: str
-    fn: Callable
-    status: int
-    path_params: tuple[str, ...]
-    body: type | None
-    query: type | None
-    result: typing.Any
-    auth: bool
-    tx: bool
-    scope: str
-    summary: str
-    description: str
-    media_type: str = "application/json"
+    """One declared operation. Types are read from the function's annotations on first use,
+    so importing a service module (as every CLI command does) stays cheap."""
+
+    def __init__(self, name: str, method: str, path: str, fn: Callable, *, status: int | None,
+                 auth: bool, scope: str | None, tx: bool, media_type: str) -> None:
+        self.name, self.method, self.path, self.fn = name, method, path, fn
+        self.auth, self.tx, self.media_type = auth, tx, media_type
+        self.scope = scope or ("read" if method == "GET" else "write")
+        self.path_params = tuple(_PATH_PARAM.findall(path))
+        self._status = status
+
+    def __repr__(self) -> str:
+        return f"<Op {self.name} {self.method} {self.path}>"
+
+    @functools.cached_property
+    def _hints(self) -> dict:
+        return typing.get_type_hints(self.fn)
+
+    @property
+    def body(self) -> type | None:
+        return self._hints.get("body")
+
+    @property
+    def query(self) -> type | None:
+        return self._hints.get("query")
+
+    @property
+    def result(self) -> typing.Any:
+        return self._hints.get("return")
+
+    @functools.cached_property
+    def status(self) -> int:
+        if self._status:
+            return self._status
+        if self.result in (None, type(None)):
+            return 204
+        return 201 if self.method == "POST" else 200
+
+    @functools.cached_property
+    def _doc(self) -> tuple[str, str]:
+        summary, _, description = (inspect.getdoc(self.fn) or self.name).partition("\n")
+        return summary.strip(), description.strip()
+
+    @property
+    def summary(self) -> str:
+        return self._doc[0]
+
+    @property
+    def description(self) -> str:
+        return self._doc[1]
 
     @property
     def write(self) -> bool:
@@ -63,25 +97,13 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
     """
 
     def register(fn: Callable) -> Callable:
-        module = fn.__module__.rsplit(".", 1)[-1]
-        name = f"{module}.{fn.__name__}"
-        hints = typing.get_type_hints(fn)
-        params = [p for p in inspect.signature(fn).parameters if p != "ctx"]
-        path_params = tuple(_PATH_PARAM.findall(path))
-        extra = set(params) - set(path_params) - {"body", "query"}
-        if extra or set(path_params) - set(params):
-            raise TypeError(f"{name}: parameters {params} do not match path {path}")
-        doc = inspect.getdoc(fn) or name
-        summary, _, description = doc.partition("\n")
-        REGISTRY[name] = Op(
-            name=name, method=method, path=path, fn=fn,
-            status=status or (204 if hints.get("return") in (None, type(None))
-                              else 201 if method == "POST" else 200),
-            path_params=path_params, body=hints.get("body"), query=hints.get("query"),
-            result=hints.get("return"), auth=auth, tx=tx,
-            scope=scope or ("read" if method == "GET" else "write"),
-            summary=summary.strip(), description=description.strip(),
-            media_type=media_type)
+        name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
+        params = set(fn.__code__.co_varnames[1:fn.__code__.co_argcount + fn.__code__.co_kwonlyargcount])
+        path_params = set(_PATH_PARAM.findall(path))
+        if params - path_params - {"body", "query"} or path_params - params:
+            raise TypeError(f"{name}: parameters {sorted(params)} do not match path {path}")
+        REGISTRY[name] = Op(name, method, path, fn, status=status, auth=auth, scope=scope,
+                            tx=tx, media_type=media_type)
         return fn
 
     return register

@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import sys
 
 import typer
 
-from cli import auth, comments, invites, labels, orgs, projects, system, tags, teams, tickets
-from cli import io as io_cli
-from cli import reports as reports_cli
-from cli import sprints as sprints_cli
-from cli import time as time_cli
-from cli import transitions as transitions_cli
-from cli import workflows as workflows_cli
 from cli.session import STATE
-from cli.tui_cmd import register as register_tui
-from cli.usage import click_tree, register_meta
 
-app = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False, rich_markup_mode=None,
-                  help="Alloy: terminal-first project management. Pipes into jq.")
+# Command groups: name -> module whose `app` is the group. Only the group a command line
+# names is imported, so `alloy ticket list` pays for the ticket commands alone.
+GROUPS = {
+    "auth": "cli.auth", "org": "cli.orgs", "invite": "cli.invites",
+    "project": "cli.projects", "ticket": "cli.tickets", "team": "cli.teams",
+    "time": "cli.time", "report": "cli.reports", "comment": "cli.comments",
+    "label": "cli.labels", "tag": "cli.tags", "workflow": "cli.workflows",
+    "sprint": "cli.sprints",
+}
+# Top-level commands: name -> module whose `register(root)` adds it (with its siblings).
+COMMANDS = {
+    "serve": "cli.system", "migrate": "cli.system", "health": "cli.system",
+    "onboard": "cli.system", "tui": "cli.tui_cmd", "board": "cli.sprints",
+    "burndown": "cli.sprints", "export": "cli.io", "import": "cli.io",
+    "completions": "cli.usage", "usage": "cli.usage",
+}
 
 
-@app.callback()
+def _root() -> typer.Typer:
+    root = typer.Typer(name="alloy", no_args_is_help=True, add_completion=False,
+                       pretty_exceptions_enable=False, rich_markup_mode=None,
+                       help="Alloy: terminal-first project management. Pipes into jq.")
+    root.callback()(main)
+    return root
+
+
 def main(
     format: str = typer.Option(None, "--format", metavar="json|table|plain", help="Output: json, table or plain "
                                "(default: table on a terminal, json when piped). Env ALLOY_FORMAT."),
@@ -32,26 +45,45 @@ def main(
     """Alloy: terminal-first project management. Global flags go anywhere on the line."""
 
 
-register_meta(app)  # `alloy completions`, `alloy usage` (listed last)
-system.register(app)
-register_tui(app)
-app.add_typer(auth.app, name="auth")
-app.add_typer(orgs.app, name="org")
-app.add_typer(invites.app, name="invite")
-app.add_typer(projects.app, name="project")
-app.add_typer(tickets.app, name="ticket")
-app.add_typer(teams.app, name="team")
-app.add_typer(time_cli.app, name="time")
-app.add_typer(reports_cli.app, name="report")
-app.add_typer(comments.app, name="comment")
-app.add_typer(labels.app, name="label")
-app.add_typer(tags.app, name="tag")
-app.add_typer(workflows_cli.app, name="workflow")
-app.add_typer(sprints_cli.app, name="sprint")
-sprints_cli.register(app)
-transitions_cli.register(tickets.app)
-tickets.app.add_typer(labels.ticket_app, name="label")
-io_cli.register(app)
+def _group(name: str) -> typer.Typer:
+    group = importlib.import_module(GROUPS[name]).app
+    if name == "ticket" and not getattr(group, "_alloy_wired", False):
+        from cli import labels, transitions  # commands other groups add under `ticket`
+
+        transitions.register(group)
+        group.add_typer(labels.ticket_app, name="label")
+        group._alloy_wired = True
+    return group
+
+
+def build(word: str | None = None) -> typer.Typer:
+    """The app for a command line whose first word is `word`; None or unknown: all of it."""
+    root = _root()
+    if word in GROUPS:
+        root.add_typer(_group(word), name=word)
+        return root
+    if word in COMMANDS:
+        _register(root, COMMANDS[word])
+        return root
+    for module in dict.fromkeys(COMMANDS.values()):
+        if module != "cli.usage":
+            _register(root, module)
+    for name in GROUPS:
+        root.add_typer(_group(name), name=name)
+    _register(root, "cli.usage")  # `completions`, `usage` (listed last)
+    return root
+
+
+def _register(root: typer.Typer, module: str) -> None:
+    mod = importlib.import_module(module)
+    (mod.register_meta if module == "cli.usage" else mod.register)(root)
+
+
+def __getattr__(name: str):
+    if name == "app":  # the whole command tree, for callers that want all of it
+        return build()
+    raise AttributeError(name)
+
 
 _GLOBAL = {"--format": "format", "--api-url": "api_url"}
 
@@ -81,35 +113,30 @@ def command(argv: list[str] | None = None):
     Given the argv of a run, only the group it names is built: building all ~100 commands
     would cost a third of a Typer app's start-up; unknown words get the whole tree (and its
     "No such command" error)."""
-    return click_tree(app if argv is None else _only(app, argv))
+    from cli.usage import click_tree
 
-
-def _only(full: typer.Typer, argv: list[str]) -> typer.Typer:
-    import copy
-
-    from typer.main import get_command_name
-
+    if argv is None:
+        return click_tree(_full())
     word = next((a for a in argv if not a.startswith("-")), None)
-    small = copy.copy(full)
     if word is None:  # `alloy --help`: the groups need only their names and help text
-        small.registered_groups = [_shallow(g) for g in full.registered_groups]
-        return small
-    groups = [g for g in full.registered_groups if g.name == word]
-    commands = [c for c in full.registered_commands
-                if (c.name or get_command_name(c.callback.__name__)) == word]
-    if not (groups or commands):
-        return full
-    small.registered_groups, small.registered_commands = groups, commands
-    return small
+        return click_tree(_shallow())
+    return click_tree(build(word))
 
 
-def _shallow(info):
+@functools.cache
+def _full() -> typer.Typer:
+    return build()
+
+
+def _shallow() -> typer.Typer:
     import copy
 
-    info, inner = copy.copy(info), copy.copy(info.typer_instance)
-    inner.registered_commands, inner.registered_groups = [], []
-    info.typer_instance = inner
-    return info
+    full = build()
+    for info in full.registered_groups:
+        inner = copy.copy(info.typer_instance)
+        inner.registered_commands, inner.registered_groups = [], []
+        info.typer_instance = inner
+    return full
 
 
 def run() -> None:

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import re
-from importlib import resources
+from pathlib import Path
 
+import migrations
 from alloy.domain.values import now
 
 _NAME = re.compile(r"^(\d+)_([\w-]+)\.sql$")
 
 
+def files(dialect: str) -> list[tuple[int, str, Path]]:
+    """(version, name, path) of every migration file of a dialect, in order, unread."""
+    folder = Path(migrations.__file__).parent / dialect
+    found = []
+    for entry in os.listdir(folder):
+        m = _NAME.match(entry)
+        if m:
+            found.append((int(m.group(1)), m.group(2), folder / entry))
+    return sorted(found)
+
+
 def available(dialect: str) -> list[tuple[int, str, str]]:
     """(version, name, sql) for every migration file of a dialect, in order."""
-    folder = resources.files("migrations") / dialect
-    found = []
-    for entry in folder.iterdir():
-        m = _NAME.match(entry.name)
-        if m:
-            found.append((int(m.group(1)), m.group(2), entry.read_text()))
-    return sorted(found)
+    return [(v, n, path.read_text()) for v, n, path in files(dialect)]
 
 
 _TABLE = ("CREATE TABLE IF NOT EXISTS schema_migrations "
@@ -28,8 +35,12 @@ _TABLE = ("CREATE TABLE IF NOT EXISTS schema_migrations "
 def migrate_sqlite(conn) -> list[str]:
     """Apply pending migrations, each in its own transaction; safe to run concurrently."""
     conn.execute(_TABLE)
+    applied = {r["version"] for r in conn.execute("SELECT version FROM schema_migrations")}
     applied_now = []
-    for version, name, sql in available("sqlite"):
+    for version, name, path in files("sqlite"):
+        if version in applied:  # the common case: nothing to do, no lock taken
+            continue
+        sql = path.read_text()
         conn.execute("BEGIN IMMEDIATE")
         try:
             done = conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?",
