@@ -272,9 +272,6 @@ def test_walkthrough_labels_comments_tags(fresh_server):
 
 def test_guards_count_comments_and_label_links(tmp_path):
     """What the ticket, project and label delete guards see (the dry-run numbers)."""
-    from alloy.actor import Actor
-    from alloy.context import Ctx
-    from alloy.services import guards
     from tests.contract import LocalSide
 
     side = LocalSide(tmp_path)
@@ -292,35 +289,28 @@ def test_guards_count_comments_and_label_links(tmp_path):
     a.call("comments.create", ticket_id=t1["id"], body={"body": "y"})
     a.call("tags.set", org_id=org, entity_type="ticket", entity_id=t2["id"],
            body={"tags": [{"key": "team", "value": "core"}, {"key": "env", "value": "prod"}]})
-    dry = guards.DeleteQuery(cascade=True, dry_run=True)
-    with side.env.store.unit(write=False) as db:
-        ctx = Ctx(db, Actor(user_id=pair["user_id"]), side.env)
-        assert guards.check(ctx, "ticket", t1["id"], dry) == {"time_entries": 0, "comments": 2}
-        assert guards.check(ctx, "project", project["id"], dry) == {"tickets": 2, "sprints": 0, "comments": 3, "time_entries": 0}
-        assert guards.check(ctx, "label", label["id"], dry) == {"tickets": 2}
-        # The helper the ticket list's label filter can use: by name or id, AND-able.
-        from alloy.services import labels, tags
-
-        frag, params = labels.filter_sql("t.id", "BUG")
-        rows = db.all("SELECT t.id FROM tickets t WHERE t.project_id = ?" + frag,
-                      project["id"], *params)
-        assert {r["id"] for r in rows} == {t1["id"], t2["id"]}
-        for text, want in (("team:core", [t2["id"]]), ("team:core,env:prod", [t2["id"]]),
-                           ("team:core,env:dev", []), ("", [t1["id"], t2["id"]])):
-            frag, params = tags.has_tags_sql("ticket", "t.id", tags.parse_filter(text))
-            rows = db.all("SELECT t.id FROM tickets t WHERE t.project_id = ?" + frag +
-                          " ORDER BY t.id", project["id"], *params)
-            assert [r["id"] for r in rows] == want, text
-        # The activity feed reads the audit rows written on the ticket.
-        actions = [r["action"] for r in db.all(
-            "SELECT action FROM audit_log WHERE entity_type = 'ticket' AND entity_id = ? "
-            "ORDER BY id", t1["id"])]
-    assert actions == ["create", "comment_create", "label_add", "comment_create"]
+    dry = {"cascade": True, "dry_run": True}
+    assert a.call("tickets.delete", ticket_id=t1["id"], query=dry)["dependents"] == {
+        "time_entries": 0, "comments": 2}
+    assert a.call("projects.delete", project_id=project["id"], query=dry)["dependents"] == {
+        "tickets": 2, "sprints": 0, "comments": 3, "time_entries": 0}
+    assert a.call("labels.delete", label_id=label["id"], query=dry)["dependents"] == {
+        "tickets": 2}
+    # The ticket list's label filter takes a name or an id.
+    for ref in ("BUG", label["id"]):
+        listed = a.call("tickets.list", project_id=project["id"], query={"label": ref})
+        assert {t["id"] for t in listed["items"]} == {t1["id"], t2["id"]}
+    # Tag search: the first pair, AND every `tag=` pair.
+    for extra, want in ((None, [t2["id"]]), ("env:prod", [t2["id"]]), ("env:dev", [])):
+        found = a.call("tags.search", org_id=org, query={
+            "key": "team", "value": "core", "entity_type": "ticket", "tag": extra})
+        assert [t["entity_id"] for t in found["items"]] == want, extra
+    # The activity feed reads the audit rows written on the ticket.
+    feed = a.call("tickets.activity", ticket_id=t1["id"])["items"]
+    assert [e["type"] for e in feed][:1] == ["ticket.created"]
+    assert len(feed) == 4
     a.call("labels.delete", label_id=label["id"], query={"cascade": True})
-    with side.env.store.unit(write=False) as db:
-        last = db.one("SELECT action, changes FROM audit_log WHERE entity_type = 'ticket' "
-                      "AND entity_id = ? ORDER BY id DESC LIMIT 1", t2["id"])
-    assert last["action"] == "label_remove" and '"bug"' in last["changes"]
+    assert a.call("labels.list_for_ticket", ticket_id=t2["id"]) == []
 
 
 def test_activity_shows_comments_and_labels(server, register):
