@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from pathlib import Path
+
+import msgspec
 
 
 def _user_dir(kind: str, xdg: str, fallback: str) -> Path:
@@ -44,8 +45,10 @@ REGISTRATION_MODES = {"open": "open", "invite": "invite", "invite_only": "invite
                       "invite-only": "invite", "disabled": "disabled", "closed": "disabled"}
 
 
-@dataclasses.dataclass
-class Settings:
+class Settings(msgspec.Struct, kw_only=True):
+    """Server and store settings (a msgspec Struct: the dataclasses machinery costs every CLI
+    call a few milliseconds)."""
+
     database_url: str
     host: str = "0.0.0.0"
     port: int = 3000

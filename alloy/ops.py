@@ -21,7 +21,18 @@ import re
 import typing
 from collections.abc import Callable
 
+import msgspec
+
 _PATH_PARAM = re.compile(r"{(\w+)}")
+
+
+class Download(msgspec.Struct, kw_only=True):
+    """A binary result an operation may return (the SQLite export): the server sends
+    `content` as the body, LocalClient returns the bytes as RemoteClient would."""
+
+    content: bytes
+    media_type: str
+    filename: str
 
 
 class Op:

@@ -45,22 +45,55 @@ def main(
     """Alloy: terminal-first project management. Global flags go anywhere on the line."""
 
 
-def _group(name: str) -> typer.Typer:
+# Commands other groups add under `ticket`: subcommand -> module providing it.
+TICKET_EXTRAS = {"transition": "cli.transitions", "batch-transition": "cli.transitions",
+                 "label": "cli.labels"}
+
+
+def _group(name: str, sub: str | None = None) -> typer.Typer:
+    """Group `name`; given the subcommand a line names, only that one (so `ticket list`
+    neither imports nor builds the other thirteen). Unknown `sub`: the whole group."""
     group = importlib.import_module(GROUPS[name]).app
-    if name == "ticket" and not getattr(group, "_alloy_wired", False):
-        from cli import labels, transitions  # commands other groups add under `ticket`
+    if name == "ticket":
+        native = sub is not None and sub in _names(group)
+        for module in dict.fromkeys(TICKET_EXTRAS.values()):
+            if not native and (sub not in TICKET_EXTRAS or TICKET_EXTRAS[sub] == module):
+                _wire_ticket(group, module)
+    if sub is None or sub not in _names(group):
+        return group
+    import copy
 
-        transitions.register(group)
-        group.add_typer(labels.ticket_app, name="label")
-        group._alloy_wired = True
-    return group
+    only = copy.copy(group)
+    only.registered_commands = [c for c in group.registered_commands if _name(c) == sub]
+    only.registered_groups = [g for g in group.registered_groups if g.name == sub]
+    return only
 
 
-def build(word: str | None = None) -> typer.Typer:
-    """The app for a command line whose first word is `word`; None or unknown: all of it."""
+def _wire_ticket(group: typer.Typer, module: str) -> None:
+    wired = group.__dict__.setdefault("_alloy_wired", set())
+    if module not in wired:
+        mod = importlib.import_module(module)
+        if module == "cli.labels":
+            group.add_typer(mod.ticket_app, name="label")
+        else:
+            mod.register(group)
+        wired.add(module)
+
+
+def _name(info) -> str:
+    return info.name or typer.main.get_command_name(info.callback.__name__)
+
+
+def _names(group: typer.Typer) -> set[str]:
+    return {_name(c) for c in group.registered_commands} | {
+        g.name for g in group.registered_groups}
+
+
+def build(word: str | None = None, sub: str | None = None) -> typer.Typer:
+    """The app for a command line whose first words are `word sub`; None or unknown: all."""
     root = _root()
     if word in GROUPS:
-        root.add_typer(_group(word), name=word)
+        root.add_typer(_group(word, sub), name=word)
         return root
     if word in COMMANDS:
         _register(root, COMMANDS[word])
@@ -110,17 +143,19 @@ def _lift_globals(argv: list[str]) -> list[str]:
 def command(argv: list[str] | None = None):
     """The click command tree (what completions, usage and the tests walk).
 
-    Given the argv of a run, only the group it names is built: building all ~100 commands
+    Given the argv of a run, only the command it names is built: building all ~100 commands
     would cost a third of a Typer app's start-up; unknown words get the whole tree (and its
     "No such command" error)."""
     from cli.usage import click_tree
 
     if argv is None:
         return click_tree(_full())
-    word = next((a for a in argv if not a.startswith("-")), None)
-    if word is None:  # `alloy --help`: the groups need only their names and help text
+    words = [a for a in argv if not a.startswith("-")]
+    if not words:  # `alloy --help`: the groups need only their names and help text
         return click_tree(_shallow())
-    return click_tree(build(word))
+    at = argv.index(words[0])
+    sub = argv[at + 1] if at + 1 < len(argv) and not argv[at + 1].startswith("-") else None
+    return click_tree(build(words[0], sub))
 
 
 @functools.cache

@@ -47,15 +47,16 @@ def save_credentials(update: dict, *, replace: bool = False) -> dict:
     return data
 
 
-def api_url() -> str | None:
+def api_url(creds: dict | None = None) -> str | None:
     """Remote when --api-url or ALLOY_API_URL says so, or when the saved login was remote."""
-    return STATE["api_url"] or os.environ.get("ALLOY_API_URL") or load_credentials().get("api_url")
+    return (STATE["api_url"] or os.environ.get("ALLOY_API_URL")
+            or (load_credentials() if creds is None else creds).get("api_url"))
 
 
 def client(*, anonymous: bool = False):
     """The client for this command: RemoteClient against a server, else LocalClient."""
     creds = load_credentials()
-    url = api_url()
+    url = api_url(creds)
     if url:
         from alloy.client.remote import RemoteClient
 

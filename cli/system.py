@@ -52,6 +52,9 @@ def serve(
     print(f"Listening on {settings.host}:{settings.port}", flush=True)
     import uvicorn
 
+    from cli import long_running
+
+    long_running()
     os.environ["ALLOY_DATABASE_URL"] = settings.database_url
     os.environ["ALLOY_AUTO_MIGRATE"] = "false"
     os.environ["ALLOY_WORKERS"] = str(max(1, workers))

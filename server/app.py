@@ -18,7 +18,6 @@ from litestar.exceptions import HTTPException
 
 from alloy import ops
 from alloy.dispatch import execute
-from alloy.domain.io import Download
 from alloy.domain.sso import Redirect
 from alloy.errors import AlloyError, BadRequest, Unauthorized
 from alloy.services.auth import authenticate
@@ -99,7 +98,7 @@ def _handler_for(env, op: ops.Op, limiter=None):
             return Response(content=b"", status_code=204)
         if isinstance(result, Redirect):
             return Response(content=b"", status_code=302, headers={"Location": result.location})
-        if isinstance(result, Download):  # binary results (the SQLite export)
+        if isinstance(result, ops.Download):  # binary results (the SQLite export)
             return Response(content=result.content, status_code=op.status,
                             media_type=result.media_type, headers={
                                 "Content-Disposition": f'attachment; filename="{result.filename}"'})

@@ -7,7 +7,8 @@ import pytest
 from tests.docs_runner import run_doc
 from tests.support import ROOT, Server
 
-DOCS = ["getting-started.md", "authentication.md", "server.md", "webhooks.md"]
+DOCS = ["getting-started.md", "authentication.md", "server.md", "webhooks.md", "workflows.md",
+        "sprints.md"]
 
 
 @pytest.mark.parametrize("name", DOCS)

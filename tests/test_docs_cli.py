@@ -11,13 +11,10 @@ import subprocess
 
 import pytest
 
+from tests.docs_runner import bash_blocks, run_doc
 from tests.support import BIN, ROOT, Server, base_env
 
 DOC = ROOT / "docs" / "cli.md"
-
-
-def blocks(path=DOC) -> list[str]:
-    return re.findall(r"^```bash\n(.*?)^```", path.read_text(), flags=re.S | re.M)
 
 
 @pytest.fixture(scope="module")
@@ -29,31 +26,20 @@ def fresh_server(tmp_path_factory):
 
 @pytest.mark.skipif(not shutil.which("jq"), reason="the examples pipe into jq")
 def test_cli_doc_examples_run(fresh_server, tmp_path):
-    env = base_env(tmp_path, SERVER=fresh_server.url,
-                   PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    parts = ["set -eo pipefail"]
-    for n, block in enumerate(blocks()):
-        parts += [f"echo '=== block {n}'", block]
-    proc = subprocess.run(["bash", "-c", "\n".join(parts)], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
-    out = proc.stdout
-    where = out.rsplit("=== block ", 1)[-1].split("\n", 1)[0]
-    assert proc.returncode == 0, f"block {where} failed:\n{blocks()[int(where)]}\n" \
-                                 f"{out[-2000:]}\n{proc.stderr[-2000:]}"
-    text = {int(b.split("\n", 1)[0]): b.split("\n", 1)[1] if "\n" in b else ""
-            for b in out.split("=== block ")[1:]}
-    assert text[1].split() == ["alloy_live_", "Acme", "Corp"]
-    assert "owner@example.com Owner" in text[3]
-    assert text[4].split() == ['["data","has_more","next_cursor"]', "true", "1"]
-    assert "exit 2" in text[6]
-    assert [line for line in text[7].splitlines() if line.startswith("exit")] == [
+    env = base_env(tmp_path, SERVER=fresh_server.url, PATH=os.environ.get("PATH", ""))
+    run = run_doc(DOC, env, tmp_path, nounset=False)
+    assert run.block(1).split() == ["alloy_live_", "Acme", "Corp"]
+    assert "owner@example.com Owner" in run.block(3)
+    assert run.block(4).split() == ['["data","has_more","next_cursor"]', "true", "1"]
+    assert "exit 2" in run.block(6)
+    assert [line for line in run.block(7).splitlines() if line.startswith("exit")] == [
         "exit 5", "exit 6", "exit 8"]
-    assert "already exists" in text[7]
-    assert "alloy org switch [ID]" in text[9]
+    assert "already exists" in run.block(7)
+    assert "alloy org switch [ID]" in run.block(9)
 
 
 def test_every_bash_block_is_counted():
-    assert len(blocks()) == 10
+    assert len(bash_blocks(DOC)) == 10
 
 
 def _has(*path: str) -> bool:

@@ -8,19 +8,14 @@ checked.
 from __future__ import annotations
 
 import csv
-import re
-import subprocess
 
 import pytest
 
-from tests.support import BIN, ROOT, Server, base_env
+from tests.docs_runner import run_doc
+from tests.support import ROOT, Server, base_env
 from tests.test_capitalization import HEADER
 
 PAGES = ("time-tracking.md", "finance-reports.md")
-
-
-def bash_blocks(page: str) -> list[str]:
-    return re.findall(r"```bash\n(.*?)```", (ROOT / "docs" / page).read_text(), re.S)
 
 
 @pytest.fixture
@@ -34,12 +29,9 @@ def docs_server(tmp_path):
 def test_doc_examples_run(docs_server, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
-    script = "set -euo pipefail\n" + "\n".join(b for p in PAGES for b in bash_blocks(p))
     env = base_env(tmp_path / "home", BASE_URL=docs_server.url, ALLOY_API_URL=docs_server.url,
-                   PATH=f"{BIN}:/usr/bin:/bin")
-    proc = subprocess.run(["bash", "-c", script], cwd=work, env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+                   PATH="/usr/bin:/bin")
+    proc = run_doc([ROOT / "docs" / p for p in PAGES], env, work)
     assert '"date"\n"duration_minutes"\n"activity_type"' in proc.stdout
     rows = list(csv.reader((work / "report.csv").read_text().splitlines()))
     assert ",".join(rows[0]) == HEADER

@@ -46,6 +46,27 @@ async def test_s_changes_status_in_list_and_detail(ws):
         assert "Status:   InReview" in screen_text(app)
 
 
+@skip_unless("workflows.create")
+async def test_s_offers_the_statuses_of_the_projects_workflow(ws):
+    flow = ws.client.call("workflows.create", org_id=ws.org_id, body={
+        "name": "Triage", "enforcement": "none", "transitions": [],
+        "statuses": [{"name": "Open", "category": "todo"},
+                     {"name": "Doing", "category": "in_progress"},
+                     {"name": "Shipped", "category": "done"}]})
+    ws.client.call("projects.update", project_id=ws.project["id"],
+                   body={"workflow_id": flow["id"]})
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Shipped" in text and "InReview" not in text
+        await pilot.press("j", "enter")  # Open -> Doing
+        await settle(pilot)
+        assert ws.get(ws.tickets[0]["id"])["status"] == "Doing"
+
+
 @skip_unless("tickets.update")
 async def test_p_changes_priority_and_a_assigns_and_unassigns(ws):
     app = ws.app()

@@ -6,7 +6,7 @@ Each action opens a popup, then runs the change in a worker and applies the answ
 from __future__ import annotations
 
 from tui import api, keymap
-from tui.model import PRIORITIES, STATUSES
+from tui.model import PRIORITIES
 
 APP_ACTIONS = {b.action for b in keymap.GLOBAL + keymap.ACTIONS}
 
@@ -71,13 +71,14 @@ class TicketActions:
         t = self.selected()
         if t is None:
             return
-        current = STATUSES.index(t["status"]) if t["status"] in STATUSES else 0
+        statuses = self.model.statuses_for(t)
+        current = statuses.index(t["status"]) if t["status"] in statuses else 0
 
         def chosen(status):
             if status:
                 self.io(api.set_status, t["id"], status, done=self.ticket_changed,
                         what="status change")
-        self.push_screen(popups().SelectPopup(f"Status of {t['key']}", [(s, s) for s in STATUSES],
+        self.push_screen(popups().SelectPopup(f"Status of {t['key']}", [(s, s) for s in statuses],
                                      current), chosen)
 
     def action_assign(self) -> None:

@@ -85,6 +85,16 @@ def projects(client, org_id: str) -> list[dict]:
     return everything(client, "projects.list", query={"org_id": org_id})
 
 
+def workflows(client, org_id: str) -> list[dict]:
+    """The org's workflows (statuses in order), or none when this build or role has none."""
+    if not has_op("workflows.list"):
+        return []
+    try:
+        return everything(client, "workflows.list", org_id)
+    except AlloyError:
+        return []
+
+
 def set_status(client, ticket_id: str, status: str) -> dict:
     if has_op("transitions.transition"):
         return call(client, "transitions.transition", ticket_id, body={"to_status": status})

@@ -149,13 +149,13 @@ class AlloyApp(TicketActions, SprintCommands, App):
         first = next(pages, [])
         self.marks["first_page"] = time.perf_counter()
         return {"who": who, "projects": projects, "members": members, "pages": pages,
-                "first": first}
+                "first": first, "workflows": api.workflows(self.client, who["org_id"])}
 
     def _boot(self, _client) -> None:
         early, self._early = self._early, None
         state = early.result() if early is not None else self._connect()
         self.call_from_thread(self._connected, state["who"], state["projects"],
-                              state["members"])
+                              state["members"], state["workflows"])
         self._stream(state["first"], state["pages"])
 
     def _stream(self, first: list[dict], pages) -> None:
@@ -175,10 +175,12 @@ class AlloyApp(TicketActions, SprintCommands, App):
             self.call_from_thread(self.add_tickets, batch)
         self.call_from_thread(self._loaded)
 
-    def _connected(self, who: dict, projects: list[dict], members: dict) -> None:
+    def _connected(self, who: dict, projects: list[dict], members: dict,
+                   workflows: list[dict]) -> None:
         self.marks["connected"] = time.perf_counter()
         self.model.org_id, self.model.user_id = who["org_id"], who["user_id"]
         self.model.projects, self.model.members = projects, members
+        self.model.workflows = workflows
         self.set_connection("Connected")
         if not projects:
             self.notify("No projects yet: create one with `alloy project create`.")

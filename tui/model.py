@@ -24,6 +24,7 @@ class Model:
     user_id: str | None = None
     projects: list[dict] = dataclasses.field(default_factory=list)
     members: dict[str, str] = dataclasses.field(default_factory=dict)  # user_id -> name
+    workflows: list[dict] = dataclasses.field(default_factory=list)
     tickets: list[dict] = dataclasses.field(default_factory=list)
     project_id: str | None = None  # None = all projects
     status: str | None = None
@@ -42,6 +43,16 @@ class Model:
     def project_label(self) -> str:
         p = self.project(self.project_id)
         return p["key"] if p else "All"
+
+    def statuses_for(self, ticket: dict) -> tuple[str, ...]:
+        """The statuses the `s` popup offers: those of the workflow governing the ticket's
+        project (its own, else the org's Default), in workflow order; the built-in six when
+        the workflows are unknown."""
+        project = self.project(ticket.get("project_id")) or {}
+        flows = {w["id"]: w for w in self.workflows}
+        flow = flows.get(project.get("workflow_id") or "") or next(
+            (w for w in self.workflows if w.get("is_default")), None)
+        return tuple(s["name"] for s in flow["statuses"]) if flow else STATUSES
 
     def who(self, user_id: str | None) -> str:
         if not user_id:

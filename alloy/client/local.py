@@ -6,7 +6,6 @@ import msgspec
 
 from alloy import ops
 from alloy.dispatch import execute
-from alloy.domain.io import Download
 
 
 class LocalClient:
@@ -33,6 +32,6 @@ class LocalClient:
         op = ops.get(name)
         query = {k: v for k, v in (query or {}).items() if v is not None}
         result = execute(self.env, op, self._actor(op), path, body, query)
-        if isinstance(result, Download):
+        if isinstance(result, ops.Download):
             return result.content  # bytes, as RemoteClient answers a binary response
         return None if result is None else msgspec.to_builtins(result)

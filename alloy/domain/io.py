@@ -161,11 +161,3 @@ class ImportResult(msgspec.Struct, kw_only=True):
     summary: Summary
     dry_run: bool = False
     warnings: list[str] = []
-
-
-class Download(msgspec.Struct, kw_only=True):
-    """A binary result (the SQLite export): the server sends `content` as the body."""
-
-    content: bytes
-    media_type: str
-    filename: str

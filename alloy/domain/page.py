@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated, Generic, TypeVar
 
 import msgspec
@@ -26,12 +25,16 @@ class PageQuery(msgspec.Struct, kw_only=True):
 
 
 def encode_cursor(key: str) -> str:
+    import base64  # here, not at the top: commands that write never page
+
     return base64.urlsafe_b64encode(b"k1:" + key.encode()).rstrip(b"=").decode()
 
 
 def decode_cursor(cursor: str | None) -> str | None:
     if not cursor:
         return None
+    import base64
+
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, UnicodeDecodeError):

@@ -15,7 +15,6 @@ from alloy.context import Ctx
 from alloy.domain.io import (
     VERSION,
     AlloyExport,
-    Download,
     ExportComment,
     ExportLabel,
     ExportProject,
@@ -33,7 +32,7 @@ from alloy.domain.io import (
 )
 from alloy.domain.values import Role, now
 from alloy.errors import Forbidden, Invalid, NotFound
-from alloy.ops import op
+from alloy.ops import Download, op
 from alloy.services import projects
 
 

@@ -17,10 +17,16 @@ from alloy.domain.work import (
 )
 from alloy.errors import Conflict, Forbidden, Invalid, NotFound
 from alloy.ops import op
-from alloy.services import guards, workflows
+from alloy.services import guards
 from alloy.services.guards import DeleteQuery
 
 _FIELDS = Project.__struct_fields__
+
+
+def _workflows():
+    from alloy.services import workflows  # only project create/update assign one
+
+    return workflows
 
 
 def to_project(row: dict) -> Project:
@@ -76,7 +82,7 @@ def create(ctx: Ctx, body: ProjectIn) -> Project:
     if ctx.db.one("SELECT 1 FROM projects WHERE org_id = ? AND key = ?", org_id, key):
         raise Conflict(f"a project with key '{key}' already exists in this organization")
     _check_team(ctx, org_id, body.team_id)
-    workflows.validate_assignment(ctx, org_id, body.workflow_id)
+    _workflows().validate_assignment(ctx, org_id, body.workflow_id)
     t = now()
     row = ctx.db.insert("projects", {
         "id": new_id(), "org_id": org_id, "team_id": body.team_id,
@@ -133,7 +139,7 @@ def update(ctx: Ctx, project_id: str, body: ProjectPatch) -> Project:
     if "team_id" in changes:
         _check_team(ctx, row["org_id"], changes["team_id"])
     if "workflow_id" in changes:
-        workflows.validate_assignment(ctx, row["org_id"], changes["workflow_id"])
+        _workflows().validate_assignment(ctx, row["org_id"], changes["workflow_id"])
     diff = {k: [row[k], v] for k, v in changes.items() if row[k] != v}
     if diff:
         ctx.db.update("projects", {"id": project_id}, {**changes, "updated_at": now()})

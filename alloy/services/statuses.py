@@ -13,20 +13,7 @@ status to store plus an optional warning:
 
 from __future__ import annotations
 
-from alloy.domain.flow import DEFAULT_STATUSES as _DEFAULTS
-from alloy.domain.flow import STATUS_ALIASES, Enforcement, squash
 from alloy.errors import Invalid
-
-DEFAULT_STATUSES = tuple(n for n, _ in _DEFAULTS)
-
-
-def canonical(text: str) -> str:
-    """The Default workflow's spelling of a status, else the text trimmed (no database)."""
-    key = squash(text)
-    for name in DEFAULT_STATUSES:
-        if squash(name) == key:
-            return name
-    return STATUS_ALIASES.get(key) or text.strip()
 
 
 def _not_allowed(flow, current: str, target: str) -> str:
@@ -39,7 +26,8 @@ def apply(ctx, project: dict, current: str | None, requested: str) -> tuple[str,
 
     `current` is None when the ticket is being created.
     """
-    from alloy.services import workflows
+    from alloy.domain.flow import Enforcement, squash
+    from alloy.services import workflows  # imported here: `ticket list` needs neither
 
     if not isinstance(requested, str) or not requested.strip():
         raise Invalid("status must not be empty",

@@ -81,7 +81,8 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
         status, warning = statuses.apply(ctx, project, None, body.status)
     if body.assignee_id is not None:
         projects.require_org_user(ctx, project["org_id"], body.assignee_id, "assignee_id")
-    _sprints().check_ticket_sprint(ctx, project, body.sprint_id)
+    if body.sprint_id is not None:  # sprints are imported only when one is named
+        _sprints().check_ticket_sprint(ctx, project, body.sprint_id)
     t = now()
     row = ctx.db.insert("tickets", {
         "id": new_id(), "org_id": project["org_id"], "project_id": project_id,

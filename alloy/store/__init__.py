@@ -6,11 +6,10 @@ plain text, integers and booleans, so the same statements serve both databases.
 
 from __future__ import annotations
 
-import dataclasses
+import msgspec
 
 
-@dataclasses.dataclass(frozen=True)
-class Scope:
+class Scope(msgspec.Struct, frozen=True, kw_only=True):
     """Whose rows a unit of work may touch (enforced by RLS on PostgreSQL, ignored on SQLite).
 
     `user_id` is the acting user ('' when anonymous): the store admits the orgs they belong
