@@ -162,10 +162,10 @@ STEPS = {
     "import typer": "import typer",
     "import cli.main": "import cli.main",
     "import msgspec": "import msgspec",
-    "import platformdirs": "import platformdirs",
-    "import tomllib": "import tomllib",
-    "import importlib.resources": "import importlib.resources",
+    "import sqlite3": "import sqlite3",
+    "import tomllib (first run after a save)": "import tomllib",
     "import alloy.client.local": "import alloy.client.local",
+    "import alloy.services.tickets": "import alloy.services.tickets",
     "bootstrap() (open + migrate check)": "from alloy.env import bootstrap; bootstrap()",
     "credentials + LocalClient": "from cli.session import client; client()",
 }

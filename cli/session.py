@@ -15,16 +15,43 @@ def credentials_path() -> Path:
     return config_dir() / "credentials.toml"
 
 
+def _parsed_copy(path: Path) -> Path:
+    return path.with_name(".credentials.parsed.json")
+
+
 def load_credentials() -> dict:
+    """credentials.toml, parsed.
+
+    The parse is kept beside it as JSON (0600 like the file) and reused while the TOML
+    file's mtime, size and inode are unchanged: importing the TOML parser would cost every
+    command ~4% of its start-up. Hand edits change the stamp, so they are always read.
+    """
+    import json
+
     path = credentials_path()
-    if not path.exists():
+    try:
+        st = path.stat()
+    except OSError:
         return {}
+    stamp = [st.st_mtime_ns, st.st_size, st.st_ino]
+    copy = _parsed_copy(path)
+    try:
+        kept = json.loads(copy.read_text())
+        if kept["stamp"] == stamp:
+            return kept["data"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     import tomllib
 
     try:
-        return tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, OSError):
         return {}
+    try:
+        _write_private(copy, json.dumps({"stamp": stamp, "data": data}))
+    except (OSError, TypeError):  # a read-only directory, or a TOML date: parse next time
+        pass
+    return data
 
 
 def save_credentials(update: dict, *, replace: bool = False) -> dict:
@@ -39,12 +66,18 @@ def save_credentials(update: dict, *, replace: bool = False) -> dict:
             data[key] = value
     path = credentials_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    _parsed_copy(path).unlink(missing_ok=True)  # no stale copy of tokens outlives a change
+    _write_private(path, tomli_w.dumps(data))
+    return data
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` readable by the owner only, atomically."""
+    tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
-        fh.write(tomli_w.dumps(data))
+        fh.write(text)
     os.replace(tmp, path)
-    return data
 
 
 def api_url(creds: dict | None = None) -> str | None:

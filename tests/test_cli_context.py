@@ -32,3 +32,22 @@ def test_org_switch_in_remote_mode(server, env_for):
     token = cli(["auth", "token", "--format", "json"], env).data
     saved = tomllib.loads(path.read_text())["access_token"]
     assert token["token"] == saved[:12] + "*" * 8 + saved[-4:] and token["api_url"] == server.url
+
+
+def test_credentials_parse_is_reused_only_while_the_file_is_unchanged(env_for):
+    env = env_for()
+    cli(["onboard", "--email", unique_email("own"), "--password", "password123",
+         "--org-name", "Acme", "--org-slug", "acme"], env)
+    path = Path(env["ALLOY_CONFIG_DIR"]) / "credentials.toml"
+    copy = path.with_name(".credentials.parsed.json")
+    org = cli(["org", "list"], env).data["data"][0]
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600  # holds tokens, like the file
+    # A hand edit is read at once: the kept parse no longer matches the file.
+    path.write_text(path.read_text().replace(org["id"], "not-an-org"))
+    failed = cli(["invite", "create", "--email", unique_email("inv")], env, check=False)
+    assert failed.returncode == 5 and "organization not found" in failed.stderr
+    # Saving (org switch) drops the kept parse; the next command parses the new file.
+    cli(["org", "switch", org["id"]], env)
+    assert tomllib.loads(path.read_text())["org_id"] == org["id"]
+    assert cli(["invite", "create", "--email", unique_email("inv")], env).data["org_id"] == \
+        org["id"]

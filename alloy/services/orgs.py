@@ -11,7 +11,6 @@ from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Conflict, Forbidden, Invalid, NotFound
 from alloy.ops import op
-from alloy.services import workflows
 
 
 def insert_org(ctx: Ctx, name: str, slug: str, owner_id: str) -> dict:
@@ -24,6 +23,8 @@ def insert_org(ctx: Ctx, name: str, slug: str, owner_id: str) -> dict:
     ctx.db.insert("org_members", {"org_id": row["id"], "user_id": owner_id,
                                   "role": Role.Owner.value, "joined_at": t})
     ctx.audit(row["id"], "org", row["id"], "create", {"name": name, "slug": slug})
+    from alloy.services import workflows  # only a new org needs one
+
     workflows.create_default(ctx, row["id"])
     return row
 
