@@ -132,6 +132,9 @@ def create_app(env) -> Litestar:
 
     limiter = RateLimiter.from_env()
     handlers = [_handler_for(env, op, limiter) for op in ops.all_ops()]
+    from server.integrations import scim
+
+    handlers += scim.routes(env)
 
     @route("/schema/openapi.json", http_method=["GET"], include_in_schema=False)
     async def openapi() -> Response:

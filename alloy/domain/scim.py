@@ -1,0 +1,199 @@
+"""SCIM 2.0 wire shapes and parsing (RFC 7643/7644): errors, filters, PATCH operations.
+
+SCIM is the identity provider's protocol, not ours: its resources, list responses and errors
+have their own JSON shapes, which is what Okta and Azure AD parse. Nothing here touches the
+database; `alloy.services.scim` applies the parsed requests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from alloy.errors import AlloyError
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+SPC = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
+
+MAX_COUNT = 200  # itemsPerPage ceiling (advertised in ServiceProviderConfig)
+
+
+class ScimError(AlloyError):
+    """A SCIM error: `status` and the RFC 7644 `scimType` (invalidFilter, uniqueness, ...)."""
+
+    code, status = "BAD_REQUEST", 400
+
+    def __init__(self, message: str, scim_type: str | None = "invalidValue",
+                 status: int = 400) -> None:
+        super().__init__(message)
+        self.scim_type, self.status = scim_type, status
+        self.code = {400: "BAD_REQUEST", 409: "CONFLICT", 404: "NOT_FOUND"}.get(status,
+                                                                               self.code)
+
+
+class NotConfigured(AlloyError):
+    """SCIM is not set up on this server (token or organization): 503, never a 500."""
+
+    code, status = "NOT_CONFIGURED", 503
+
+
+def error_body(status: int, detail: str, scim_type: str | None = None,
+               code: str = "ERROR") -> dict:
+    """The SCIM error document; our usual `error` envelope rides along for Alloy's clients."""
+    body = {"schemas": [ERROR], "status": str(status), "detail": detail}
+    if scim_type:
+        body["scimType"] = scim_type
+    body["error"] = {"code": code, "message": detail, "details": []}
+    return body
+
+
+_FILTER = re.compile(r'^\s*([A-Za-z][\w.]*)\s+(eq)\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
+
+
+def parse_filter(text: str | None, allowed: dict[str, str]) -> tuple[str, str] | None:
+    """`attr eq "value"` -> (column, value); `allowed` maps lower-case attribute -> column.
+
+    Only equality on the attributes the identity providers query by is supported; anything
+    else is a 400 `invalidFilter`, which tells the provider rather than silently matching all.
+    """
+    if text is None or not text.strip():
+        return None
+    m = _FILTER.match(text)
+    if not m:
+        raise ScimError(f"unsupported filter {text!r}: use {_names(allowed)} eq \"value\"",
+                        "invalidFilter")
+    column = allowed.get(m.group(1).lower())
+    if column is None:
+        raise ScimError(f"cannot filter on {m.group(1)!r}: use {_names(allowed)}",
+                        "invalidFilter")
+    return column, json.loads(f'"{m.group(3)}"')
+
+
+def _names(allowed: dict[str, str]) -> str:
+    return " or ".join(sorted({k for k in allowed if "." not in k}))
+
+
+def page_args(start: str | None, count: str | None) -> tuple[int, int]:
+    """SCIM pagination: 1-based `startIndex` (below 1 means 1), `count` capped, negatives 0."""
+    try:
+        s = int(start) if start not in (None, "") else 1
+        c = int(count) if count not in (None, "") else 100
+    except ValueError:
+        raise ScimError("startIndex and count must be integers", "invalidValue") from None
+    return max(s, 1), min(max(c, 0), MAX_COUNT)
+
+
+def list_response(resources: list, total: int, start: int) -> dict:
+    return {"schemas": [LIST], "totalResults": total, "startIndex": start,
+            "itemsPerPage": len(resources), "Resources": resources}
+
+
+def as_bool(value: object, what: str) -> bool:
+    """SCIM booleans; Azure AD sends "True"/"False" strings, so accept those too."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ScimError(f"{what} must be a boolean")
+
+
+def as_text(value: object, what: str, max_length: int = 255) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ScimError(f"{what} must be a non-empty string")
+    if len(value) > max_length:
+        raise ScimError(f"{what} is longer than {max_length} characters")
+    return value.strip()
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def as_email(value: object, what: str = "userName") -> str:
+    text = as_text(value, what, 320).lower()
+    if not _EMAIL.match(text):
+        raise ScimError(f"{what} must be an email address")
+    return text
+
+
+def require_object(payload: object) -> dict:
+    if not isinstance(payload, dict):
+        raise ScimError("request body must be a JSON object", "invalidSyntax")
+    return payload
+
+
+def operations(payload: object) -> list[tuple[str, str | None, object]]:
+    """A PatchOp body -> [(op, path, value)], op lower-case ('add'|'replace'|'remove')."""
+    ops = require_object(payload).get("Operations")
+    if not isinstance(ops, list) or not ops:
+        raise ScimError("Operations must be a non-empty list of operations", "invalidSyntax")
+    parsed = []
+    for item in ops:
+        if not isinstance(item, dict):
+            raise ScimError("each operation must be an object", "invalidSyntax")
+        name = str(item.get("op", "")).lower()
+        if name not in ("add", "replace", "remove"):
+            raise ScimError(f"unsupported op {item.get('op')!r}: use add, replace or remove",
+                            "invalidSyntax")
+        path = item.get("path")
+        if path is not None and (not isinstance(path, str) or not path.strip()):
+            raise ScimError("path must be a non-empty string", "invalidPath")
+        if name == "remove" and path is None:
+            raise ScimError("remove needs a path", "noTarget")
+        if name != "remove" and "value" not in item:
+            raise ScimError(f"{name} needs a value", "invalidValue")
+        parsed.append((name, path.strip() if path else None, item.get("value")))
+    return parsed
+
+
+def attributes(path: str | None, value: object) -> dict[str, object]:
+    """An add/replace as {lower-case attribute: value}: one path, or an object of several."""
+    if path is not None:
+        return {path.lower(): value}
+    if not isinstance(value, dict):
+        raise ScimError("an operation without a path needs an object value", "invalidValue")
+    return {k.lower(): v for k, v in value.items()}
+
+
+_MEMBER_FILTER = re.compile(r'^members\s*\[\s*value\s+eq\s+"([^"]*)"\s*\]$', re.I)
+
+
+def member_filter(path: str) -> str | None:
+    """`members[value eq "id"]` -> id (the remove form Okta and Azure AD send)."""
+    m = _MEMBER_FILTER.match(path.strip())
+    return m.group(1) if m else None
+
+
+def member_ids(value: object) -> list[str]:
+    """A members value, `[{"value": id}, ...]` (a lone object is accepted too) -> ids."""
+    items = [value] if isinstance(value, dict) else value
+    if not isinstance(items, list):
+        raise ScimError('members must be a list of {"value": "<user id>"}')
+    ids = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("value"), str):
+            raise ScimError('members must be a list of {"value": "<user id>"}')
+        ids.append(item["value"])
+    return ids
+
+
+def service_provider_config(base_url: str) -> dict:
+    """What this server supports, as RFC 7643 section 5 describes it."""
+    return {
+        "schemas": [SPC],
+        "documentationUri": f"{base_url}/docs/scim",
+        "patch": {"supported": True},
+        "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+        "filter": {"supported": True, "maxResults": MAX_COUNT},
+        "changePassword": {"supported": False},
+        "sort": {"supported": False},
+        "etag": {"supported": False},
+        "authenticationSchemes": [{
+            "type": "oauthbearertoken", "name": "Bearer token", "primary": True,
+            "description": "The static token set in ALLOY_SCIM_BEARER_TOKEN"}],
+        "meta": {"resourceType": "ServiceProviderConfig",
+                 "location": f"{base_url}/scim/v2/ServiceProviderConfig"},
+    }

@@ -1,0 +1,356 @@
+"""SCIM 2.0 provisioning rules: identity-provider users and groups as Alloy members and teams.
+
+A SCIM User is an Alloy user who belongs to the SCIM organization (`userName` is the email,
+`id` the user id); a SCIM Group is one of its teams. The server's SCIM routes (with their own
+static bearer token) call these functions as the organization's first Owner, through the same
+services the API uses (orgs.add_member, teams.create, ...), so permission checks, RLS on
+PostgreSQL and the audit log apply unchanged.
+
+Deactivating a user (`active: false`) suspends their membership: the org_members row leaves
+(their JWTs and API keys stop admitting them to this org at once, as role checks read it on
+every request) and its role is kept in `scim_suspensions` until they are reactivated. Their
+team memberships stay, so reactivation restores access as it was.
+"""
+
+from __future__ import annotations
+
+from alloy.actor import Actor
+from alloy.context import Ctx
+from alloy.domain import scim as S
+from alloy.domain.identity import MemberIn
+from alloy.domain.validate import convert
+from alloy.domain.values import Role, now
+from alloy.domain.work import TeamIn, TeamPatch, UserRef
+from alloy.errors import AlloyError, Conflict, Invalid
+from alloy.services import auth, orgs, teams
+from alloy.store import IDENTITY, Scope
+
+
+def target(env, org_id: str | None) -> tuple[str, str]:
+    """(org id, acting owner id): ALLOY_SCIM_ORG_ID, else the server's only org (503 else).
+
+    Runs before any tenant is known, so it reads `orgs` and `org_members` in the identity
+    scope (which already admits those lookups); nothing else is read there.
+    """
+    with env.store.unit(write=False, scope=IDENTITY) as db:
+        if org_id:
+            if db.one("SELECT 1 FROM orgs WHERE id = ?", org_id) is None:
+                raise S.NotConfigured(f"ALLOY_SCIM_ORG_ID names no organization ({org_id})")
+        else:
+            found = db.all("SELECT id FROM orgs ORDER BY created_at, id LIMIT 2")
+            if len(found) != 1:
+                raise S.NotConfigured("SCIM needs ALLOY_SCIM_ORG_ID: this server has "
+                                      f"{'no' if not found else 'several'} organizations")
+            org_id = found[0]["id"]
+        owner = db.value("SELECT user_id FROM org_members WHERE org_id = ? AND role = ? "
+                         "ORDER BY joined_at, user_id LIMIT 1", org_id, Role.Owner.value)
+    if owner is None:
+        raise S.NotConfigured("the SCIM organization has no Owner to act as")
+    return org_id, owner
+
+
+def call(env, org_id: str | None, fn, *args, write: bool = True):
+    """Run `fn(ctx, org_id, *args)` in one unit of work as the SCIM org's first Owner."""
+    org_id, owner = target(env, org_id)
+    actor = Actor(user_id=owner, org_id=org_id)
+    scope = Scope(user_id=owner)
+    with env.store.unit(write=write, scope=scope) as db:
+        result = fn(Ctx(db, actor, env, scope), org_id, *args)
+        db.commit()
+    return result
+
+
+def _scim(err: AlloyError) -> S.ScimError:
+    """A core error as SCIM expects it (SCIM reports invalid values as 400, not 422)."""
+    if isinstance(err, Conflict):
+        return S.ScimError(err.message, "uniqueness", 409)
+    if isinstance(err, Invalid):
+        return S.ScimError(err.message, "invalidValue")
+    return S.ScimError(err.message, None, err.status)
+
+
+# ---- Users ------------------------------------------------------------------------------
+
+_USERS = ("SELECT * FROM (SELECT u.id, u.email, u.display_name, u.created_at, u.updated_at, "
+          "1 AS active FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? "
+          "UNION ALL SELECT u.id, u.email, u.display_name, u.created_at, u.updated_at, "
+          "0 AS active FROM scim_suspensions s JOIN users u ON u.id = s.user_id "
+          "WHERE s.org_id = ? AND NOT EXISTS (SELECT 1 FROM org_members x "
+          "WHERE x.org_id = s.org_id AND x.user_id = s.user_id)) scim_users")
+
+USER_FILTERS = {"username": "email", "id": "id", "emails.value": "email", "emails": "email"}
+
+
+def _user(ctx: Ctx, row: dict) -> dict:
+    return {"schemas": [S.USER], "id": row["id"], "userName": row["email"],
+            "displayName": row["display_name"], "name": {"formatted": row["display_name"]},
+            "emails": [{"value": row["email"], "type": "work", "primary": True}],
+            "active": bool(row["active"]),
+            "meta": {"resourceType": "User", "created": row["created_at"],
+                     "lastModified": row["updated_at"],
+                     "location": f"{ctx.settings.base_url}/scim/v2/Users/{row['id']}"}}
+
+
+def _user_row(ctx: Ctx, org_id: str, user_id: str) -> dict:
+    row = ctx.db.one(_USERS + " WHERE id = ?", org_id, org_id, user_id)
+    if row is None:
+        raise S.ScimError(f"user {user_id} not found", None, 404)
+    return row
+
+
+def list_users(ctx: Ctx, org_id: str, query: dict) -> dict:
+    found = S.parse_filter(query.get("filter"), USER_FILTERS)
+    start, count = S.page_args(query.get("startIndex"), query.get("count"))
+    where, params = "", [org_id, org_id]
+    if found:
+        value = found[1].lower() if found[0] == "email" else found[1]
+        where, params = f" WHERE {found[0]} = ?", [*params, value]
+    total = ctx.db.value("SELECT COUNT(*) FROM (" + _USERS + where + ") n", *params)
+    rows = ctx.db.all(_USERS + where + " ORDER BY id LIMIT ? OFFSET ?", *params, count,
+                      start - 1) if count else []
+    return S.list_response([_user(ctx, r) for r in rows], total, start)
+
+
+def get_user(ctx: Ctx, org_id: str, user_id: str) -> dict:
+    return _user(ctx, _user_row(ctx, org_id, user_id))
+
+
+def _display_name(payload: dict, email: str) -> str:
+    """displayName, else name.formatted, else given + family name, else the email's local part."""
+    if payload.get("displayName") is not None:
+        return S.as_text(payload["displayName"], "displayName")
+    name = payload.get("name") if isinstance(payload.get("name"), dict) else {}
+    if isinstance(name.get("formatted"), str) and name["formatted"].strip():
+        return name["formatted"].strip()[:255]
+    parts = [name.get(k) for k in ("givenName", "familyName")]
+    joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    return joined[:255] or email.split("@")[0]
+
+
+def create_user(ctx: Ctx, org_id: str, payload: object) -> dict:
+    """Provision a user: create the account if the email is new (no password: they sign in
+    through SSO) and add them to the organization as a Member; 409 if already provisioned."""
+    payload = S.require_object(payload)
+    email = S.as_email(payload.get("userName"))
+    name = _display_name(payload, email)
+    active = S.as_bool(payload.get("active", True), "active")
+    user = ctx.db.one("SELECT id FROM users WHERE email = ?", email)
+    if user is None:
+        user = auth.create_user(ctx, email, None, name)
+    elif ctx.db.one(_USERS + " WHERE id = ?", org_id, org_id, user["id"]):
+        raise S.ScimError(f"{email} is already provisioned in this organization",
+                          "uniqueness", 409)
+    _join(ctx, org_id, user["id"], Role.Member)
+    if not active:
+        _suspend(ctx, org_id, user["id"])
+    return get_user(ctx, org_id, user["id"])
+
+
+def _join(ctx: Ctx, org_id: str, user_id: str, role: Role) -> None:
+    try:
+        orgs.add_member(ctx, org_id, MemberIn(user_id=user_id, role=role))
+    except AlloyError as err:
+        raise _scim(err) from None
+
+
+def _suspend(ctx: Ctx, org_id: str, user_id: str) -> None:
+    role = ctx.role_in_db(org_id, user_id)
+    if role is None:
+        return  # already inactive
+    try:
+        orgs.remove_member(ctx, org_id, user_id)
+    except AlloyError as err:  # the last Owner cannot be deactivated
+        raise _scim(err) from None
+    ctx.db.insert("scim_suspensions", {"org_id": org_id, "user_id": user_id,
+                                       "role": role.value, "suspended_at": now()})
+    ctx.audit(org_id, "org_member", user_id, "suspend", {"role": role.value, "via": "scim"})
+
+
+def _reactivate(ctx: Ctx, org_id: str, user_id: str) -> None:
+    row = ctx.db.one("SELECT role FROM scim_suspensions WHERE org_id = ? AND user_id = ?",
+                     org_id, user_id)
+    if row is None:
+        return  # already active
+    ctx.db.run("DELETE FROM scim_suspensions WHERE org_id = ? AND user_id = ?", org_id, user_id)
+    if ctx.role_in_db(org_id, user_id) is None:
+        _join(ctx, org_id, user_id, Role(row["role"]))
+    ctx.audit(org_id, "org_member", user_id, "reactivate", {"role": row["role"], "via": "scim"})
+
+
+_IGNORED = {"externalid", "name", "emails", "title", "nickname", "locale", "timezone",
+            "preferredlanguage", "usertype", "phonenumbers", "addresses", "schemas", "id",
+            "meta", "profileurl"}
+
+
+def _ignored(attr: str) -> bool:
+    """Attributes Alloy does not store are accepted and ignored (providers send many)."""
+    head = attr.split(".", 1)[0].split("[", 1)[0]
+    return head in _IGNORED or head.startswith("urn:")
+
+
+def patch_user(ctx: Ctx, org_id: str, user_id: str, payload: object) -> dict:
+    """Apply PatchOp operations: active (deactivate/reactivate), displayName, userName."""
+    row = _user_row(ctx, org_id, user_id)
+    changes: dict[str, object] = {}
+    for op, path, value in S.operations(payload):
+        if op == "remove":
+            if not _ignored(path.lower()):
+                raise S.ScimError(f"{path} cannot be removed", "mutability")
+            continue
+        for attr, v in S.attributes(path, value).items():
+            if attr == "active":
+                changes["active"] = S.as_bool(v, "active")
+            elif attr == "displayname":
+                changes["display_name"] = S.as_text(v, "displayName")
+            elif attr == "username":
+                changes["email"] = S.as_email(v)
+            elif not _ignored(attr):
+                raise S.ScimError(f"unsupported attribute {attr!r}", "invalidPath")
+    profile = {k: v for k, v in changes.items() if k != "active" and v != row[k]}
+    if "email" in profile and ctx.db.one("SELECT 1 FROM users WHERE email = ? AND id <> ?",
+                                         profile["email"], user_id):
+        raise S.ScimError(f"another user has the email {profile['email']}", "uniqueness", 409)
+    if profile:
+        ctx.db.update("users", {"id": user_id}, {**profile, "updated_at": now()})
+        ctx.audit(org_id, "user", user_id, "update",
+                  {k: [row[k], v] for k, v in profile.items()})
+    if changes.get("active") is False:
+        _suspend(ctx, org_id, user_id)
+    elif changes.get("active") is True:
+        _reactivate(ctx, org_id, user_id)
+    return get_user(ctx, org_id, user_id)
+
+
+def suspended(ctx: Ctx, org_id: str, user_id: str) -> bool:
+    """Whether SCIM deactivated this user in the org (SSO sign-in must not re-admit them)."""
+    return ctx.db.one("SELECT 1 FROM scim_suspensions WHERE org_id = ? AND user_id = ?",
+                      org_id, user_id) is not None
+
+
+# ---- Groups -----------------------------------------------------------------------------
+
+GROUP_FILTERS = {"displayname": "name", "id": "id"}
+
+
+def _group(ctx: Ctx, row: dict, members: bool = True) -> dict:
+    out = {"schemas": [S.GROUP], "id": row["id"], "displayName": row["name"]}
+    if members:
+        rows = ctx.db.all("SELECT m.user_id, u.display_name FROM team_members m "
+                          "JOIN users u ON u.id = m.user_id WHERE m.team_id = ? "
+                          "ORDER BY m.user_id", row["id"])
+        base = ctx.settings.base_url
+        out["members"] = [{"value": r["user_id"], "display": r["display_name"],
+                           "$ref": f"{base}/scim/v2/Users/{r['user_id']}"} for r in rows]
+    out["meta"] = {"resourceType": "Group", "created": row["created_at"],
+                   "lastModified": row["updated_at"],
+                   "location": f"{ctx.settings.base_url}/scim/v2/Groups/{row['id']}"}
+    return out
+
+
+def _team_row(ctx: Ctx, org_id: str, team_id: str) -> dict:
+    row = ctx.db.one("SELECT * FROM teams WHERE id = ? AND org_id = ?", team_id, org_id)
+    if row is None:
+        raise S.ScimError(f"group {team_id} not found", None, 404)
+    return row
+
+
+def _no_members(query: dict) -> bool:
+    excluded = (query.get("excludedAttributes") or "").lower().replace(" ", "").split(",")
+    return "members" in excluded
+
+
+def list_groups(ctx: Ctx, org_id: str, query: dict) -> dict:
+    found = S.parse_filter(query.get("filter"), GROUP_FILTERS)
+    start, count = S.page_args(query.get("startIndex"), query.get("count"))
+    where, params = " WHERE org_id = ?", [org_id]
+    if found:
+        where, params = where + f" AND {found[0]} = ?", [*params, found[1]]
+    total = ctx.db.value("SELECT COUNT(*) FROM teams" + where, *params)
+    rows = ctx.db.all("SELECT * FROM teams" + where + " ORDER BY id LIMIT ? OFFSET ?",
+                      *params, count, start - 1) if count else []
+    full = not _no_members(query)
+    return S.list_response([_group(ctx, r, full) for r in rows], total, start)
+
+
+def get_group(ctx: Ctx, org_id: str, team_id: str, query: dict | None = None) -> dict:
+    return _group(ctx, _team_row(ctx, org_id, team_id), not _no_members(query or {}))
+
+
+def _team_call(fn, *args):
+    try:
+        return fn(*args)
+    except AlloyError as err:
+        raise _scim(err) from None
+
+
+def _add(ctx: Ctx, team_id: str, user_ids: list[str]) -> None:
+    for user_id in user_ids:
+        if not ctx.db.one("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?",
+                          team_id, user_id):
+            _team_call(teams.add_member, ctx, team_id, _ref(user_id))
+
+
+def _ref(user_id: str) -> UserRef:
+    try:
+        return convert(UserRef, {"user_id": user_id})
+    except Invalid:
+        raise S.ScimError(f"member {user_id!r} is not a user id", "invalidValue") from None
+
+
+def _remove(ctx: Ctx, team_id: str, user_ids: list[str]) -> None:
+    for user_id in user_ids:
+        if ctx.db.one("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?",
+                      team_id, user_id):
+            _team_call(teams.remove_member, ctx, team_id, user_id)
+
+
+def _current(ctx: Ctx, team_id: str) -> list[str]:
+    return [r["user_id"] for r in ctx.db.all(
+        "SELECT user_id FROM team_members WHERE team_id = ?", team_id)]
+
+
+def _rename(ctx: Ctx, team_id: str, value: object) -> None:
+    name = S.as_text(value, "displayName")
+    _team_call(teams.update, ctx, team_id, convert(TeamPatch, {"name": name}))
+
+
+def create_group(ctx: Ctx, org_id: str, payload: object) -> dict:
+    """Create a team named `displayName` with the given members (organization members)."""
+    payload = S.require_object(payload)
+    name = S.as_text(payload.get("displayName"), "displayName")
+    members = S.member_ids(payload.get("members") or [])
+    team = _team_call(teams.create, ctx, org_id, convert(TeamIn, {"name": name}))
+    _add(ctx, team.id, members)
+    return get_group(ctx, org_id, team.id)
+
+
+def patch_group(ctx: Ctx, org_id: str, team_id: str, payload: object) -> dict:
+    """Apply PatchOp operations: replace displayName; add, remove or replace members."""
+    _team_row(ctx, org_id, team_id)
+    for op, path, value in S.operations(payload):
+        if op == "remove":
+            one = S.member_filter(path)
+            if one is not None:
+                _remove(ctx, team_id, [one])
+            elif path.lower() == "members":  # a value list removes those, none removes all
+                _remove(ctx, team_id, S.member_ids(value) if value is not None
+                        else _current(ctx, team_id))
+            elif path.lower() != "externalid":
+                raise S.ScimError(f"{path} cannot be removed", "mutability")
+            continue
+        for attr, v in S.attributes(path, value).items():
+            if attr == "displayname":
+                _rename(ctx, team_id, v)
+            elif attr == "members" and op == "add":
+                _add(ctx, team_id, S.member_ids(v))
+            elif attr == "members":  # replace: exactly these members
+                wanted = S.member_ids(v)
+                _remove(ctx, team_id, [u for u in _current(ctx, team_id) if u not in wanted])
+                _add(ctx, team_id, wanted)
+            elif attr not in ("externalid", "id", "schemas", "meta"):
+                raise S.ScimError(f"unsupported attribute {attr!r}", "invalidPath")
+    return get_group(ctx, org_id, team_id)
+
+
+def service_provider_config(ctx: Ctx, org_id: str) -> dict:
+    return S.service_provider_config(ctx.settings.base_url)
