@@ -114,6 +114,13 @@ SPECIAL: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         ("alloy_update", "UPDATE", f"{T('org_id')} OR {ID}", f"{T('org_id')} OR {ID}"),
         ("alloy_delete", "DELETE", f"{T('org_id')} OR {ID}", None),
     ],
+    # SSO sign-in must see a SCIM deactivation before anyone is known, so as not to re-admit.
+    "scim_suspensions": [
+        ("alloy_select", "SELECT", f"{T('org_id')} OR {ID}", None),
+        ("alloy_insert", "INSERT", None, f"{T('org_id')}"),
+        ("alloy_update", "UPDATE", f"{T('org_id')}", f"{T('org_id')}"),
+        ("alloy_delete", "DELETE", f"{T('org_id')}", None),
+    ],
     # The webhook worker delivers every tenant's queued events (the outbox).
     "webhooks": [
         ("alloy_select", "SELECT", f"{T('org_id')} OR {WORKER}", None),

@@ -1,0 +1,437 @@
+"""SCIM 2.0 provisioning against a real `alloy serve` (ALLOY_SCIM_BEARER_TOKEN/_ORG_ID set)."""
+
+from __future__ import annotations
+
+import itertools
+
+import httpx
+import pytest
+
+from tests.docs_runner import run_doc
+from tests.support import ROOT, Server, auth
+
+TOKEN = "scim-test-token-0123456789"
+SCIM = {"Authorization": f"Bearer {TOKEN}"}
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+_n = itertools.count()
+
+
+def email(prefix: str) -> str:
+    return f"{prefix}{next(_n)}@scim.example.com"
+
+
+def register(srv: Server, prefix: str) -> dict:
+    r = srv.http.post("/api/v1/auth/register", json={
+        "email": email(prefix), "password": "password123", "display_name": prefix.title()})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def scim_error(r: httpx.Response, status: int, scim_type: str | None = None) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/scim+json")
+    body = r.json()
+    assert body["schemas"] == [ERROR] and body["status"] == str(status) and body["detail"]
+    if scim_type:
+        assert body["scimType"] == scim_type, body
+    return body
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """A server whose SCIM org is named by ALLOY_SCIM_ORG_ID (its owner registered first)."""
+    home = tmp_path_factory.mktemp("scim")
+    first = Server(home, ALLOY_REGISTRATION="open")
+    owner = register(first, "owner")
+    first.stop()
+    srv = Server(home, ALLOY_REGISTRATION="open", ALLOY_SCIM_BEARER_TOKEN=TOKEN,
+                 ALLOY_SCIM_ORG_ID=owner["org_id"])
+    yield {"srv": srv, "http": srv.http, "owner": owner, "org": owner["org_id"],
+           "h": auth(owner["access_token"])}
+    srv.stop()
+
+
+def provision(http, prefix: str = "new", **extra) -> dict:
+    r = http.post("/scim/v2/Users", headers=SCIM,
+                  json={"userName": email(prefix), "displayName": prefix.title(), **extra})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def patch(http, path: str, *ops: dict) -> httpx.Response:
+    return http.patch(f"/scim/v2/{path}", headers=SCIM, json={
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": list(ops)})
+
+
+# ---- configuration and authentication -----------------------------------------------------
+
+def test_unconfigured_server_answers_503(server):
+    body = scim_error(server.http.get("/scim/v2/Users", headers=SCIM), 503)
+    assert body["error"]["code"] == "NOT_CONFIGURED"
+    assert "ALLOY_SCIM_BEARER_TOKEN" in body["detail"]
+
+
+def test_the_org_is_the_only_one_else_503_naming_the_variable(tmp_path):
+    srv = Server(tmp_path, ALLOY_REGISTRATION="open", ALLOY_SCIM_BEARER_TOKEN=TOKEN)
+    try:
+        assert "ALLOY_SCIM_ORG_ID" in scim_error(srv.http.get("/scim/v2/Users", headers=SCIM),
+                                                 503)["detail"]
+        owner = register(srv, "only")
+        users = srv.http.get("/scim/v2/Users", headers=SCIM).json()
+        assert [u["id"] for u in users["Resources"]] == [owner["user_id"]]
+        register(srv, "second")  # a second personal org: which one is now ambiguous
+        body = scim_error(srv.http.get("/scim/v2/Users", headers=SCIM), 503)
+        assert "ALLOY_SCIM_ORG_ID" in body["detail"] and body["error"]["code"] == "NOT_CONFIGURED"
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong", f"Basic {TOKEN}", "Bearer",
+                                    f"Bearer {TOKEN}x"])
+def test_wrong_or_missing_token_is_401_and_changes_nothing(world, header):
+    http = world["http"]
+    headers = {"Authorization": header} if header else {}
+    name = email("nope")
+    for r in (http.get("/scim/v2/ServiceProviderConfig", headers=headers),
+              http.get("/scim/v2/Users", headers=headers),
+              http.post("/scim/v2/Users", headers=headers, json={"userName": name}),
+              http.get("/scim/v2/Groups/x", headers=headers)):
+        scim_error(r, 401)
+        assert r.headers["www-authenticate"].startswith("Bearer")
+    found = http.get("/scim/v2/Users", headers=SCIM, params={"filter": f'userName eq "{name}"'})
+    assert found.json()["totalResults"] == 0
+
+
+def test_a_normal_access_token_is_not_a_scim_token(world):
+    scim_error(world["http"].get("/scim/v2/Users", headers=world["h"]), 401)
+
+
+def test_service_provider_config(world):
+    r = world["http"].get("/scim/v2/ServiceProviderConfig", headers=SCIM)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/scim+json")
+    body = r.json()
+    assert body["schemas"] == ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"]
+    assert body["patch"]["supported"] and body["filter"]["supported"]
+    assert not body["bulk"]["supported"] and not body["changePassword"]["supported"]
+    assert body["authenticationSchemes"][0]["type"] == "oauthbearertoken"
+
+
+# ---- users ------------------------------------------------------------------------------
+
+def test_create_user_makes_an_sso_only_member(world):
+    http, org = world["http"], world["org"]
+    r = http.post("/scim/v2/Users", headers=SCIM,
+                  json={"userName": "Ada.SCIM@Example.com", "displayName": "Ada"})
+    assert r.status_code == 201, r.text
+    user = r.json()
+    assert user["schemas"] == [USER] and user["userName"] == "ada.scim@example.com"
+    assert user["displayName"] == "Ada" and user["active"] is True
+    assert user["meta"]["resourceType"] == "User"
+    assert user["meta"]["location"].endswith(f"/scim/v2/Users/{user['id']}")
+    assert http.get(f"/scim/v2/Users/{user['id']}", headers=SCIM).json() == user
+    members = http.get(f"/api/v1/orgs/{org}/members", headers=world["h"],
+                       params={"limit": 100}).json()["items"]
+    assert {m["user_id"]: m["role"] for m in members}[user["id"]] == "Member"
+    # no password: a password login fails cleanly, and the email cannot be registered again
+    login = http.post("/api/v1/auth/login", json={"email": "ada.scim@example.com",
+                                                  "password": "anything-at-all"})
+    assert login.status_code == 401 and login.json()["error"]["code"] == "UNAUTHORIZED"
+    again = http.post("/api/v1/auth/register", json={
+        "email": "ada.scim@example.com", "password": "password123", "display_name": "Ada"})
+    assert again.status_code == 409
+    dup = http.post("/scim/v2/Users", headers=SCIM, json={"userName": "ADA.scim@example.com"})
+    scim_error(dup, 409, "uniqueness")
+
+
+def test_create_user_takes_the_name_from_name_parts(world):
+    http = world["http"]
+    r = http.post("/scim/v2/Users", headers=SCIM, json={
+        "schemas": [USER], "userName": email("okta"), "externalId": "00u1",
+        "name": {"givenName": "Grace", "familyName": "Hopper"},
+        "emails": [{"value": "x@y.z", "primary": True}], "active": True})
+    assert r.status_code == 201, r.text
+    assert r.json()["displayName"] == "Grace Hopper"
+    inactive = provision(http, "dormant", active=False)
+    assert inactive["active"] is False
+
+
+def test_an_existing_account_is_added_to_the_org(world):
+    srv, http, org = world["srv"], world["http"], world["org"]
+    person = register(srv, "existing")
+    r = http.post("/scim/v2/Users", headers=SCIM, json={"userName": person["email"].upper()})
+    assert r.status_code == 201, r.text
+    assert r.json()["id"] == person["user_id"] and r.json()["displayName"] == "Existing"
+    mine = http.get(f"/api/v1/orgs/{org}", headers=auth(person["access_token"]))
+    assert mine.status_code == 200
+    scim_error(http.post("/scim/v2/Users", headers=SCIM, json={"userName": person["email"]}),
+               409, "uniqueness")
+
+
+def test_list_filter_and_pagination(world):
+    http = world["http"]
+    made = [provision(http, "page") for _ in range(3)]
+    listed = http.get("/scim/v2/Users", headers=SCIM, params={"count": 100}).json()
+    assert listed["schemas"] == [LIST] and listed["startIndex"] == 1
+    ids = [u["id"] for u in listed["Resources"]]
+    assert listed["totalResults"] == len(ids) == listed["itemsPerPage"]
+    assert world["owner"]["user_id"] in ids and {u["id"] for u in made} <= set(ids)
+    page = http.get("/scim/v2/Users", headers=SCIM, params={"startIndex": 2, "count": 2}).json()
+    assert page["totalResults"] == len(ids) and page["startIndex"] == 2
+    assert [u["id"] for u in page["Resources"]] == ids[1:3] and page["itemsPerPage"] == 2
+    beyond = http.get("/scim/v2/Users", headers=SCIM,
+                      params={"startIndex": len(ids) + 5}).json()
+    assert beyond["Resources"] == [] and beyond["totalResults"] == len(ids)
+    none = http.get("/scim/v2/Users", headers=SCIM, params={"count": 0}).json()
+    assert none["Resources"] == [] and none["totalResults"] == len(ids)
+    name = made[1]["userName"]
+    for flt in (f'userName eq "{name}"', f'username EQ "{name.upper()}"',
+                f'id eq "{made[1]["id"]}"'):
+        found = http.get("/scim/v2/Users", headers=SCIM, params={"filter": flt}).json()
+        assert [u["id"] for u in found["Resources"]] == [made[1]["id"]], flt
+        assert found["totalResults"] == 1
+    missing = http.get("/scim/v2/Users", headers=SCIM,
+                       params={"filter": 'userName eq "nobody@example.com"'}).json()
+    assert missing["totalResults"] == 0 and missing["Resources"] == []
+    for bad in ('title eq "x"', 'userName co "a"', "userName eq", 'userName eq "a" or id eq "b"'):
+        scim_error(http.get("/scim/v2/Users", headers=SCIM, params={"filter": bad}), 400,
+                   "invalidFilter")
+    scim_error(http.get("/scim/v2/Users", headers=SCIM, params={"count": "many"}), 400)
+
+
+def test_get_unknown_or_foreign_user_is_404(world):
+    http, srv = world["http"], world["srv"]
+    scim_error(http.get("/scim/v2/Users/not-a-user", headers=SCIM), 404)
+    outsider = register(srv, "outsider")  # exists, but not in the SCIM org
+    scim_error(http.get(f"/scim/v2/Users/{outsider['user_id']}", headers=SCIM), 404)
+    scim_error(patch(http, f"Users/{outsider['user_id']}",
+                     {"op": "replace", "path": "active", "value": False}), 404)
+
+
+def test_deactivate_blocks_access_and_reactivate_restores_it(world):
+    srv, http, org, h = world["srv"], world["http"], world["org"], world["h"]
+    person = register(srv, "leaver")
+    uid, mine = person["user_id"], auth(person["access_token"])
+    assert http.post("/scim/v2/Users", headers=SCIM,
+                     json={"userName": person["email"]}).status_code == 201
+    promoted = http.patch(f"/api/v1/orgs/{org}/members/{uid}", headers=h, json={"role": "Admin"})
+    assert promoted.status_code == 200, promoted.text
+    key = http.post("/api/v1/api-keys", headers={**mine, "X-Alloy-Org-Id": org},
+                    json={"name": "ci"})
+    assert key.status_code == 201, key.text
+    by_key = auth(key.json()["key"])
+    assert http.get(f"/api/v1/orgs/{org}/members", headers=by_key).status_code == 200
+
+    off = patch(http, f"Users/{uid}", {"op": "replace", "path": "active", "value": False})
+    assert off.status_code == 200 and off.json()["active"] is False, off.text
+    assert http.get(f"/api/v1/orgs/{org}", headers=mine).status_code == 404
+    assert http.get(f"/api/v1/orgs/{org}/members", headers=by_key).status_code in (401, 404)
+    members = http.get(f"/api/v1/orgs/{org}/members", headers=h, params={"limit": 100}).json()
+    assert uid not in {m["user_id"] for m in members["items"]}
+    # still a SCIM user (inactive), found by filter and by id; their own org is untouched
+    found = http.get("/scim/v2/Users", headers=SCIM,
+                     params={"filter": f'userName eq "{person["email"]}"'}).json()
+    assert [(u["id"], u["active"]) for u in found["Resources"]] == [(uid, False)]
+    assert http.get(f"/api/v1/orgs/{person['org_id']}", headers=mine).status_code == 200
+    again = patch(http, f"Users/{uid}", {"op": "replace", "path": "active", "value": False})
+    assert again.status_code == 200 and again.json()["active"] is False
+
+    # Azure AD sends "True" as a string; Okta sends a path-less object
+    on = patch(http, f"Users/{uid}", {"op": "Replace", "path": "active", "value": "True"})
+    assert on.status_code == 200 and on.json()["active"] is True, on.text
+    assert http.get(f"/api/v1/orgs/{org}", headers=mine).status_code == 200
+    role = http.get(f"/api/v1/orgs/{org}/members", headers=h, params={"limit": 100}).json()
+    assert {m["user_id"]: m["role"] for m in role["items"]}[uid] == "Admin"
+    assert http.get(f"/api/v1/orgs/{org}/members", headers=by_key).status_code == 200
+    off = patch(http, f"Users/{uid}", {"op": "replace", "value": {"active": False}})
+    assert off.json()["active"] is False
+    on = patch(http, f"Users/{uid}", {"op": "replace", "value": {"active": True}})
+    assert on.json()["active"] is True
+
+
+def test_the_last_owner_cannot_be_deactivated(world):
+    http, owner = world["http"], world["owner"]
+    r = patch(http, f"Users/{owner['user_id']}",
+              {"op": "replace", "path": "active", "value": False})
+    scim_error(r, 409)
+    assert http.get(f"/scim/v2/Users/{owner['user_id']}", headers=SCIM).json()["active"]
+
+
+def test_patch_display_name_and_user_name(world):
+    srv, http = world["srv"], world["http"]
+    person = register(srv, "renamed")
+    uid = person["user_id"]
+    http.post("/scim/v2/Users", headers=SCIM, json={"userName": person["email"]})
+    new_email = email("renamed-new")
+    r = patch(http, f"Users/{uid}", {"op": "replace", "path": "displayName", "value": "Renée"},
+              {"op": "replace", "path": "userName", "value": new_email.upper()},
+              {"op": "add", "path": "externalId", "value": "ext-1"},
+              {"op": "replace", "path": "name.givenName", "value": "Renée"})
+    assert r.status_code == 200, r.text
+    assert r.json()["displayName"] == "Renée" and r.json()["userName"] == new_email
+    me = http.get("/api/v1/auth/me", headers=auth(person["access_token"])).json()
+    assert me["display_name"] == "Renée" and me["email"] == new_email
+    taken = patch(http, f"Users/{uid}", {"op": "replace", "path": "userName",
+                                         "value": world["owner"]["email"]})
+    scim_error(taken, 409, "uniqueness")
+
+
+def test_bad_payloads_are_400_and_change_nothing(world):
+    http = world["http"]
+    user = provision(http, "strict")
+    uid = user["id"]
+    raw = http.post("/scim/v2/Users", headers={**SCIM, "Content-Type": "application/scim+json"},
+                    content=b"{not json")
+    scim_error(raw, 400, "invalidSyntax")
+    for body, kind in (([], "invalidSyntax"), ({}, "invalidValue"),
+                       ({"userName": "not-an-email"}, "invalidValue"),
+                       ({"userName": email("x"), "active": "maybe"}, "invalidValue"),
+                       ({"userName": email("x"), "displayName": ""}, "invalidValue"),
+                       ({"userName": 42}, "invalidValue")):
+        scim_error(http.post("/scim/v2/Users", headers=SCIM, json=body), 400, kind)
+    for ops in ([], [{"op": "frobnicate", "path": "active", "value": False}],
+                [{"op": "replace", "path": "active", "value": "maybe"}],
+                [{"op": "replace", "path": "displayName", "value": ""}],
+                [{"op": "replace", "value": "not-an-object"}],
+                [{"op": "remove"}], [{"op": "remove", "path": "userName"}],
+                [{"op": "replace", "path": "password", "value": "secret"}],
+                [{"op": "replace", "path": "displayName"}],
+                # the first operation is valid: the whole request is rolled back
+                [{"op": "replace", "path": "displayName", "value": "Changed"},
+                 {"op": "replace", "path": "userName", "value": "bad"}],
+                [{"op": "replace", "path": "active", "value": False},
+                 {"op": "replace", "path": "active", "value": 3}]):
+        scim_error(patch(http, f"Users/{uid}", *ops), 400)
+    scim_error(http.patch(f"/scim/v2/Users/{uid}", headers=SCIM, json={"op": "replace"}), 400)
+    assert http.get(f"/scim/v2/Users/{uid}", headers=SCIM).json() == user
+
+
+# ---- groups -----------------------------------------------------------------------------
+
+def test_groups_are_teams(world):
+    http, org, h = world["http"], world["org"], world["h"]
+    a, b, c = (provision(http, f"grp{x}") for x in "abc")
+    r = http.post("/scim/v2/Groups", headers=SCIM,
+                  json={"displayName": "Design", "members": [{"value": a["id"]}]})
+    assert r.status_code == 201, r.text
+    group = r.json()
+    gid = group["id"]
+    assert group["schemas"] == [GROUP] and group["displayName"] == "Design"
+    assert group["members"] == [{"value": a["id"], "display": a["displayName"],
+                                 "$ref": a["meta"]["location"]}]
+    assert group["meta"]["location"].endswith(f"/scim/v2/Groups/{gid}")
+    assert http.get(f"/scim/v2/Groups/{gid}", headers=SCIM).json() == group
+
+    def team_members() -> set[str]:
+        got = http.get(f"/api/v1/teams/{gid}/members", headers=h, params={"limit": 100})
+        assert got.status_code == 200, got.text
+        return {m["user_id"] for m in got.json()["items"]}
+
+    teams = http.get(f"/api/v1/orgs/{org}/teams", headers=h, params={"limit": 100}).json()
+    assert "Design" in {t["name"] for t in teams["items"]}
+    assert team_members() == {a["id"]}
+
+    add = patch(http, f"Groups/{gid}",
+                {"op": "add", "path": "members", "value": [{"value": b["id"]}, {"value": c["id"]}]},
+                {"op": "add", "path": "members", "value": [{"value": a["id"]}]})  # idempotent
+    assert add.status_code == 200, add.text
+    assert team_members() == {a["id"], b["id"], c["id"]}
+    rm = patch(http, f"Groups/{gid}", {"op": "remove", "path": f'members[value eq "{b["id"]}"]'})
+    assert rm.status_code == 200 and team_members() == {a["id"], c["id"]}
+    # Azure AD's remove form: path "members" with a value list
+    rm = patch(http, f"Groups/{gid}", {"op": "Remove", "path": "members",
+                                       "value": [{"value": c["id"]}]})
+    assert rm.status_code == 200 and team_members() == {a["id"]}
+    put = patch(http, f"Groups/{gid}", {"op": "replace", "path": "members",
+                                        "value": [{"value": b["id"]}, {"value": c["id"]}]})
+    assert put.status_code == 200 and team_members() == {b["id"], c["id"]}
+
+    renamed = patch(http, f"Groups/{gid}",
+                    {"op": "replace", "path": "displayName", "value": "Platform Engineering"})
+    assert renamed.status_code == 200 and renamed.json()["displayName"] == "Platform Engineering"
+    assert http.get(f"/api/v1/teams/{gid}", headers=h).json()["name"] == "Platform Engineering"
+    okta = patch(http, f"Groups/{gid}",
+                 {"op": "replace", "value": {"id": gid, "displayName": "Platform"}})
+    assert okta.status_code == 200 and okta.json()["displayName"] == "Platform"
+    everyone = patch(http, f"Groups/{gid}", {"op": "remove", "path": "members"})
+    assert everyone.status_code == 200 and everyone.json()["members"] == []
+    assert team_members() == set()
+
+
+def test_group_list_filter_pagination_and_excluded_members(world):
+    http = world["http"]
+    user = provision(http, "lister")
+    names = [f"Squad {next(_n)}" for _ in range(3)]
+    made = [http.post("/scim/v2/Groups", headers=SCIM, json={
+        "displayName": n, "members": [{"value": user["id"]}]}).json() for n in names]
+    listed = http.get("/scim/v2/Groups", headers=SCIM, params={"count": 200}).json()
+    assert listed["schemas"] == [LIST]
+    ids = [g["id"] for g in listed["Resources"]]
+    assert listed["totalResults"] == len(ids) and {g["id"] for g in made} <= set(ids)
+    page = http.get("/scim/v2/Groups", headers=SCIM, params={"startIndex": 2, "count": 1}).json()
+    assert [g["id"] for g in page["Resources"]] == ids[1:2] and page["itemsPerPage"] == 1
+    found = http.get("/scim/v2/Groups", headers=SCIM,
+                     params={"filter": f'displayName eq "{names[1]}"'}).json()
+    assert [g["id"] for g in found["Resources"]] == [made[1]["id"]]
+    assert found["Resources"][0]["members"][0]["value"] == user["id"]
+    slim = http.get("/scim/v2/Groups", headers=SCIM,
+                    params={"filter": f'displayName eq "{names[1]}"',
+                            "excludedAttributes": "members"}).json()
+    assert "members" not in slim["Resources"][0]
+    one = http.get(f"/scim/v2/Groups/{made[0]['id']}", headers=SCIM,
+                   params={"excludedAttributes": "members"}).json()
+    assert "members" not in one and one["displayName"] == names[0]
+    scim_error(http.get("/scim/v2/Groups", headers=SCIM, params={"filter": 'name eq "x"'}),
+               400, "invalidFilter")
+
+
+def test_group_errors(world):
+    srv, http, h = world["srv"], world["http"], world["h"]
+    first = http.post("/scim/v2/Groups", headers=SCIM, json={"displayName": "Unique"})
+    assert first.status_code == 201
+    gid = first.json()["id"]
+    scim_error(http.post("/scim/v2/Groups", headers=SCIM, json={"displayName": "Unique"}),
+               409, "uniqueness")
+    outsider = register(srv, "notmember")
+    scim_error(http.post("/scim/v2/Groups", headers=SCIM, json={
+        "displayName": "Has outsider", "members": [{"value": outsider["user_id"]}]}), 400)
+    for body in ({}, {"displayName": ""}, {"displayName": "X", "members": "a"},
+                 {"displayName": "X", "members": [{"value": "not-a-uuid"}]}, []):
+        scim_error(http.post("/scim/v2/Groups", headers=SCIM, json=body), 400)
+    for ops in ([{"op": "add", "path": "members", "value": [{"nope": 1}]}],
+                [{"op": "replace", "path": "owner", "value": "x"}],
+                [{"op": "remove", "path": "displayName"}],
+                [{"op": "add", "path": "members", "value": [{"value": outsider["user_id"]}]}]):
+        scim_error(patch(http, f"Groups/{gid}", *ops), 400)
+    names = {t["name"] for t in http.get(f"/api/v1/orgs/{world['org']}/teams", headers=h,
+                                         params={"limit": 100}).json()["items"]}
+    assert "Has outsider" not in names and "X" not in names
+    scim_error(http.get("/scim/v2/Groups/unknown", headers=SCIM), 404)
+    # a team of another org the acting owner also belongs to is not a SCIM group here
+    other = http.post("/api/v1/orgs", headers=h, json={"name": "Other", "slug": f"other-{gid[-6:]}"})
+    assert other.status_code == 201, other.text
+    team = http.post(f"/api/v1/orgs/{other.json()['id']}/teams", headers=h, json={"name": "T"})
+    assert team.status_code == 201, team.text
+    scim_error(http.get(f"/scim/v2/Groups/{team.json()['id']}", headers=SCIM), 404)
+    scim_error(patch(http, f"Groups/{team.json()['id']}",
+                     {"op": "replace", "path": "displayName", "value": "Stolen"}), 404)
+
+
+def test_docs_examples_run(tmp_path):
+    srv = Server(tmp_path, ALLOY_REGISTRATION="open", ALLOY_SCIM_BEARER_TOKEN=TOKEN)
+    try:
+        run = run_doc(ROOT / "docs" / "scim.md",
+                      {**srv.env, "BASE_URL": srv.url, "SCIM_TOKEN": TOKEN}, tmp_path)
+        out = [run.block(n).strip() for n in range(run.last + 1)]
+        assert out[1] == '{"patch":{"supported":true},"filter":{"supported":true,"maxResults":200}}'
+        assert out[2] == '{"userName":"new@example.com","displayName":"New User","active":true}'
+        assert out[3].startswith('{"totalResults":1,"ids":["')
+        assert out[3].splitlines()[1] == '{"totalResults":2,"startIndex":1,"itemsPerPage":1}'
+        assert out[4].splitlines() == ["false", '{"active":true,"displayName":"Newt User"}']
+        assert out[5] == "Newt User"
+        assert out[6].splitlines() == ["Platform Engineering", "[]"]
+        assert out[7].splitlines() == ["401", '{"status":"400","scimType":"invalidValue"}']
+    finally:
+        srv.stop()
