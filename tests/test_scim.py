@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.docs_runner import run_doc
+from tests.fake_oidc import FakeIdP
 from tests.support import ROOT, Server, auth
 
 TOKEN = "scim-test-token-0123456789"
@@ -306,6 +307,39 @@ def test_bad_payloads_are_400_and_change_nothing(world):
         scim_error(patch(http, f"Users/{uid}", *ops), 400)
     scim_error(http.patch(f"/scim/v2/Users/{uid}", headers=SCIM, json={"op": "replace"}), 400)
     assert http.get(f"/scim/v2/Users/{uid}", headers=SCIM).json() == user
+
+
+def test_sso_signs_in_provisioned_users_but_not_deactivated_ones(world):
+    http, org, h = world["http"], world["org"], world["h"]
+    idp = FakeIdP()
+    try:
+        made = http.post(f"/api/v1/orgs/{org}/identity-providers", headers=h, json={
+            "provider_type": "oidc", "provider_name": "okta", "issuer_url": idp.url,
+            "client_id": idp.client_id, "client_secret": idp.client_secret})
+        assert made.status_code == 201, made.text
+        user = provision(http, "ssoer")
+        idp.user = {"email": user["userName"], "name": "Sso Er"}
+
+        def sign_in() -> httpx.Response:
+            found = http.get("/api/v1/auth/sso/discover", params={"org_id": org}).json()
+            at_idp = httpx.get(found["authorization_url"], follow_redirects=False)
+            params = dict(httpx.URL(at_idp.headers["location"]).params)
+            return http.get("/api/v1/auth/sso/callback", params=params)
+
+        signed = sign_in()
+        assert signed.status_code == 200 and signed.json()["user_id"] == user["id"], signed.text
+        token = auth(signed.json()["access_token"])
+        assert http.get(f"/api/v1/orgs/{org}", headers=token).status_code == 200
+        patch(http, f"Users/{user['id']}", {"op": "replace", "path": "active", "value": False})
+        assert http.get(f"/api/v1/orgs/{org}", headers=token).status_code == 404
+        refused = sign_in()
+        assert refused.status_code == 403 and "deactivated" in refused.json()["error"]["message"]
+        assert http.get(f"/scim/v2/Users/{user['id']}", headers=SCIM).json()["active"] is False
+        patch(http, f"Users/{user['id']}", {"op": "replace", "path": "active", "value": True})
+        assert sign_in().status_code == 200
+        assert http.get(f"/api/v1/orgs/{org}", headers=token).status_code == 200
+    finally:
+        idp.stop()
 
 
 # ---- groups -----------------------------------------------------------------------------
