@@ -342,6 +342,38 @@ def test_sso_signs_in_provisioned_users_but_not_deactivated_ones(world):
         idp.stop()
 
 
+def test_put_replaces_the_profile_and_delete_deprovisions(world):
+    srv, http, org, h = world["srv"], world["http"], world["org"], world["h"]
+    person = register(srv, "putter")
+    uid, mine = person["user_id"], auth(person["access_token"])
+    http.post("/scim/v2/Users", headers=SCIM, json={"userName": person["email"]})
+    put = http.put(f"/scim/v2/Users/{uid}", headers=SCIM, json={
+        "schemas": [USER], "id": uid, "userName": person["email"],
+        "name": {"givenName": "Put", "familyName": "Ter"}, "active": False})
+    assert put.status_code == 200, put.text
+    assert (put.json()["displayName"], put.json()["active"]) == ("Put Ter", False)
+    assert http.get(f"/api/v1/orgs/{org}", headers=mine).status_code == 404
+    put = http.put(f"/scim/v2/Users/{uid}", headers=SCIM,
+                   json={"userName": person["email"], "displayName": "Putter"})
+    assert put.json()["active"] is True and put.json()["displayName"] == "Putter"
+    scim_error(http.put(f"/scim/v2/Users/{uid}", headers=SCIM, json={"displayName": "x"}), 400)
+
+    group = http.post("/scim/v2/Groups", headers=SCIM, json={
+        "displayName": f"Doomed {uid[-6:]}", "members": [{"value": uid}]}).json()
+    gone = http.delete(f"/scim/v2/Users/{uid}", headers=SCIM)
+    assert gone.status_code == 204 and gone.content == b""
+    scim_error(http.get(f"/scim/v2/Users/{uid}", headers=SCIM), 404)
+    assert http.get(f"/api/v1/orgs/{org}", headers=mine).status_code == 404
+    assert http.get(f"/scim/v2/Groups/{group['id']}", headers=SCIM).json()["members"] == []
+    assert http.get("/api/v1/auth/me", headers=mine).status_code == 200  # the account stays
+    scim_error(http.delete(f"/scim/v2/Users/{uid}", headers=SCIM), 404)
+    scim_error(http.delete(f"/scim/v2/Users/{world['owner']['user_id']}", headers=SCIM), 409)
+
+    assert http.delete(f"/scim/v2/Groups/{group['id']}", headers=SCIM).status_code == 204
+    assert http.get(f"/api/v1/teams/{group['id']}", headers=h).status_code == 404
+    scim_error(http.delete(f"/scim/v2/Groups/{group['id']}", headers=SCIM), 404)
+
+
 # ---- groups -----------------------------------------------------------------------------
 
 def test_groups_are_teams(world):

@@ -23,6 +23,7 @@ from alloy.domain.values import Role, now
 from alloy.domain.work import TeamIn, TeamPatch, UserRef
 from alloy.errors import AlloyError, Conflict, Invalid
 from alloy.services import auth, orgs, teams
+from alloy.services.guards import DeleteQuery
 from alloy.store import IDENTITY, Scope
 
 
@@ -206,6 +207,34 @@ def patch_user(ctx: Ctx, org_id: str, user_id: str, payload: object) -> dict:
                 changes["email"] = S.as_email(v)
             elif not _ignored(attr):
                 raise S.ScimError(f"unsupported attribute {attr!r}", "invalidPath")
+    return _apply(ctx, org_id, row, changes)
+
+
+def replace_user(ctx: Ctx, org_id: str, user_id: str, payload: object) -> dict:
+    """PUT (Okta's profile push): userName, displayName (or name parts) and active."""
+    row = _user_row(ctx, org_id, user_id)
+    payload = S.require_object(payload)
+    email = S.as_email(payload.get("userName"))
+    return _apply(ctx, org_id, row, {
+        "email": email, "display_name": _display_name(payload, email),
+        "active": S.as_bool(payload.get("active", True), "active")})
+
+
+def delete_user(ctx: Ctx, org_id: str, user_id: str) -> None:
+    """Deprovision for good: leave the organization and its teams (the account is kept)."""
+    _user_row(ctx, org_id, user_id)
+    for team in ctx.db.all("SELECT team_id FROM team_members WHERE org_id = ? AND user_id = ?",
+                           org_id, user_id):
+        _core(teams.remove_member, ctx, team["team_id"], user_id)
+    if ctx.role_in_db(org_id, user_id) is not None:
+        _core(orgs.remove_member, ctx, org_id, user_id)
+    if ctx.db.run("DELETE FROM scim_suspensions WHERE org_id = ? AND user_id = ?",
+                  org_id, user_id):
+        ctx.audit(org_id, "org_member", user_id, "delete", {"via": "scim", "was": "suspended"})
+
+
+def _apply(ctx: Ctx, org_id: str, row: dict, changes: dict) -> dict:
+    user_id = row["id"]
     profile = {k: v for k, v in changes.items() if k != "active" and v != row[k]}
     if "email" in profile and ctx.db.one("SELECT 1 FROM users WHERE email = ? AND id <> ?",
                                          profile["email"], user_id):
@@ -276,7 +305,7 @@ def get_group(ctx: Ctx, org_id: str, team_id: str, query: dict | None = None) ->
     return _group(ctx, _team_row(ctx, org_id, team_id), not _no_members(query or {}))
 
 
-def _team_call(fn, *args):
+def _core(fn, *args):
     try:
         return fn(*args)
     except AlloyError as err:
@@ -287,7 +316,7 @@ def _add(ctx: Ctx, team_id: str, user_ids: list[str]) -> None:
     for user_id in user_ids:
         if not ctx.db.one("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?",
                           team_id, user_id):
-            _team_call(teams.add_member, ctx, team_id, _ref(user_id))
+            _core(teams.add_member, ctx, team_id, _ref(user_id))
 
 
 def _ref(user_id: str) -> UserRef:
@@ -301,7 +330,7 @@ def _remove(ctx: Ctx, team_id: str, user_ids: list[str]) -> None:
     for user_id in user_ids:
         if ctx.db.one("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?",
                       team_id, user_id):
-            _team_call(teams.remove_member, ctx, team_id, user_id)
+            _core(teams.remove_member, ctx, team_id, user_id)
 
 
 def _current(ctx: Ctx, team_id: str) -> list[str]:
@@ -311,7 +340,7 @@ def _current(ctx: Ctx, team_id: str) -> list[str]:
 
 def _rename(ctx: Ctx, team_id: str, value: object) -> None:
     name = S.as_text(value, "displayName")
-    _team_call(teams.update, ctx, team_id, convert(TeamPatch, {"name": name}))
+    _core(teams.update, ctx, team_id, convert(TeamPatch, {"name": name}))
 
 
 def create_group(ctx: Ctx, org_id: str, payload: object) -> dict:
@@ -319,7 +348,7 @@ def create_group(ctx: Ctx, org_id: str, payload: object) -> dict:
     payload = S.require_object(payload)
     name = S.as_text(payload.get("displayName"), "displayName")
     members = S.member_ids(payload.get("members") or [])
-    team = _team_call(teams.create, ctx, org_id, convert(TeamIn, {"name": name}))
+    team = _core(teams.create, ctx, org_id, convert(TeamIn, {"name": name}))
     _add(ctx, team.id, members)
     return get_group(ctx, org_id, team.id)
 
@@ -350,6 +379,12 @@ def patch_group(ctx: Ctx, org_id: str, team_id: str, payload: object) -> dict:
             elif attr not in ("externalid", "id", "schemas", "meta"):
                 raise S.ScimError(f"unsupported attribute {attr!r}", "invalidPath")
     return get_group(ctx, org_id, team_id)
+
+
+def delete_group(ctx: Ctx, org_id: str, team_id: str) -> None:
+    """Delete the team with its memberships (its projects are kept, unassigned)."""
+    _team_row(ctx, org_id, team_id)
+    _core(teams.delete, ctx, team_id, DeleteQuery(cascade=True))
 
 
 def service_provider_config(ctx: Ctx, org_id: str) -> dict:

@@ -78,10 +78,12 @@ def routes(env) -> list:
                     lambda: scim.call(env, config.org_id, fn, *args, write=write))
             except AlloyError as err:
                 return _error(err)
+            if result is None:
+                return Response(content=b"", status_code=204)
             return _respond(status, result)
 
         name = f"scim.{method.lower()}.{path}"
-        return route("/scim/v2/" + path, http_method=[method], name=name, status_code=status,
+        return route("/scim/v2/" + path, http_method=[method], name=name, status_code=200,
                      include_in_schema=False)(handle)
 
     return [
@@ -90,8 +92,11 @@ def routes(env) -> list:
         handler("Users", "POST", scim.create_user, status=201, body=True, write=True),
         handler("Users/{user_id:str}", "GET", scim.get_user),
         handler("Users/{user_id:str}", "PATCH", scim.patch_user, body=True, write=True),
+        handler("Users/{user_id:str}", "PUT", scim.replace_user, body=True, write=True),
+        handler("Users/{user_id:str}", "DELETE", scim.delete_user, status=204, write=True),
         handler("Groups", "GET", scim.list_groups, query=True),
         handler("Groups", "POST", scim.create_group, status=201, body=True, write=True),
         handler("Groups/{team_id:str}", "GET", scim.get_group, query=True),
         handler("Groups/{team_id:str}", "PATCH", scim.patch_group, body=True, write=True),
+        handler("Groups/{team_id:str}", "DELETE", scim.delete_group, status=204, write=True),
     ]
