@@ -66,6 +66,9 @@ def openapi_document() -> bytes:
                                            "description": "JWT access token or alloy_live_ API key"}},
         },
     }
+    from server.integrations import scim
+
+    scim.openapi(doc)
     return msgspec.json.encode(doc)
 
 

@@ -120,6 +120,30 @@ def test_service_provider_config(world):
     assert body["authenticationSchemes"][0]["type"] == "oauthbearertoken"
 
 
+def test_openapi_lists_every_scim_endpoint(world):
+    doc = world["http"].get("/schema/openapi.json").json()
+    expected = {("get", "ServiceProviderConfig"), ("get", "Users"), ("post", "Users"),
+                ("get", "Users/{user_id}"), ("patch", "Users/{user_id}"),
+                ("put", "Users/{user_id}"), ("delete", "Users/{user_id}"), ("get", "Groups"),
+                ("post", "Groups"), ("get", "Groups/{team_id}"), ("patch", "Groups/{team_id}"),
+                ("delete", "Groups/{team_id}")}
+    found = {(m, p.removeprefix("/scim/v2/")) for p, ms in doc["paths"].items()
+             if p.startswith("/scim/v2/") for m in ms}
+    assert found == expected
+    post = doc["paths"]["/scim/v2/Users"]["post"]
+    assert post["security"] == [{"scim": []}] and "scim" in doc["components"]["securitySchemes"]
+    ref = post["requestBody"]["content"]["application/scim+json"]["schema"]["$ref"]
+    assert doc["components"]["schemas"][ref.rsplit("/", 1)[1]]["required"] == ["userName"]
+    scim_paths = {p: v for p, v in doc["paths"].items() if p.startswith("/scim/v2/")}
+    refs = str(scim_paths).split("'$ref': '")[1:] + str(
+        {k: v for k, v in doc["components"]["schemas"].items() if k.startswith("Scim")}
+    ).split("'$ref': '")[1:]
+    assert refs
+    for r in refs:
+        assert r.split("'", 1)[0].rsplit("/", 1)[1] in {**doc["components"]["schemas"],
+                                                         **doc["components"]["responses"]}
+
+
 # ---- users ------------------------------------------------------------------------------
 
 def test_create_user_makes_an_sso_only_member(world):

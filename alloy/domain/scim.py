@@ -184,7 +184,6 @@ def service_provider_config(base_url: str) -> dict:
     """What this server supports, as RFC 7643 section 5 describes it."""
     return {
         "schemas": [SPC],
-        "documentationUri": f"{base_url}/docs/scim",
         "patch": {"supported": True},
         "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
         "filter": {"supported": True, "maxResults": MAX_COUNT},
