@@ -83,9 +83,21 @@ def test_the_org_is_the_only_one_else_503_naming_the_variable(tmp_path):
         owner = register(srv, "only")
         users = srv.http.get("/scim/v2/Users", headers=SCIM).json()
         assert [u["id"] for u in users["Resources"]] == [owner["user_id"]]
-        register(srv, "second")  # a second personal org: which one is now ambiguous
+        second = register(srv, "second")  # a second personal org: now ambiguous
         body = scim_error(srv.http.get("/scim/v2/Users", headers=SCIM), 503)
         assert "ALLOY_SCIM_ORG_ID" in body["detail"] and body["error"]["code"] == "NOT_CONFIGURED"
+    finally:
+        srv.stop()
+    srv = Server(tmp_path, ALLOY_SCIM_BEARER_TOKEN=TOKEN, ALLOY_SCIM_ORG_ID="no-such-org")
+    try:
+        body = scim_error(srv.http.get("/scim/v2/Users", headers=SCIM), 503)
+        assert "ALLOY_SCIM_ORG_ID" in body["detail"]
+    finally:
+        srv.stop()
+    srv = Server(tmp_path, ALLOY_SCIM_BEARER_TOKEN=TOKEN, ALLOY_SCIM_ORG_ID=second["org_id"])
+    try:
+        users = srv.http.get("/scim/v2/Users", headers=SCIM).json()
+        assert [u["id"] for u in users["Resources"]] == [second["user_id"]]
     finally:
         srv.stop()
 

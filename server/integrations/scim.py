@@ -15,7 +15,7 @@ from anyio import to_thread
 from litestar import Request, Response, route
 
 from alloy.domain import scim as S
-from alloy.errors import AlloyError
+from alloy.errors import AlloyError, Unauthorized
 from alloy.services import scim
 
 MEDIA = "application/scim+json"
@@ -47,9 +47,7 @@ class _Config:
         ok = scheme.lower() == "bearer" and hmac.compare_digest(
             given.strip().encode(), self.token.encode())
         if not ok:
-            err = AlloyError("a valid SCIM bearer token is required")
-            err.code, err.status = "UNAUTHORIZED", 401
-            raise err
+            raise Unauthorized("a valid SCIM bearer token is required")
 
 
 async def _body(request: Request):
