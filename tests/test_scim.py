@@ -410,6 +410,30 @@ def test_put_replaces_the_profile_and_delete_deprovisions(world):
     scim_error(http.delete(f"/scim/v2/Groups/{group['id']}", headers=SCIM), 404)
 
 
+def test_changes_are_audited_as_the_first_owner(world):
+    import sqlite3
+
+    from tests.pg import server_db
+
+    http, srv, org, owner = world["http"], world["srv"], world["org"], world["owner"]
+    user = provision(http, "audited")
+    patch(http, f"Users/{user['id']}", {"op": "replace", "path": "active", "value": False})
+    group = http.post("/scim/v2/Groups", headers=SCIM, json={"displayName": "Audited"}).json()
+    conn = server_db(srv) or sqlite3.connect(srv.home / "data" / "alloy.db", timeout=30)
+    try:
+        rows = conn.execute("SELECT org_id, entity_type, entity_id, action, actor_id FROM "
+                            "audit_log WHERE entity_id IN (?, ?) ORDER BY created_at, id",
+                            (user["id"], group["id"])).fetchall()
+    finally:
+        conn.close()
+    assert [tuple(r) for r in rows] == [
+        (None, "user", user["id"], "create", owner["user_id"]),
+        (org, "org_member", user["id"], "create", owner["user_id"]),
+        (org, "org_member", user["id"], "delete", owner["user_id"]),
+        (org, "org_member", user["id"], "suspend", owner["user_id"]),
+        (org, "team", group["id"], "create", owner["user_id"])]
+
+
 # ---- groups -----------------------------------------------------------------------------
 
 def test_groups_are_teams(world):
