@@ -232,7 +232,10 @@ def test_list_filter_and_pagination(world):
     missing = http.get("/scim/v2/Users", headers=SCIM,
                        params={"filter": 'userName eq "nobody@example.com"'}).json()
     assert missing["totalResults"] == 0 and missing["Resources"] == []
-    for bad in ('title eq "x"', 'userName co "a"', "userName eq", 'userName eq "a" or id eq "b"'):
+    huge = http.get("/scim/v2/Users", headers=SCIM, params={"startIndex": 10**30}).json()
+    assert huge["Resources"] == [] and huge["totalResults"] == len(ids)
+    for bad in ('title eq "x"', 'userName co "a"', "userName eq", 'userName eq "a" or id eq "b"',
+                'userName eq "bad\\q"'):
         scim_error(http.get("/scim/v2/Users", headers=SCIM, params={"filter": bad}), 400,
                    "invalidFilter")
     scim_error(http.get("/scim/v2/Users", headers=SCIM, params={"count": "many"}), 400)

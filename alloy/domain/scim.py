@@ -70,7 +70,10 @@ def parse_filter(text: str | None, allowed: dict[str, str]) -> tuple[str, str] |
     if column is None:
         raise ScimError(f"cannot filter on {m.group(1)!r}: use {_names(allowed)}",
                         "invalidFilter")
-    return column, json.loads(f'"{m.group(3)}"')
+    try:
+        return column, json.loads(f'"{m.group(3)}"')
+    except ValueError:
+        raise ScimError(f"bad escape in filter value {m.group(3)!r}", "invalidFilter") from None
 
 
 def _names(allowed: dict[str, str]) -> str:
@@ -84,7 +87,7 @@ def page_args(start: str | None, count: str | None) -> tuple[int, int]:
         c = int(count) if count not in (None, "") else 100
     except ValueError:
         raise ScimError("startIndex and count must be integers", "invalidValue") from None
-    return max(s, 1), min(max(c, 0), MAX_COUNT)
+    return min(max(s, 1), 2**31), min(max(c, 0), MAX_COUNT)
 
 
 def list_response(resources: list, total: int, start: int) -> dict:

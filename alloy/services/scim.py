@@ -55,9 +55,14 @@ def call(env, org_id: str | None, fn, *args, write: bool = True):
     org_id, owner = target(env, org_id)
     actor = Actor(user_id=owner, org_id=org_id)
     scope = Scope(user_id=owner)
-    with env.store.unit(write=write, scope=scope) as db:
-        result = fn(Ctx(db, actor, env, scope), org_id, *args)
-        db.commit()
+    try:
+        with env.store.unit(write=write, scope=scope) as db:
+            result = fn(Ctx(db, actor, env, scope), org_id, *args)
+            db.commit()
+    except (S.ScimError, S.NotConfigured):
+        raise
+    except AlloyError as err:  # from the services we reuse: as SCIM reports them
+        raise _scim(err) from None
     return result
 
 
@@ -68,6 +73,14 @@ def _scim(err: AlloyError) -> S.ScimError:
     if isinstance(err, Invalid):
         return S.ScimError(err.message, "invalidValue")
     return S.ScimError(err.message, None, err.status)
+
+
+def _keep_owner(fn, *args) -> None:
+    """Removing the last Owner is refused (409, but not a uniqueness clash)."""
+    try:
+        fn(*args)
+    except Conflict as err:
+        raise S.ScimError(err.message, None, 409) from None
 
 
 # ---- Users ------------------------------------------------------------------------------
@@ -148,20 +161,14 @@ def create_user(ctx: Ctx, org_id: str, payload: object) -> dict:
 
 
 def _join(ctx: Ctx, org_id: str, user_id: str, role: Role) -> None:
-    try:
-        orgs.add_member(ctx, org_id, MemberIn(user_id=user_id, role=role))
-    except AlloyError as err:
-        raise _scim(err) from None
+    orgs.add_member(ctx, org_id, MemberIn(user_id=user_id, role=role))
 
 
 def _suspend(ctx: Ctx, org_id: str, user_id: str) -> None:
     role = ctx.role_in_db(org_id, user_id)
     if role is None:
         return  # already inactive
-    try:
-        orgs.remove_member(ctx, org_id, user_id)
-    except AlloyError as err:  # the last Owner cannot be deactivated
-        raise _scim(err) from None
+    _keep_owner(orgs.remove_member, ctx, org_id, user_id)
     ctx.db.insert("scim_suspensions", {"org_id": org_id, "user_id": user_id,
                                        "role": role.value, "suspended_at": now()})
     ctx.audit(org_id, "org_member", user_id, "suspend", {"role": role.value, "via": "scim"})
@@ -225,9 +232,9 @@ def delete_user(ctx: Ctx, org_id: str, user_id: str) -> None:
     _user_row(ctx, org_id, user_id)
     for team in ctx.db.all("SELECT team_id FROM team_members WHERE org_id = ? AND user_id = ?",
                            org_id, user_id):
-        _core(teams.remove_member, ctx, team["team_id"], user_id)
+        teams.remove_member(ctx, team["team_id"], user_id)
     if ctx.role_in_db(org_id, user_id) is not None:
-        _core(orgs.remove_member, ctx, org_id, user_id)
+        _keep_owner(orgs.remove_member, ctx, org_id, user_id)
     if ctx.db.run("DELETE FROM scim_suspensions WHERE org_id = ? AND user_id = ?",
                   org_id, user_id):
         ctx.audit(org_id, "org_member", user_id, "delete", {"via": "scim", "was": "suspended"})
@@ -305,18 +312,11 @@ def get_group(ctx: Ctx, org_id: str, team_id: str, query: dict | None = None) ->
     return _group(ctx, _team_row(ctx, org_id, team_id), not _no_members(query or {}))
 
 
-def _core(fn, *args):
-    try:
-        return fn(*args)
-    except AlloyError as err:
-        raise _scim(err) from None
-
-
 def _add(ctx: Ctx, team_id: str, user_ids: list[str]) -> None:
     for user_id in user_ids:
         if not ctx.db.one("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?",
                           team_id, user_id):
-            _core(teams.add_member, ctx, team_id, _ref(user_id))
+            teams.add_member(ctx, team_id, _ref(user_id))
 
 
 def _ref(user_id: str) -> UserRef:
@@ -330,7 +330,7 @@ def _remove(ctx: Ctx, team_id: str, user_ids: list[str]) -> None:
     for user_id in user_ids:
         if ctx.db.one("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?",
                       team_id, user_id):
-            _core(teams.remove_member, ctx, team_id, user_id)
+            teams.remove_member(ctx, team_id, user_id)
 
 
 def _current(ctx: Ctx, team_id: str) -> list[str]:
@@ -340,7 +340,7 @@ def _current(ctx: Ctx, team_id: str) -> list[str]:
 
 def _rename(ctx: Ctx, team_id: str, value: object) -> None:
     name = S.as_text(value, "displayName")
-    _core(teams.update, ctx, team_id, convert(TeamPatch, {"name": name}))
+    teams.update(ctx, team_id, convert(TeamPatch, {"name": name}))
 
 
 def create_group(ctx: Ctx, org_id: str, payload: object) -> dict:
@@ -348,7 +348,7 @@ def create_group(ctx: Ctx, org_id: str, payload: object) -> dict:
     payload = S.require_object(payload)
     name = S.as_text(payload.get("displayName"), "displayName")
     members = S.member_ids(payload.get("members") or [])
-    team = _core(teams.create, ctx, org_id, convert(TeamIn, {"name": name}))
+    team = teams.create(ctx, org_id, convert(TeamIn, {"name": name}))
     _add(ctx, team.id, members)
     return get_group(ctx, org_id, team.id)
 
@@ -384,7 +384,7 @@ def patch_group(ctx: Ctx, org_id: str, team_id: str, payload: object) -> dict:
 def delete_group(ctx: Ctx, org_id: str, team_id: str) -> None:
     """Delete the team with its memberships (its projects are kept, unassigned)."""
     _team_row(ctx, org_id, team_id)
-    _core(teams.delete, ctx, team_id, DeleteQuery(cascade=True))
+    teams.delete(ctx, team_id, DeleteQuery(cascade=True))
 
 
 def service_provider_config(ctx: Ctx, org_id: str) -> dict:
