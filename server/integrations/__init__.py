@@ -1,0 +1,1 @@
+"""Endpoints external services call with their own authentication (signatures, tokens)."""
