@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 
 from alloy.domain.values import iso, now
 from alloy.store import WORKER
 
+log = logging.getLogger("alloy.slack")
 MAX_ATTEMPTS = 6
 LEASE = dt.timedelta(seconds=60)
 DEFAULT_API_URL = "https://slack.com/api"
@@ -47,6 +49,9 @@ def _record(store, row: dict, slack_ts: str | None, error: str | None,
             permanent: bool = False) -> None:
     attempts = row["attempts"] + 1
     ok = error is None
+    if not ok:
+        log.warning("Slack chat.postMessage to %s failed (attempt %d): %s",
+                    row["channel"], attempts, error)
     status = ("delivered" if ok else
               "failed" if permanent or attempts >= MAX_ATTEMPTS else "pending")
     with store.unit(scope=WORKER) as db:
