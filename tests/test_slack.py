@@ -380,3 +380,15 @@ def test_slack_doc_examples_run(tmp_path, slack):
         assert any(m["channel"] == "C0123456789" for m in slack.wait(start + 1))
     finally:
         srv.stop()
+
+
+def test_openapi_lists_every_slack_endpoint(world):
+    paths = world["srv"].http.get("/schema/openapi.json").json()["paths"]
+    base = "/api/v1/integrations/slack/"
+    assert {"post"} <= set(paths[base + "notify"]) and {"get", "post"} <= set(
+        paths[base + "thread-mappings"])
+    for signed_path in ("commands", "events"):
+        entry = paths[base + signed_path]["post"]
+        assert "security" not in entry
+        assert {p["name"] for p in entry["parameters"]} == {"X-Slack-Request-Timestamp",
+                                                            "X-Slack-Signature"}

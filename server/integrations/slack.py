@@ -61,3 +61,44 @@ def routes(env) -> list:
             return _error(err)
 
     return [commands, events]
+
+
+def _signed_entry(op_id: str, summary: str, media_type: str, body: dict, answer: dict) -> dict:
+    return {"post": {
+        "operationId": op_id, "summary": summary, "tags": ["slack"],
+        "description": "No Bearer auth: Slack signs the request with the app's signing secret.",
+        "parameters": [
+            {"name": "X-Slack-Request-Timestamp", "in": "header", "required": True,
+             "schema": {"type": "string"}, "description": "Unix time the request was sent"},
+            {"name": "X-Slack-Signature", "in": "header", "required": True,
+             "schema": {"type": "string"},
+             "description": "v0= + hex HMAC-SHA256 of v0:{timestamp}:{raw body}"}],
+        "requestBody": {"required": True, "content": {media_type: {"schema": body}}},
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {"schema": answer}}},
+            "400": {"$ref": "#/components/responses/Error"},
+            "401": {"$ref": "#/components/responses/Error"},
+            "503": {"$ref": "#/components/responses/Error"}}}}
+
+
+_OBJECT = {"type": "object", "additionalProperties": True}
+
+# The signed endpoints are Litestar routes, not operations: their OpenAPI entries are here.
+OPENAPI = {
+    "/api/v1/integrations/slack/commands": _signed_entry(
+        "slack.command", "Answer a /ticket slash command with a Block Kit message",
+        "application/x-www-form-urlencoded",
+        {"type": "object", "properties": {"command": {"type": "string"},
+                                          "text": {"type": "string"},
+                                          "user_id": {"type": "string"},
+                                          "user_name": {"type": "string"},
+                                          "channel_id": {"type": "string"}}},
+        {"type": "object", "required": ["response_type"], "properties": {
+            "response_type": {"type": "string", "enum": ["in_channel", "ephemeral"]},
+            "text": {"type": "string"}, "blocks": {"type": "array", "items": _OBJECT}}}),
+    "/api/v1/integrations/slack/events": _signed_entry(
+        "slack.event", "Handle a Slack Events API payload (URL check, thread replies)",
+        "application/json", _OBJECT,
+        {"type": "object", "required": ["status"], "properties": {
+            "status": {"type": "string"}, "challenge": {"type": "string"}}}),
+}
