@@ -2,8 +2,9 @@
 
 The server verifies Slack's v0 signature on the raw request (`verify`), then hands the
 parsed payload here. These requests carry no Alloy credentials, so they act in ONE org
-(ALLOY_SLACK_ORG_ID, else the server's only org) as that org's first Owner, through the
-ordinary operations: permissions, row-level security and the audit log apply unchanged.
+(ALLOY_SLACK_ORG_ID, else the server's only org) as that org's first Owner: slash commands
+through the ordinary operations (LocalClient), comment sync through one core function in one
+unit of work; either way permissions, row-level security and the audit log apply unchanged.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import time
 
 from alloy.actor import Actor
 from alloy.errors import AlloyError, NotConfigured, Unauthorized
-from alloy.services.slack import words
-from alloy.store import IDENTITY
+from alloy.services.slack import sync_reply, words
+from alloy.store import IDENTITY, Scope
 
 MAX_AGE = 300  # seconds: Slack's replay window
 USAGE = ("Usage:\n• `/ticket create PROJ Title here` creates a ticket in project PROJ\n"
@@ -52,14 +53,12 @@ def verify(timestamp: str | None, sent: str | None, body: bytes, at: float | Non
         raise Unauthorized("invalid Slack signature")
 
 
-def acting_client(env):
-    """A LocalClient acting as the integration's org's first Owner (503 if no single org).
+def acting_owner(env) -> tuple[Actor, str]:
+    """The integration's org (503 if there is no single one) and its first Owner.
 
     The org and its owner are found before any tenant is known, so this is an identity-scope
     read (orgs and org_members are open to it; no tenant data is).
     """
-    from alloy.client.local import LocalClient
-
     named = os.environ.get("ALLOY_SLACK_ORG_ID", "").strip()
     with env.store.unit(write=False, scope=IDENTITY) as db:
         if named:
@@ -76,7 +75,15 @@ def acting_client(env):
                        "ORDER BY joined_at, user_id LIMIT 1", org["id"])
     if owner is None:
         raise NotConfigured("the Slack organization has no Owner to act as")
-    return LocalClient(env, Actor(user_id=owner["user_id"], org_id=org["id"])), org["id"]
+    return Actor(user_id=owner["user_id"], org_id=org["id"]), org["id"]
+
+
+def acting_client(env):
+    """A LocalClient acting as the integration's owner, and the org."""
+    from alloy.client.local import LocalClient
+
+    actor, org = acting_owner(env)
+    return LocalClient(env, actor), org
 
 
 def _ephemeral(text: str) -> dict:
@@ -129,18 +136,29 @@ def event(env, payload: dict) -> dict:
     ev = payload.get("event") if kind == "event_callback" else None
     if not isinstance(ev, dict) or ev.get("type") != "message":
         return {"status": "ignored"}
-    thread, channel, text = ev.get("thread_ts"), ev.get("channel"), ev.get("text")
-    if ev.get("bot_id") or ev.get("subtype") or not (thread and channel and text):
-        return {"status": "ignored"}  # bots (ourselves included), edits, thread parents
-    if thread == ev.get("ts"):
-        return {"status": "ignored"}
-    client, org = acting_client(env)
-    found = client.call("slack.list_thread_mappings", query={
-        "org_id": org, "channel_id": str(channel), "thread_ts": str(thread), "limit": 1})
-    if not found["items"]:
-        return {"status": "ignored"}
-    user = ev.get("user")
-    body = f"{text}\n\n— <@{user}> via Slack" if user else f"{text}\n\n— via Slack"
-    client.call("comments.create", ticket_id=found["items"][0]["ticket_id"],
-                body={"body": body[:10000]})
-    return {"status": "ok"}
+    thread, channel, text, ts = (ev.get("thread_ts"), ev.get("channel"), ev.get("text"),
+                                 ev.get("ts"))
+    if ev.get("bot_id") or ev.get("subtype") or not (thread and channel and ts and text):
+        return {"status": "ignored"}  # bots (ourselves included), edits, deletions
+    if thread == ts or not str(text).strip():
+        return {"status": "ignored"}  # a thread's parent message, or nothing to say
+    actor, org = acting_owner(env)
+    return {"status": _as(env, actor, sync_reply, org_id=org, channel_id=str(channel),
+                          thread_ts=str(thread), ts=str(ts), text=str(text),
+                          user=ev.get("user"))}
+
+
+def _as(env, actor, fn, **kw):
+    """Run a core function as `actor` in one unit of work (what `dispatch.execute` does for
+    an operation): permission checks, RLS and the audit log apply."""
+    from alloy.context import Ctx
+    from alloy.errors import Conflict
+
+    scope = Scope(user_id=actor.user_id)
+    try:
+        with env.store.unit(write=True, scope=scope) as db:
+            result = fn(Ctx(db, actor, env, scope), **kw)
+            db.commit()
+    except Conflict:  # the same Slack message, synced concurrently by a retry
+        return "duplicate"
+    return result

@@ -198,6 +198,8 @@ def test_thread_replies_become_comments(world):
             "ts": "1679012399.000100", "thread_ts": "1679012345.678900", **ev}})
 
     assert msg(text="Repro steps attached").json() == {"status": "ok"}
+    assert msg(text="Repro steps attached").json() == {"status": "duplicate"}  # Slack's retry
+    assert msg(text="   ", ts="1679012399.000200").json() == {"status": "ignored"}
     assert msg(text="from a bot", bot_id="B1").json() == {"status": "ignored"}
     assert msg(text="edited", subtype="message_changed").json() == {"status": "ignored"}
     assert msg(text="elsewhere", thread_ts="1111.2222").json() == {"status": "ignored"}
@@ -235,6 +237,9 @@ def test_thread_mapping_rules(world):
     denied = srv.http.post(url, headers=auth(viewer["access_token"]),
                            json={**body, "channel_id": "C79"})
     assert denied.status_code == 403
+    assert srv.http.delete(f"/api/v1/tickets/{ticket['id']}", headers=h).status_code == 204
+    left = srv.http.get(url, headers=h, params={"ticket_id": ticket["id"]}).json()
+    assert left["items"] == []  # a deleted ticket takes its mapping with it
 
 
 def test_notify_is_delivered_to_slack(world, slack):

@@ -130,3 +130,30 @@ def list_thread_mappings(ctx: Ctx, query: ThreadMappingQuery) -> Page[ThreadMapp
             sql += f" AND {field} = ?"
             params.append(getattr(query, field))
     return keyset(ctx.db, sql, tuple(params), query, _mapping)
+
+
+def sync_reply(ctx: Ctx, org_id: str, channel_id: str, thread_ts: str, ts: str,
+               text: str, user: str | None) -> str:
+    """Comment a reply of a mapped Slack thread on its ticket, once per Slack message.
+
+    Not an operation: the signed events endpoint calls it (`alloy.slack`) as the org's
+    Owner, so the mapping lookup, the comment and the "seen" mark share one transaction.
+    Returns "ok", "ignored" (unmapped thread) or "duplicate" (a Slack retry).
+    """
+    from alloy.domain.comments import CommentIn
+    from alloy.services import comments
+
+    ctx.require(org_id)
+    mapping = ctx.db.one("SELECT ticket_id FROM slack_thread_mappings WHERE org_id = ? AND "
+                         "channel_id = ? AND thread_ts = ?", org_id, channel_id, thread_ts)
+    if mapping is None:
+        return "ignored"
+    if ctx.db.one("SELECT 1 FROM slack_synced_messages WHERE org_id = ? AND channel_id = ? "
+                  "AND message_ts = ?", org_id, channel_id, ts):
+        return "duplicate"
+    body = f"{text}\n\n— <@{user}> via Slack" if user else f"{text}\n\n— via Slack"
+    comment = comments.create(ctx, mapping["ticket_id"], CommentIn(body=body))
+    ctx.db.insert("slack_synced_messages", {
+        "id": new_id(), "org_id": org_id, "channel_id": channel_id, "message_ts": ts,
+        "comment_id": comment.id, "created_at": now()})
+    return "ok"

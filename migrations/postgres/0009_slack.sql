@@ -33,3 +33,15 @@ CREATE TABLE slack_messages (
     delivered_at TEXT
 );
 CREATE INDEX slack_messages_due ON slack_messages(status, next_attempt_at);
+
+-- Slack messages already synced as comments: Slack retries an event it thinks was not
+-- received, and a retry must not comment twice.
+CREATE TABLE slack_synced_messages (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    channel_id TEXT NOT NULL,
+    message_ts TEXT NOT NULL,
+    comment_id TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX slack_synced_messages_once ON slack_synced_messages(org_id, channel_id, message_ts);
