@@ -397,3 +397,28 @@ def test_openapi_lists_every_slack_endpoint(world):
         assert "security" not in entry
         assert {p["name"] for p in entry["parameters"]} == {"X-Slack-Request-Timestamp",
                                                             "X-Slack-Signature"}
+
+
+def test_role_matrix(world):
+    """notify: Reporter and above (a Reporter on projects they are assigned to);
+    thread mappings: Member and above; list: Member and above."""
+    srv, h = world["srv"], world["h"]
+    notify_url = "/api/v1/integrations/slack/notify"
+    map_url = "/api/v1/integrations/slack/thread-mappings"
+    expected = {"admin": (202, 201, 200), "member": (202, 201, 200),
+                "reporter": (202, 403, 403), "viewer": (403, 403, 403)}
+    for n, (role, (notify_code, map_code, list_code)) in enumerate(expected.items()):
+        user = invite(srv, world["owner"], role, f"matrix{role}")
+        if role == "reporter":
+            srv.http.post(f"/api/v1/projects/{world['project']['id']}/members", headers=h,
+                          json={"user_id": user["user_id"]})
+        hu = auth(user["access_token"])
+        ticket = _ticket(world, f"Matrix {role}")
+        got = (srv.http.post(notify_url, headers=hu, json={
+                   "notification_type": "mention", "ticket_id": ticket["id"]}).status_code,
+               srv.http.post(map_url, headers=hu, json={
+                   "ticket_id": ticket["id"], "channel_id": "CM",
+                   "thread_ts": f"1700000100.00000{n}"}).status_code,
+               srv.http.get(map_url, headers=hu,
+                            params={"org_id": world["owner"]["org_id"]}).status_code)
+        assert got == (notify_code, map_code, list_code), role
