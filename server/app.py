@@ -132,9 +132,9 @@ def create_app(env) -> Litestar:
 
     limiter = RateLimiter.from_env()
     handlers = [_handler_for(env, op, limiter) for op in ops.all_ops()]
-    from server.integrations import scim
+    from server.integrations import scim, slack
 
-    handlers += scim.routes(env)
+    handlers += scim.routes(env) + slack.routes(env)
 
     @route("/schema/openapi.json", http_method=["GET"], include_in_schema=False)
     async def openapi() -> Response:
@@ -165,14 +165,16 @@ class WebhookWorker:
         self.interval = float(os.environ.get("ALLOY_WEBHOOK_POLL_SECONDS", "1"))
 
     async def _loop(self) -> None:
+        from alloy.slack_sender import deliver_due as deliver_slack
         from alloy.webhooks import deliver_due
 
         while True:
-            try:
-                sent = await to_thread.run_sync(deliver_due, self.env.store)
-            except Exception:  # keep serving; the failure is logged and retried
-                log.exception("webhook delivery failed")
-                sent = 0
+            sent = 0
+            for deliver in (deliver_due, deliver_slack):  # the webhook and Slack outboxes
+                try:
+                    sent += await to_thread.run_sync(deliver, self.env.store)
+                except Exception:  # keep serving; the failure is logged and retried
+                    log.exception("%s failed", deliver.__module__)
             if not sent:
                 await asyncio.sleep(self.interval)
 

@@ -17,8 +17,9 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
     api_keys) for the few flows that must find a row before its tenant is known: logging
     in, registering (possibly with an invite code), onboarding, accepting an invite and
     resolving an API key by its hash. Tenant data tables (projects, tickets, ...) never
-    open in identity mode. `worker` is the webhook worker's scope: every tenant's webhooks
-    and queued deliveries (the outbox), and no other tenant data.
+    open in identity mode. `worker` is the delivery worker's scope: every tenant's webhooks,
+    queued webhook deliveries and queued Slack messages (the outboxes), and no other tenant
+    data.
     """
 
     user_id: str = ""

@@ -12,8 +12,9 @@ transaction scope (the `SET LOCAL` of the spec, via `set_config(..., true)`):
                    to several orgs; this is the spec's `app.tenant_id` generalised to a list);
 - `app.identity`   'on' only for the flows that must find an identity row before its tenant
                    is known (login, register, onboard, invite accept, API-key lookup);
-- `app.worker`     'on' only for the webhook worker, which sees every tenant's webhooks and
-                   queued deliveries (the outbox), and nothing else.
+- `app.worker`     'on' only for the delivery worker, which sees every tenant's webhooks,
+                   queued webhook deliveries and queued Slack messages (the outboxes), and
+                   nothing else.
 
 Identity tables have narrower, per-command policies (below). `users` and `refresh_tokens`
 are user-scoped, not tenant-scoped (a refresh token is looked up by its hash before anyone
@@ -129,6 +130,13 @@ SPECIAL: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         ("alloy_delete", "DELETE", f"{T('org_id')}", None),
     ],
     "webhook_deliveries": [
+        ("alloy_select", "SELECT", f"{T('org_id')} OR {WORKER}", None),
+        ("alloy_insert", "INSERT", None, f"{T('org_id')}"),
+        ("alloy_update", "UPDATE", f"{T('org_id')} OR {WORKER}", f"{T('org_id')} OR {WORKER}"),
+        ("alloy_delete", "DELETE", f"{T('org_id')}", None),
+    ],
+    # The same worker sends every tenant's queued Slack notifications (alloy.slack_sender).
+    "slack_messages": [
         ("alloy_select", "SELECT", f"{T('org_id')} OR {WORKER}", None),
         ("alloy_insert", "INSERT", None, f"{T('org_id')}"),
         ("alloy_update", "UPDATE", f"{T('org_id')} OR {WORKER}", f"{T('org_id')} OR {WORKER}"),

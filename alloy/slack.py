@@ -1,0 +1,164 @@
+"""What Slack itself calls: signed slash commands and Events API callbacks.
+
+The server verifies Slack's v0 signature on the raw request (`verify`), then hands the
+parsed payload here. These requests carry no Alloy credentials, so they act in ONE org
+(ALLOY_SLACK_ORG_ID, else the server's only org) as that org's first Owner: slash commands
+through the ordinary operations (LocalClient), comment sync through one core function in one
+unit of work; either way permissions, row-level security and the audit log apply unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import time
+
+from alloy.actor import Actor
+from alloy.errors import AlloyError, NotConfigured, Unauthorized
+from alloy.services.slack import sync_reply, words
+from alloy.store import IDENTITY, Scope
+
+MAX_AGE = 300  # seconds: Slack's replay window
+USAGE = ("Usage:\n• `/ticket create PROJ Title here` creates a ticket in project PROJ\n"
+         "• `/ticket PROJ-42` shows a ticket")
+_REF = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}$")
+
+
+def signing_secret() -> str:
+    secret = os.environ.get("ALLOY_SLACK_SIGNING_SECRET", "")
+    if not secret:
+        raise NotConfigured("Slack is not configured: set ALLOY_SLACK_SIGNING_SECRET")
+    return secret
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def verify(timestamp: str | None, sent: str | None, body: bytes, at: float | None = None) -> None:
+    """401 unless the request is signed with our secret within the last five minutes."""
+    secret = signing_secret()
+    if not timestamp or not sent:
+        raise Unauthorized("missing X-Slack-Request-Timestamp or X-Slack-Signature")
+    try:
+        age = abs((at or time.time()) - int(timestamp))
+    except ValueError:
+        raise Unauthorized("X-Slack-Request-Timestamp is not a Unix time") from None
+    if age > MAX_AGE:
+        raise Unauthorized("stale request: X-Slack-Request-Timestamp is over 5 minutes off")
+    if not hmac.compare_digest(signature(secret, timestamp, body).encode(), sent.encode()):
+        raise Unauthorized("invalid Slack signature")
+
+
+def acting_owner(env) -> tuple[Actor, str]:
+    """The integration's org (503 if there is no single one) and its first Owner.
+
+    The org and its owner are found before any tenant is known, so this is an identity-scope
+    read (orgs and org_members are open to it; no tenant data is).
+    """
+    named = os.environ.get("ALLOY_SLACK_ORG_ID", "").strip()
+    with env.store.unit(write=False, scope=IDENTITY) as db:
+        if named:
+            org = db.one("SELECT id FROM orgs WHERE id = ?", named)
+            if org is None:
+                raise NotConfigured(f"ALLOY_SLACK_ORG_ID names no organization ({named})")
+        else:
+            orgs = db.all("SELECT id FROM orgs LIMIT 2")
+            if len(orgs) != 1:
+                raise NotConfigured("Slack needs one organization: set ALLOY_SLACK_ORG_ID "
+                                    "(the server has " + ("none" if not orgs else "several") + ")")
+            org = orgs[0]
+        owner = db.one("SELECT user_id FROM org_members WHERE org_id = ? AND role = 'Owner' "
+                       "ORDER BY joined_at, user_id LIMIT 1", org["id"])
+    if owner is None:
+        raise NotConfigured("the Slack organization has no Owner to act as")
+    return Actor(user_id=owner["user_id"], org_id=org["id"]), org["id"]
+
+
+def acting_client(env):
+    """A LocalClient acting as the integration's owner, and the org."""
+    from alloy.client.local import LocalClient
+
+    actor, org = acting_owner(env)
+    return LocalClient(env, actor), org
+
+
+def _ephemeral(text: str) -> dict:
+    return {"response_type": "ephemeral", "text": text}
+
+
+def ticket_blocks(ticket: dict) -> dict:
+    """A ticket as the Block Kit answer of the API Reference."""
+    return {"response_type": "in_channel", "blocks": [{
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": f"*{ticket['key']}: {ticket['title']}*"},
+        "fields": [{"type": "mrkdwn", "text": f"*Status:* {words(ticket['status'])}"},
+                   {"type": "mrkdwn", "text": f"*Priority:* {words(ticket['priority'])}"}]}]}
+
+
+def command(env, form: dict) -> dict:
+    """Answer a slash command (`text` after the command name) with a Slack message."""
+    text = " ".join(form.get("text", "").split())
+    parts = text.split(" ", 3)
+    if parts[0].lower() == "create" and len(parts) >= 3:
+        key, title = parts[1].upper(), " ".join(parts[2:])
+        client, org = acting_client(env)
+        try:
+            project = client.call("projects.get_by_key", key=key, query={"org_id": org})
+        except AlloyError:
+            return _ephemeral(f"Project {key} not found.")
+        who = form.get("user_name") or form.get("user_id")
+        try:
+            ticket = client.call("tickets.create", project_id=project["id"], body={
+                "title": title, "description": f"Created from Slack by @{who}" if who else None})
+        except AlloyError as e:
+            return _ephemeral(f"Could not create the ticket: {e.message}")
+        return ticket_blocks(ticket)
+    if len(parts) == 1 and _REF.match(parts[0]):
+        ref = parts[0].upper()
+        client, org = acting_client(env)
+        try:
+            found = client.call("tickets.resolve", query={"ref": ref, "org_id": org})
+        except AlloyError:
+            return _ephemeral(f"Ticket {ref} not found.")
+        return ticket_blocks(found["ticket"])
+    return _ephemeral(USAGE)
+
+
+def event(env, payload: dict) -> dict:
+    """Handle an Events API payload: the URL check, and thread replies -> ticket comments."""
+    kind = payload.get("type")
+    if kind == "url_verification":
+        return {"challenge": str(payload.get("challenge", "")), "status": "ok"}
+    ev = payload.get("event") if kind == "event_callback" else None
+    if not isinstance(ev, dict) or ev.get("type") != "message":
+        return {"status": "ignored"}
+    thread, channel, text, ts = (ev.get("thread_ts"), ev.get("channel"), ev.get("text"),
+                                 ev.get("ts"))
+    if ev.get("bot_id") or ev.get("subtype") or not (thread and channel and ts and text):
+        return {"status": "ignored"}  # bots (ourselves included), edits, deletions
+    if thread == ts or not str(text).strip():
+        return {"status": "ignored"}  # a thread's parent message, or nothing to say
+    actor, org = acting_owner(env)
+    return {"status": _as(env, actor, sync_reply, org_id=org, channel_id=str(channel),
+                          thread_ts=str(thread), ts=str(ts), text=str(text),
+                          user=ev.get("user"))}
+
+
+def _as(env, actor, fn, **kw):
+    """Run a core function as `actor` in one unit of work (what `dispatch.execute` does for
+    an operation): permission checks, RLS and the audit log apply."""
+    from alloy.context import Ctx
+    from alloy.errors import Conflict
+
+    scope = Scope(user_id=actor.user_id)
+    try:
+        with env.store.unit(write=True, scope=scope) as db:
+            result = fn(Ctx(db, actor, env, scope), **kw)
+            db.commit()
+    except Conflict:  # the same Slack message, synced concurrently by a retry
+        return "duplicate"
+    return result
