@@ -52,8 +52,15 @@ class Unavailable(AlloyError):
     code, status = "UNAVAILABLE", 503
 
 
+class NotConfigured(AlloyError):
+    """A server-level feature (object storage, an integration) lacks its ALLOY_* settings."""
+
+    code, status = "NOT_CONFIGURED", 503
+
+
 BY_CODE = {cls.code: cls for cls in (BadRequest, Unauthorized, Forbidden, NotFound, Conflict,
-                                     Invalid, RateLimited, Unavailable, AlloyError)}
+                                     Invalid, RateLimited, Unavailable, NotConfigured,
+                                     AlloyError)}
 
 
 def from_envelope(status: int, body: object) -> AlloyError:
