@@ -127,6 +127,7 @@ def _crash(request: Request, exc: Exception) -> Response:
 
 
 def create_app(env) -> Litestar:
+    from server.integrations import github
     from server.openapi import openapi_document
     from server.ratelimit import RateLimiter
 
@@ -147,6 +148,7 @@ def create_app(env) -> Litestar:
     def stopped() -> None:
         print("Shutdown complete.", file=sys.stderr, flush=True)
 
+    handlers += github.routes(env)  # signed integration endpoints (their own auth)
     return Litestar(route_handlers=[*handlers, openapi], openapi_config=None, cors_config=cors,
                     on_startup=[worker.start], on_shutdown=[worker.stop, stopped],
                     exception_handlers={HTTPException: _http_error, Exception: _crash},

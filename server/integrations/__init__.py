@@ -1,0 +1,1 @@
+"""Endpoints with their own authentication (a shared-secret signature), not Bearer tokens."""
