@@ -250,3 +250,16 @@ def test_every_attachment_operation_is_covered():
     names = {o.name for o in ops.all_ops() if o.name.startswith("attachments.")}
     assert names == {"attachments.presign", "attachments.confirm", "attachments.list"}
     assert names <= CALLED, f"not exercised by a contract scenario: {sorted(names - CALLED)}"
+
+
+def test_doc_examples_run(s3, tmp_path):
+    from tests.docs_runner import run_doc
+    from tests.support import ROOT
+
+    srv = Server(tmp_path, ALLOY_REGISTRATION="open", **s3.env)
+    try:
+        run = run_doc(ROOT / "docs" / "attachments.md", {**srv.env, "BASE_URL": srv.url},
+                      tmp_path)
+    finally:
+        srv.stop()
+    assert "same bytes" in run.stdout

@@ -230,3 +230,14 @@ def test_which_org_acts(tmp_path):
         assert r.status_code == 503 and "ALLOY_GITHUB_ORG_ID" in r.json()["error"]["message"]
     finally:
         srv.stop()
+
+
+def test_doc_examples_run(tmp_path):
+    from tests.docs_runner import run_doc
+    from tests.support import ROOT
+
+    srv = Server(tmp_path, ALLOY_REGISTRATION="open", ALLOY_GITHUB_WEBHOOK_SECRET=SECRET)
+    try:
+        run_doc(ROOT / "docs" / "github.md", {**srv.env, "BASE_URL": srv.url}, tmp_path)
+    finally:
+        srv.stop()
