@@ -127,9 +127,9 @@ def test_pagination(s3_server):
 
 def test_roles_and_tenancy(s3_server):
     srv = s3_server
-    owner, viewer, reporter, stranger = (_user(srv, n) for n in
-                                         ("owner", "viewer", "reporter", "stranger"))
-    for user, role in ((viewer, "viewer"), (reporter, "reporter")):
+    owner, member, viewer, reporter, stranger = (_user(srv, n) for n in (
+        "owner", "member", "viewer", "reporter", "stranger"))
+    for user, role in ((member, "member"), (viewer, "viewer"), (reporter, "reporter")):
         r = srv.http.post(f"/api/v1/orgs/{owner['org_id']}/members", headers=owner["h"],
                           json={"user_id": user["user_id"], "role": role})
         assert r.status_code in (200, 201), r.text
@@ -143,6 +143,11 @@ def test_roles_and_tenancy(s3_server):
                          json=presign).status_code == 403
     assert srv.http.post(_base(ticket["id"]) + "/confirm", headers=hv,
                          json=confirm).status_code == 403
+    hm = member["h"] | {"X-Alloy-Org-Id": owner["org_id"]}
+    assert srv.http.post(_base(ticket["id"]) + "/presign", headers=hm,
+                         json=presign).status_code == 200
+    made = srv.http.post(_base(ticket["id"]) + "/confirm", headers=hm, json=confirm)
+    assert made.status_code == 201 and made.json()["uploaded_by"] == member["user_id"]
     # A Reporter writes only on projects they are assigned to (as with comments).
     hr = reporter["h"] | {"X-Alloy-Org-Id": owner["org_id"]}
     assert srv.http.post(_base(ticket["id"]) + "/presign", headers=hr,
@@ -152,8 +157,9 @@ def test_roles_and_tenancy(s3_server):
     assert r.status_code in (200, 201), r.text
     assert srv.http.post(_base(ticket["id"]) + "/presign", headers=hr,
                          json=presign).status_code == 200
+    confirm_again = presign | {"s3_key": "attachments/x"}
     for method, path, body in (("GET", "", None), ("POST", "/presign", presign),
-                               ("POST", "/confirm", confirm)):
+                               ("POST", "/confirm", confirm_again)):
         r = srv.http.request(method, _base(ticket["id"]) + path, headers=stranger["h"],
                              json=body)
         assert r.status_code == 404, (path, r.text)

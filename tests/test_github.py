@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from alloy.services.github import refs_in, target_for
 from tests.support import Server, auth
 
 SECRET = "gh-test-secret"
@@ -31,6 +32,17 @@ def pr(action: str, title: str, branch: str = "main", merged: bool = False, body
     return {"action": action, "number": 7, "pull_request": {
         "title": title, "body": body, "merged": merged, "head": {"ref": branch},
         "base": {"ref": "main"}}, "repository": {"full_name": "acme/app"}}
+
+
+def test_reference_parsing():
+    assert refs_in("ALLOY-1 and alloy-2, ALLOY-001", "feature/web-3-Fix", "See ALLOY-1, OPS-4") \
+        == ["ALLOY-1", "WEB-3", "OPS-4"]  # lower case counts only in branch names
+    assert refs_in("XALLOY-1x", "main", "ALLOY-12345678901 A-1") == ["XALLOY-1", "A-1"]
+    assert refs_in("", "", "") == []
+    assert [target_for(a, m) for a, m in (("opened", False), ("reopened", False),
+                                          ("closed", True), ("closed", False),
+                                          ("synchronize", False), ("edited", True))] == [
+        "InReview", "InReview", "Done", "InProgress", None, None]
 
 
 class Org:
