@@ -53,7 +53,7 @@ class Unavailable(AlloyError):
 
 
 class NotConfigured(AlloyError):
-    """A server-level feature (an integration) lacks the environment variable it needs."""
+    """A server-level feature (object storage, an integration) lacks its ALLOY_* settings."""
 
     code, status = "NOT_CONFIGURED", 503
 

@@ -125,7 +125,7 @@ MODULES = (
     "system", "auth", "apikeys", "onboard", "orgs", "invites", "sso", "webhooks",
     "projects", "teams", "tickets", "comments", "labels", "tags",
     "workflows", "transitions", "sprints",
-    "timeentries", "laborrates", "reports", "io", "slack",
+    "timeentries", "laborrates", "reports", "io", "slack", "attachments",
 )
 
 

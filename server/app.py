@@ -127,14 +127,14 @@ def _crash(request: Request, exc: Exception) -> Response:
 
 
 def create_app(env) -> Litestar:
+    from server.integrations import github, scim, slack
     from server.openapi import openapi_document
     from server.ratelimit import RateLimiter
 
     limiter = RateLimiter.from_env()
     handlers = [_handler_for(env, op, limiter) for op in ops.all_ops()]
-    from server.integrations import scim, slack
-
-    handlers += scim.routes(env) + slack.routes(env)
+    # Integrations with their own authentication (a static token or a signed payload).
+    handlers += scim.routes(env) + slack.routes(env) + github.routes(env)
 
     @route("/schema/openapi.json", http_method=["GET"], include_in_schema=False)
     async def openapi() -> Response:
