@@ -17,8 +17,9 @@ import time
 
 from alloy.actor import Actor
 from alloy.errors import AlloyError, NotConfigured, Unauthorized
+from alloy.integrations import acting_owner
 from alloy.services.slack import sync_reply, words
-from alloy.store import IDENTITY, Scope
+from alloy.store import Scope
 
 MAX_AGE = 300  # seconds: Slack's replay window
 USAGE = ("Usage:\n• `/ticket create PROJ Title here` creates a ticket in project PROJ\n"
@@ -53,36 +54,16 @@ def verify(timestamp: str | None, sent: str | None, body: bytes, at: float | Non
         raise Unauthorized("invalid Slack signature")
 
 
-def acting_owner(env) -> tuple[Actor, str]:
-    """The integration's org (503 if there is no single one) and its first Owner.
-
-    The org and its owner are found before any tenant is known, so this is an identity-scope
-    read (orgs and org_members are open to it; no tenant data is).
-    """
-    named = os.environ.get("ALLOY_SLACK_ORG_ID", "").strip()
-    with env.store.unit(write=False, scope=IDENTITY) as db:
-        if named:
-            org = db.one("SELECT id FROM orgs WHERE id = ?", named)
-            if org is None:
-                raise NotConfigured(f"ALLOY_SLACK_ORG_ID names no organization ({named})")
-        else:
-            orgs = db.all("SELECT id FROM orgs LIMIT 2")
-            if len(orgs) != 1:
-                raise NotConfigured("Slack needs one organization: set ALLOY_SLACK_ORG_ID "
-                                    "(the server has " + ("none" if not orgs else "several") + ")")
-            org = orgs[0]
-        owner = db.one("SELECT user_id FROM org_members WHERE org_id = ? AND role = 'Owner' "
-                       "ORDER BY joined_at, user_id LIMIT 1", org["id"])
-    if owner is None:
-        raise NotConfigured("the Slack organization has no Owner to act as")
-    return Actor(user_id=owner["user_id"], org_id=org["id"]), org["id"]
+def _owner(env) -> tuple[Actor, str]:
+    org, user = acting_owner(env, "Slack", "ALLOY_SLACK_ORG_ID")
+    return Actor(user_id=user, org_id=org), org
 
 
 def acting_client(env):
     """A LocalClient acting as the integration's owner, and the org."""
     from alloy.client.local import LocalClient
 
-    actor, org = acting_owner(env)
+    actor, org = _owner(env)
     return LocalClient(env, actor), org
 
 
@@ -142,7 +123,7 @@ def event(env, payload: dict) -> dict:
         return {"status": "ignored"}  # bots (ourselves included), edits, deletions
     if thread == ts or not str(text).strip():
         return {"status": "ignored"}  # a thread's parent message, or nothing to say
-    actor, org = acting_owner(env)
+    actor, org = _owner(env)
     return {"status": _as(env, actor, sync_reply, org_id=org, channel_id=str(channel),
                           thread_ts=str(thread), ts=str(ts), text=str(text),
                           user=ev.get("user"))}

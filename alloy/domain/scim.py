@@ -35,12 +35,6 @@ class ScimError(AlloyError):
                                                                                self.code)
 
 
-class NotConfigured(AlloyError):
-    """SCIM is not set up on this server (token or organization): 503, never a 500."""
-
-    code, status = "NOT_CONFIGURED", 503
-
-
 def error_body(status: int, detail: str, scim_type: str | None = None,
                code: str = "ERROR") -> dict:
     """The SCIM error document; our usual `error` envelope rides along for Alloy's clients."""

@@ -21,10 +21,10 @@ as that org's first Owner, so permission checks and RLS apply unchanged.
 from __future__ import annotations
 
 import json
-import os
 import re
 
-from alloy.errors import AlloyError, BadRequest, Invalid, NotConfigured, NotFound
+from alloy.errors import AlloyError, BadRequest, Invalid, NotFound
+from alloy.integrations import acting_owner
 
 # Upper-case keys anywhere; in branch names any case (branches are usually lower case).
 _REF = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{0,9})-(\d{1,9})(?![0-9])")
@@ -46,35 +46,6 @@ def target_for(action: str, merged: bool) -> str | None:
     if action == "closed":
         return "Done" if merged else "InProgress"
     return TARGETS.get(action)
-
-
-def acting_identity(env) -> tuple[str, str]:
-    """(org_id, owner user_id) the integration acts as, else NotConfigured (503).
-
-    Read in identity scope: no tenant is known yet when a webhook arrives, and identity
-    scope opens exactly the org and membership tables needed to find one (see Scope).
-    """
-    from alloy.store import IDENTITY
-
-    named = os.environ.get("ALLOY_GITHUB_ORG_ID") or None
-    with env.store.unit(write=False, scope=IDENTITY) as db:
-        if named:
-            if not db.one("SELECT 1 FROM orgs WHERE id = ?", named):
-                raise NotConfigured(f"ALLOY_GITHUB_ORG_ID names no organization ({named})")
-            org_id = named
-        else:
-            orgs = db.all("SELECT id FROM orgs ORDER BY id LIMIT 2")
-            if len(orgs) != 1:
-                raise NotConfigured(
-                    "the GitHub integration needs one organization: set ALLOY_GITHUB_ORG_ID "
-                    f"(this server has {'no' if not orgs else 'several'} organizations)")
-            org_id = orgs[0]["id"]
-        owner = db.one("SELECT user_id FROM org_members WHERE org_id = ? AND role = 'Owner' "
-                       "ORDER BY joined_at, user_id LIMIT 1", org_id)
-    if owner is None:
-        raise NotConfigured(f"organization {org_id} has no Owner for the GitHub integration "
-                            "to act as")
-    return org_id, owner["user_id"]
 
 
 def _pull_request(raw: bytes) -> tuple[str, dict]:
@@ -107,7 +78,8 @@ def handle(env, event: str, raw: bytes) -> dict:
     """Answer one verified webhook delivery (`event` is the X-GitHub-Event header)."""
     if event not in ("ping", "pull_request"):
         return {"status": "ignored", "reason": f"event '{event}' is not handled"}
-    org_id, owner = acting_identity(env)  # a misconfigured server says so at GitHub's ping
+    # A misconfigured server says so at GitHub's ping.
+    org_id, owner = acting_owner(env, "the GitHub integration", "ALLOY_GITHUB_ORG_ID")
     if event == "ping":
         return {"status": "ok"}
     action, pr = _pull_request(raw)

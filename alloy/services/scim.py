@@ -21,45 +21,23 @@ from alloy.domain.identity import MemberIn
 from alloy.domain.validate import convert
 from alloy.domain.values import Role, now
 from alloy.domain.work import TeamIn, TeamPatch, UserRef
-from alloy.errors import AlloyError, Conflict, Invalid
+from alloy.errors import AlloyError, Conflict, Invalid, NotConfigured
+from alloy.integrations import acting_owner
 from alloy.services import auth, orgs, teams
 from alloy.services.guards import DeleteQuery
-from alloy.store import IDENTITY, Scope
+from alloy.store import Scope
 
 
-def target(env, org_id: str | None) -> tuple[str, str]:
-    """(org id, acting owner id): ALLOY_SCIM_ORG_ID, else the server's only org (503 else).
-
-    Runs before any tenant is known, so it reads `orgs` and `org_members` in the identity
-    scope (which already admits those lookups); nothing else is read there.
-    """
-    with env.store.unit(write=False, scope=IDENTITY) as db:
-        if org_id:
-            if db.one("SELECT 1 FROM orgs WHERE id = ?", org_id) is None:
-                raise S.NotConfigured(f"ALLOY_SCIM_ORG_ID names no organization ({org_id})")
-        else:
-            found = db.all("SELECT id FROM orgs ORDER BY created_at, id LIMIT 2")
-            if len(found) != 1:
-                raise S.NotConfigured("SCIM needs ALLOY_SCIM_ORG_ID: this server has "
-                                      f"{'no' if not found else 'several'} organizations")
-            org_id = found[0]["id"]
-        owner = db.value("SELECT user_id FROM org_members WHERE org_id = ? AND role = ? "
-                         "ORDER BY joined_at, user_id LIMIT 1", org_id, Role.Owner.value)
-    if owner is None:
-        raise S.NotConfigured("the SCIM organization has no Owner to act as")
-    return org_id, owner
-
-
-def call(env, org_id: str | None, fn, *args, write: bool = True):
+def call(env, fn, *args, write: bool = True):
     """Run `fn(ctx, org_id, *args)` in one unit of work as the SCIM org's first Owner."""
-    org_id, owner = target(env, org_id)
+    org_id, owner = acting_owner(env, "SCIM", "ALLOY_SCIM_ORG_ID")
     actor = Actor(user_id=owner, org_id=org_id)
     scope = Scope(user_id=owner)
     try:
         with env.store.unit(write=write, scope=scope) as db:
             result = fn(Ctx(db, actor, env, scope), org_id, *args)
             db.commit()
-    except (S.ScimError, S.NotConfigured):
+    except (S.ScimError, NotConfigured):
         raise
     except AlloyError as err:  # from the services we reuse: as SCIM reports them
         raise _scim(err) from None

@@ -15,7 +15,7 @@ from anyio import to_thread
 from litestar import Request, Response, route
 
 from alloy.domain import scim as S
-from alloy.errors import AlloyError, Unauthorized
+from alloy.errors import AlloyError, NotConfigured, Unauthorized
 from alloy.services import scim
 
 MEDIA = "application/scim+json"
@@ -34,15 +34,14 @@ def _error(err: AlloyError) -> Response:
 
 
 class _Config:
-    """The token and organization, read from the environment when the app is built."""
+    """The token, read from the environment when the app is built."""
 
     def __init__(self) -> None:
         self.token = os.environ.get("ALLOY_SCIM_BEARER_TOKEN", "")
-        self.org_id = os.environ.get("ALLOY_SCIM_ORG_ID", "").strip() or None
 
     def check(self, request: Request) -> None:
         if not self.token:
-            raise S.NotConfigured("SCIM is not configured: set ALLOY_SCIM_BEARER_TOKEN")
+            raise NotConfigured("SCIM is not configured: set ALLOY_SCIM_BEARER_TOKEN")
         scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
         ok = scheme.lower() == "bearer" and hmac.compare_digest(
             given.strip().encode(), self.token.encode())
@@ -101,7 +100,7 @@ def routes(env) -> list:
                 elif kind:
                     args.append(await _body(request))
                 result = await to_thread.run_sync(
-                    lambda: scim.call(env, config.org_id, fn, *args, write=write))
+                    lambda: scim.call(env, fn, *args, write=write))
             except AlloyError as err:
                 return _error(err)
             if result is None:
