@@ -300,10 +300,9 @@ def test_the_last_owner_cannot_be_deactivated(world):
 
 
 def test_patch_display_name_and_user_name(world):
-    srv, http = world["srv"], world["http"]
-    person = register(srv, "renamed")
-    uid = person["user_id"]
-    http.post("/scim/v2/Users", headers=SCIM, json={"userName": person["email"]})
+    http = world["http"]
+    person = provision(http, "renamed")
+    uid = person["id"]
     new_email = email("renamed-new")
     r = patch(http, f"Users/{uid}", {"op": "replace", "path": "displayName", "value": "Renée"},
               {"op": "replace", "path": "userName", "value": new_email.upper()},
@@ -311,11 +310,26 @@ def test_patch_display_name_and_user_name(world):
               {"op": "replace", "path": "name.givenName", "value": "Renée"})
     assert r.status_code == 200, r.text
     assert r.json()["displayName"] == "Renée" and r.json()["userName"] == new_email
-    me = http.get("/api/v1/auth/me", headers=auth(person["access_token"])).json()
-    assert me["display_name"] == "Renée" and me["email"] == new_email
+    assert http.get(f"/scim/v2/Users/{uid}", headers=SCIM).json()["userName"] == new_email
     taken = patch(http, f"Users/{uid}", {"op": "replace", "path": "userName",
                                          "value": world["owner"]["email"]})
     scim_error(taken, 409, "uniqueness")
+
+
+def test_an_account_other_orgs_know_is_not_renamed(world):
+    """Users are global: a person who also belongs elsewhere keeps their own name and email."""
+    srv, http = world["srv"], world["http"]
+    person = register(srv, "shared")  # owns an org of their own
+    uid = person["user_id"]
+    http.post("/scim/v2/Users", headers=SCIM, json={"userName": person["email"]})
+    for op in ({"op": "replace", "path": "userName", "value": email("taken-over")},
+               {"op": "replace", "path": "displayName", "value": "Someone Else"}):
+        scim_error(patch(http, f"Users/{uid}", op), 400, "mutability")
+    me = http.get("/api/v1/auth/me", headers=auth(person["access_token"])).json()
+    assert me["email"] == person["email"] and me["display_name"] == "Shared"
+    # Deactivation is still this org's to decide.
+    assert patch(http, f"Users/{uid}", {"op": "replace", "path": "active",
+                                         "value": False}).status_code == 200
 
 
 def test_bad_payloads_are_400_and_change_nothing(world):
@@ -389,8 +403,12 @@ def test_put_replaces_the_profile_and_delete_deprovisions(world):
     put = http.put(f"/scim/v2/Users/{uid}", headers=SCIM, json={
         "schemas": [USER], "id": uid, "userName": person["email"],
         "name": {"givenName": "Put", "familyName": "Ter"}, "active": False})
+    scim_error(put, 400, "mutability")  # they own an org too: their name is theirs
+    put = http.put(f"/scim/v2/Users/{uid}", headers=SCIM, json={
+        "schemas": [USER], "id": uid, "userName": person["email"], "displayName": "Putter",
+        "active": False})
     assert put.status_code == 200, put.text
-    assert (put.json()["displayName"], put.json()["active"]) == ("Put Ter", False)
+    assert (put.json()["displayName"], put.json()["active"]) == ("Putter", False)
     assert http.get(f"/api/v1/orgs/{org}", headers=mine).status_code == 404
     put = http.put(f"/scim/v2/Users/{uid}", headers=SCIM,
                    json={"userName": person["email"], "displayName": "Putter"})

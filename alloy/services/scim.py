@@ -25,7 +25,7 @@ from alloy.errors import AlloyError, Conflict, Invalid, NotConfigured
 from alloy.integrations import acting_owner
 from alloy.services import auth, orgs, teams
 from alloy.services.guards import DeleteQuery
-from alloy.store import Scope
+from alloy.store import IDENTITY, Scope
 
 
 def call(env, fn, *args, write: bool = True):
@@ -221,6 +221,10 @@ def delete_user(ctx: Ctx, org_id: str, user_id: str) -> None:
 def _apply(ctx: Ctx, org_id: str, row: dict, changes: dict) -> dict:
     user_id = row["id"]
     profile = {k: v for k, v in changes.items() if k != "active" and v != row[k]}
+    if profile and _elsewhere(ctx, org_id, user_id):
+        raise S.ScimError("this account also belongs to other organizations: its userName and "
+                          "displayName are its owner's to change, not this directory's",
+                          "mutability")
     if "email" in profile and ctx.db.one("SELECT 1 FROM users WHERE email = ? AND id <> ?",
                                          profile["email"], user_id):
         raise S.ScimError(f"another user has the email {profile['email']}", "uniqueness", 409)
@@ -233,6 +237,20 @@ def _apply(ctx: Ctx, org_id: str, row: dict, changes: dict) -> dict:
     elif changes.get("active") is True:
         _reactivate(ctx, org_id, user_id)
     return get_user(ctx, org_id, user_id)
+
+
+def _elsewhere(ctx: Ctx, org_id: str, user_id: str) -> bool:
+    """Whether the account is a member of another org too (users are global: one org's
+    directory must not rename, or re-address, a person other orgs know).
+
+    SQLite has no row-level security, so this unit sees every membership; on PostgreSQL the
+    acting Owner cannot see orgs they do not share, so a separate identity-scope unit asks.
+    """
+    sql = "SELECT 1 FROM org_members WHERE user_id = ? AND org_id <> ? LIMIT 1"
+    if ctx.db.dialect != "postgres":
+        return ctx.db.one(sql, user_id, org_id) is not None
+    with ctx.env.store.unit(write=False, scope=IDENTITY) as db:
+        return db.one(sql, user_id, org_id) is not None
 
 
 def suspended(ctx: Ctx, org_id: str, user_id: str) -> bool:
