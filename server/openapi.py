@@ -50,9 +50,10 @@ def openapi_document() -> bytes:
         responses["422"] = {"$ref": "#/components/responses/Error"}
         entry["responses"] = responses
         paths.setdefault(op.path, {})[op.method.lower()] = entry
-    from server.integrations import slack
+    from server.integrations import github, slack
 
     paths.update(slack.OPENAPI)  # routes with their own (signature) authentication
+    paths.update(github.OPENAPI)
     components["Error"] = {"type": "object", "properties": {"error": {
         "type": "object", "required": ["code", "message", "details"],
         "properties": {"code": {"type": "string"}, "message": {"type": "string"},

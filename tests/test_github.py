@@ -99,6 +99,13 @@ def test_ping_and_other_events(gh):
     assert r.status_code == 200 and r.json()["status"] == "ignored"
 
 
+def test_openapi_lists_the_webhook(gh):
+    entry = gh.srv.http.get("/schema/openapi.json").json()["paths"][
+        "/api/v1/integrations/github/webhook"]["post"]
+    assert "security" not in entry
+    assert {p["name"] for p in entry["parameters"]} == {"X-Hub-Signature-256", "X-GitHub-Event"}
+
+
 def test_signature_is_required_and_checked(gh):
     project = gh.project("SIG")
     ticket = gh.ticket(project, "InProgress")

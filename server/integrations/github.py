@@ -29,6 +29,28 @@ def verify(secret: str, raw: bytes, header: str | None) -> None:
         raise Unauthorized("X-Hub-Signature-256 does not match the payload")
 
 
+_ERROR = {"$ref": "#/components/responses/Error"}
+# A Litestar route, not an operation: its OpenAPI entry is written here.
+OPENAPI = {PATH: {"post": {
+    "operationId": "github.webhook", "tags": ["github"],
+    "summary": "Move the tickets a pull request names (opened/reopened, merged, closed)",
+    "description": "No Bearer auth: GitHub signs the raw body with the webhook secret.",
+    "parameters": [
+        {"name": "X-Hub-Signature-256", "in": "header", "required": True,
+         "schema": {"type": "string"}, "description": "sha256= + hex HMAC-SHA256 of the body"},
+        {"name": "X-GitHub-Event", "in": "header", "required": True,
+         "schema": {"type": "string"}, "description": "pull_request (ping answers ok)"}],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "additionalProperties": True}}}},
+    "responses": {
+        "200": {"description": "What was done", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["status"], "properties": {
+                "status": {"type": "string"},
+                "ticket_refs_found": {"type": "array", "items": {"type": "string"}},
+                "transitions": {"type": "array", "items": {"type": "object"}}}}}}},
+        "400": _ERROR, "401": _ERROR, "503": _ERROR}}}}
+
+
 def routes(env) -> list:
     def _error(err: AlloyError) -> Response:
         return Response(content=msgspec.json.encode(err.envelope()), status_code=err.status,
