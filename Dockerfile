@@ -1,16 +1,16 @@
 # Alloy server image: `docker build -t alloy .`
-# Stage 1 builds a wheel (migrations ship inside it); stage 2 installs it on a slim Debian
-# Python with no compiler. psycopg[binary] brings its own libpq.
+# Stage 1 builds wheels for alloy[all] (migrations ship inside alloy's); stage 2 installs them
+# on a slim Debian Python with no compiler. psycopg[binary] brings its own libpq.
 FROM python:3.12-slim AS build
 WORKDIR /src
 COPY . .
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[all]"
 
 FROM python:3.12-slim
 RUN useradd --system --uid 10001 --home-dir /data alloy \
     && mkdir -p /data && chown alloy /data
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+RUN pip install --no-cache-dir --no-index --find-links /wheels "alloy[all]" && rm -rf /wheels
 ENV ALLOY_DATABASE_URL=sqlite:///data/alloy.db \
     ALLOY_DATA_DIR=/data \
     ALLOY_CONFIG_DIR=/data/config \

@@ -160,14 +160,14 @@ def compare_typer(home: Path, runs: int) -> None:
 STEPS = {
     "python (nothing)": "pass",
     "import typer": "import typer",
-    "import cli.main": "import cli.main",
+    "import alloy.cli.main": "import alloy.cli.main",
     "import msgspec": "import msgspec",
     "import sqlite3": "import sqlite3",
     "import tomllib (first run after a save)": "import tomllib",
     "import alloy.client.local": "import alloy.client.local",
     "import alloy.services.tickets": "import alloy.services.tickets",
     "bootstrap() (open + migrate check)": "from alloy.env import bootstrap; bootstrap()",
-    "credentials + LocalClient": "from cli.session import client; client()",
+    "credentials + LocalClient": "from alloy.cli.session import client; client()",
 }
 
 

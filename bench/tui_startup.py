@@ -50,7 +50,7 @@ def empty_child() -> None:
 def child() -> None:
     import asyncio
 
-    from tui.app import AlloyApp
+    from alloy.tui.app import AlloyApp
 
     async def main() -> dict:
         app = AlloyApp()
@@ -85,10 +85,11 @@ def workspace(root: Path, tickets: int) -> dict:
            "ALLOY_CONFIG_DIR": str(root / "config"),
            "ALLOY_DATABASE_URL": f"sqlite:///{root / 'data' / 'alloy.db'}"}
     os.environ.update({k: v for k, v in env.items() if k.startswith("ALLOY_")})
+    from alloy.cli.session import save_credentials
+
     from alloy.actor import Actor
     from alloy.client.local import LocalClient
     from alloy.env import bootstrap
-    from cli.session import save_credentials
 
     e = bootstrap()
     done = LocalClient(e, None).call("onboard.run", body={

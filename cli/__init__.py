@@ -12,7 +12,7 @@ def run() -> None:
     """
     gc.disable()
     try:
-        from cli.main import run as main
+        from alloy.cli.main import run as main
 
         main()
     finally:

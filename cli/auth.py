@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import typer
-
-from cli.common import call, page_query, show_list
-from cli.output import emit
-from cli.session import api_url, client, load_credentials, save_credentials
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import emit
+from alloy.cli.session import api_url, client, load_credentials, save_credentials
 
 app = typer.Typer(no_args_is_help=True, help="Log in and manage API keys.")
 keys = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")

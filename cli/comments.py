@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 
 import typer
-
-from cli.common import call, page_query, show_list
-from cli.output import emit
-from cli.session import load_credentials
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import emit
+from alloy.cli.session import load_credentials
 
 app = typer.Typer(no_args_is_help=True, help="Add and manage comments on tickets.")
 

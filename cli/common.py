@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cli.output import as_list, emit
-from cli.session import client
+from alloy.cli.output import as_list, emit
+from alloy.cli.session import client
 
 
 def call(name: str, **kw):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import typer
-
-from cli.common import call, page_query, show_list
-from cli.output import emit
-from cli.session import current_org
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import emit
+from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True, help="Invite people to an organization.")
 

@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 import typer
+from alloy.cli.common import call
+from alloy.cli.output import emit, fmt
+from alloy.cli.session import load_credentials
 
 from alloy.errors import Invalid
-from cli.common import call
-from cli.output import emit, fmt
-from cli.session import load_credentials
 
 SOURCES = ("alloy", "jira", "linear")
 

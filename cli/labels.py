@@ -5,11 +5,10 @@ batch-assign). `ticket_app` is the `alloy ticket label ...` group (add | remove 
 from __future__ import annotations
 
 import typer
-
-from cli.comments import TICKET_HELP, confirm, ticket_id
-from cli.common import call, page_query, show_list
-from cli.output import as_list, emit
-from cli.session import current_org
+from alloy.cli.comments import TICKET_HELP, confirm, ticket_id
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import as_list, emit
+from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True, help="Manage labels for organizing tickets.")
 

@@ -7,24 +7,23 @@ import importlib
 import sys
 
 import typer
-
-from cli.session import STATE
+from alloy.cli.session import STATE
 
 # Command groups: name -> module whose `app` is the group. Only the group a command line
 # names is imported, so `alloy ticket list` pays for the ticket commands alone.
 GROUPS = {
-    "auth": "cli.auth", "org": "cli.orgs", "invite": "cli.invites",
-    "project": "cli.projects", "ticket": "cli.tickets", "team": "cli.teams",
-    "time": "cli.time", "report": "cli.reports", "comment": "cli.comments",
-    "label": "cli.labels", "tag": "cli.tags", "workflow": "cli.workflows",
-    "sprint": "cli.sprints",
+    "auth": "alloy.cli.auth", "org": "alloy.cli.orgs", "invite": "alloy.cli.invites",
+    "project": "alloy.cli.projects", "ticket": "alloy.cli.tickets", "team": "alloy.cli.teams",
+    "time": "alloy.cli.time", "report": "alloy.cli.reports", "comment": "alloy.cli.comments",
+    "label": "alloy.cli.labels", "tag": "alloy.cli.tags", "workflow": "alloy.cli.workflows",
+    "sprint": "alloy.cli.sprints",
 }
 # Top-level commands: name -> module whose `register(root)` adds it (with its siblings).
 COMMANDS = {
-    "serve": "cli.system", "migrate": "cli.system", "health": "cli.system",
-    "onboard": "cli.system", "tui": "cli.tui_cmd", "board": "cli.sprints",
-    "burndown": "cli.sprints", "export": "cli.io", "import": "cli.io",
-    "completions": "cli.usage", "usage": "cli.usage",
+    "serve": "alloy.cli.system", "migrate": "alloy.cli.system", "health": "alloy.cli.system",
+    "onboard": "alloy.cli.system", "tui": "alloy.cli.tui_cmd", "board": "alloy.cli.sprints",
+    "burndown": "alloy.cli.sprints", "export": "alloy.cli.io", "import": "alloy.cli.io",
+    "completions": "alloy.cli.usage", "usage": "alloy.cli.usage",
 }
 
 
@@ -36,18 +35,28 @@ def _root() -> typer.Typer:
     return root
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        import alloy
+
+        print(f"alloy {alloy.version()}")
+        raise typer.Exit()
+
+
 def main(
     format: str = typer.Option(None, "--format", metavar="json|table|plain", help="Output: json, table or plain "
                                "(default: table on a terminal, json when piped). Env ALLOY_FORMAT."),
     api_url: str = typer.Option(None, "--api-url", metavar="URL", help="Talk to an Alloy server instead of the "
                                 "local database. Env ALLOY_API_URL."),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print Alloy's version and exit."),
 ) -> None:
     """Alloy: terminal-first project management. Global flags go anywhere on the line."""
 
 
 # Commands other groups add under `ticket`: subcommand -> module providing it.
-TICKET_EXTRAS = {"transition": "cli.transitions", "batch-transition": "cli.transitions",
-                 "label": "cli.labels"}
+TICKET_EXTRAS = {"transition": "alloy.cli.transitions", "batch-transition": "alloy.cli.transitions",
+                 "label": "alloy.cli.labels"}
 
 
 def _group(name: str, sub: str | None = None) -> typer.Typer:
@@ -73,7 +82,7 @@ def _wire_ticket(group: typer.Typer, module: str) -> None:
     wired = group.__dict__.setdefault("_alloy_wired", set())
     if module not in wired:
         mod = importlib.import_module(module)
-        if module == "cli.labels":
+        if module == "alloy.cli.labels":
             group.add_typer(mod.ticket_app, name="label")
         else:
             mod.register(group)
@@ -99,17 +108,17 @@ def build(word: str | None = None, sub: str | None = None) -> typer.Typer:
         _register(root, COMMANDS[word])
         return root
     for module in dict.fromkeys(COMMANDS.values()):
-        if module != "cli.usage":
+        if module != "alloy.cli.usage":
             _register(root, module)
     for name in GROUPS:
         root.add_typer(_group(name), name=name)
-    _register(root, "cli.usage")  # `completions`, `usage` (listed last)
+    _register(root, "alloy.cli.usage")  # `completions`, `usage` (listed last)
     return root
 
 
 def _register(root: typer.Typer, module: str) -> None:
     mod = importlib.import_module(module)
-    (mod.register_meta if module == "cli.usage" else mod.register)(root)
+    (mod.register_meta if module == "alloy.cli.usage" else mod.register)(root)
 
 
 def __getattr__(name: str):
@@ -146,7 +155,7 @@ def command(argv: list[str] | None = None):
     Given the argv of a run, only the command it names is built: building all ~100 commands
     would cost a third of a Typer app's start-up; unknown words get the whole tree (and its
     "No such command" error)."""
-    from cli.usage import click_tree
+    from alloy.cli.usage import click_tree
 
     if argv is None:
         return click_tree(_full())
@@ -178,7 +187,7 @@ def run() -> None:
     """Parse, then run; every failure leaves as one stderr line and a documented exit code."""
     import os
 
-    from cli import output
+    from alloy.cli import output
 
     if os.environ.get("_ALLOY_COMPLETE"):
         from typer._completion_classes import completion_init
@@ -197,8 +206,9 @@ def run() -> None:
 def _invoke(args: list[str]) -> int:
     import os
 
+    from alloy.cli import output
+
     from alloy.errors import AlloyError
-    from cli import output
 
     try:
         if STATE["format"] or os.environ.get("ALLOY_FORMAT"):
@@ -214,10 +224,9 @@ def _invoke(args: list[str]) -> int:
 
 def _click_failure(err: Exception) -> int:
     """Map a click/typer exception to one stderr line and an exit code; re-raise others."""
+    from alloy.cli import output
     from typer import Abort
     from typer._click import exceptions as vendored
-
-    from cli import output
 
     kinds = [vendored]
     real = sys.modules.get("click")  # a group module may use click directly

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import typer
-
-from cli.common import call, page_query, show_list
-from cli.output import emit
-from cli.session import current_org, save_credentials
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import emit
+from alloy.cli.session import current_org, save_credentials
 
 app = typer.Typer(no_args_is_help=True, help="Manage organizations (tenants).")
 
@@ -39,7 +38,7 @@ def switch(org_id: str = typer.Argument(None, metavar="[ID]")) -> None:
 
     Example: alloy org switch $(alloy org list --format json | jq -r '.data[0].id')
     """
-    from cli import prompt
+    from alloy.cli import prompt
 
     org_id = prompt.require(org_id, "ID", prompt.pick_org)
     org = call("orgs.get", org_id=org_id)

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from cli.session import STATE, is_tty
+from alloy.cli.session import STATE, is_tty
 
 FORMATS = ("json", "table", "plain")
 

@@ -5,7 +5,7 @@ nothing ever prompts: a missing value is a usage error (exit 2) naming the flag,
 
 The API the command groups use (all prompts import questionary/prompt_toolkit lazily):
 
-    from cli import prompt
+    from alloy.cli import prompt
 
     title = prompt.require(title, "--title", lambda: prompt.text("Title"))
     project = prompt.require(project, "--project", lambda: prompt.pick_project(org_id))
@@ -54,7 +54,7 @@ def interactive() -> bool:
 
 
 def missing(flag: str):
-    from cli.output import UsageError
+    from alloy.cli.output import UsageError
 
     return UsageError(f"missing {flag} (not prompting: stdin/stdout is not a terminal)")
 
@@ -200,7 +200,7 @@ def multiselect(message: str, items: Iterable[Choice]) -> list:
 def choices(op: str, label: Callable[[dict], str], value: str = "id", *, pages: int = 10,
             **call) -> list[tuple[str, object]]:
     """Every row of a list operation (up to `pages` pages of 100) as (label, value) pairs."""
-    from cli.common import call as run
+    from alloy.cli.common import call as run
 
     out, cursor = [], None
     query = dict(call.pop("query", None) or {})
@@ -215,7 +215,7 @@ def choices(op: str, label: Callable[[dict], str], value: str = "id", *, pages: 
 
 
 def _org(org_id: str | None) -> str:
-    from cli.session import current_org
+    from alloy.cli.session import current_org
 
     return current_org(org_id)
 

@@ -1,18 +1,14 @@
 """docs/cli-reference.md, generated from the click command tree: every command, its
-synopsis, flags and example. Written with the completions by `python -m cli.completions
+synopsis, flags and example. Written with the completions by `python -m alloy.cli.completions
 --write`; tests/test_cli_completions.py fails when the checked-in copy is stale."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from cli.usage import example, synopsis, walk
-
-PATH = Path(__file__).resolve().parent.parent / "docs" / "cli-reference.md"
+from alloy.cli.usage import example, synopsis, walk
 
 HEAD = """# CLI reference
 
-<!-- Generated from the command tree by `python -m cli.completions --write`. Do not edit. -->
+<!-- Generated from the command tree by `python -m alloy.cli.completions --write`. Do not edit. -->
 
 Every command accepts the global flags `--format json|table|plain` (default: `table` on a
 terminal, `json` when piped; env `ALLOY_FORMAT`) and `--api-url URL` (env `ALLOY_API_URL`),
@@ -78,6 +74,6 @@ def render(root) -> str:
 
 
 def text() -> str:
-    from cli.main import command
+    from alloy.cli.main import command
 
     return render(command())

@@ -10,9 +10,8 @@ import os
 import sys
 
 import typer
-
-from cli.common import call
-from cli.session import load_credentials
+from alloy.cli.common import call
+from alloy.cli.session import load_credentials
 
 _UUID_LEN = 36
 # Typer vendors click; its UsageError (exit code 2) is BadParameter's base class.
@@ -52,7 +51,7 @@ def project_id(ref: str | None, flag: str = "--project") -> str:
     pid, _ = context_project()
     if pid:
         return pid if is_uuid(pid) else project(pid)["id"]
-    from cli import prompt
+    from alloy.cli import prompt
 
     return prompt.require(None, f"{flag} (or set a default with `alloy project use KEY`)",
                           prompt.pick_project)

@@ -6,15 +6,14 @@ import sys
 from pathlib import Path
 
 import typer
-
-from cli.common import call
-from cli.output import emit, fmt
+from alloy.cli.common import call
+from alloy.cli.output import emit, fmt
 
 app = typer.Typer(no_args_is_help=True, help="Generate capitalization and finance reports.")
 
 
 def _filters(team_id, user_id, cost_center_id, activity_type, tag) -> dict:
-    from cli.time import org
+    from alloy.cli.time import org
 
     return {"org_id": org(), "team_id": team_id, "user_id": user_id, "cost_center_id": cost_center_id,
             "activity_type": activity_type, "tag": ",".join(tag) if tag else None}

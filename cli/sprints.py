@@ -7,10 +7,9 @@ import sys
 from datetime import date, timedelta
 
 import typer
-
-from cli.common import call, page_query, show_list
-from cli.output import emit, fmt
-from cli.session import is_tty, load_credentials
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import emit, fmt
+from alloy.cli.session import is_tty, load_credentials
 
 app = typer.Typer(no_args_is_help=True, help="Manage sprints within projects "
                   "(Planned -> Active -> Completed). See also `alloy board` and `alloy burndown`.")

@@ -6,9 +6,8 @@ import os
 import sys
 
 import typer
-
-from cli.output import emit
-from cli.session import client, save_credentials
+from alloy.cli.output import emit
+from alloy.cli.session import client, save_credentials
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +34,12 @@ def serve(
     if db:
         os.environ["ALLOY_DATABASE_URL"] = db
     settings = Settings.from_env(host=host, port=port)
+    from alloy import storage
+    from alloy.extras import require
     from alloy.store import redact
+
+    if storage.config() is not None:
+        require("s3")  # attachments are configured: fail now, not on the first upload
 
     print(f"Database: {redact(settings.database_url)}", flush=True)
     if settings.auto_migrate:
@@ -51,18 +55,17 @@ def serve(
     print(f"Registration: {settings.registration}", flush=True)
     print(f"Listening on {settings.host}:{settings.port}", flush=True)
     import uvicorn
-
-    from cli import long_running
+    from alloy.cli import long_running
 
     long_running()
     os.environ["ALLOY_DATABASE_URL"] = settings.database_url
     os.environ["ALLOY_AUTO_MIGRATE"] = "false"
     os.environ["ALLOY_WORKERS"] = str(max(1, workers))
     if workers > 1:
-        uvicorn.run("server.app:app_from_env", factory=True, host=settings.host,
+        uvicorn.run("alloy.server.app:app_from_env", factory=True, host=settings.host,
                     port=settings.port, workers=workers, log_level="warning")
     else:
-        from server.app import create_app
+        from alloy.server.app import create_app
 
         uvicorn.run(create_app(env), host=settings.host, port=settings.port,
                     log_level="warning", timeout_graceful_shutdown=10)
@@ -101,7 +104,7 @@ def onboard(
 
     Example: alloy onboard --email admin@acme.com --password s3cretpw --org-name "Acme" --org-slug acme
     """
-    from cli.session import api_url
+    from alloy.cli.session import api_url
 
     result = client(anonymous=True).call("onboard.run", body={
         "email": email, "password": password, "org_name": org_name, "org_slug": org_slug})

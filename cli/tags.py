@@ -4,10 +4,9 @@ time entries."""
 from __future__ import annotations
 
 import typer
-
-from cli.common import call, page_query, show_list
-from cli.output import as_list, emit
-from cli.session import current_org
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import as_list, emit
+from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True, help="Manage key-value tags on entities (projects, "
                   "tickets, users, teams, time entries).")

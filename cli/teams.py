@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import typer
-
-from cli import refs
-from cli.common import call, page_query, show_list
-from cli.output import emit
-from cli.session import current_org
+from alloy.cli import refs
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import emit
+from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True, help="Manage teams within an organization.")
 members = typer.Typer(no_args_is_help=True, help="Manage team membership.")

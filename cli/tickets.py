@@ -7,10 +7,9 @@ chosen with `alloy project use` (see cli/refs.py).
 from __future__ import annotations
 
 import typer
-
-from cli import refs
-from cli.common import call, page_query, show_list
-from cli.output import emit
+from alloy.cli import refs
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import emit
 
 app = typer.Typer(no_args_is_help=True,
                   help="Create, list, update and manage tickets (UUID, KEY-N or N).")
@@ -46,7 +45,7 @@ def create(
 
     Example: TICKET_ID=$(alloy ticket create --project $PROJECT_ID --title "Add caching" --format json | jq -r '.id')
     """
-    from cli import prompt
+    from alloy.cli import prompt
 
     title = prompt.require(title, "--title", lambda: prompt.text("Title"))
     pid = refs.project_id(project)

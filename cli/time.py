@@ -6,11 +6,10 @@ import re
 import sys
 
 import typer
-
-from cli import prompt
-from cli.common import call, page_query, show_list
-from cli.output import emit
-from cli.session import is_tty, load_credentials
+from alloy.cli import prompt
+from alloy.cli.common import call, page_query, show_list
+from alloy.cli.output import emit
+from alloy.cli.session import is_tty, load_credentials
 
 
 def org() -> str | None:
@@ -228,7 +227,7 @@ def report(period: str = typer.Option(..., "--period", help="Reporting month, YY
 
     Example: alloy time report --period 2026-03 > march-2026.csv
     """
-    from cli.reports import print_csv, show_report
+    from alloy.cli.reports import print_csv, show_report
 
     if output.lower() not in ("csv", "json"):
         raise typer.BadParameter("must be csv or json", param_hint="--output")

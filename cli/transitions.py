@@ -8,10 +8,9 @@ from __future__ import annotations
 import sys
 
 import typer
-
-from cli.common import call
-from cli.output import emit, fmt
-from cli.session import load_credentials
+from alloy.cli.common import call
+from alloy.cli.output import emit, fmt
+from alloy.cli.session import load_credentials
 
 
 def ticket_id(ref: str) -> str:

@@ -14,9 +14,9 @@ def tui() -> None:
 
     Example: alloy tui --api-url http://localhost:3000
     """
-    from cli import long_running
-    from cli.session import STATE
-    from tui.app import AlloyApp
+    from alloy.cli import long_running
+    from alloy.cli.session import STATE
+    from alloy.tui.app import AlloyApp
 
     long_running()
     AlloyApp(api_url=STATE["api_url"]).run()

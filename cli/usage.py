@@ -31,7 +31,7 @@ _TREE = {}
 
 def register_meta(app: typer.Typer) -> None:
     """Add the commands about the CLI itself: `completions` and `usage`."""
-    from cli.completions import completions
+    from alloy.cli.completions import completions
 
     app.command("completions")(completions)
     app.command("usage")(usage)
@@ -44,7 +44,7 @@ def usage(command: list[str] = typer.Argument(None, metavar="[COMMAND]...",
 
     Example: alloy usage ticket
     """
-    from cli.main import command as root
+    from alloy.cli.main import command as root
 
     sys.stdout.write(render(root(), command or []))
 
@@ -122,7 +122,7 @@ def _meta(flag: str) -> str:
 
 def render(root, words: list[str]) -> str:
     """The overview (no words) or the detail of one group or command."""
-    from cli.output import UsageError
+    from alloy.cli.output import UsageError
 
     node, path = root, ()
     for word in words:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import typer
-
-from cli.common import call, page_query
-from cli.output import emit, fmt
-from cli.session import current_org
+from alloy.cli.common import call, page_query
+from alloy.cli.output import emit, fmt
+from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True,
                   help="Define custom workflows with statuses and allowed transitions.")
@@ -78,7 +77,7 @@ def list_(org_id: str = typer.Option(None, "--org-id", help="Organization (defau
     Example: alloy workflow list --org-id $ORG_ID --format json | jq -r '.data[].name'
     """
     page = call("workflows.list", org_id=current_org(org_id), query=page_query(cursor, limit))
-    from cli.output import as_list
+    from alloy.cli.output import as_list
 
     if fmt() == "table":
         page["items"] = [{**w, "statuses": " > ".join(s["name"] for s in w["statuses"])}
@@ -133,7 +132,7 @@ def delete(workflow_id: str = typer.Argument(..., metavar="ID"),
     """
     import sys
 
-    from cli.session import is_tty
+    from alloy.cli.session import is_tty
 
     if not yes and is_tty() and sys.stdin.isatty() and not typer.confirm(f"Delete workflow {workflow_id}?"):
         raise typer.Exit(1)

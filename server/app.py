@@ -127,9 +127,9 @@ def _crash(request: Request, exc: Exception) -> Response:
 
 
 def create_app(env) -> Litestar:
-    from server.integrations import github, scim, slack
-    from server.openapi import openapi_document
-    from server.ratelimit import RateLimiter
+    from alloy.server.integrations import github, scim, slack
+    from alloy.server.openapi import openapi_document
+    from alloy.server.ratelimit import RateLimiter
 
     limiter = RateLimiter.from_env()
     handlers = [_handler_for(env, op, limiter) for op in ops.all_ops()]

@@ -7,7 +7,7 @@ import typing
 
 import msgspec
 
-from alloy import __version__, ops
+from alloy import ops, version
 
 _REF = "#/components/schemas/{name}"
 
@@ -50,7 +50,7 @@ def openapi_document() -> bytes:
         responses["422"] = {"$ref": "#/components/responses/Error"}
         entry["responses"] = responses
         paths.setdefault(op.path, {})[op.method.lower()] = entry
-    from server.integrations import github, slack
+    from alloy.server.integrations import github, slack
 
     paths.update(slack.OPENAPI)  # routes with their own (signature) authentication
     paths.update(github.OPENAPI)
@@ -60,7 +60,7 @@ def openapi_document() -> bytes:
                        "details": {"type": "array", "items": {}}}}}}
     doc = {
         "openapi": "3.1.0",
-        "info": {"title": "Alloy API", "version": __version__},
+        "info": {"title": "Alloy API", "version": version()},
         "paths": paths,
         "components": {
             "schemas": components,
@@ -70,7 +70,7 @@ def openapi_document() -> bytes:
                                            "description": "JWT access token or alloy_live_ API key"}},
         },
     }
-    from server.integrations import scim
+    from alloy.server.integrations import scim
 
     scim.openapi(doc)
     return msgspec.json.encode(doc)

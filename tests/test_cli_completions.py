@@ -8,19 +8,19 @@ import subprocess
 import sys
 
 import pytest
+from alloy.cli import completions
 
-from cli import completions
 from tests.support import BIN, ROOT, cli
 from tests.terminal import TMUX, Terminal
 
 
 def test_checked_in_scripts_are_current():
     """completions/* and docs/cli-reference.md. If this fails, run
-    `.venv/bin/python -m cli.completions --write` and commit the result."""
-    fresh = subprocess.run([sys.executable, "-m", "cli.completions"], cwd=ROOT,
+    `.venv/bin/python -m alloy.cli.completions --write` and commit the result."""
+    fresh = subprocess.run([sys.executable, "-m", "alloy.cli.completions"], cwd=ROOT,
                            capture_output=True, text=True)
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr
-    assert completions.stale() == []
+    assert completions.stale(ROOT) == []
 
 
 @pytest.mark.parametrize("shell", completions.SHELLS)
@@ -56,8 +56,8 @@ def test_dynamic_protocols_answer_from_the_command_tree(env_for):
 
 
 def test_elvish_tree_covers_every_command():
-    from cli.main import command
-    from cli.usage import walk
+    from alloy.cli.main import command
+    from alloy.cli.usage import walk
 
     script = completions.elvish()
     for path, _ in walk(command()):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from alloy.cli.output import fail
+
 from alloy.errors import AlloyError
-from cli.output import fail
 from tests.conftest import unique_email
 from tests.support import ROOT, auth, cli
 
@@ -17,7 +18,7 @@ def documented() -> dict[int, str]:
 
 
 def test_the_table_matches_cli_output():
-    from cli import output
+    from alloy.cli import output
 
     codes = documented()
     assert set(codes) == {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130}

@@ -110,7 +110,7 @@ def test_comments(mode):
                  "--author-id", me["user_id"]], env).data
     assert first["author_id"] == me["user_id"] and first["ticket_id"] == t1["id"]
     # Bare numbers use the default project (what `alloy project use` saves).
-    code = ("import sys; from cli.session import save_credentials; "
+    code = ("import sys; from alloy.cli.session import save_credentials; "
             "save_credentials({'project_id': sys.argv[1], 'project_key': 'LBL'})")
     subprocess.run([sys.executable, "-c", code, project["id"]], env=env, check=True)
     reply = cli(["comment", "add", "--ticket", "1", "--body", "Confirmed fixed",
@@ -179,9 +179,8 @@ def test_tags(mode):
 def test_ticket_label_subcommands(mode, monkeypatch):
     """`alloy ticket label add TICKET LABEL` (chapter 15), mounted under `ticket` by cli/tickets."""
     import typer
+    from alloy.cli.labels import ticket_app
     from typer.testing import CliRunner
-
-    from cli.labels import ticket_app
 
     env, me, project, (t1, _) = mode
     label = op(env, "labels.create", org_id=me["org_id"], body={"name": "bug",

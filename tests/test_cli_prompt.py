@@ -9,9 +9,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from alloy.cli import prompt
+from alloy.cli.output import UsageError
 
-from cli import prompt
-from cli.output import UsageError
 from tests.support import BIN, ROOT, cli
 from tests.terminal import TMUX, Terminal
 
@@ -78,7 +78,7 @@ def test_no_prompt_when_stdout_is_piped(world, tmp_path):
 
 SCRIPT = """
 import json, sys
-from cli import prompt
+from alloy.cli import prompt
 out = {}
 out["title"] = prompt.require(None, "--title", lambda: prompt.text("Title"))
 out["given"] = prompt.require("kept", "--title", lambda: 1 / 0)

@@ -18,7 +18,7 @@ HEAVY = {"click", "rich", "questionary", "prompt_toolkit", "litestar", "textual"
 
 def loaded(argv: list[str], env: dict) -> set[str]:
     code = ("import sys, io, contextlib, json\nsys.argv = ['alloy', *" + repr(argv) + "]\n"
-            "from cli.main import run\nout = io.StringIO()\n"
+            "from alloy.cli.main import run\nout = io.StringIO()\n"
             "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):\n"
             "    try:\n        run()\n    except SystemExit:\n        pass\n"
             "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")

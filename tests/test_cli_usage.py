@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import pytest
+from alloy.cli.main import command
+from alloy.cli.usage import BUDGET, example, walk
 
-from cli.main import command
-from cli.usage import BUDGET, example, walk
 from tests.support import cli
 
 TOKENS = 1500

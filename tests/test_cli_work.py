@@ -198,7 +198,7 @@ def test_update_adds_and_removes_labels(mode):
 
 def test_embedded_ticket_list_imports_no_server_stack(env_for):
     env = env_for()
-    code = ("import sys, json\nsys.argv = ['alloy', 'ticket', 'list']\nfrom cli.main import run\n"
+    code = ("import sys, json\nsys.argv = ['alloy', 'ticket', 'list']\nfrom alloy.cli.main import run\n"
             "try:\n    run()\nexcept SystemExit:\n    pass\n"
             "print(json.dumps(sorted(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,

@@ -43,7 +43,7 @@ def test_every_bash_block_is_counted():
 
 
 def _has(*path: str) -> bool:
-    from cli.main import command
+    from alloy.cli.main import command
 
     node = command()
     for word in path:

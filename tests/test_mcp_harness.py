@@ -208,10 +208,9 @@ def _fail(r):
 async def run_steps(client, world: World, steps, state: dict) -> dict[str, list]:
     """Run `steps`; outcome per tool: list of ("ok"|"skip"|"fail", reason)."""
     import mcp_types as types
+    from alloy.server.mcp import catalog, resources
+    from alloy.server.mcp.session import resolve
     from mcp.shared.exceptions import MCPError
-
-    from server.mcp import catalog, resources
-    from server.mcp.session import resolve
 
     outcomes: dict[str, list] = {}
     blocked: dict[str, set] = {}  # state key -> the missing operations that kept it unset
@@ -269,7 +268,7 @@ def _fields(struct) -> set[str] | None:
 
 
 def test_tool_names_match_the_reference():
-    from server.mcp import catalog
+    from alloy.server.mcp import catalog
 
     assert sorted(catalog.TOOLS) == sorted(TOOL_NAMES) and len(TOOL_NAMES) == 71
     if SPEC.exists():  # the tool sections of the reference are its lowercase heading lines
@@ -280,8 +279,8 @@ def test_tool_names_match_the_reference():
 
 def test_every_available_call_matches_its_operation():
     """Route, body and query names of each call exist on the operation that serves it."""
-    from server.mcp import catalog
-    from server.mcp.session import resolve
+    from alloy.server.mcp import catalog
+    from alloy.server.mcp.session import resolve
 
     for tool in catalog.TOOLS.values():
         for call in tool.calls:
@@ -298,7 +297,7 @@ def test_every_available_call_matches_its_operation():
 
 
 def test_schemas_are_objects_with_described_parameters():
-    from server.mcp import catalog
+    from alloy.server.mcp import catalog
 
     for tool in catalog.TOOLS.values():
         schema = tool.input_schema()

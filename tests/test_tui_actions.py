@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from alloy.tui import api
 
 from tests.test_tui_app import start
 from tests.tui_support import Workspace, screen_text, settle, skip_unless
-from tui import api
 
 
 @pytest.fixture

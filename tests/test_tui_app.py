@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from alloy.tui import keymap
+from alloy.tui.model import Model, parse_sort
 
 from tests.tui_support import Workspace, screen_text, settle
-from tui import keymap
-from tui.model import Model, parse_sort
 
 
 @pytest.fixture
@@ -263,8 +263,8 @@ def test_model_sort_and_search_rules():
 
 
 def test_every_binding_has_an_id_and_description():
-    from tui.popups.base import Popup, VimList
-    from tui.widgets.statusbar import CommandLine
+    from alloy.tui.popups.base import Popup, VimList
+    from alloy.tui.widgets.statusbar import CommandLine
 
     for binding in keymap.all_bindings() + VimList.BINDINGS + Popup.BINDINGS + \
             CommandLine.BINDINGS:

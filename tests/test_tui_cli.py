@@ -21,7 +21,7 @@ def test_alloy_tui_command_is_registered(tmp_path):
 
 
 def test_alloy_help_does_not_import_textual(tmp_path):
-    code = ("import sys\nsys.argv = ['alloy', '--help']\nfrom cli import main\n"
+    code = ("import sys\nsys.argv = ['alloy', '--help']\nfrom alloy.cli import main\n"
             "try:\n    main.run()\nexcept SystemExit:\n    pass\n"
             "print('TEXTUAL' if 'textual' in sys.modules else 'LIGHT')")
     proc = subprocess.run([sys.executable, "-c", code], env=base_env(tmp_path),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from alloy.tui.app import AlloyApp
 
 from tests.support import auth, free_port
 from tests.tui_support import screen_text, settle
-from tui.app import AlloyApp
 
 
 @pytest.fixture

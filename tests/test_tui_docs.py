@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from alloy.tui import keymap
+from alloy.tui.app import AlloyApp
+from alloy.tui.popups import EditPopup, HelpPopup, VimList
+from alloy.tui.popups.base import Popup
+from alloy.tui.widgets.statusbar import CommandLine
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
 from tests.test_tui_actions import ws  # noqa: F401 - fixture
 from tests.test_tui_app import start
 from tests.tui_support import settle, skip_unless
-from tui import keymap
-from tui.app import AlloyApp
-from tui.popups import EditPopup, HelpPopup, VimList
-from tui.popups.base import Popup
-from tui.widgets.statusbar import CommandLine
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "tui.md"
 NAMES = {"Esc": "escape", "Enter": "enter", "Tab": "tab", "Shift+Tab": "shift+tab",
@@ -61,7 +61,7 @@ def test_every_app_binding_is_documented():
 
 
 def test_every_command_is_documented():
-    from tui.commands import COMMANDS
+    from alloy.tui.commands import COMMANDS
 
     text = DOC.read_text()
     for name in COMMANDS:

@@ -11,20 +11,20 @@ import time
 import uuid
 
 import pytest
+from alloy.tui import api
 
 from tests.support import BIN, base_env, cli
 from tests.tui_support import skip_unless
-from tui import api
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 SETUP = """
-from cli.session import client
+from alloy.cli.session import client
 client().call("projects.create", body={"key": "PROJ", "name": "Proj"})
 """
 READ = """
 import json
-from cli.session import client
+from alloy.cli.session import client
 c = client()
 p = c.call("projects.get_by_key", key="PROJ")
 print(json.dumps(c.call("tickets.list", project_id=p["id"], query={"limit": 100})["items"]))

@@ -6,9 +6,8 @@ import io
 import re
 from pathlib import Path
 
+from alloy.tui import api
 from rich.console import Console
-
-from tui import api
 
 SNAPSHOTS = Path(__file__).parent / "tui_snapshots"
 
@@ -80,6 +79,6 @@ class Workspace:
         return self.client.call("tickets.get", ticket_id=ticket_id)
 
     def app(self):
-        from tui.app import AlloyApp
+        from alloy.tui.app import AlloyApp
 
         return AlloyApp(client=self.client)

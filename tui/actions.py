@@ -5,17 +5,17 @@ Each action opens a popup, then runs the change in a worker and applies the answ
 
 from __future__ import annotations
 
-from tui import api, keymap
-from tui.model import PRIORITIES
+from alloy.tui import api, keymap
+from alloy.tui.model import PRIORITIES
 
 APP_ACTIONS = {b.action for b in keymap.GLOBAL + keymap.ACTIONS}
 
 
 def popups():
     """The popup classes, imported on first use (keeps start-up, and first paint, short)."""
-    import tui.popups
+    from alloy.tui import popups
 
-    return tui.popups
+    return popups
 
 
 def keyed(ticket: dict, projects: list[dict]) -> dict:

@@ -10,19 +10,19 @@ import concurrent.futures
 import threading
 import time
 
+from alloy.tui import api, keymap
+from alloy.tui.actions import TicketActions
+from alloy.tui.commands import CommandError, complete, parse, parse_filter
+from alloy.tui.model import Model, parse_sort
+from alloy.tui.sprints import SprintCommands
+from alloy.tui.widgets.board import DONE, SprintBoard
+from alloy.tui.widgets.detail import TicketDetail
+from alloy.tui.widgets.statusbar import CommandLine, StatusBar
+from alloy.tui.widgets.table import TicketTable
 from textual.app import App
 from textual.widgets import ContentSwitcher
 
 from alloy.errors import AlloyError, Unauthorized, Unavailable
-from tui import api, keymap
-from tui.actions import TicketActions
-from tui.commands import CommandError, complete, parse, parse_filter
-from tui.model import Model, parse_sort
-from tui.sprints import SprintCommands
-from tui.widgets.board import DONE, SprintBoard
-from tui.widgets.detail import TicketDetail
-from tui.widgets.statusbar import CommandLine, StatusBar
-from tui.widgets.table import TicketTable
 
 
 class AlloyApp(TicketActions, SprintCommands, App):
@@ -136,7 +136,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
 
     def _connect(self) -> dict:
         if self.client is None:
-            from tui.connect import make_client
+            from alloy.tui.connect import make_client
 
             self.client = make_client(self.api_url)
         who = api.discover(self.client)
@@ -286,7 +286,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
         line.cursor_position = len(line.value)
 
     def action_help(self) -> None:
-        from tui.popups import HelpPopup
+        from alloy.tui.popups import HelpPopup
 
         self.push_screen(HelpPopup())
 

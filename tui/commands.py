@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from tui.model import SORT_FIELDS, STATUSES
+from alloy.tui.model import SORT_FIELDS, STATUSES
 
 COMMANDS = ("q", "quit", "filter", "sort", "sprint", "project", "reload")
 SPRINT_SUB = ("list", "create", "start", "complete")

@@ -10,7 +10,7 @@ import os
 
 
 def make_client(api_url: str | None = None):
-    from cli import session
+    from alloy.cli import session
 
     url = api_url or os.environ.get("ALLOY_BASE_URL")
     saved = session.STATE["api_url"]

@@ -11,7 +11,7 @@ def run(argv: list[str] | None = None) -> None:
         "database by default; remote with --api-url or ALLOY_BASE_URL.")
     parser.add_argument("--api-url", help="Alloy server URL (env ALLOY_BASE_URL or ALLOY_API_URL)")
     args = parser.parse_args(argv)
-    from tui.app import AlloyApp
+    from alloy.tui.app import AlloyApp
 
     AlloyApp(api_url=args.api_url).run()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tui import api
-from tui.commands import CommandError
+from alloy.tui import api
+from alloy.tui.commands import CommandError
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -69,7 +69,7 @@ class SprintCommands:
         def chosen(sprint_id):
             if sprint_id:
                 self.open_board(sprint_id)
-        from tui.popups import SelectPopup
+        from alloy.tui.popups import SelectPopup
 
         self.push_screen(SelectPopup("Sprints (Enter opens the board)", options), chosen)
 
@@ -81,7 +81,7 @@ class SprintCommands:
             return api.board(client, resolve_sprint(client, pid, ref))
 
         def show(result):
-            from tui.actions import keyed
+            from alloy.tui.actions import keyed
 
             board = result["board"]
             columns = [{"status": c["status"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alloy import __version__
+import alloy
 from alloy.context import Ctx
 from alloy.domain.identity import Health, Version
 from alloy.ops import op
@@ -12,10 +12,10 @@ from alloy.ops import op
 def health(ctx: Ctx) -> Health:
     """Report that the server is up and its database answers."""
     ctx.db.value("SELECT 1")
-    return Health(status="ok", version=__version__, database=ctx.env.store.dialect)
+    return Health(status="ok", version=alloy.version(), database=ctx.env.store.dialect)
 
 
 @op("GET", "/api/v1/version", auth=False)
 def version(ctx: Ctx) -> Version:
     """The server's version and API level."""
-    return Version(version=__version__)
+    return Version(version=alloy.version())

@@ -51,8 +51,10 @@ def redact(url: str) -> str:
 def open_store(url: str, **kw):
     """Build the store for a database URL (`sqlite:///path` or `postgres://...`)."""
     if url.startswith(("postgres://", "postgresql://")):
+        from alloy.extras import require
         from alloy.store.postgres import PostgresStore
 
+        require("postgres")
         return PostgresStore(url, **kw)
     from alloy.store.sqlite import SqliteStore
 

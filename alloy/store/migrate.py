@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-import migrations
+from alloy import migrations
 from alloy.domain.values import now
 
 _NAME = re.compile(r"^(\d+)_([\w-]+)\.sql$")

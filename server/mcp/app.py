@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 
 import mcp_types as types
+from alloy.server.mcp import catalog, prompts, resources
+from alloy.server.mcp.errors import bad_params, to_mcp
+from alloy.server.mcp.session import Backend, Session
+from alloy.server.mcp.tooling import check_args, render
 from anyio import to_thread
 from mcp.server import Server
 
 from alloy.errors import Unauthorized
-from server.mcp import catalog, prompts, resources
-from server.mcp.errors import bad_params, to_mcp
-from server.mcp.session import Backend, Session
-from server.mcp.tooling import check_args, render
 
 INSTRUCTIONS = ("Alloy project-management MCP server. Tools create and search tickets, manage "
                 "projects, sprints, labels, tags, teams and workflows, log time and report "

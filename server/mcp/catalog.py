@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from server.mcp import tools_org, tools_plan, tools_tickets
-from server.mcp.session import Session, resolve
-from server.mcp.tooling import Tool, reshape
+from alloy.server.mcp import tools_org, tools_plan, tools_tickets
+from alloy.server.mcp.session import Session, resolve
+from alloy.server.mcp.tooling import Tool, reshape
 
 # The reference's order (its categories), which is also the order of tools/list.
 ORDER = """ping whoami create_ticket get_ticket search_tickets update_ticket transition_ticket

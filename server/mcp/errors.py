@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 
+from alloy.server.mcp.session import NotAvailable
 from mcp.shared.exceptions import MCPError
 from mcp_types import INTERNAL_ERROR, INVALID_PARAMS
 
 from alloy import errors
-from server.mcp.session import NotAvailable
 
 log = logging.getLogger("alloy.mcp")
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import warnings
 
+from alloy.server.mcp.app import build
+from alloy.server.mcp.session import Backend
 from anyio import to_thread
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
@@ -19,8 +21,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from alloy.errors import AlloyError
-from server.mcp.app import build
-from server.mcp.session import Backend
 
 log = logging.getLogger("alloy.mcp")
 

@@ -10,8 +10,9 @@ import argparse
 import logging
 import sys
 
+from alloy.server.mcp.session import StartupError, from_environment, verify_identity
+
 from alloy.errors import AlloyError, Unavailable
-from server.mcp.session import StartupError, from_environment, verify_identity
 
 EPILOG = """environment:
   ALLOY_API_URL     Alloy API base URL (remote mode, with ALLOY_API_TOKEN)
@@ -73,7 +74,7 @@ def run(argv: list[str] | None = None) -> None:
     except AlloyError as e:
         _fail(f"{e.message}", 3 if e.status in (401, 403, 404) else 1)
     if args.http:
-        from server.mcp.http import serve
+        from alloy.server.mcp.http import serve
 
         serve(backend, *args.http)
         return
@@ -83,9 +84,8 @@ def run(argv: list[str] | None = None) -> None:
 
 
 async def _stdio(backend, session) -> None:
+    from alloy.server.mcp.app import build
     from mcp.server.stdio import stdio_server
-
-    from server.mcp.app import build
 
     server = build(backend, session)
     async with stdio_server() as (read, write):

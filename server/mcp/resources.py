@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from alloy.server.mcp.session import Session
+from alloy.server.mcp.tooling import ORG, Call
+
 from alloy.errors import NotFound
-from server.mcp.session import Session
-from server.mcp.tooling import ORG, Call
 
 LIST_PROJECTS = Call("projects.list", "GET /api/v1/projects", query=("org_id", "limit", "cursor"),
                      defaults={"org_id": ORG})

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 
+from alloy.server.mcp.tooling import ME, ORG, PATH_PARAM, Call
+
 from alloy import ops
 from alloy.errors import Invalid, Unauthorized
-from server.mcp.tooling import ME, ORG, PATH_PARAM, Call
 
 TOKEN_PREFIXES = ("alloy_live_", "alloy_test_")
 _MISSING = object()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.mcp.tooling import ORG, Call, P, Tool, page_params, reshape
+from alloy.server.mcp.tooling import ORG, Call, P, Tool, page_params, reshape
 
 LABEL = P("label_id", "string", "UUID of the label", required=True)
 ENTITY_TYPES = ("project", "ticket", "user", "team", "time_entry")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.mcp.tooling import DELETED, ME, ORG, Call, P, Tool, page_params
+from alloy.server.mcp.tooling import DELETED, ME, ORG, Call, P, Tool, page_params
 
 PROJECT = P("project_id", "string", "UUID of the project", required=True)
 SPRINT = P("sprint_id", "string", "UUID of the sprint", required=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from alloy.server.mcp.errors import ToolFailure
+from alloy.server.mcp.tooling import ME, Call, P, Tool, page_params
+
 from alloy.errors import Conflict, Forbidden, Invalid
-from server.mcp.errors import ToolFailure
-from server.mcp.tooling import ME, Call, P, Tool, page_params
 
 TICKET = P("ticket_id", "string", "UUID of the ticket", required=True)
 PROJECT = P("project_id", "string", "UUID of the project", required=True)

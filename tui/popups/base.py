@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from alloy.tui import keymap
+from alloy.tui.keymap import b
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
-
-from tui import keymap
-from tui.keymap import b
 
 
 class VimList(OptionList):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from alloy.tui.keymap import b
+from alloy.tui.model import ACTIVITY_TYPES, PRIORITIES
+from alloy.tui.popups.base import Popup, VimList
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
-
-from tui.keymap import b
-from tui.model import ACTIVITY_TYPES, PRIORITIES
-from tui.popups.base import Popup, VimList
 
 
 class CreatePopup(Popup):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from alloy.tui import keymap
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
-
-from tui import keymap
 
 SPARK = "▁▂▃▄▅▆▇█"
 DONE = ("Done", "Cancelled")

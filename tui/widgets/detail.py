@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from alloy.tui import keymap
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
-
-from tui import keymap
 
 
 def _day(stamp: str | None) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from alloy.tui.keymap import b
 from rich.text import Text
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
-
-from tui.keymap import b
 
 MODE_COLOURS = {"NORMAL": "blue", "INSERT": "green", "COMMAND": "yellow", "SEARCH": "magenta"}
 

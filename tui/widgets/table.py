@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from alloy.tui import keymap
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from tui import keymap
 
 COLUMNS = (("Key", 10), ("Title", 0), ("Status", 12), ("Assignee", 16), ("Priority", 9))
 HEADER = Style(bold=True, underline=True)
