@@ -36,6 +36,30 @@ def base_env(home: Path, **extra) -> dict:
     return env
 
 
+HANG = 300  # seconds: only a hung start-up reaches this; a busy machine is just slow
+
+
+def wait_ready(proc: subprocess.Popen, url: str, log: Path) -> None:
+    """Wait until `url` answers, however long a loaded machine takes to start the process.
+
+    The start is over when the server answers (ready) or its process exits (a failure, with
+    its log); the HANG limit is a guard against a wedged process, not a start-up budget.
+    """
+    started = time.monotonic()
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{' '.join(map(str, proc.args))} exited: {log.read_text()}")
+        try:
+            if httpx.get(url, timeout=5).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() - started > HANG:
+            proc.kill()
+            raise RuntimeError(f"no answer from {url} after {HANG} s: {log.read_text()}")
+        time.sleep(0.05)
+
+
 class Server:
     """`alloy serve` in a subprocess; stopped with SIGTERM (graceful shutdown)."""
 
@@ -47,17 +71,7 @@ class Server:
         self.log = open(home / f"server-{self.port}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen([str(BIN / "alloy"), "serve", *args], env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {(home / self.log.name).read_text()}")
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
+        wait_ready(self.proc, self.url + "/health", Path(self.log.name))
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
     def stop(self) -> None:

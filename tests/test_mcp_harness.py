@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import msgspec
 
-from tests.support import BIN, Server, auth, base_env, cli, free_port
+from tests.support import BIN, Server, auth, base_env, cli, free_port, wait_ready
 
 TRANSPORTS = ["stdio-embedded", "stdio-remote", "http-embedded", "http-remote"]
 _n = itertools.count()
@@ -101,15 +101,7 @@ class HttpMcp:
         self.proc = subprocess.Popen([str(BIN / "alloy-mcp"), "--http",
                                       f"127.0.0.1:{self.port}"], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            assert self.proc.poll() is None, Path(log).read_text()
-            try:
-                httpx.get(self.url + "/.well-known/oauth-authorization-server", timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("alloy-mcp --http did not start")
+        wait_ready(self.proc, self.url + "/.well-known/oauth-authorization-server", Path(log))
 
     def stop(self) -> None:
         self.proc.terminate()
