@@ -74,9 +74,9 @@ class Call:
 class Tool:
     """A tool of the MCP Tools Reference.
 
-    Either `call` (one operation, result reshaped by `shape`) or `run(session, args)` for
-    tools that combine operations; `needs` lists the calls such a runner makes.
-    shape: raw | data | items | array | deleted.
+    Either `call` (one operation, result reshaped by `shape`, see `reshape`) or
+    `run(session, args)` for tools that combine operations; `needs` lists the calls such a
+    runner makes.
     """
 
     name: str
@@ -104,17 +104,19 @@ def page_params(default: int = 20) -> tuple[P, P]:
 
 
 def reshape(shape: str, result: Any) -> Any:
-    """Turn an operation's answer into the result shape the reference shows for the tool."""
+    """Turn an operation's answer into the result shape the reference shows for the tool.
+
+    data | items: a page (`{"items", "next_cursor", "has_more"}`) keeps its cursor under the
+    reference's key; a list (every item, or an operation answering a list) is one full page.
+    deleted: the reference's confirmation (so is `None` under raw). raw: as answered.
+    """
     if shape == "deleted" or (result is None and shape == "raw"):
         return DELETED
     if shape in ("data", "items"):
-        if isinstance(result, dict) and "items" in result:
-            return {shape: result["items"], "next_cursor": result.get("next_cursor"),
-                    "has_more": bool(result.get("has_more"))}
         if isinstance(result, list):
             return {shape: result, "next_cursor": None, "has_more": False}
-    if shape == "array" and isinstance(result, dict) and "items" in result:
-        return result["items"]
+        return {shape: result["items"], "next_cursor": result["next_cursor"],
+                "has_more": result["has_more"]}
     return result
 
 

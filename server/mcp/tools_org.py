@@ -162,7 +162,7 @@ TOOLS = [
               defaults={"org_id": ORG})),
     Tool("list_invites", "List all pending invites for the current organization. Returns each "
          "invite's ID, email, role, invite code, expiry, and status.",
-         run=_all(LIST_INVITES, "array", lambda i: i.get("status", "pending") == "pending"),
+         run=_all(LIST_INVITES, "array", lambda i: i["status"] == "pending"),
          needs=(LIST_INVITES,)),
     Tool("add_project_member", "Add a user to a project as a member. Requires the user's UUID "
          "and the project's UUID.",
