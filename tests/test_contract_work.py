@@ -70,9 +70,22 @@ def scenario_work(side, tag: str) -> list:
     seen.append(a.call("projects.add_member", project_id=pid, body={"user_id": bob["user_id"]}))
     seen.append(a.call("projects.list_members", project_id=pid))
     seen.append(b.call("tickets.create", project_id=pid, body={"title": "From Bob"}))
+    sprints = [a.call("sprints.create", project_id=pid, body={
+        "name": f"S{n}", "start_date": "2026-03-02", "end_date": "2026-03-13"}) for n in (1, 2, 3)]
+    a.call("sprints.start", sprint_id=sprints[0]["id"])
+    a.call("sprints.complete", sprint_id=sprints[0]["id"])
+    a.call("sprints.start", sprint_id=sprints[2]["id"])
+    summary = a.call("projects.summary", project_id=pid)  # S1 is Completed: left out
+    counts = summary["ticket_summary"]  # statuses in the order tickets first had them
+    assert (counts["total"], list(counts["by_status"].items()), counts["has_more"]) == (
+        3, [("InProgress", 1), ("Todo", 1), ("Backlog", 1)], False), summary
+    assert [s["name"] for s in summary["sprints"]] == ["S2", "S3"], summary
+    seen.append(summary)
+    seen.append(b.call("projects.summary", project_id=pid))
     seen.append(b.attempt("tickets.update", ticket_id=t1["id"], body={"title": "x"}))
     seen.append(a.call("projects.remove_member", project_id=pid, user_id=bob["user_id"]))
     seen.append(b.attempt("projects.get", project_id=pid))
+    seen.append(b.attempt("projects.summary", project_id=pid))
     seen.append(a.call("tickets.batch_delete", body={"ticket_ids": [t1["id"]], "dry_run": True}))
     seen.append(a.call("tickets.delete", ticket_id=t1["id"],
                        query={"cascade": True, "dry_run": True}))

@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import itertools
 import json
+import re
 import subprocess
 import time
 from collections.abc import Callable
@@ -198,45 +199,33 @@ def _fail(r):
 
 
 async def run_steps(client, world: World, steps, state: dict) -> dict[str, list]:
-    """Run `steps`; outcome per tool: list of ("ok"|"skip"|"fail", reason)."""
+    """Run `steps`; outcome per tool: list of ("ok"|"fail", reason). A step whose inputs an
+    earlier failed step should have given fails too, naming what it lacked."""
     import mcp_types as types
-    from alloy.server.mcp import catalog, resources
-    from alloy.server.mcp.session import resolve
     from mcp.shared.exceptions import MCPError
 
     outcomes: dict[str, list] = {}
-    blocked: dict[str, set] = {}  # state key -> the missing operations that kept it unset
     for step in steps:
         record = outcomes.setdefault(step.tool, []).append
         lacking = [k for k in step.needs if k not in state]
         if lacking:
-            ops = set().union(*(blocked.get(k, {f"(no {k})"}) for k in lacking))
-            record(("skip", f"operation not available yet: {', '.join(sorted(ops))}"))
-            blocked.update({k: ops for k in step.gives})
+            record(("fail", f"{step.tool}: an earlier step did not give {', '.join(lacking)}"))
             continue
         args = step.args(state)
-        if step.uri:
-            calls, args = resources.NEEDS[step.tool[len("resource "):]], step.uri(state)
-            missing = [c.op for c in calls if resolve(c) is None]
-        else:
-            missing = catalog.missing_ops(catalog.TOOLS[step.tool])
         try:
             if step.uri:
-                read = await client.read_resource(args)
+                read = await client.read_resource(step.uri(state))
                 result = types.CallToolResult(content=[types.TextContent(
                     text=read.contents[0].text)])
             else:
                 result = await client.call_tool(step.tool, args)
         except MCPError as e:
-            if missing and "Operation not available" in e.message and missing[0] in e.message:
-                record(("skip", f"operation not available yet: {', '.join(missing)}"))
-                blocked.update({k: set(missing) for k in step.gives})
-            elif step.error and step.error in e.message and not missing:
+            if step.error and step.error in e.message:
                 record(("ok", ""))
             else:
                 record(("fail", f"{step.tool}({args}) -> MCP error {e.message}"))
             continue
-        if missing or step.error:
+        if step.error:
             record(("fail", f"{step.tool} answered {result} but should have failed"))
             continue
         try:
@@ -247,7 +236,6 @@ async def run_steps(client, world: World, steps, state: dict) -> dict[str, list]
         except (AssertionError, KeyError, TypeError) as e:
             record(("fail", f"{step.tool}({args}) -> {data(result)!r}: {e!r}"))
     return outcomes
-
 
 
 # ---- static checks: the tool table binds to the operations as the reference needs ----------
@@ -269,23 +257,64 @@ def test_tool_names_match_the_reference():
         assert spec == TOOL_NAMES
 
 
-def test_every_available_call_matches_its_operation():
-    """Route, body and query names of each call exist on the operation that serves it."""
-    from alloy.server.mcp import catalog
-    from alloy.server.mcp.session import resolve
+# What a resource's calls receive: the URI template's names, plus what `_assigned` and
+# `Session.call_all` add.
+_RESOURCE_ARGS = {"project_id", "assignee_id", "limit", "cursor"}
 
-    for tool in catalog.TOOLS.values():
-        for call in tool.calls:
-            op = resolve(call)
-            if op is None:
-                continue
-            assert op.method == call.method, (tool.name, op.name)
-            body = _fields(op.body) if op.body is not None else set()
-            if body is not None and not call.body_arg:
-                assert set(call.body) <= body, (tool.name, op.name, set(call.body) - body)
-            query = _fields(op.query) if op.query is not None else set()
-            if query is not None:
-                assert set(call.query) <= query, (tool.name, op.name, set(call.query) - query)
+
+def call_problems(call, given: set[str]) -> list[str]:
+    """What is wrong with `call` made with tool arguments `given`: an unknown operation, a
+    path parameter the operation lacks or no argument fills, a body or query field the
+    operation does not declare."""
+    from alloy import ops
+
+    try:
+        op = ops.get(call.op)
+    except KeyError:
+        return [f"unknown operation {call.op}"]
+    fills = given | set(call.defaults) | {"limit", "cursor"}  # call_all pages
+    out = [f"{op.name} has no path parameter {p}" for p in call.path if p not in op.path_params]
+    out += [f"{op.name}: nothing fills path parameter {p} (argument {a})"
+            for p, a in call.path_args().items() if a not in fills]
+    if call.body_arg:
+        if op.body is None or call.body_arg not in given:
+            out.append(f"{op.name}: cannot send {call.body_arg} as its body")
+    else:
+        body = _fields(op.body) if op.body is not None else set()
+        out += [f"{op.name}: body field {n} {'undeclared' if n not in (body or {n}) else 'unfilled'}"
+                for n in call.body if n not in (body or {n}) or n not in fills]
+    query = _fields(op.query) if op.query is not None else set()
+    out += [f"{op.name}: query field {n} {'undeclared' if n not in (query or {n}) else 'unfilled'}"
+            for n in call.query if n not in (query or {n}) or n not in fills]
+    return out
+
+
+def test_every_call_names_a_declared_operation_and_its_parameters():
+    """A renamed operation or path parameter fails here, not for a user of the tool."""
+    from alloy.server.mcp import catalog, resources
+
+    problems = [f"{tool.name}: {p}" for tool in catalog.TOOLS.values() for call in tool.calls
+                for p in call_problems(call, {x.name for x in tool.params})]
+    uris = {t.name: t.uri for t in resources.TEMPLATES}
+    for name, calls in resources.NEEDS.items():
+        given = set(re.findall(r"{(\w+)}", uris.get(name, ""))) | _RESOURCE_ARGS
+        problems += [f"resource {name}: {p}" for call in calls for p in call_problems(call, given)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_call_check_catches_wrong_names():
+    from alloy.server.mcp.tooling import Call
+
+    assert call_problems(Call("tickets.nope"), set()) == ["unknown operation tickets.nope"]
+    assert call_problems(Call("nope.get"), set()) == ["unknown operation nope.get"]
+    assert call_problems(Call("tickets.get", path={"id": "x"}), {"ticket_id"}) == [
+        "tickets.get has no path parameter id"]
+    assert call_problems(Call("timeentries.get"), {"time_entry_id"}) == [
+        "timeentries.get: nothing fills path parameter entry_id (argument entry_id)"]
+    assert call_problems(Call("tickets.update", body=("titel",)), {"ticket_id", "titel"}) == [
+        "tickets.update: body field titel undeclared"]
+    assert call_problems(Call("tickets.list", query=("status",)), {"project_id"}) == [
+        "tickets.list: query field status unfilled"]
 
 
 def test_schemas_are_objects_with_described_parameters():

@@ -1,11 +1,8 @@
 """Every tool of the MCP Tools Reference, called through `alloy-mcp` with the SDK's client,
 over stdio and HTTP, embedded and remote; each effect checked through the HTTP API.
 
-One scenario per transport runs the tools in a dependent order (project -> tickets -> ...).
-A tool whose operation this installation lacks must answer the clear "Operation not
-available" error and is reported as skipped with the missing operation; the steps that
-needed its output are skipped naming it. Once the operations land, the same steps run for
-real with no change here.
+One scenario per transport runs the tools in a dependent order (project -> tickets -> ...);
+a step that needed an earlier step's output fails with it.
 """
 
 from __future__ import annotations
@@ -24,6 +21,7 @@ from tests.test_mcp_harness import (
     _eq,
     _fail,
     connect,
+    data,
     get,
     gone,
     ids,
@@ -382,6 +380,33 @@ def test_tool(scenario, tool):
     assert outcomes, f"no step calls {tool}"
     failures = [reason for kind, reason in outcomes if kind == "fail"]
     assert not failures, "\n".join(failures)
-    if not any(kind == "ok" for kind, _ in outcomes):
-        ops = {o for _, why in outcomes for o in why.split(": ", 1)[-1].split(", ")}
-        pytest.skip(f"operation not available yet: {', '.join(sorted(ops))}")
+
+
+def test_project_summary_counts_every_ticket(world_server):
+    """The summary is counted by the core, not over the first 2,000 tickets a client fetched
+    (which answered total 2000 and has_more true here)."""
+    world = make_world(world_server.home, world_server)
+    statuses = ["Backlog"] * 1500 + ["Done"] * 500 + ["InProgress"]
+    export = {"version": 1, "source": "alloy", "exported_at": "2026-01-01T00:00:00Z",
+              "users": [], "labels": [], "workflows": [], "projects": [{
+                  "key": "BIG", "name": "Big",
+                  "sprints": [{"name": "S1", "start_date": "2026-01-01",
+                               "end_date": "2026-01-14"}],
+                  "tickets": [{"title": f"T{i}", "status": st}
+                              for i, st in enumerate(statuses)]}]}
+
+    async def go():
+        async with connect(world, "stdio-embedded") as client:
+            await client.call_tool("import_data", {"data": export})
+            project = get(world, f"/api/v1/projects/key/BIG?org_id={world.org_id}")
+            return project, data(await client.call_tool("get_project_summary",
+                                                        {"project_id": project["id"]}))
+
+    project, summary = anyio.run(go)
+    _eq(summary, {
+        "project": {"id": project["id"], "name": "Big", "key": "BIG", "description": None},
+        "ticket_summary": {"total": 2001, "has_more": False,
+                           "by_status": {"Backlog": 1500, "Done": 500, "InProgress": 1}},
+        "sprints": [{"id": summary["sprints"][0]["id"], "name": "S1", "status": "Planned",
+                     "start_date": "2026-01-01", "end_date": "2026-01-14"}]})
+    assert list(summary["ticket_summary"]) == ["total", "by_status", "has_more"]

@@ -87,6 +87,8 @@ ENDPOINTS = [
         "GET", f"/api/v1/projects?org_id={w.org_id}", None)),
     ("projects.get", Role.Viewer, 200, lambda w: (
         "GET", f"/api/v1/projects/{_p(w)['id']}", None)),
+    ("projects.summary", Role.Viewer, 200, lambda w: (
+        "GET", f"/api/v1/projects/{_p(w)['id']}/summary", None)),
     ("projects.get_by_key", Role.Viewer, 200, lambda w: (
         "GET", f"/api/v1/projects/key/{_p(w)['key']}?org_id={w.org_id}", None)),
     ("projects.update", Role.Member, 200, lambda w: (

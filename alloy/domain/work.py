@@ -149,6 +149,39 @@ class ProjectDeletePreview(msgspec.Struct, kw_only=True):
     dependents: dict[str, int]
 
 
+class ProjectBrief(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    key: str
+    description: str | None
+
+
+class TicketCounts(msgspec.Struct, kw_only=True):
+    """Counts over every ticket of the project; `by_status` in order of first appearance.
+
+    `has_more` is always false (the counts are exact); it keeps the MCP reference's shape."""
+
+    total: int
+    by_status: dict[str, int]
+    has_more: bool = False
+
+
+class SprintBrief(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    status: str
+    start_date: str
+    end_date: str
+
+
+class ProjectSummary(msgspec.Struct, kw_only=True):
+    """A project at a glance (`projects.summary`, MCP `get_project_summary`)."""
+
+    project: ProjectBrief
+    ticket_summary: TicketCounts
+    sprints: list[SprintBrief]
+
+
 class TicketDeletePreview(msgspec.Struct, kw_only=True):
     ticket_id: str
     dependents: dict[str, int]

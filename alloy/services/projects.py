@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from alloy.context import Ctx
+from alloy.domain.flow import SprintStatus
 from alloy.domain.page import Page, PageQuery, keyset
 from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
 from alloy.domain.work import (
     OrgQuery,
     Project,
+    ProjectBrief,
     ProjectDeletePreview,
     ProjectIn,
     ProjectMember,
     ProjectPatch,
+    ProjectSummary,
+    SprintBrief,
+    TicketCounts,
     UserRef,
 )
 from alloy.errors import Conflict, Forbidden, Invalid, NotFound
@@ -117,6 +122,26 @@ def list(ctx: Ctx, query: OrgQuery) -> Page[Project]:
 def get(ctx: Ctx, project_id: str) -> Project:
     """One project by id."""
     return to_project(load(ctx, project_id))
+
+
+@op("GET", "/api/v1/projects/{project_id}/summary")
+def summary(ctx: Ctx, project_id: str) -> ProjectSummary:
+    """A project at a glance: ticket counts by status, active and planned sprints.
+
+    Counted in SQL, so the answer costs the same for ten tickets or a hundred thousand."""
+    row = load(ctx, project_id)
+    counts = ctx.db.all("SELECT status, COUNT(*) AS n, MIN(id) AS first_id FROM tickets "
+                        "WHERE project_id = ? GROUP BY status ORDER BY first_id", project_id)
+    sprints = ctx.db.all("SELECT * FROM sprints WHERE project_id = ? AND status IN (?, ?) "
+                         "ORDER BY id", project_id, SprintStatus.Active.value,
+                         SprintStatus.Planned.value)
+    by_status = {c["status"]: int(c["n"]) for c in counts}
+    return ProjectSummary(
+        project=ProjectBrief(id=row["id"], name=row["name"], key=row["key"],
+                             description=row["description"]),
+        ticket_summary=TicketCounts(total=sum(by_status.values()), by_status=by_status),
+        sprints=[SprintBrief(**{f: s[f] for f in SprintBrief.__struct_fields__})
+                 for s in sprints])
 
 
 @op("GET", "/api/v1/projects/key/{key}")

@@ -33,7 +33,7 @@ def _version() -> str:
 
 
 def _annotations(tool) -> types.ToolAnnotations:
-    methods = {c.method for c in tool.calls}
+    methods = {c.operation.method for c in tool.calls}
     return types.ToolAnnotations(read_only_hint=methods <= {"GET"},
                                  destructive_hint="DELETE" in methods)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alloy.server.mcp import tools_org, tools_plan, tools_tickets
-from alloy.server.mcp.session import Session, resolve
+from alloy.server.mcp.session import Session
 from alloy.server.mcp.tooling import Tool, reshape
 
 # The reference's order (its categories), which is also the order of tools/list.
@@ -25,16 +25,10 @@ if len(TOOLS) != len(_ALL):  # a tool defined but left out of ORDER
     raise RuntimeError(f"tools missing from ORDER: {set(_ALL) - set(ORDER)}")
 
 
-def missing_ops(tool: Tool) -> list[str]:
-    """Operations this tool needs that this installation lacks (empty: the tool works)."""
-    return [c.op for c in tool.calls if resolve(c) is None]
-
-
 def run(session: Session, tool: Tool, args: dict):
     """Run a tool synchronously (the caller puts it in a worker thread)."""
     nullable = {p.name for p in tool.params if p.nullable}
     args = {k: v for k, v in args.items() if v is not None or k in nullable}
-    session.tool = tool.name
     if tool.run is not None:
         return tool.run(session, args)
     return reshape(tool.shape, session.call(tool.call, args))

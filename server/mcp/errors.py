@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from alloy.server.mcp.session import NotAvailable
 from mcp.shared.exceptions import MCPError
 from mcp_types import INTERNAL_ERROR, INVALID_PARAMS
 
@@ -35,7 +34,7 @@ def _details(details: list) -> str:
 
 
 def message_for(exc: BaseException) -> str:
-    if isinstance(exc, NotAvailable | ToolFailure):
+    if isinstance(exc, ToolFailure):
         return str(exc)
     if not isinstance(exc, errors.AlloyError):
         return f"Internal error: {type(exc).__name__}: {exc}"
@@ -68,7 +67,7 @@ def to_mcp(exc: BaseException) -> MCPError:
     """The MCP error for any exception a tool, prompt or resource raised."""
     if isinstance(exc, MCPError):
         return exc
-    if not isinstance(exc, errors.AlloyError | NotAvailable):
+    if not isinstance(exc, errors.AlloyError):
         log.error("unexpected error: %r", exc, exc_info=exc)
     return MCPError(code=INTERNAL_ERROR, message=message_for(exc))
 

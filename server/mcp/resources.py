@@ -11,14 +11,12 @@ from alloy.server.mcp.tooling import ORG, Call
 
 from alloy.errors import NotFound
 
-LIST_PROJECTS = Call("projects.list", "GET /api/v1/projects", query=("org_id", "limit", "cursor"),
+LIST_PROJECTS = Call("projects.list", query=("org_id", "limit", "cursor"),
                      defaults={"org_id": ORG})
-PROJECT_BY_KEY = Call("projects.get_by_key", "GET /api/v1/projects/key/{key}",
-                      query=("org_id",), defaults={"org_id": ORG})
-TICKET = Call("tickets.get", "GET /api/v1/tickets/{id}")
-BOARD = Call("sprints.board", "GET /api/v1/sprints/{id}/board")
-TICKETS = Call("tickets.list", "GET /api/v1/projects/{project_id}/tickets",
-               query=("assignee_id", "limit", "cursor"))
+PROJECT_BY_KEY = Call("projects.get_by_key", query=("org_id",), defaults={"org_id": ORG})
+TICKET = Call("tickets.get", path={"ticket_id": "id"})
+BOARD = Call("sprints.board", path={"sprint_id": "id"})
+TICKETS = Call("tickets.list", query=("assignee_id", "limit", "cursor"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,9 +51,8 @@ def static(session: Session) -> list[tuple[str, str, str]]:
 def _assigned(session: Session, user_id: str) -> dict:
     """Tickets assigned to `user_id` across the organization's projects."""
     out = []
-    for project in session.call_all(LIST_PROJECTS, {}, "resource user-assigned-tickets"):
-        out += session.call_all(TICKETS, {"project_id": project["id"], "assignee_id": user_id},
-                                "resource user-assigned-tickets")
+    for project in session.call_all(LIST_PROJECTS, {}):
+        out += session.call_all(TICKETS, {"project_id": project["id"], "assignee_id": user_id})
     return {"user_id": user_id, "data": out}
 
 
@@ -66,17 +63,17 @@ NEEDS = {"projects": (LIST_PROJECTS,), "project": (PROJECT_BY_KEY,), "ticket": (
 
 def read(session: Session, uri: str):
     if uri == "alloy://projects":
-        return {"data": session.call_all(LIST_PROJECTS, {}, "resource projects")}
+        return {"data": session.call_all(LIST_PROJECTS, {})}
     for t in TEMPLATES:
         found = t.match(uri)
         if found is None:
             continue
         if t.name == "project":
-            return session.call(PROJECT_BY_KEY, found, f"resource {uri}")
+            return session.call(PROJECT_BY_KEY, found)
         if t.name == "ticket":
-            return session.call(TICKET, found, f"resource {uri}")
+            return session.call(TICKET, found)
         if t.name == "sprint-board":
-            return session.call(BOARD, found, f"resource {uri}")
+            return session.call(BOARD, found)
         return _assigned(session, found["id"])
     raise NotFound(f"unknown resource {uri}: read alloy://projects, alloy://project/{{key}}, "
                    "alloy://ticket/{id}, alloy://sprint/{id}/board or alloy://user/{id}/assigned")

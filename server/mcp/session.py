@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import os
 
-from alloy.server.mcp.tooling import ME, ORG, PATH_PARAM, Call
+from alloy.server.mcp.tooling import ME, ORG, Call
 
-from alloy import ops
 from alloy.errors import Invalid, Unauthorized
 
 TOKEN_PREFIXES = ("alloy_live_", "alloy_test_")
@@ -27,39 +26,6 @@ class StartupError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
-
-
-class NotAvailable(Exception):
-    """The operation a tool needs is not provided by this Alloy installation."""
-
-    def __init__(self, tool: str, call: Call) -> None:
-        super().__init__(
-            f"Operation not available: {tool} needs the '{call.op}' operation "
-            f"({call.route}), which this Alloy installation does not provide yet. "
-            "Upgrade Alloy or use another tool.")
-
-
-def _norm(path: str) -> str:
-    return PATH_PARAM.sub("{}", path)
-
-
-_RESOLVED: dict[str, ops.Op | None] = {}
-
-
-def resolve(call: Call) -> ops.Op | None:
-    """The operation behind `call`: by name, else by method + route, else None."""
-    if call.route in _RESOLVED:
-        return _RESOLVED[call.route]
-    found = None
-    try:
-        found = ops.get(call.op)
-    except KeyError:
-        want = (call.method, _norm(call.path))
-        found = next((o for o in ops.all_ops() if (o.method, _norm(o.path)) == want), None)
-    if found is not None and len(found.path_params) != len(call.path_names):
-        found = None
-    _RESOLVED[call.route] = found
-    return found
 
 
 class Backend:
@@ -158,7 +124,6 @@ class Session:
     def __init__(self, backend: Backend, client) -> None:
         self.backend, self.client = backend, client
         self._me: dict | None = None
-        self.tool = "?"  # the tool being run, for error messages
 
     def close(self) -> None:
         close = getattr(self.client, "close", None)
@@ -185,10 +150,9 @@ class Session:
             return self.org_id()
         return value
 
-    def call(self, call: Call, args: dict, what: str | None = None):
-        op = resolve(call)
-        if op is None:
-            raise NotAvailable(what or f"tool '{self.tool}'", call)
+    def call(self, call: Call, args: dict):
+        """Run `call`'s operation with the tool arguments `args` (plus the call's defaults)."""
+        op = call.operation
 
         def get(name):
             if name in args:
@@ -197,13 +161,12 @@ class Session:
                 return self._value(call.defaults[name])
             return _MISSING
 
-        values = []
-        for name in call.path_names:
+        path = {}
+        for param, name in call.path_args().items():
             value = get(name)
             if value is _MISSING or value is None or str(value) == "":
                 raise Invalid(f"{name} is required", [{"field": name, "message": "is required"}])
-            values.append(str(value))
-        path = dict(zip(op.path_params, values, strict=True))
+            path[param] = str(value)
         if call.body_arg:
             body = args.get(call.body_arg)
         else:
@@ -212,16 +175,14 @@ class Session:
         return self.client.call(op.name, body=body if op.body is not None else None,
                                 query=query, **path)
 
-    def call_all(self, call: Call, args: dict, what: str | None = None, cap: int = 50) -> list:
+    def call_all(self, call: Call, args: dict, cap: int = 50) -> list:
         """Every item of a paginated operation (up to `cap` pages of 100)."""
         items, cursor = [], None
         for _ in range(cap):
-            page = self.call(call, {**args, "limit": 100, "cursor": cursor}, what)
-            if not isinstance(page, dict) or "items" not in page:
-                return page if isinstance(page, list) else items
+            page = self.call(call, {**args, "limit": 100, "cursor": cursor})
             items.extend(page["items"])
-            cursor = page.get("next_cursor")
-            if not page.get("has_more") or not cursor:
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
                 break
         return items
 

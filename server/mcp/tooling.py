@@ -1,20 +1,19 @@
 """The declarative shape of a tool: its parameters, the operation(s) it calls, its result shape.
 
-A tool names its operation by the ops-plan name (`tickets.create`) and by the route of the
-API Reference (`POST /api/v1/projects/{project_id}/tickets`). The name is tried first; the
-route is the fallback, so a tool keeps working if an operation lands under another name.
-Path parameters are matched by position, so the route may use the tool's argument names.
+A tool names its operation by name (`tickets.create`); the method and path come from the
+operation's `@op` declaration. tests/test_mcp_harness.py checks every name, path parameter,
+body and query field against the declarations.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
-PATH_PARAM = re.compile(r"{(\w+)}")
+from alloy import ops
+
 ME, ORG = "$me", "$org"  # defaults resolved from the caller's identity (`auth.me`)
 DELETED = "deleted successfully."
 
@@ -49,37 +48,35 @@ class P:
 class Call:
     """One operation call: which tool arguments go to the path, the body and the query.
 
+    Each path parameter of the operation takes the tool argument of the same name, or the
+    one `path` maps it to where the names differ (`path={"entry_id": "time_entry_id"}`).
     `defaults` fills names the caller did not give (constants, or ME / ORG). `body_arg`
     sends one argument as the whole JSON body (import_data).
     """
 
     op: str
-    route: str
     body: tuple[str, ...] = ()
     query: tuple[str, ...] = ()
+    path: dict[str, str] = dataclasses.field(default_factory=dict)
     defaults: dict = dataclasses.field(default_factory=dict)
     body_arg: str | None = None
 
     @property
-    def method(self) -> str:
-        return self.route.split(" ", 1)[0]
+    def operation(self) -> ops.Op:
+        return ops.get(self.op)
 
-    @property
-    def path(self) -> str:
-        return self.route.split(" ", 1)[1]
-
-    @property
-    def path_names(self) -> list[str]:
-        return PATH_PARAM.findall(self.path)
+    def path_args(self) -> dict[str, str]:
+        """Path parameter of the operation -> the tool argument that fills it."""
+        return {p: self.path.get(p, p) for p in self.operation.path_params}
 
 
 @dataclasses.dataclass(frozen=True)
 class Tool:
     """A tool of the MCP Tools Reference.
 
-    Either `call` (one operation, result reshaped by `shape`) or `run(session, args)` for
-    tools that combine operations; `needs` lists the calls such a runner makes.
-    shape: raw | data | items | array | deleted.
+    Either `call` (one operation, result reshaped by `shape`, see `reshape`) or
+    `run(session, args)` for tools that combine operations; `needs` lists the calls such a
+    runner makes.
     """
 
     name: str
@@ -107,17 +104,19 @@ def page_params(default: int = 20) -> tuple[P, P]:
 
 
 def reshape(shape: str, result: Any) -> Any:
-    """Turn an operation's answer into the result shape the reference shows for the tool."""
+    """Turn an operation's answer into the result shape the reference shows for the tool.
+
+    data | items: a page (`{"items", "next_cursor", "has_more"}`) keeps its cursor under the
+    reference's key; a list (every item, or an operation answering a list) is one full page.
+    deleted: the reference's confirmation (so is `None` under raw). raw: as answered.
+    """
     if shape == "deleted" or (result is None and shape == "raw"):
         return DELETED
     if shape in ("data", "items"):
-        if isinstance(result, dict) and "items" in result:
-            return {shape: result["items"], "next_cursor": result.get("next_cursor"),
-                    "has_more": bool(result.get("has_more"))}
         if isinstance(result, list):
             return {shape: result, "next_cursor": None, "has_more": False}
-    if shape == "array" and isinstance(result, dict) and "items" in result:
-        return result["items"]
+        return {shape: result["items"], "next_cursor": result["next_cursor"],
+                "has_more": result["has_more"]}
     return result
 
 

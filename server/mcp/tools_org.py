@@ -6,17 +6,12 @@ from alloy.server.mcp.tooling import ORG, Call, P, Tool, page_params, reshape
 
 LABEL = P("label_id", "string", "UUID of the label", required=True)
 ENTITY_TYPES = ("project", "ticket", "user", "team", "time_entry")
-ADD_LABEL = Call("labels.add_to_ticket", "POST /api/v1/tickets/{ticket_id}/labels/{label_id}")
-LIST_MEMBERS = Call("orgs.list_members", "GET /api/v1/orgs/{org_id}/members",
-                    query=("limit", "cursor"), defaults={"org_id": ORG})
-LIST_INVITES = Call("invites.list", "GET /api/v1/orgs/{org_id}/invites",
-                    query=("limit", "cursor"), defaults={"org_id": ORG})
-LIST_TEAMS = Call("teams.list", "GET /api/v1/orgs/{org_id}/teams", query=("limit", "cursor"),
-                  defaults={"org_id": ORG})
-LIST_KEYS = Call("apikeys.list", "GET /api/v1/api-keys", query=("limit", "cursor"))
-LIST_PROJECT_MEMBERS = Call("projects.list_members",
-                            "GET /api/v1/projects/{project_id}/members",
-                            query=("limit", "cursor"))
+ADD_LABEL = Call("labels.add_to_ticket")
+LIST_MEMBERS = Call("orgs.list_members", query=("limit", "cursor"), defaults={"org_id": ORG})
+LIST_INVITES = Call("invites.list", query=("limit", "cursor"), defaults={"org_id": ORG})
+LIST_TEAMS = Call("teams.list", query=("limit", "cursor"), defaults={"org_id": ORG})
+LIST_KEYS = Call("apikeys.list", query=("limit", "cursor"))
+LIST_PROJECT_MEMBERS = Call("projects.list_members", query=("limit", "cursor"))
 
 
 def _entity(desc: str) -> tuple[P, P]:
@@ -27,10 +22,8 @@ def _entity(desc: str) -> tuple[P, P]:
 
 def _add_label(session, args):
     """The API answers with the ticket's labels; the tool answers with the label added."""
-    labels = reshape("array", session.call(ADD_LABEL, args))
-    if isinstance(labels, list):
-        return next((x for x in labels if x.get("id") == args["label_id"]), labels)
-    return labels
+    labels = session.call(ADD_LABEL, args)
+    return next(x for x in labels if x["id"] == args["label_id"])
 
 
 def _all(call: Call, shape: str, keep=None):
@@ -41,28 +34,6 @@ def _all(call: Call, shape: str, keep=None):
         return items if shape == "array" else reshape(shape, items)
 
     return run
-
-
-def _tags(call: Call):
-    def run(session, args):
-        args = {**args, "entity_type": str(args.get("entity_type", "")).lower()}
-        return reshape("data", session.call(call, args))
-
-    return run
-
-
-SET_TAGS = Call("tags.set", "PUT /api/v1/orgs/{org_id}/{entity_type}/{entity_id}/tags",
-                body=("tags",), defaults={"org_id": ORG})
-GET_TAGS = Call("tags.get", "GET /api/v1/orgs/{org_id}/{entity_type}/{entity_id}/tags",
-                defaults={"org_id": ORG})
-DELETE_TAG = Call("tags.delete",
-                  "DELETE /api/v1/orgs/{org_id}/{entity_type}/{entity_id}/tags/{tag_key}",
-                  defaults={"org_id": ORG})
-
-
-def _delete_tag(session, args):
-    session.call(DELETE_TAG, {**args, "entity_type": str(args["entity_type"]).lower()})
-    return "deleted successfully."
 
 
 STATUSES = P("statuses", "object[]", "List of status objects, each with name (string) and "
@@ -79,10 +50,10 @@ TOOLS = [
             required=True),
           P("color", "string", "Hex color code (e.g. \"#FF5733\"). Must be 4–7 characters",
             required=True)),
-         Call("labels.create", "POST /api/v1/orgs/{org_id}/labels", body=("name", "color"),
+         Call("labels.create", body=("name", "color"),
               defaults={"org_id": ORG})),
     Tool("list_labels", "List all labels in the current organization.", page_params(),
-         Call("labels.list", "GET /api/v1/orgs/{org_id}/labels", query=("limit", "cursor"),
+         Call("labels.list", query=("limit", "cursor"),
               defaults={"org_id": ORG}), shape="data"),
     Tool("add_ticket_label", "Add a label to a ticket. The label must already exist in the "
          "organization. A ticket can have multiple labels.",
@@ -94,49 +65,49 @@ TOOLS = [
          (P("ticket_id", "string", "UUID of the ticket to remove the label from",
             required=True),
           P("label_id", "string", "UUID of the label to remove", required=True)),
-         Call("labels.remove_from_ticket",
-              "DELETE /api/v1/tickets/{ticket_id}/labels/{label_id}"), shape="deleted"),
+         Call("labels.remove_from_ticket"), shape="deleted"),
     Tool("get_label", "Get a single label by its UUID. Returns the label's name, color, and "
-         "timestamps.", (LABEL,), Call("labels.get", "GET /api/v1/labels/{label_id}")),
+         "timestamps.", (LABEL,), Call("labels.get")),
     Tool("update_label", "Update a label. Only provided fields are changed.",
          (P("label_id", "string", "UUID of the label to update", required=True),
           P("name", "string", "New label name"), P("color", "string", "New hex color code")),
-         Call("labels.update", "PATCH /api/v1/labels/{label_id}", body=("name", "color"))),
+         Call("labels.update", body=("name", "color"))),
     Tool("delete_label", "Delete a label by its UUID. Fails with 409 Conflict if the label is "
          "still attached to tickets — use cascade=true to force deletion.",
          (P("label_id", "string", "UUID of the label to delete", required=True),
           P("cascade", "boolean", "Force-delete the label even if attached to tickets "
             "(default false)")),
-         Call("labels.delete", "DELETE /api/v1/labels/{label_id}", query=("cascade",))),
+         Call("labels.delete", query=("cascade",))),
     Tool("set_tags", "Set one or more key–value tags on an entity. Supported entity types: "
          "project, ticket, user, team, time_entry. If a tag key already exists on the entity "
          "its value is updated (upsert). Returns all tags currently set on the entity.",
          (*_entity("UUID of the entity to tag"),
           P("tags", "object[]", "Array of {key, value} objects. Existing keys are updated",
             required=True)),
-         run=_tags(SET_TAGS), needs=(SET_TAGS,)),
+         Call("tags.set", body=("tags",), defaults={"org_id": ORG}), shape="data"),
     Tool("get_tags", "Get all tags currently set on an entity. Supported entity types: "
          "project, ticket, user, team, time_entry.",
-         _entity("UUID of the entity to get tags for"), run=_tags(GET_TAGS), needs=(GET_TAGS,)),
+         _entity("UUID of the entity to get tags for"),
+         Call("tags.get", defaults={"org_id": ORG}), shape="data"),
     Tool("delete_tag", "Delete a tag by key from an entity. Supported entity types: project, "
          "ticket, user, team, time_entry. Removes only the specified tag key; other tags on the "
          "entity are unchanged.",
          (*_entity("UUID of the entity to delete a tag from"),
           P("tag_key", "string", "The tag key to delete", required=True)),
-         run=_delete_tag, needs=(DELETE_TAG,)),
+         Call("tags.delete", path={"key": "tag_key"}, defaults={"org_id": ORG}),
+         shape="deleted"),
     Tool("search_by_tag", "Search for entities with a specific tag key–value pair. Returns "
          "paginated entity IDs and types that match.",
          (P("key", "string", "The tag key to search for (e.g. \"environment\")", required=True),
           P("value", "string", "The tag value to search for (e.g. \"production\")",
             required=True), *page_params()),
-         Call("tags.search", "GET /api/v1/orgs/{org_id}/tags/search",
-              query=("key", "value", "limit", "cursor"), defaults={"org_id": ORG}),
+         Call("tags.search", query=("key", "value", "limit", "cursor"), defaults={"org_id": ORG}),
          shape="data"),
     Tool("create_team", "Create a new team in the current organization. Teams group users and "
          "can own projects.",
          (P("name", "string", "Team name", required=True),
           P("description", "string", "Team description")),
-         Call("teams.create", "POST /api/v1/orgs/{org_id}/teams", body=("name", "description"),
+         Call("teams.create", body=("name", "description"),
               defaults={"org_id": ORG})),
     Tool("list_teams", "List all teams in the current organization. Returns team name, "
          "description, and timestamps.", run=_all(LIST_TEAMS, "data"), needs=(LIST_TEAMS,)),
@@ -148,7 +119,7 @@ TOOLS = [
             "(default false)"),
           P("dry_run", "boolean", "Preview what would be deleted without actually deleting "
             "(requires cascade=true)")),
-         Call("teams.delete", "DELETE /api/v1/teams/{team_id}", query=("cascade", "dry_run"))),
+         Call("teams.delete", query=("cascade", "dry_run"))),
     Tool("create_workflow", "Create a new workflow in the current organization. A workflow "
          "defines custom statuses, allowed transitions between statuses, and an enforcement "
          "mode (none, warn, strict).",
@@ -157,13 +128,11 @@ TOOLS = [
           P(STATUSES.name, STATUSES.type, STATUSES.description, required=True),
           P(TRANSITIONS.name, TRANSITIONS.type, TRANSITIONS.description, required=True),
           ENFORCEMENT),
-         Call("workflows.create", "POST /api/v1/orgs/{org_id}/workflows",
-              body=("name", "statuses", "transitions", "enforcement"),
+         Call("workflows.create", body=("name", "statuses", "transitions", "enforcement"),
               defaults={"org_id": ORG})),
     Tool("list_workflows", "List all workflows in the current organization. Returns paginated "
          "results.", page_params(),
-         Call("workflows.list", "GET /api/v1/orgs/{org_id}/workflows",
-              query=("limit", "cursor"), defaults={"org_id": ORG}), shape="data"),
+         Call("workflows.list", query=("limit", "cursor"), defaults={"org_id": ORG}), shape="data"),
     Tool("update_workflow", "Update an existing workflow's fields. Only provided fields are "
          "changed.",
          (P("workflow_id", "string", "The UUID of the workflow to update", required=True),
@@ -171,15 +140,14 @@ TOOLS = [
           P("statuses", "object[]", "New list of statuses (replaces all existing)"),
           P("transitions", "object[]", "New list of transitions (replaces all existing)"),
           ENFORCEMENT),
-         Call("workflows.update", "PATCH /api/v1/workflows/{workflow_id}",
-              body=("name", "statuses", "transitions", "enforcement"))),
+         Call("workflows.update", body=("name", "statuses", "transitions", "enforcement"))),
     Tool("get_workflow", "Get a workflow by its UUID. Returns the workflow with name, statuses, "
          "transitions, and enforcement mode.",
          (P("workflow_id", "string", "UUID of the workflow", required=True),),
-         Call("workflows.get", "GET /api/v1/workflows/{workflow_id}")),
+         Call("workflows.get")),
     Tool("delete_workflow", "Delete a workflow by its UUID. Requires admin role.",
          (P("workflow_id", "string", "UUID of the workflow to delete", required=True),),
-         Call("workflows.delete", "DELETE /api/v1/workflows/{workflow_id}"), shape="deleted"),
+         Call("workflows.delete"), shape="deleted"),
     Tool("list_members", "List all members of the current organization. Returns each member's "
          "user ID, display name, email, role, and join date.",
          run=_all(LIST_MEMBERS, "items"), needs=(LIST_MEMBERS,)),
@@ -190,22 +158,21 @@ TOOLS = [
             "invite link)"),
           P("role", "string", "Role to assign: Owner, Admin, Member, Reporter, or Viewer. "
             "Defaults to Member")),
-         Call("invites.create", "POST /api/v1/orgs/{org_id}/invites", body=("email", "role"),
+         Call("invites.create", body=("email", "role"),
               defaults={"org_id": ORG})),
     Tool("list_invites", "List all pending invites for the current organization. Returns each "
          "invite's ID, email, role, invite code, expiry, and status.",
-         run=_all(LIST_INVITES, "array", lambda i: i.get("status", "pending") == "pending"),
+         run=_all(LIST_INVITES, "array", lambda i: i["status"] == "pending"),
          needs=(LIST_INVITES,)),
     Tool("add_project_member", "Add a user to a project as a member. Requires the user's UUID "
          "and the project's UUID.",
          (P("project_id", "string", "UUID of the project", required=True),
           P("user_id", "string", "UUID of the user to add", required=True)),
-         Call("projects.add_member", "POST /api/v1/projects/{project_id}/members",
-              body=("user_id",))),
+         Call("projects.add_member", body=("user_id",))),
     Tool("remove_project_member", "Remove a user from a project.",
          (P("project_id", "string", "UUID of the project", required=True),
           P("user_id", "string", "UUID of the user to remove", required=True)),
-         Call("projects.remove_member", "DELETE /api/v1/projects/{project_id}/members/{user_id}"),
+         Call("projects.remove_member"),
          shape="deleted"),
     Tool("list_project_members", "List all members of a project.",
          (P("project_id", "string", "UUID of the project", required=True),),
@@ -218,14 +185,14 @@ TOOLS = [
           P("scopes", "string[]", "Permissions: read, write, admin. Defaults to [\"read\", "
             "\"write\"]"),
           P("project_ids", "string[]", "UUIDs of projects to restrict the key to")),
-         Call("apikeys.create", "POST /api/v1/api-keys", body=("name", "scopes", "project_ids"),
+         Call("apikeys.create", body=("name", "scopes", "project_ids"),
               defaults={"scopes": ["read", "write"]})),
     Tool("list_api_keys", "List all API keys belonging to the current user. Returns key "
          "metadata (prefix only, not the full key).",
          run=_all(LIST_KEYS, "array"), needs=(LIST_KEYS,)),
     Tool("delete_api_key", "Delete an API key by its UUID. Only the key's owner can delete it.",
          (P("id", "string", "UUID of the API key to delete", required=True),),
-         Call("apikeys.revoke", "DELETE /api/v1/api-keys/{id}"), shape="deleted"),
+         Call("apikeys.revoke", path={"key_id": "id"}), shape="deleted"),
     Tool("export_data", "Export complete project data as portable JSON or SQLite. All "
          "relationships use human-readable keys (emails, project keys, label names) instead "
          "of UUIDs.",
@@ -233,12 +200,12 @@ TOOLS = [
           P("project", "string", "Project key to filter (e.g. PROJ)", nullable=True),
           P("format", "string", "Export format: json (default) or sqlite",
             enum=("json", "sqlite"))),
-         Call("dataport.export", "GET /api/v1/export", query=("org_id", "project", "format"),
+         Call("io.export_data", query=("org_id", "project", "format"),
               defaults={"org_id": ORG})),
     Tool("import_data", "Import data into the current organization from an Alloy JSON export "
          "(as produced by export_data). Creates users, workflows, labels, projects, sprints, "
          "tickets, comments, and time entries, preserving all relationships.",
          (P("data", "object", "The full Alloy export JSON object. Must contain version, source, "
             "exported_at, projects, labels, workflows, and users fields.", required=True),),
-         Call("dataport.import_data", "POST /api/v1/import", body_arg="data")),
+         Call("io.import_data", body_arg="data")),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alloy.server.mcp.errors import ToolFailure
 from alloy.server.mcp.tooling import ME, Call, P, Tool, page_params
 
-from alloy.errors import Conflict, Forbidden, Invalid
+from alloy.errors import AlloyError, Conflict, Forbidden, Invalid
 
 TICKET = P("ticket_id", "string", "UUID of the ticket", required=True)
 PROJECT = P("project_id", "string", "UUID of the project", required=True)
@@ -13,15 +13,13 @@ CASCADE = P("cascade", "boolean", "Force-delete the ticket and all its comments 
 DRY_RUN = P("dry_run", "boolean",
             "Preview what would be deleted without actually deleting (requires cascade=true)")
 
-ME_CALL = Call("auth.me", "GET /api/v1/auth/me")
-HEALTH = Call("system.health", "GET /health")
-LIST_TICKETS = Call("tickets.list", "GET /api/v1/projects/{project_id}/tickets",
-                    query=("status", "priority", "assignee_id", "limit", "cursor"),
+ME_CALL = Call("auth.me")
+HEALTH = Call("system.health")
+LIST_TICKETS = Call("tickets.list", query=("status", "priority", "assignee_id", "limit", "cursor"),
                     defaults={"limit": 50})
-TRANSITION = Call("transitions.transition", "POST /api/v1/tickets/{ticket_id}/transition",
-                  body=("to_status",))
-AVAILABLE = Call("transitions.available", "GET /api/v1/tickets/{ticket_id}/transitions")
-GET_TICKET = Call("tickets.get", "GET /api/v1/tickets/{ticket_id}")
+TRANSITION = Call("transitions.transition", body=("to_status",))
+AVAILABLE = Call("transitions.available")
+GET_TICKET = Call("tickets.get")
 
 
 def _ping(session, args):
@@ -47,10 +45,10 @@ def _transition(session, args):
             raise
         try:
             avail = session.call(AVAILABLE, args)
-        except Exception:  # noqa: BLE001 - the original error is the one to report
+        except AlloyError:  # the original error is the one to report
             raise exc from None
-        current = avail.get("current_status")
-        names = [a["name"] if isinstance(a, dict) else str(a) for a in avail.get("available", [])]
+        current = avail["current_status"]
+        names = [a["name"] for a in avail["available"]]
         raise ToolFailure(
             f"Transition failed: Cannot transition from {current} to {args.get('to_status')}. "
             f"Current status: {current}. Available transitions: [{', '.join(names)}]. "
@@ -69,7 +67,7 @@ TOOLS = [
             "the project's workflow"),
           P("priority", "string", "Priority level: None (default), Low, Medium, High, Urgent"),
           P("assignee_id", "string", "UUID of the user to assign")),
-         Call("tickets.create", "POST /api/v1/projects/{project_id}/tickets",
+         Call("tickets.create",
               body=("title", "description", "status", "priority", "assignee_id"))),
     Tool("get_ticket", "Get a ticket by its UUID. Returns full ticket details including status, "
          "priority, and assignee.", (TICKET,), GET_TICKET),
@@ -88,7 +86,7 @@ TOOLS = [
           P("priority", "string", "New priority"),
           P("assignee_id", "string", "UUID of user to assign, or null to unassign",
             nullable=True)),
-         Call("tickets.update", "PATCH /api/v1/tickets/{ticket_id}",
+         Call("tickets.update",
               body=("title", "description", "status", "priority", "assignee_id"))),
     Tool("transition_ticket", "Transition a ticket to a new status. Validates against the "
          "project's workflow rules. On error, returns the list of available transitions from "
@@ -101,8 +99,7 @@ TOOLS = [
          "results: succeeded and failed arrays.",
          (P("ticket_ids", "string[]", "Array of ticket UUIDs to transition", required=True),
           P("to_status", "string", "Target status for all tickets", required=True)),
-         Call("transitions.batch", "POST /api/v1/tickets/batch-transition",
-              body=("ticket_ids", "to_status"))),
+         Call("transitions.batch", body=("ticket_ids", "to_status"))),
     Tool("batch_update_tickets", "Update multiple tickets at once with the same field values. "
          "Pass ticket_ids and any combination of fields to update: status, priority, "
          "assignee_id, sprint_id, title, description. Returns the count of updated tickets.",
@@ -115,52 +112,47 @@ TOOLS = [
             nullable=True),
           P("sprint_id", "string", "UUID of sprint to assign, or null to unassign",
             nullable=True)),
-         Call("tickets.batch_update", "POST /api/v1/tickets/batch-update",
+         Call("tickets.batch_update",
               body=("ticket_ids", "title", "description", "status", "priority", "assignee_id",
                     "sprint_id"))),
     Tool("assign_ticket", "Assign a ticket to a user by UUID, or unassign by omitting "
          "assignee_id. A convenience wrapper around ticket update.",
          (TICKET, P("assignee_id", "string", "UUID of user to assign to, or omit to unassign",
                     nullable=True)),
-         Call("tickets.update", "PATCH /api/v1/tickets/{ticket_id}", body=("assignee_id",),
+         Call("tickets.update", body=("assignee_id",),
               defaults={"assignee_id": None})),
     Tool("get_my_tickets", "Get all tickets assigned to the current authenticated user in a "
          "project. Returns paginated results.",
          (PROJECT, P("status", "string", "Filter by status (workflow-defined)"),
           *page_params(50)),
-         Call("tickets.list", "GET /api/v1/projects/{project_id}/tickets",
-              query=("status", "assignee_id", "limit", "cursor"),
+         Call("tickets.list", query=("status", "assignee_id", "limit", "cursor"),
               defaults={"assignee_id": ME, "limit": 50}), shape="data"),
     Tool("delete_ticket", "Delete a ticket by its UUID. Fails with 409 Conflict if the ticket "
          "has comments — use cascade=true to force deletion. Use dry_run=true with cascade to "
          "preview what would be deleted.",
          (P("ticket_id", "string", "UUID of the ticket to delete", required=True), CASCADE,
           DRY_RUN),
-         Call("tickets.delete", "DELETE /api/v1/tickets/{ticket_id}",
-              query=("cascade", "dry_run"))),
+         Call("tickets.delete", query=("cascade", "dry_run"))),
     Tool("add_comment", "Add a comment to a ticket. The comment author is set to the "
          "authenticated user. Supports threaded replies via parent_comment_id.",
          (TICKET, P("body", "string", "Comment body (markdown supported)", required=True),
           P("parent_comment_id", "string", "UUID of parent comment for threaded replies")),
-         Call("comments.create", "POST /api/v1/tickets/{ticket_id}/comments",
-              body=("body", "parent_comment_id"))),
+         Call("comments.create", body=("body", "parent_comment_id"))),
     Tool("list_comments", "List comments on a ticket. Returns paginated results ordered by "
          "creation time.", (TICKET, *page_params()),
-         Call("comments.list", "GET /api/v1/tickets/{ticket_id}/comments",
-              query=("limit", "cursor")), shape="data"),
+         Call("comments.list", query=("limit", "cursor")), shape="data"),
     Tool("update_comment", "Update a comment. Only the comment author or an Admin can edit a "
          "comment.",
          (P("comment_id", "string", "UUID of the comment to update", required=True),
           P("body", "string", "New comment body text (markdown supported)", required=True)),
-         Call("comments.update", "PATCH /api/v1/comments/{comment_id}", body=("body",))),
+         Call("comments.update", body=("body",))),
     Tool("delete_comment", "Delete a comment. Only the comment author or an Admin can delete a "
          "comment.",
          (P("comment_id", "string", "UUID of the comment to delete", required=True),),
-         Call("comments.delete", "DELETE /api/v1/comments/{comment_id}"), shape="deleted"),
+         Call("comments.delete"), shape="deleted"),
     Tool("get_ticket_activity", "Get the activity feed for a ticket. Returns a chronological "
          "stream of comments and changes (status transitions, field updates, etc.) with actor, "
          "action, and timestamp. Supports cursor-based pagination.",
          (TICKET, *page_params()),
-         Call("tickets.activity", "GET /api/v1/tickets/{ticket_id}/activity",
-              query=("limit", "cursor")), shape="items"),
+         Call("tickets.activity", query=("limit", "cursor")), shape="items"),
 ]
