@@ -145,19 +145,18 @@ def sync_reply(ctx: Ctx, body: ThreadReply) -> str:
     from alloy.services import comments
 
     org_id = ctx.org_of(None)
-    channel_id, thread_ts, ts, text, user = (body.channel_id, body.thread_ts, body.ts,
-                                             body.text, body.user)
     ctx.require(org_id)
     mapping = ctx.db.one("SELECT ticket_id FROM slack_thread_mappings WHERE org_id = ? AND "
-                         "channel_id = ? AND thread_ts = ?", org_id, channel_id, thread_ts)
+                         "channel_id = ? AND thread_ts = ?", org_id, body.channel_id,
+                         body.thread_ts)
     if mapping is None:
         return "ignored"
     if ctx.db.one("SELECT 1 FROM slack_synced_messages WHERE org_id = ? AND channel_id = ? "
-                  "AND message_ts = ?", org_id, channel_id, ts):
+                  "AND message_ts = ?", org_id, body.channel_id, body.ts):
         return "duplicate"
-    body = f"{text}\n\n— <@{user}> via Slack" if user else f"{text}\n\n— via Slack"
-    comment = comments.create(ctx, mapping["ticket_id"], CommentIn(body=body))
+    by = f"<@{body.user}> via Slack" if body.user else "via Slack"
+    comment = comments.create(ctx, mapping["ticket_id"], CommentIn(body=f"{body.text}\n\n— {by}"))
     ctx.db.insert("slack_synced_messages", {
-        "id": new_id(), "org_id": org_id, "channel_id": channel_id, "message_ts": ts,
-        "comment_id": comment.id, "created_at": now()})
+        "id": new_id(), "org_id": org_id, "channel_id": body.channel_id,
+        "message_ts": body.ts, "comment_id": comment.id, "created_at": now()})
     return "ok"

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import msgspec
+from alloy.server.app import error_response
 from litestar import Request, Response, route
 
 from alloy.errors import AlloyError
@@ -36,8 +37,6 @@ class Signed:
 
     def route(self, env):
         async def handle(request: Request) -> Response:
-            from alloy.server.app import error_response
-
             try:
                 result = await self.handle(env, request)
             except AlloyError as err:
