@@ -6,6 +6,9 @@ answers cannot differ between embedded and remote mode.
 
 from __future__ import annotations
 
+import msgspec
+
+from alloy import ops
 from alloy.context import Ctx
 from alloy.domain.validate import convert
 from alloy.errors import Unauthorized
@@ -13,15 +16,20 @@ from alloy.ops import Op
 from alloy.store import scope_for
 
 
+def _typed(tp) -> bool:
+    return isinstance(tp, type) and issubclass(tp, msgspec.Struct)
+
+
 def execute(env, op: Op, actor, path_params: dict | None = None, body=None, query=None):
     if op.auth:
         if actor is None:
             raise Unauthorized("authentication required")
     kwargs = dict(path_params or {})
-    if op.body is not None:
-        kwargs["body"] = convert(op.body, body)
+    if op.body is not None:  # a Struct is validated; `dict`/`object` arrive as received
+        kwargs["body"] = convert(op.body, body) if _typed(op.body) else body
     if op.query is not None:
-        kwargs["query"] = convert(op.query, query or {}, strict=False, where="query")
+        kwargs["query"] = (convert(op.query, query or {}, strict=False, where="query")
+                           if _typed(op.query) else dict(query or {}))
     scope = scope_for(op, actor)  # whose rows RLS admits on PostgreSQL
     if not op.tx:
         ctx = Ctx(None, actor, env, scope)
@@ -35,3 +43,14 @@ def execute(env, op: Op, actor, path_params: dict | None = None, body=None, quer
         result = op.fn(ctx, **kwargs)
         db.commit()
     return result
+
+
+def run_as(env, actor, op: Op | str, *, body=None, query=None, **path):
+    """Run a declared operation as `actor`: how an integration (SCIM, Slack, GitHub) acts.
+
+    The same path as every request (one unit of work, permission checks, RLS, audit and
+    events); the result is the operation's own (a Struct), not wire JSON.
+    """
+    if isinstance(op, str):
+        op = ops.INTEGRATION.get(op) or ops.get(op)
+    return execute(env, op, actor, path, body, query)

@@ -10,6 +10,13 @@ and the MCP tools. The function's signature says the rest:
 - the return annotation is the response type; returning `None` answers 204.
 
 An operation's name is `<service module>.<function>`, e.g. `tickets.create`.
+
+An integration with its own credential (SCIM's token, Slack's and GitHub's signatures)
+declares its work with `@op(..., via="scim")`: such an operation is served only by that
+integration's route (none for `path=None`), which authenticates the request and runs it as
+the integration's acting Owner with `alloy.dispatch.run_as`; it has no Bearer route, client
+call or MCP tool. Body and query types that are not Structs (`dict`, `object`) reach the
+function as received: the protocol's own shapes (RFC 7644) are parsed there.
 """
 
 from __future__ import annotations
@@ -39,12 +46,13 @@ class Op:
     """One declared operation. Types are read from the function's annotations on first use,
     so importing a service module (as every CLI command does) stays cheap."""
 
-    def __init__(self, name: str, method: str, path: str, fn: Callable, *, status: int | None,
-                 auth: bool, scope: str | None, tx: bool, media_type: str) -> None:
+    def __init__(self, name: str, method: str, path: str | None, fn: Callable, *,
+                 status: int | None, auth: bool, scope: str | None, tx: bool, media_type: str,
+                 via: str | None = None) -> None:
         self.name, self.method, self.path, self.fn = name, method, path, fn
-        self.auth, self.tx, self.media_type = auth, tx, media_type
+        self.auth, self.tx, self.media_type, self.via = auth, tx, media_type, via
         self.scope = scope or ("read" if method == "GET" else "write")
-        self.path_params = tuple(_PATH_PARAM.findall(path))
+        self.path_params = tuple(_PATH_PARAM.findall(path or ""))
         self._status = status
 
     def __repr__(self) -> str:
@@ -96,11 +104,13 @@ class Op:
         return self.name.split(".", 1)[0]
 
 
-REGISTRY: dict[str, Op] = {}
+REGISTRY: dict[str, Op] = {}  # the Bearer API: routes, OpenAPI, clients, MCP
+INTEGRATION: dict[str, Op] = {}  # run only by an integration's own route (`via`)
 
 
-def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
-       scope: str | None = None, tx: bool = True, media_type: str = "application/json"):
+def op(method: str, path: str | None, *, status: int | None = None, auth: bool = True,
+       scope: str | None = None, tx: bool = True, media_type: str = "application/json",
+       via: str | None = None):
     """Declare a service function as an operation (see the module docstring).
 
     `tx=False` runs the function outside a unit of work: it opens its own short ones with
@@ -110,11 +120,14 @@ def op(method: str, path: str, *, status: int | None = None, auth: bool = True,
     def register(fn: Callable) -> Callable:
         name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
         params = set(fn.__code__.co_varnames[1:fn.__code__.co_argcount + fn.__code__.co_kwonlyargcount])
-        path_params = set(_PATH_PARAM.findall(path))
+        path_params = set(_PATH_PARAM.findall(path or ""))
         if params - path_params - {"body", "query"} or path_params - params:
             raise TypeError(f"{name}: parameters {sorted(params)} do not match path {path}")
-        REGISTRY[name] = Op(name, method, path, fn, status=status, auth=auth, scope=scope,
-                            tx=tx, media_type=media_type)
+        if path is None and via is None:
+            raise TypeError(f"{name}: only an integration's operation may have no route")
+        (INTEGRATION if via else REGISTRY)[name] = Op(
+            name, method, path, fn, status=status, auth=auth, scope=scope, tx=tx,
+            media_type=media_type, via=via)
         return fn
 
     return register
@@ -139,6 +152,12 @@ def get(name: str) -> Op:
         importlib.import_module(f"alloy.services.{module}")
         found = REGISTRY[name]
     return found
+
+
+def integration_ops(via: str) -> list[Op]:
+    """The operations the integration `via` runs (its service module is `alloy.services.<via>`)."""
+    importlib.import_module(f"alloy.services.{via}")
+    return [o for o in INTEGRATION.values() if o.via == via]
 
 
 def all_ops() -> list[Op]:

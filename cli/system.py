@@ -34,11 +34,11 @@ def serve(
     if db:
         os.environ["ALLOY_DATABASE_URL"] = db
     settings = Settings.from_env(host=host, port=port)
-    from alloy import storage
+    from alloy import blobs
     from alloy.extras import require
     from alloy.store import redact
 
-    if storage.config() is not None:
+    if blobs.config() is not None:
         require("s3")  # attachments are configured: fail now, not on the first upload
 
     print(f"Database: {redact(settings.database_url)}", flush=True)

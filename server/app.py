@@ -10,6 +10,8 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
+from typing import NamedTuple
 
 import msgspec
 from anyio import to_thread
@@ -26,10 +28,37 @@ log = logging.getLogger("alloy.server")
 _JSON = "application/json"
 
 
-def _error(err: AlloyError) -> Response:
-    retry = getattr(err, "retry_after", None)
-    return Response(content=msgspec.json.encode(err.envelope()), status_code=err.status,
-                    media_type=_JSON, headers={"Retry-After": str(retry)} if retry else None)
+class ErrorBody(NamedTuple):
+    """What a formatter makes of a core error: status, JSON body, media type, headers."""
+
+    status: int
+    body: dict
+    media_type: str = _JSON
+    headers: dict | None = None
+
+
+def envelope(err: AlloyError) -> ErrorBody:
+    """Alloy's error envelope: `{"error": {"code", "message", "details"}}`."""
+    return ErrorBody(err.status, err.envelope())
+
+
+def error_response(err: AlloyError, fmt: Callable[[AlloyError], ErrorBody] = envelope) -> Response:
+    """The one mapping of a core error to an HTTP answer. `fmt` writes the body: Alloy's
+    envelope, or a protocol's own error schema (SCIM's, `integrations.scim.scim_error`)."""
+    out = fmt(err)
+    headers = dict(out.headers or {})
+    if retry := getattr(err, "retry_after", None):
+        headers["Retry-After"] = str(retry)
+    return Response(content=msgspec.json.encode(out.body), status_code=out.status,
+                    media_type=out.media_type, headers=headers or None)
+
+
+def _format_for(path: str) -> Callable[[AlloyError], ErrorBody]:
+    """Errors Litestar raises itself (no route, wrong method, body too large, a crash) are
+    written in the schema of the API the path belongs to: SCIM's under /scim/v2/."""
+    from alloy.server.integrations import scim
+
+    return scim.scim_error if path.startswith(scim.PREFIX) else envelope
 
 
 # Verified JWTs -> (expiry, Actor). A signature check costs more than the rest of a typical
@@ -93,7 +122,7 @@ def _handler_for(env, op: ops.Op, limiter=None):
             result = await to_thread.run_sync(_run, env, op, request.headers,
                                               request.path_params, body, query, limiter, client)
         except AlloyError as err:
-            return _error(err)
+            return error_response(err)
         if result is None:
             return Response(content=b"", status_code=204)
         if isinstance(result, Redirect):
@@ -112,29 +141,29 @@ def _handler_for(env, op: ops.Op, limiter=None):
                  include_in_schema=False)(handle)
 
 
-def _http_error(_request: Request, exc: HTTPException) -> Response:
+def _http_error(request: Request, exc: HTTPException) -> Response:
     codes = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 400: "BAD_REQUEST",
              401: "UNAUTHORIZED", 403: "FORBIDDEN", 413: "PAYLOAD_TOO_LARGE"}
     err = AlloyError(str(exc.detail))
     err.code, err.status = codes.get(exc.status_code, "HTTP_ERROR"), exc.status_code
-    return _error(err)
+    return error_response(err, _format_for(request.url.path))
 
 
 def _crash(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path)
     traceback.print_exception(exc, file=sys.stderr)
-    return _error(AlloyError("internal server error"))
+    return error_response(AlloyError("internal server error"), _format_for(request.url.path))
 
 
 def create_app(env) -> Litestar:
-    from alloy.server.integrations import github, scim, slack
+    from alloy.server.integrations import scim, signed
     from alloy.server.openapi import openapi_document
     from alloy.server.ratelimit import RateLimiter
 
     limiter = RateLimiter.from_env()
     handlers = [_handler_for(env, op, limiter) for op in ops.all_ops()]
     # Integrations with their own authentication (a static token or a signed payload).
-    handlers += scim.routes(env) + slack.routes(env) + github.routes(env)
+    handlers += scim.routes(env) + [endpoint.route(env) for endpoint in signed()]
 
     @route("/schema/openapi.json", http_method=["GET"], include_in_schema=False)
     async def openapi() -> Response:
@@ -165,7 +194,7 @@ class WebhookWorker:
         self.interval = float(os.environ.get("ALLOY_WEBHOOK_POLL_SECONDS", "1"))
 
     async def _loop(self) -> None:
-        from alloy.slack_sender import deliver_due as deliver_slack
+        from alloy.integrations.slack_outbox import deliver_due as deliver_slack
         from alloy.webhooks import deliver_due
 
         while True:

@@ -50,10 +50,10 @@ def openapi_document() -> bytes:
         responses["422"] = {"$ref": "#/components/responses/Error"}
         entry["responses"] = responses
         paths.setdefault(op.path, {})[op.method.lower()] = entry
-    from alloy.server.integrations import github, slack
+    from alloy.server.integrations import signed
 
-    paths.update(slack.OPENAPI)  # routes with their own (signature) authentication
-    paths.update(github.OPENAPI)
+    for endpoint in signed():  # routes with their own (signature) authentication
+        paths[endpoint.path] = endpoint.openapi()
     components["Error"] = {"type": "object", "properties": {"error": {
         "type": "object", "required": ["code", "message", "details"],
         "properties": {"code": {"type": "string"}, "message": {"type": "string"},

@@ -35,13 +35,12 @@ class ScimError(AlloyError):
                                                                                self.code)
 
 
-def error_body(status: int, detail: str, scim_type: str | None = None,
-               code: str = "ERROR") -> dict:
-    """The SCIM error document; our usual `error` envelope rides along for Alloy's clients."""
+def error_body(status: int, detail: str, scim_type: str | None = None) -> dict:
+    """The SCIM Error document (RFC 7644 §3.12), and nothing else: identity providers'
+    validators reject members the schema does not define."""
     body = {"schemas": [ERROR], "status": str(status), "detail": detail}
     if scim_type:
         body["scimType"] = scim_type
-    body["error"] = {"code": code, "message": detail, "details": []}
     return body
 
 

@@ -51,3 +51,13 @@ class ThreadMappingQuery(msgspec.Struct, kw_only=True):
     ticket_id: str | None = None
     cursor: str | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+
+
+class ThreadReply(msgspec.Struct, kw_only=True):
+    """A reply in a Slack thread, as the signed events endpoint received it."""
+
+    channel_id: str
+    thread_ts: str
+    ts: str
+    text: str
+    user: str | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from alloy import storage
+from alloy import blobs
 from alloy.context import Ctx
 from alloy.domain.attachments import Attachment, ConfirmIn, Presigned, PresignIn
 from alloy.domain.page import Page, PageQuery, keyset
@@ -32,7 +32,7 @@ def safe_name(filename: str) -> str:
 
 def _to_attachment(row: dict, cfg) -> Attachment:
     fields = {f: row[f] for f in Attachment.__struct_fields__ if f != "download_url"}
-    url = storage.download_url(cfg, row["s3_key"]) if cfg is not None else None
+    url = blobs.download_url(cfg, row["s3_key"]) if cfg is not None else None
     return Attachment(**fields, download_url=url)
 
 
@@ -43,9 +43,9 @@ def presign(ctx: Ctx, ticket_id: str, body: PresignIn) -> Presigned:
     Answers 503 NOT_CONFIGURED when object storage is not configured (ALLOY_S3_*).
     """
     _, project = tickets.load(ctx, ticket_id, Role.Reporter)
-    cfg = storage.require()
+    cfg = blobs.require()
     key = f"attachments/{ticket_id}/{new_id()}/{safe_name(body.filename)}"
-    url = storage.upload_url(cfg, key, body.content_type)
+    url = blobs.upload_url(cfg, key, body.content_type)
     ctx.db.insert("attachment_uploads", {
         "s3_key": key, "org_id": project["org_id"], "ticket_id": ticket_id,
         "requested_by": ctx.user_id, "created_at": now()})
@@ -77,7 +77,7 @@ def confirm(ctx: Ctx, ticket_id: str, body: ConfirmIn) -> Attachment:
     ctx.db.run("DELETE FROM attachment_uploads WHERE s3_key = ?", body.s3_key)
     ctx.audit(project["org_id"], "ticket", ticket_id, "attachment_add", {
         "attachment_id": row["id"], "filename": body.filename, "size_bytes": body.size_bytes})
-    return _to_attachment(row, storage.config())
+    return _to_attachment(row, blobs.config())
 
 
 @op("GET", "/api/v1/tickets/{ticket_id}/attachments")
@@ -85,6 +85,6 @@ def list(ctx: Ctx, ticket_id: str, query: PageQuery) -> Page[Attachment]:
     """A ticket's attachments, oldest first; `download_url` is a presigned GET URL (valid for
     an hour) when object storage is configured, else null."""
     tickets.load(ctx, ticket_id)
-    cfg = storage.config()
+    cfg = blobs.config()
     return keyset(ctx.db, "SELECT * FROM attachments WHERE ticket_id = ?", (ticket_id,), query,
                   lambda row: _to_attachment(row, cfg))

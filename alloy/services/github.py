@@ -23,8 +23,9 @@ from __future__ import annotations
 import json
 import re
 
+from alloy.dispatch import run_as
 from alloy.errors import AlloyError, BadRequest, Invalid, NotFound
-from alloy.integrations import acting_owner
+from alloy.integrations import acting_actor
 
 # Upper-case keys anywhere; in branch names any case (branches are usually lower case).
 _REF = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{0,9})-(\d{1,9})(?![0-9])")
@@ -79,7 +80,7 @@ def handle(env, event: str, raw: bytes) -> dict:
     if event not in ("ping", "pull_request"):
         return {"status": "ignored", "reason": f"event '{event}' is not handled"}
     # A misconfigured server says so at GitHub's ping.
-    org_id, owner = acting_owner(env, "the GitHub integration", "ALLOY_GITHUB_ORG_ID")
+    actor = acting_actor(env, "github")
     if event == "ping":
         return {"status": "ok"}
     action, pr = _pull_request(raw)
@@ -92,25 +93,22 @@ def handle(env, event: str, raw: bytes) -> dict:
               "not_found": [], "failed": []}
     if not refs:
         return result
-    from alloy.actor import Actor
-    from alloy.client.local import LocalClient
-
-    client = LocalClient(env, Actor(user_id=owner, org_id=org_id))
     for ref in refs:
         try:
-            ticket = client.call("tickets.resolve", query={"ref": ref, "org_id": org_id})["ticket"]
+            ticket = run_as(env, actor, "tickets.resolve",
+                            query={"ref": ref, "org_id": actor.org_id}).ticket
         except (NotFound, Invalid):
             result["not_found"].append(ref)
             continue
         try:
-            moved = client.call("transitions.transition", ticket_id=ticket["id"],
-                                body={"to_status": target})
+            moved = run_as(env, actor, "transitions.transition", ticket_id=ticket.id,
+                           body={"to_status": target})
         except AlloyError as e:
-            result["failed"].append({"ticket_ref": ref, "old_status": ticket["status"],
+            result["failed"].append({"ticket_ref": ref, "old_status": ticket.status,
                                      "error": e.message})
             continue
-        entry = {"ticket_ref": ref, "old_status": ticket["status"], "new_status": moved["status"]}
-        if moved.get("warning"):
-            entry["warning"] = moved["warning"]
+        entry = {"ticket_ref": ref, "old_status": ticket.status, "new_status": moved.status}
+        if moved.warning:
+            entry["warning"] = moved.warning
         result["transitions"].append(entry)
     return result

@@ -1,10 +1,11 @@
 """SCIM 2.0 provisioning rules: identity-provider users and groups as Alloy members and teams.
 
 A SCIM User is an Alloy user who belongs to the SCIM organization (`userName` is the email,
-`id` the user id); a SCIM Group is one of its teams. The server's SCIM routes (with their own
-static bearer token) call these functions as the organization's first Owner, through the same
-services the API uses (orgs.add_member, teams.create, ...), so permission checks, RLS on
-PostgreSQL and the audit log apply unchanged.
+`id` the user id); a SCIM Group is one of its teams. Each endpoint is an operation declared
+with `via="scim"`: the server's SCIM routes (with their own static bearer token) run it with
+`run_as` as the organization's first Owner, through the same services the API uses
+(orgs.add_member, teams.create, ...), so permission checks, RLS on PostgreSQL and the audit
+log apply unchanged. Errors are core errors; the server writes them as SCIM Error bodies.
 
 Deactivating a user (`active: false`) suspends their membership: the org_members row leaves
 (their JWTs and API keys stop admitting them to this org at once, as role checks read it on
@@ -14,43 +15,17 @@ team memberships stay, so reactivation restores access as it was.
 
 from __future__ import annotations
 
-from alloy.actor import Actor
+from alloy import ops
 from alloy.context import Ctx
 from alloy.domain import scim as S
 from alloy.domain.identity import MemberIn
 from alloy.domain.validate import convert
 from alloy.domain.values import Role, now
 from alloy.domain.work import TeamIn, TeamPatch, UserRef
-from alloy.errors import AlloyError, Conflict, Invalid, NotConfigured
-from alloy.integrations import acting_owner
+from alloy.errors import Conflict, Invalid
 from alloy.services import auth, orgs, teams
 from alloy.services.guards import DeleteQuery
-from alloy.store import IDENTITY, Scope
-
-
-def call(env, fn, *args, write: bool = True):
-    """Run `fn(ctx, org_id, *args)` in one unit of work as the SCIM org's first Owner."""
-    org_id, owner = acting_owner(env, "SCIM", "ALLOY_SCIM_ORG_ID")
-    actor = Actor(user_id=owner, org_id=org_id)
-    scope = Scope(user_id=owner)
-    try:
-        with env.store.unit(write=write, scope=scope) as db:
-            result = fn(Ctx(db, actor, env, scope), org_id, *args)
-            db.commit()
-    except (S.ScimError, NotConfigured):
-        raise
-    except AlloyError as err:  # from the services we reuse: as SCIM reports them
-        raise _scim(err) from None
-    return result
-
-
-def _scim(err: AlloyError) -> S.ScimError:
-    """A core error as SCIM expects it (SCIM reports invalid values as 400, not 422)."""
-    if isinstance(err, Conflict):
-        return S.ScimError(err.message, "uniqueness", 409)
-    if isinstance(err, Invalid):
-        return S.ScimError(err.message, "invalidValue")
-    return S.ScimError(err.message, None, err.status)
+from alloy.store import IDENTITY
 
 
 def _keep_owner(fn, *args) -> None:
@@ -90,7 +65,10 @@ def _user_row(ctx: Ctx, org_id: str, user_id: str) -> dict:
     return row
 
 
-def list_users(ctx: Ctx, org_id: str, query: dict) -> dict:
+@ops.op("GET", "/scim/v2/Users", via="scim")
+def list_users(ctx: Ctx, query: dict) -> dict:
+    """List users (filter=userName eq "...", startIndex, count)."""
+    org_id = ctx.actor.org_id  # the SCIM organization
     found = S.parse_filter(query.get("filter"), USER_FILTERS)
     start, count = S.page_args(query.get("startIndex"), query.get("count"))
     where, params = "", [org_id, org_id]
@@ -103,7 +81,10 @@ def list_users(ctx: Ctx, org_id: str, query: dict) -> dict:
     return S.list_response([_user(ctx, r) for r in rows], total, start)
 
 
-def get_user(ctx: Ctx, org_id: str, user_id: str) -> dict:
+@ops.op("GET", "/scim/v2/Users/{user_id}", via="scim")
+def get_user(ctx: Ctx, user_id: str) -> dict:
+    """One user."""
+    org_id = ctx.actor.org_id  # the SCIM organization
     return _user(ctx, _user_row(ctx, org_id, user_id))
 
 
@@ -119,10 +100,14 @@ def _display_name(payload: dict, email: str) -> str:
     return joined[:255] or email.split("@")[0]
 
 
-def create_user(ctx: Ctx, org_id: str, payload: object) -> dict:
-    """Provision a user: create the account if the email is new (no password: they sign in
-    through SSO) and add them to the organization as a Member; 409 if already provisioned."""
-    payload = S.require_object(payload)
+@ops.op("POST", "/scim/v2/Users", via="scim")
+def create_user(ctx: Ctx, body: object) -> dict:
+    """Provision a user into the SCIM organization as a Member.
+
+    The account is created if the email is new (no password: they sign in through SSO);
+    409 if already provisioned."""
+    org_id = ctx.actor.org_id  # the SCIM organization
+    payload = S.require_object(body)
     email = S.as_email(payload.get("userName"))
     name = _display_name(payload, email)
     active = S.as_bool(payload.get("active", True), "active")
@@ -135,7 +120,7 @@ def create_user(ctx: Ctx, org_id: str, payload: object) -> dict:
     _join(ctx, org_id, user["id"], Role.Member)
     if not active:
         _suspend(ctx, org_id, user["id"])
-    return get_user(ctx, org_id, user["id"])
+    return get_user(ctx, user["id"])
 
 
 def _join(ctx: Ctx, org_id: str, user_id: str, role: Role) -> None:
@@ -174,11 +159,13 @@ def _ignored(attr: str) -> bool:
     return head in _IGNORED or head.startswith("urn:")
 
 
-def patch_user(ctx: Ctx, org_id: str, user_id: str, payload: object) -> dict:
+@ops.op("PATCH", "/scim/v2/Users/{user_id}", via="scim")
+def patch_user(ctx: Ctx, user_id: str, body: object) -> dict:
     """Apply PatchOp operations: active (deactivate/reactivate), displayName, userName."""
+    org_id = ctx.actor.org_id  # the SCIM organization
     row = _user_row(ctx, org_id, user_id)
     changes: dict[str, object] = {}
-    for op, path, value in S.operations(payload):
+    for op, path, value in S.operations(body):
         if op == "remove":
             if not _ignored(path.lower()):
                 raise S.ScimError(f"{path} cannot be removed", "mutability")
@@ -195,18 +182,22 @@ def patch_user(ctx: Ctx, org_id: str, user_id: str, payload: object) -> dict:
     return _apply(ctx, org_id, row, changes)
 
 
-def replace_user(ctx: Ctx, org_id: str, user_id: str, payload: object) -> dict:
+@ops.op("PUT", "/scim/v2/Users/{user_id}", via="scim")
+def replace_user(ctx: Ctx, user_id: str, body: object) -> dict:
     """PUT (Okta's profile push): userName, displayName (or name parts) and active."""
+    org_id = ctx.actor.org_id  # the SCIM organization
     row = _user_row(ctx, org_id, user_id)
-    payload = S.require_object(payload)
+    payload = S.require_object(body)
     email = S.as_email(payload.get("userName"))
     return _apply(ctx, org_id, row, {
         "email": email, "display_name": _display_name(payload, email),
         "active": S.as_bool(payload.get("active", True), "active")})
 
 
-def delete_user(ctx: Ctx, org_id: str, user_id: str) -> None:
+@ops.op("DELETE", "/scim/v2/Users/{user_id}", via="scim")
+def delete_user(ctx: Ctx, user_id: str) -> None:
     """Deprovision for good: leave the organization and its teams (the account is kept)."""
+    org_id = ctx.actor.org_id  # the SCIM organization
     _user_row(ctx, org_id, user_id)
     for team in ctx.db.all("SELECT team_id FROM team_members WHERE org_id = ? AND user_id = ?",
                            org_id, user_id):
@@ -236,7 +227,7 @@ def _apply(ctx: Ctx, org_id: str, row: dict, changes: dict) -> dict:
         _suspend(ctx, org_id, user_id)
     elif changes.get("active") is True:
         _reactivate(ctx, org_id, user_id)
-    return get_user(ctx, org_id, user_id)
+    return get_user(ctx, user_id)
 
 
 def _elsewhere(ctx: Ctx, org_id: str, user_id: str) -> bool:
@@ -291,7 +282,10 @@ def _no_members(query: dict) -> bool:
     return "members" in excluded
 
 
-def list_groups(ctx: Ctx, org_id: str, query: dict) -> dict:
+@ops.op("GET", "/scim/v2/Groups", via="scim")
+def list_groups(ctx: Ctx, query: dict) -> dict:
+    """List groups (filter=displayName eq "...", startIndex, count, excludedAttributes)."""
+    org_id = ctx.actor.org_id  # the SCIM organization
     found = S.parse_filter(query.get("filter"), GROUP_FILTERS)
     start, count = S.page_args(query.get("startIndex"), query.get("count"))
     where, params = " WHERE org_id = ?", [org_id]
@@ -304,8 +298,11 @@ def list_groups(ctx: Ctx, org_id: str, query: dict) -> dict:
     return S.list_response([_group(ctx, r, full) for r in rows], total, start)
 
 
-def get_group(ctx: Ctx, org_id: str, team_id: str, query: dict | None = None) -> dict:
-    return _group(ctx, _team_row(ctx, org_id, team_id), not _no_members(query or {}))
+@ops.op("GET", "/scim/v2/Groups/{team_id}", via="scim")
+def get_group(ctx: Ctx, team_id: str, query: dict) -> dict:
+    """One group."""
+    org_id = ctx.actor.org_id  # the SCIM organization
+    return _group(ctx, _team_row(ctx, org_id, team_id), not _no_members(query))
 
 
 def _add(ctx: Ctx, team_id: str, user_ids: list[str]) -> None:
@@ -339,20 +336,24 @@ def _rename(ctx: Ctx, team_id: str, value: object) -> None:
     teams.update(ctx, team_id, convert(TeamPatch, {"name": name}))
 
 
-def create_group(ctx: Ctx, org_id: str, payload: object) -> dict:
+@ops.op("POST", "/scim/v2/Groups", via="scim")
+def create_group(ctx: Ctx, body: object) -> dict:
     """Create a team named `displayName` with the given members (organization members)."""
-    payload = S.require_object(payload)
+    org_id = ctx.actor.org_id  # the SCIM organization
+    payload = S.require_object(body)
     name = S.as_text(payload.get("displayName"), "displayName")
     members = S.member_ids(payload.get("members") or [])
     team = teams.create(ctx, org_id, convert(TeamIn, {"name": name}))
     _add(ctx, team.id, members)
-    return get_group(ctx, org_id, team.id)
+    return get_group(ctx, team.id, {})
 
 
-def patch_group(ctx: Ctx, org_id: str, team_id: str, payload: object) -> dict:
+@ops.op("PATCH", "/scim/v2/Groups/{team_id}", via="scim")
+def patch_group(ctx: Ctx, team_id: str, body: object) -> dict:
     """Apply PatchOp operations: replace displayName; add, remove or replace members."""
+    org_id = ctx.actor.org_id  # the SCIM organization
     _team_row(ctx, org_id, team_id)
-    for op, path, value in S.operations(payload):
+    for op, path, value in S.operations(body):
         if op == "remove":
             one = S.member_filter(path)
             if one is not None:
@@ -374,14 +375,18 @@ def patch_group(ctx: Ctx, org_id: str, team_id: str, payload: object) -> dict:
                 _add(ctx, team_id, wanted)
             elif attr not in ("externalid", "id", "schemas", "meta"):
                 raise S.ScimError(f"unsupported attribute {attr!r}", "invalidPath")
-    return get_group(ctx, org_id, team_id)
+    return get_group(ctx, team_id, {})
 
 
-def delete_group(ctx: Ctx, org_id: str, team_id: str) -> None:
+@ops.op("DELETE", "/scim/v2/Groups/{team_id}", via="scim")
+def delete_group(ctx: Ctx, team_id: str) -> None:
     """Delete the team with its memberships (its projects are kept, unassigned)."""
+    org_id = ctx.actor.org_id  # the SCIM organization
     _team_row(ctx, org_id, team_id)
     teams.delete(ctx, team_id, DeleteQuery(cascade=True))
 
 
-def service_provider_config(ctx: Ctx, org_id: str) -> dict:
+@ops.op("GET", "/scim/v2/ServiceProviderConfig", via="scim")
+def service_provider_config(ctx: Ctx) -> dict:
+    """Supported SCIM features."""
     return S.service_provider_config(ctx.settings.base_url)

@@ -1,9 +1,9 @@
 """Slack: notifications queued for the Web API, and Slack threads mapped to tickets.
 
 A notification is written to the `slack_messages` outbox in the caller's transaction and
-sent to `chat.postMessage` by the server's delivery worker (`alloy.slack_sender`), so a
-slow or failing Slack never slows or fails the request. The signed endpoints Slack itself
-calls (slash commands, events) live in `alloy.slack` and act through these operations.
+sent to `chat.postMessage` by the server's delivery worker (`alloy.integrations.slack_outbox`),
+so a slow or failing Slack never slows or fails the request. The signed endpoints Slack itself
+calls (slash commands, events) live in `alloy.integrations.slack` and act through operations.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from alloy.domain.slack import (
     ThreadMapping,
     ThreadMappingIn,
     ThreadMappingQuery,
+    ThreadReply,
 )
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Conflict, Invalid, NotConfigured
@@ -132,28 +133,30 @@ def list_thread_mappings(ctx: Ctx, query: ThreadMappingQuery) -> Page[ThreadMapp
     return keyset(ctx.db, sql, tuple(params), query, _mapping)
 
 
-def sync_reply(ctx: Ctx, org_id: str, channel_id: str, thread_ts: str, ts: str,
-               text: str, user: str | None) -> str:
+@op("POST", None, via="slack")
+def sync_reply(ctx: Ctx, body: ThreadReply) -> str:
     """Comment a reply of a mapped Slack thread on its ticket, once per Slack message.
 
-    Not an operation: the signed events endpoint calls it (`alloy.slack`) as the org's
-    Owner, so the mapping lookup, the comment and the "seen" mark share one transaction.
+    Run by the signed events endpoint (`alloy.integrations.slack`) as the org's Owner, so
+    the mapping lookup, the comment and the "seen" mark share one transaction.
     Returns "ok", "ignored" (unmapped thread) or "duplicate" (a Slack retry).
     """
     from alloy.domain.comments import CommentIn
     from alloy.services import comments
 
+    org_id = ctx.org_of(None)
     ctx.require(org_id)
     mapping = ctx.db.one("SELECT ticket_id FROM slack_thread_mappings WHERE org_id = ? AND "
-                         "channel_id = ? AND thread_ts = ?", org_id, channel_id, thread_ts)
+                         "channel_id = ? AND thread_ts = ?", org_id, body.channel_id,
+                         body.thread_ts)
     if mapping is None:
         return "ignored"
     if ctx.db.one("SELECT 1 FROM slack_synced_messages WHERE org_id = ? AND channel_id = ? "
-                  "AND message_ts = ?", org_id, channel_id, ts):
+                  "AND message_ts = ?", org_id, body.channel_id, body.ts):
         return "duplicate"
-    body = f"{text}\n\n— <@{user}> via Slack" if user else f"{text}\n\n— via Slack"
-    comment = comments.create(ctx, mapping["ticket_id"], CommentIn(body=body))
+    by = f"<@{body.user}> via Slack" if body.user else "via Slack"
+    comment = comments.create(ctx, mapping["ticket_id"], CommentIn(body=f"{body.text}\n\n— {by}"))
     ctx.db.insert("slack_synced_messages", {
-        "id": new_id(), "org_id": org_id, "channel_id": channel_id, "message_ts": ts,
-        "comment_id": comment.id, "created_at": now()})
+        "id": new_id(), "org_id": org_id, "channel_id": body.channel_id,
+        "message_ts": body.ts, "comment_id": comment.id, "created_at": now()})
     return "ok"

@@ -135,7 +135,7 @@ SPECIAL: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         ("alloy_update", "UPDATE", f"{T('org_id')} OR {WORKER}", f"{T('org_id')} OR {WORKER}"),
         ("alloy_delete", "DELETE", f"{T('org_id')}", None),
     ],
-    # The same worker sends every tenant's queued Slack notifications (alloy.slack_sender).
+    # The same worker sends every tenant's queued Slack notifications (alloy.integrations.slack_outbox).
     "slack_messages": [
         ("alloy_select", "SELECT", f"{T('org_id')} OR {WORKER}", None),
         ("alloy_insert", "INSERT", None, f"{T('org_id')}"),

@@ -1,8 +1,9 @@
 """SCIM 2.0 routes under /scim/v2/, authenticated only by ALLOY_SCIM_BEARER_TOKEN.
 
 These speak SCIM (RFC 7644), not Alloy's envelope: resources, ListResponse and the SCIM
-error schema, as `application/scim+json`. The token is compared in constant time; the rules
-live in `alloy.services.scim`, which acts as the SCIM organization's first Owner.
+error schema, as `application/scim+json`. The token is compared in constant time; each route
+then runs its operation (declared `via="scim"` in `alloy.services.scim`, which also gives
+its OpenAPI entry) with `run_as`, as the SCIM organization's first Owner.
 """
 
 from __future__ import annotations
@@ -11,26 +12,31 @@ import hmac
 import os
 
 import msgspec
+from alloy.server.app import ErrorBody, error_response
 from anyio import to_thread
 from litestar import Request, Response, route
 
+from alloy import ops
+from alloy.dispatch import run_as
 from alloy.domain import scim as S
-from alloy.errors import AlloyError, NotConfigured, Unauthorized
-from alloy.services import scim
+from alloy.errors import AlloyError, Conflict, Invalid, NotConfigured, Unauthorized
+from alloy.integrations import acting_actor
 
+PREFIX = "/scim/v2/"
 MEDIA = "application/scim+json"
 
 
-def _respond(status: int, body: dict) -> Response:
-    return Response(content=msgspec.json.encode(body), status_code=status, media_type=MEDIA)
-
-
-def _error(err: AlloyError) -> Response:
-    kind = getattr(err, "scim_type", None)
-    headers = {"WWW-Authenticate": 'Bearer realm="scim"'} if err.status == 401 else None
-    body = S.error_body(err.status, err.message, kind, err.code)
-    return Response(content=msgspec.json.encode(body), status_code=err.status,
-                    media_type=MEDIA, headers=headers)
+def scim_error(err: AlloyError) -> ErrorBody:
+    """A core error as a SCIM Error body (RFC 7644 §3.12): SCIM reports an invalid value as
+    400 `invalidValue` (not 422) and a clash with existing data as 409 `uniqueness`."""
+    status, kind = err.status, getattr(err, "scim_type", None)
+    if not isinstance(err, S.ScimError):
+        if isinstance(err, Conflict):
+            kind = "uniqueness"
+        elif isinstance(err, Invalid):
+            status, kind = 400, "invalidValue"
+    headers = {"WWW-Authenticate": 'Bearer realm="scim"'} if status == 401 else None
+    return ErrorBody(status, S.error_body(status, err.message, kind), MEDIA, headers)
 
 
 class _Config:
@@ -57,62 +63,33 @@ async def _body(request: Request):
         raise S.ScimError("request body is not valid JSON", "invalidSyntax") from None
 
 
-# (method, path under /scim/v2/, core function, success status, request, response, summary):
-# the routes and their OpenAPI entries both come from this table.
-ENDPOINTS = (
-    ("GET", "ServiceProviderConfig", "service_provider_config", 200, None, "Config",
-     "Supported SCIM features"),
-    ("GET", "Users", "list_users", 200, "query", "UserList",
-     'List users (filter=userName eq "...", startIndex, count)'),
-    ("POST", "Users", "create_user", 201, "User", "User",
-     "Provision a user into the SCIM organization as a Member"),
-    ("GET", "Users/{user_id}", "get_user", 200, None, "User", "One user"),
-    ("PATCH", "Users/{user_id}", "patch_user", 200, "PatchOp", "User",
-     "Update a user: active (deactivate/reactivate), displayName, userName"),
-    ("PUT", "Users/{user_id}", "replace_user", 200, "User", "User",
-     "Replace a user's userName, displayName and active"),
-    ("DELETE", "Users/{user_id}", "delete_user", 204, None, None,
-     "Deprovision: remove the user from the organization and its teams"),
-    ("GET", "Groups", "list_groups", 200, "query", "GroupList",
-     'List groups (filter=displayName eq "...", startIndex, count, excludedAttributes)'),
-    ("POST", "Groups", "create_group", 201, "Group", "Group", "Create a team with members"),
-    ("GET", "Groups/{team_id}", "get_group", 200, "query", "Group", "One group"),
-    ("PATCH", "Groups/{team_id}", "patch_group", 200, "PatchOp", "Group",
-     "Rename a group; add, remove or replace members"),
-    ("DELETE", "Groups/{team_id}", "delete_group", 204, None, None,
-     "Delete the team and its memberships"),
-)
+def _run(env, op: ops.Op, path: dict, body, query):
+    return run_as(env, acting_actor(env, "scim"), op, body=body, query=query, **path)
 
 
 def routes(env) -> list:
     """The SCIM route handlers for `env` (registered by server.app.create_app)."""
     config = _Config()
 
-    def handler(method: str, path: str, fn, status: int, kind: str | None):
-        write = method != "GET"
-
+    def handler(op: ops.Op):
         async def handle(request: Request) -> Response:
             try:
                 config.check(request)
-                args = list(request.path_params.values())
-                if kind == "query":
-                    args.append(dict(request.query_params))
-                elif kind:
-                    args.append(await _body(request))
-                result = await to_thread.run_sync(
-                    lambda: scim.call(env, fn, *args, write=write))
+                body = await _body(request) if op.body is not None else None
+                query = dict(request.query_params) if op.query is not None else None
+                result = await to_thread.run_sync(_run, env, op, dict(request.path_params),
+                                                  body, query)
             except AlloyError as err:
-                return _error(err)
+                return error_response(err, scim_error)
             if result is None:
                 return Response(content=b"", status_code=204)
-            return _respond(status, result)
+            return Response(content=msgspec.json.encode(result), status_code=op.status,
+                            media_type=MEDIA)
 
-        litestar_path = "/scim/v2/" + path.replace("}", ":str}")
-        return route(litestar_path, http_method=[method], name=f"scim.{fn.__name__}",
+        return route(op.path.replace("}", ":str}"), http_method=[op.method], name=op.name,
                      status_code=200, include_in_schema=False)(handle)
 
-    return [handler(method, path, getattr(scim, fn), status, request)
-            for method, path, fn, status, request, _, _ in ENDPOINTS]
+    return [handler(op) for op in ops.integration_ops("scim")]
 
 
 def _obj(required: list[str], **props) -> dict:
@@ -142,35 +119,51 @@ for _kind in ("User", "Group"):
         schemas={"type": "array", "items": _STR}, totalResults={"type": "integer"},
         startIndex={"type": "integer"}, itemsPerPage={"type": "integer"},
         Resources={"type": "array", "items": {"$ref": f"#/components/schemas/Scim{_kind}"}})
-_NAMES = {"Config": "ScimServiceProviderConfig", "User": "ScimUser", "Group": "ScimGroup",
-          "UserList": "ScimUserList", "GroupList": "ScimGroupList", "PatchOp": "ScimPatchOp"}
-_QUERY = {"list_users": ["filter", "startIndex", "count"],
-          "list_groups": ["filter", "startIndex", "count", "excludedAttributes"],
-          "get_group": ["excludedAttributes"]}
+
+# What the operations' `dict` annotations cannot say: the RFC 7643 schema of each one's body
+# and answer (SCHEMAS above), and the query parameters it reads.
+_LIST = ("filter", "startIndex", "count")
+SHAPES = {
+    "scim.service_provider_config": (None, "ScimServiceProviderConfig", ()),
+    "scim.list_users": (None, "ScimUserList", _LIST),
+    "scim.create_user": ("ScimUser", "ScimUser", ()),
+    "scim.get_user": (None, "ScimUser", ()),
+    "scim.patch_user": ("ScimPatchOp", "ScimUser", ()),
+    "scim.replace_user": ("ScimUser", "ScimUser", ()),
+    "scim.delete_user": (None, None, ()),
+    "scim.list_groups": (None, "ScimGroupList", (*_LIST, "excludedAttributes")),
+    "scim.create_group": ("ScimGroup", "ScimGroup", ()),
+    "scim.get_group": (None, "ScimGroup", ("excludedAttributes",)),
+    "scim.patch_group": ("ScimPatchOp", "ScimGroup", ()),
+    "scim.delete_group": (None, None, ()),
+}
 
 
 def _content(name: str) -> dict:
-    return {MEDIA: {"schema": {"$ref": f"#/components/schemas/{_NAMES.get(name, name)}"}}}
+    return {MEDIA: {"schema": {"$ref": f"#/components/schemas/{name}"}}}
 
 
 def openapi(doc: dict) -> None:
     """Add the SCIM paths, schemas and their bearer scheme to the OpenAPI document."""
     error = {"description": "SCIM error", "content": _content("ScimError")}
-    for method, path, fn, status, request, response, summary in ENDPOINTS:
+    for op in ops.integration_ops("scim"):
+        request, response, query = SHAPES[op.name]
         params = [{"name": p, "in": "path", "required": True, "schema": _STR}
-                  for p in ("user_id", "team_id") if "{" + p + "}" in path]
+                  for p in op.path_params]
         params += [{"name": q, "in": "query", "required": False, "schema": _STR}
-                   for q in _QUERY.get(fn, [])]
+                   for q in query]
         ok: dict = {"description": "OK"}
         if response:
             ok["content"] = _content(response)
-        entry = {"operationId": f"scim.{fn}", "summary": summary, "tags": ["scim"],
+        entry = {"operationId": op.name, "summary": op.summary, "tags": ["scim"],
                  "parameters": params, "security": [{"scim": []}],
-                 "responses": {str(status): ok, "400": error, "401": error, "404": error,
+                 "responses": {str(op.status): ok, "400": error, "401": error, "404": error,
                                "409": error, "503": error}}
-        if request and request != "query":
+        if op.description:
+            entry["description"] = op.description
+        if request:
             entry["requestBody"] = {"required": True, "content": _content(request)}
-        doc["paths"].setdefault("/scim/v2/" + path, {})[method.lower()] = entry
+        doc["paths"].setdefault(op.path, {})[op.method.lower()] = entry
     doc["components"]["schemas"].update(SCHEMAS)
     doc["components"]["securitySchemes"]["scim"] = {
         "type": "http", "scheme": "bearer", "description": "ALLOY_SCIM_BEARER_TOKEN"}

@@ -2,9 +2,10 @@
 
 The server verifies Slack's v0 signature on the raw request (`verify`), then hands the
 parsed payload here. These requests carry no Alloy credentials, so they act in ONE org
-(ALLOY_SLACK_ORG_ID, else the server's only org) as that org's first Owner: slash commands
-through the ordinary operations (LocalClient), comment sync through one core function in one
-unit of work; either way permissions, row-level security and the audit log apply unchanged.
+(ALLOY_SLACK_ORG_ID, else the server's only org) as that org's first Owner, running
+operations with `run_as` (slash commands: the ordinary ones; a thread reply:
+`slack.sync_reply`, one unit of work), so permissions, row-level security, the audit log and
+webhook events apply unchanged.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ import os
 import re
 import time
 
-from alloy.actor import Actor
-from alloy.errors import AlloyError, NotConfigured, Unauthorized
-from alloy.integrations import acting_owner
-from alloy.services.slack import sync_reply, words
-from alloy.store import Scope
+from alloy.dispatch import run_as
+from alloy.errors import AlloyError, Conflict, NotConfigured, Unauthorized
+from alloy.integrations import acting_actor
+from alloy.services.slack import words
 
 MAX_AGE = 300  # seconds: Slack's replay window
 USAGE = ("Usage:\n• `/ticket create PROJ Title here` creates a ticket in project PROJ\n"
@@ -54,30 +54,17 @@ def verify(timestamp: str | None, sent: str | None, body: bytes, at: float | Non
         raise Unauthorized("invalid Slack signature")
 
 
-def _owner(env) -> tuple[Actor, str]:
-    org, user = acting_owner(env, "Slack", "ALLOY_SLACK_ORG_ID")
-    return Actor(user_id=user, org_id=org), org
-
-
-def acting_client(env):
-    """A LocalClient acting as the integration's owner, and the org."""
-    from alloy.client.local import LocalClient
-
-    actor, org = _owner(env)
-    return LocalClient(env, actor), org
-
-
 def _ephemeral(text: str) -> dict:
     return {"response_type": "ephemeral", "text": text}
 
 
-def ticket_blocks(ticket: dict) -> dict:
-    """A ticket as the Block Kit answer of the API Reference."""
+def ticket_blocks(ticket) -> dict:
+    """A ticket (`alloy.domain.work.Ticket`) as the Block Kit answer of the API Reference."""
     return {"response_type": "in_channel", "blocks": [{
         "type": "section",
-        "text": {"type": "mrkdwn", "text": f"*{ticket['key']}: {ticket['title']}*"},
-        "fields": [{"type": "mrkdwn", "text": f"*Status:* {words(ticket['status'])}"},
-                   {"type": "mrkdwn", "text": f"*Priority:* {words(ticket['priority'])}"}]}]}
+        "text": {"type": "mrkdwn", "text": f"*{ticket.key}: {ticket.title}*"},
+        "fields": [{"type": "mrkdwn", "text": f"*Status:* {words(ticket.status)}"},
+                   {"type": "mrkdwn", "text": f"*Priority:* {words(ticket.priority.value)}"}]}]}
 
 
 def command(env, form: dict) -> dict:
@@ -86,26 +73,28 @@ def command(env, form: dict) -> dict:
     parts = text.split(" ", 3)
     if parts[0].lower() == "create" and len(parts) >= 3:
         key, title = parts[1].upper(), " ".join(parts[2:])
-        client, org = acting_client(env)
+        actor = acting_actor(env, "slack")
         try:
-            project = client.call("projects.get_by_key", key=key, query={"org_id": org})
+            project = run_as(env, actor, "projects.get_by_key", key=key,
+                             query={"org_id": actor.org_id})
         except AlloyError:
             return _ephemeral(f"Project {key} not found.")
         who = form.get("user_name") or form.get("user_id")
         try:
-            ticket = client.call("tickets.create", project_id=project["id"], body={
+            ticket = run_as(env, actor, "tickets.create", project_id=project.id, body={
                 "title": title, "description": f"Created from Slack by @{who}" if who else None})
         except AlloyError as e:
             return _ephemeral(f"Could not create the ticket: {e.message}")
         return ticket_blocks(ticket)
     if len(parts) == 1 and _REF.match(parts[0]):
         ref = parts[0].upper()
-        client, org = acting_client(env)
+        actor = acting_actor(env, "slack")
         try:
-            found = client.call("tickets.resolve", query={"ref": ref, "org_id": org})
+            found = run_as(env, actor, "tickets.resolve",
+                           query={"ref": ref, "org_id": actor.org_id})
         except AlloyError:
             return _ephemeral(f"Ticket {ref} not found.")
-        return ticket_blocks(found["ticket"])
+        return ticket_blocks(found.ticket)
     return _ephemeral(USAGE)
 
 
@@ -123,23 +112,10 @@ def event(env, payload: dict) -> dict:
         return {"status": "ignored"}  # bots (ourselves included), edits, deletions
     if thread == ts or not str(text).strip():
         return {"status": "ignored"}  # a thread's parent message, or nothing to say
-    actor, org = _owner(env)
-    return {"status": _as(env, actor, sync_reply, org_id=org, channel_id=str(channel),
-                          thread_ts=str(thread), ts=str(ts), text=str(text),
-                          user=ev.get("user"))}
-
-
-def _as(env, actor, fn, **kw):
-    """Run a core function as `actor` in one unit of work (what `dispatch.execute` does for
-    an operation): permission checks, RLS and the audit log apply."""
-    from alloy.context import Ctx
-    from alloy.errors import Conflict
-
-    scope = Scope(user_id=actor.user_id)
+    reply = {"channel_id": str(channel), "thread_ts": str(thread), "ts": str(ts),
+             "text": str(text), "user": str(ev["user"]) if ev.get("user") else None}
     try:
-        with env.store.unit(write=True, scope=scope) as db:
-            result = fn(Ctx(db, actor, env, scope), **kw)
-            db.commit()
+        return {"status": run_as(env, acting_actor(env, "slack"), "slack.sync_reply",
+                                 body=reply)}
     except Conflict:  # the same Slack message, synced concurrently by a retry
-        return "duplicate"
-    return result
+        return {"status": "duplicate"}

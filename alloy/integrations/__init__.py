@@ -1,26 +1,37 @@
-"""Whose authority a server integration (SCIM, Slack, GitHub) acts with.
+"""The server integrations (SCIM, Slack, GitHub), and whose authority they act with.
 
 Such requests carry their own credential (a static token or a signed payload), not a user's.
 Each integration acts in ONE organization — the one its `ALLOY_<NAME>_ORG_ID` names, else the
-server's only organization — as that organization's first Owner, so permission checks, RLS
-on PostgreSQL and the audit log apply to it unchanged.
+server's only organization — as that organization's first Owner (`acting_actor`), and runs
+its work as that Owner with `alloy.dispatch.run_as`, so permission checks, RLS on PostgreSQL,
+the audit log and webhook events apply to it unchanged.
+
+Modules: `slack` (Slack's signed commands and events), `slack_outbox` (sending queued Slack
+messages). The HTTP side of each integration is `alloy.server.integrations`.
 """
 
 from __future__ import annotations
 
 import os
 
+from alloy.actor import Actor
 from alloy.errors import NotConfigured
 
+# integration -> (its name in messages, the variable naming its organization)
+ORG_SETTING = {"scim": ("SCIM", "ALLOY_SCIM_ORG_ID"),
+               "slack": ("Slack", "ALLOY_SLACK_ORG_ID"),
+               "github": ("the GitHub integration", "ALLOY_GITHUB_ORG_ID")}
 
-def acting_owner(env, feature: str, variable: str) -> tuple[str, str]:
-    """(org id, owner user id) for `feature`, configured by env `variable`; 503 otherwise.
+
+def acting_actor(env, integration: str) -> Actor:
+    """The Owner `integration` acts as, in its organization; 503 when that is not decided.
 
     Read before any tenant is known, so it runs in the identity scope, which admits exactly
     the `orgs` and `org_members` lookups needed here and no tenant data.
     """
     from alloy.store import IDENTITY
 
+    feature, variable = ORG_SETTING[integration]
     named = os.environ.get(variable, "").strip()
     with env.store.unit(write=False, scope=IDENTITY) as db:
         if named:
@@ -37,4 +48,4 @@ def acting_owner(env, feature: str, variable: str) -> tuple[str, str]:
                        "ORDER BY joined_at, user_id LIMIT 1", org_id)
     if owner is None:
         raise NotConfigured(f"organization {org_id} has no Owner for {feature} to act as")
-    return org_id, owner["user_id"]
+    return Actor(user_id=owner["user_id"], org_id=org_id)
