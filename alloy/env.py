@@ -18,6 +18,9 @@ class Env:
 
         return load_jwt_keys(self.settings, data_dir())
 
+    def close(self) -> None:
+        self.store.close()
+
 
 def bootstrap(settings: Settings | None = None, *, migrate: bool | None = None) -> Env:
     """Open the configured database (migrating it if asked) and return the wiring."""
