@@ -233,12 +233,12 @@ TOOLS = [
           P("project", "string", "Project key to filter (e.g. PROJ)", nullable=True),
           P("format", "string", "Export format: json (default) or sqlite",
             enum=("json", "sqlite"))),
-         Call("dataport.export", "GET /api/v1/export", query=("org_id", "project", "format"),
+         Call("io.export_data", "GET /api/v1/export", query=("org_id", "project", "format"),
               defaults={"org_id": ORG})),
     Tool("import_data", "Import data into the current organization from an Alloy JSON export "
          "(as produced by export_data). Creates users, workflows, labels, projects, sprints, "
          "tickets, comments, and time entries, preserving all relationships.",
          (P("data", "object", "The full Alloy export JSON object. Must contain version, source, "
             "exported_at, projects, labels, workflows, and users fields.", required=True),),
-         Call("dataport.import_data", "POST /api/v1/import", body_arg="data")),
+         Call("io.import_data", "POST /api/v1/import", body_arg="data")),
 ]
