@@ -10,9 +10,10 @@ its declared type) and raise `alloy.errors` exceptions. `alloy.client.connect` p
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
+@runtime_checkable
 class Client(Protocol):
     mode: str  # "embedded" or "remote"
 
