@@ -7,7 +7,7 @@ import importlib
 import sys
 
 import typer
-from alloy.cli.session import STATE, close
+from alloy.cli.session import STATE
 
 # Command groups: name -> module whose `app` is the group. Only the group a command line
 # names is imported, so `alloy ticket list` pays for the ticket commands alone.
@@ -220,8 +220,6 @@ def _invoke(args: list[str]) -> int:
         return output.fail(err)
     except Exception as err:  # click's exceptions: typer's vendored copy, or click itself
         return _click_failure(err)
-    finally:
-        close()  # the invocation's one client: its database or HTTP connections
 
 
 def _click_failure(err: Exception) -> int:

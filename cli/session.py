@@ -12,7 +12,6 @@ import sys
 from alloy.client import credentials
 
 STATE = {"format": None, "api_url": None}
-_CLIENTS: dict[bool, object] = {}  # this invocation's clients, by `anonymous`; see close()
 
 load_credentials = credentials.load
 save_credentials = credentials.save
@@ -27,24 +26,42 @@ def api_url(creds: dict | None = None) -> str | None:
 
 
 def client(*, anonymous: bool = False):
-    """The client for this command, made once per invocation (RemoteClient against a server,
-    else LocalClient); embedded, the anonymous and the logged-in client share one database."""
-    found = _CLIENTS.get(anonymous)
-    if found is None:
-        from alloy.client.connect import connect, saved_login
+    """The client for this command (RemoteClient against a server, else LocalClient).
 
-        other = _CLIENTS.get(not anonymous)
-        found = _CLIENTS[anonymous] = connect(
-            saved_login(STATE["api_url"], anonymous=anonymous),
-            env=getattr(other, "env", None))
+    Made once per invocation and closed when it ends: kept on the root click context, whose
+    close runs at the end of every `alloy ...` run (and every in-process test invocation).
+    Embedded, the anonymous and the logged-in client share one database. Outside a command
+    (a script), a new client the caller closes."""
+    from alloy.client.connect import connect, saved_login
+
+    ctx = _invocation()
+    clients = {} if ctx is None else ctx.meta.get("alloy.clients")
+    if clients is None:
+        clients = ctx.meta["alloy.clients"] = {}
+        ctx.call_on_close(lambda: _close(clients))
+    found = clients.get(anonymous)
+    if found is None:
+        other = clients.get(not anonymous)
+        found = clients[anonymous] = connect(saved_login(STATE["api_url"], anonymous=anonymous),
+                                             env=getattr(other, "env", None))
     return found
 
 
-def close() -> None:
-    """End of the invocation: close its clients (database, HTTP connections)."""
-    while _CLIENTS:
-        _, found = _CLIENTS.popitem()
+def _close(clients: dict) -> None:
+    for found in clients.values():
         found.close()
+
+
+def _invocation():
+    """The root click context of the command being run, or None outside one."""
+    if "typer" not in sys.modules:
+        return None
+    try:  # typer 0.28 runs commands on its vendored click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - a typer on the real click
+        from click import get_current_context
+    ctx = get_current_context(silent=True)
+    return None if ctx is None else ctx.find_root()
 
 
 def current_org(explicit: str | None = None) -> str:
