@@ -7,6 +7,7 @@ from alloy.cli.session import client
 
 
 def call(name: str, **kw):
+    """Run operation `name` on this invocation's client (made once, closed at exit)."""
     return client().call(name, **kw)
 
 

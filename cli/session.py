@@ -1,115 +1,67 @@
-"""Credentials, context and the client a command talks to (embedded or remote)."""
+"""The CLI's context: global flags, saved credentials, and the one client of an invocation.
+
+Credentials and the embedded-or-remote choice live in the core (`alloy.client.credentials`,
+`alloy.client.connect`); these names stay as thin delegates the command modules call.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+
+from alloy.client import credentials
 
 STATE = {"format": None, "api_url": None}
 
-
-def credentials_path() -> Path:
-    from alloy.config import config_dir
-
-    return config_dir() / "credentials.toml"
-
-
-def _parsed_copy(path: Path) -> Path:
-    return path.with_name(".credentials.parsed.json")
-
-
-def load_credentials() -> dict:
-    """credentials.toml, parsed.
-
-    The parse is kept beside it as JSON (0600 like the file) and reused while the TOML
-    file's mtime, size and inode are unchanged: importing the TOML parser would cost every
-    command ~4% of its start-up. Hand edits change the stamp, so they are always read.
-    """
-    import json
-
-    path = credentials_path()
-    try:
-        st = path.stat()
-    except OSError:
-        return {}
-    stamp = [st.st_mtime_ns, st.st_size, st.st_ino]
-    copy = _parsed_copy(path)
-    try:
-        kept = json.loads(copy.read_text())
-        if kept["stamp"] == stamp:
-            return kept["data"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    import tomllib
-
-    try:
-        data = tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, OSError):
-        return {}
-    try:
-        _write_private(copy, json.dumps({"stamp": stamp, "data": data}))
-    except (OSError, TypeError):  # a read-only directory, or a TOML date: parse next time
-        pass
-    return data
-
-
-def save_credentials(update: dict, *, replace: bool = False) -> dict:
-    """Merge `update` into credentials.toml (None removes a key); written 0600, atomically."""
-    import tomli_w
-
-    data = {} if replace else load_credentials()
-    for key, value in update.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    path = credentials_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _parsed_copy(path).unlink(missing_ok=True)  # no stale copy of tokens outlives a change
-    _write_private(path, tomli_w.dumps(data))
-    return data
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` readable by the owner only, atomically."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+load_credentials = credentials.load
+save_credentials = credentials.save
+credentials_path = credentials.path
 
 
 def api_url(creds: dict | None = None) -> str | None:
     """Remote when --api-url or ALLOY_API_URL says so, or when the saved login was remote."""
-    return (STATE["api_url"] or os.environ.get("ALLOY_API_URL")
-            or (load_credentials() if creds is None else creds).get("api_url"))
+    from alloy.client.connect import server_url
+
+    return server_url(STATE["api_url"], creds)
 
 
 def client(*, anonymous: bool = False):
-    """The client for this command: RemoteClient against a server, else LocalClient."""
-    creds = load_credentials()
-    url = api_url(creds)
-    if url:
-        from alloy.client.remote import RemoteClient
+    """The client for this command (RemoteClient against a server, else LocalClient).
 
-        token = os.environ.get("ALLOY_API_TOKEN") or creds.get("access_token")
+    Made once per invocation and closed when it ends: kept on the root click context, whose
+    close runs at the end of every `alloy ...` run (and every in-process test invocation).
+    Embedded, the anonymous and the logged-in client share one database. Outside a command
+    (a script), a new client the caller closes."""
+    from alloy.client.connect import connect, saved_login
 
-        def saved(pair: dict) -> None:
-            save_credentials({"access_token": pair["access_token"],
-                              "refresh_token": pair["refresh_token"]})
+    ctx = _invocation()
+    clients = {} if ctx is None else ctx.meta.get("alloy.clients")
+    if clients is None:
+        clients = ctx.meta["alloy.clients"] = {}
+        ctx.call_on_close(lambda: _close(clients))
+    found = clients.get(anonymous)
+    if found is None:
+        other = clients.get(not anonymous)
+        found = clients[anonymous] = connect(saved_login(STATE["api_url"], anonymous=anonymous),
+                                             env=getattr(other, "env", None))
+    return found
 
-        return RemoteClient(url, None if anonymous else token, org_id=creds.get("org_id"),
-                            refresh_token=None if anonymous else creds.get("refresh_token"),
-                            on_refresh=saved)
-    from alloy.actor import Actor
-    from alloy.client.local import LocalClient
 
-    actor = None
-    if not anonymous and creds.get("user_id"):
-        actor = Actor(user_id=creds["user_id"], email=creds.get("email", ""),
-                      org_id=os.environ.get("ALLOY_ORG_ID") or creds.get("org_id"))
-    return LocalClient(None, actor)
+def _close(clients: dict) -> None:
+    for found in clients.values():
+        found.close()
+
+
+def _invocation():
+    """The root click context of the command being run, or None outside one."""
+    if "typer" not in sys.modules:
+        return None
+    try:  # typer 0.28 runs commands on its vendored click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - a typer on the real click
+        from click import get_current_context
+    ctx = get_current_context(silent=True)
+    return None if ctx is None else ctx.find_root()
 
 
 def current_org(explicit: str | None = None) -> str:

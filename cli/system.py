@@ -29,19 +29,18 @@ def serve(
     Example: ALLOY_REGISTRATION=open alloy serve --port 3000
     """
     from alloy.config import Settings
-    from alloy.env import bootstrap
+    from alloy.env import bootstrap, redacted
 
     if db:
         os.environ["ALLOY_DATABASE_URL"] = db
     settings = Settings.from_env(host=host, port=port)
     from alloy import blobs
     from alloy.extras import require
-    from alloy.store import redact
 
     if blobs.config() is not None:
         require("s3")  # attachments are configured: fail now, not on the first upload
 
-    print(f"Database: {redact(settings.database_url)}", flush=True)
+    print(f"Database: {redacted(settings.database_url)}", flush=True)
     if settings.auto_migrate:
         print("Running migrations...", flush=True)
     env = bootstrap(settings)
@@ -77,13 +76,13 @@ def migrate() -> None:
     Example: ALLOY_DATABASE_URL=postgres://localhost/alloy alloy migrate
     """
     from alloy.config import default_database_url
-    from alloy.store import open_store, redact
+    from alloy.env import migrate_database, redacted
 
     url = default_database_url()
-    applied = open_store(url).migrate()
+    applied = migrate_database(url)
     for name in applied:
         print(f"applied {name}", file=sys.stderr)
-    emit({"database": redact(url), "applied": applied})
+    emit({"database": redacted(url), "applied": applied})
 
 
 def health() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -53,6 +54,53 @@ def test_core_source_never_imports_a_face_at_module_level():
                     _root(words[1]) in FACES:
                 offenders.append(f"{path.relative_to(ROOT)}: {line.strip()}")
     assert offenders == []
+
+
+def _imports_of(face, banned: tuple[str, ...]) -> list[str]:
+    """Lines of `face` (a source folder under ROOT, or a path) importing a `banned` module, at any indentation, in
+    any form: `import x`, `from x import`, `from alloy import store`, `import_module("x")`."""
+    names = "|".join(re.escape(b) for b in banned)
+    last = "|".join(re.escape(b.rsplit(".", 1)[1]) for b in banned)
+    pattern = re.compile(
+        rf"^\s*(?:import|from)\s+(?:{names})\b"
+        rf"|^\s*from\s+alloy\s+import\s+[^#]*\b(?:{last})\b"
+        rf"|[\"'](?:{names})(?:\.\w+)*[\"']")
+    return [f"{path.name}:{n}: {line.strip()}"
+            for path in sorted((ROOT / face).rglob("*.py"))
+            for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
+
+
+@pytest.mark.parametrize("face", ["cli", "tui", "server/mcp"])
+def test_faces_never_import_the_store_or_the_services(face):
+    """Faces talk to `alloy.client`; only it (and the server's routes) reach the services."""
+    assert _imports_of(face, ("alloy.store", "alloy.services")) == []
+
+
+def test_tui_never_imports_the_cli():
+    assert _imports_of("tui", ("alloy.cli",)) == []
+
+
+def test_import_rule_scan_sees_every_form(tmp_path):
+    """The scan above is not vacuous: each way of writing the import is caught."""
+    bad = ["from alloy.store import open_store", "    import alloy.services.tickets",
+           "        from alloy import ops, store", '    importlib.import_module("alloy.services")',
+           "    from alloy.cli import session"]
+    (tmp_path / "face").mkdir()
+    (tmp_path / "face" / "m.py").write_text("\n".join(bad + ["from alloy.storage import x"]))
+    found = _imports_of(tmp_path / "face", ("alloy.store", "alloy.services", "alloy.cli"))
+    assert [f.split(": ", 1)[1] for f in found] == [b.strip() for b in bad]
+
+
+@pytest.mark.parametrize("code", [
+    "import alloy.tui.main, alloy.tui.app",
+    "import alloy.cli.main\nalloy.cli.main.build()",
+    "import alloy.server.mcp.main, alloy.server.mcp.http, alloy.server.mcp.catalog",
+])
+def test_importing_a_face_loads_no_store_no_services(code):
+    loaded = _modules_after(code)
+    assert {m for m in loaded if m.startswith(("alloy.store", "alloy.services"))} == set()
+    if "tui" in code:
+        assert {m for m in loaded if m.startswith("alloy.cli")} == set()
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["org", "list"]])

@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList
 
 from tests.test_tui_actions import ws  # noqa: F401 - fixture
 from tests.test_tui_app import start
-from tests.tui_support import settle, skip_unless
+from tests.tui_support import settle
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "tui.md"
 NAMES = {"Esc": "escape", "Enter": "enter", "Tab": "tab", "Shift+Tab": "shift+tab",
@@ -68,7 +68,6 @@ def test_every_command_is_documented():
         assert f"`:{name}" in text, name
 
 
-@skip_unless("sprints.create", "sprints.list")
 async def test_command_examples_run(ws):  # noqa: F811
     ws.client.call("projects.create", body={"key": "BACK", "name": "Back"})
     block = DOC.read_text().split("```text\n", 1)[1].split("```", 1)[0]

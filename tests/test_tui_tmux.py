@@ -11,10 +11,8 @@ import time
 import uuid
 
 import pytest
-from alloy.tui import api
 
 from tests.support import BIN, base_env, cli
-from tests.tui_support import skip_unless
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -120,8 +118,6 @@ def test_tmux_create_and_quit(tmp_path):
     assert [(t["title"], t["status"]) for t in tickets] == [("Ship from tmux", "Backlog")]
 
 
-@skip_unless("transitions.transition" if api.has_op("transitions.transition")
-             else "tickets.update")
 def test_tmux_create_change_status_and_quit(tmp_path):
     tickets = session(tmp_path, change_status=True)
     assert [(t["title"], t["status"]) for t in tickets] == [("Ship from tmux", "InProgress")]

@@ -6,7 +6,6 @@ import io
 import re
 from pathlib import Path
 
-from alloy.tui import api
 from rich.console import Console
 
 SNAPSHOTS = Path(__file__).parent / "tui_snapshots"
@@ -39,14 +38,6 @@ async def settle(pilot, rounds: int = 200) -> None:
                 return
         await app.workers.wait_for_complete()
     raise AssertionError("workers did not finish")
-
-
-def skip_unless(*names: str):
-    """pytest skip marker for features whose operations are not in this build."""
-    import pytest
-
-    missing = [n for n in names if not api.has_op(n)]
-    return pytest.mark.skipif(bool(missing), reason=f"operation missing: {', '.join(missing)}")
 
 
 class Workspace:

@@ -255,10 +255,9 @@ class TicketActions:
         def fetch(client):
             fresh = api.ticket(client, ticket["id"])
             comments = api.comments(client, ticket["id"])
-            labels = api.ticket_labels(client, ticket["id"]) \
-                if api.has_op("labels.list_for_ticket") else []
+            labels = api.ticket_labels(client, ticket["id"])
             sprint = ""
-            if fresh.get("sprint_id") and api.has_op("sprints.get"):
+            if fresh.get("sprint_id"):
                 sprint = api.sprint(client, fresh["sprint_id"]).get("name", "")
             return keyed(fresh, m.projects), comments, labels, sprint
 

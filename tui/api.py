@@ -1,13 +1,12 @@
 """Every call the TUI makes, as plain functions over `alloy.client` (run inside workers).
 
-Operations that are not part of this build raise `Missing`, which the app shows as a clear
-message instead of failing: the TUI is written against the full operation list.
+Every operation named here exists (tests/test_face_ops.py checks each name): a renamed
+operation fails the tests, never silently a key in the TUI.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
 import os
 
 from alloy import ops
@@ -16,30 +15,8 @@ from alloy.errors import AlloyError
 PAGE = 100
 
 
-class Missing(AlloyError):
-    code, status = "NOT_AVAILABLE", 501
-
-
-def has_op(name: str) -> bool:
-    """True when this build declares operation `name` (module in MODULES and function there)."""
-    module, _, fn = name.partition(".")
-    if module not in ops.MODULES:
-        return False
-    try:
-        mod = importlib.import_module(f"alloy.services.{module}")
-    except ImportError:
-        return False
-    return callable(getattr(mod, fn, None))
-
-
-def need(name: str) -> None:
-    if not has_op(name):
-        raise Missing(f"not available in this build: operation {name} is missing")
-
-
 def call(client, name: str, *ids: str, **kw):
     """Call `name`, giving path parameters by position (their names are the op's business)."""
-    need(name)
     names = ops.get(name).path_params
     return client.call(name, **dict(zip(names, ids, strict=True)), **kw)
 
@@ -86,19 +63,11 @@ def projects(client, org_id: str) -> list[dict]:
 
 
 def workflows(client, org_id: str) -> list[dict]:
-    """The org's workflows (statuses in order), or none when this build or role has none."""
-    if not has_op("workflows.list"):
-        return []
-    try:
-        return everything(client, "workflows.list", org_id)
-    except AlloyError:
-        return []
+    return everything(client, "workflows.list", org_id)
 
 
 def set_status(client, ticket_id: str, status: str) -> dict:
-    if has_op("transitions.transition"):
-        return call(client, "transitions.transition", ticket_id, body={"to_status": status})
-    return call(client, "tickets.update", ticket_id, body={"status": status})
+    return call(client, "transitions.transition", ticket_id, body={"to_status": status})
 
 
 def update(client, ticket_id: str, **fields) -> dict:
@@ -115,8 +84,7 @@ def comment(client, ticket_id: str, body: str) -> dict:
 
 
 def comments(client, ticket_id: str) -> list[dict]:
-    return everything(client, "comments.list", ticket_id) \
-        if has_op("comments.list") else []
+    return everything(client, "comments.list", ticket_id)
 
 
 def delete(client, ticket_id: str) -> None:
@@ -160,14 +128,8 @@ def sprints(client, project_id: str) -> list[dict]:
 
 
 def board(client, sprint_id: str) -> dict:
-    result = call(client, "sprints.board", sprint_id)
-    burndown = None
-    if has_op("sprints.burndown"):
-        try:
-            burndown = call(client, "sprints.burndown", sprint_id)
-        except AlloyError:
-            burndown = None
-    return {"board": result, "burndown": burndown}
+    return {"board": call(client, "sprints.board", sprint_id),
+            "burndown": call(client, "sprints.burndown", sprint_id)}
 
 
 def ticket(client, ticket_id: str) -> dict:

@@ -1,4 +1,4 @@
-"""Which client the TUI talks to: the CLI's choice (credentials.toml), shared, not copied.
+"""Which client the TUI talks to: the CLI's rule (`alloy.client.connect.saved_login`).
 
 Remote when `--api-url`, `ALLOY_BASE_URL` (the TUI Guide's variable) or `ALLOY_API_URL` is
 set, or when the saved login was made against a server; embedded otherwise.
@@ -10,16 +10,9 @@ import os
 
 
 def make_client(api_url: str | None = None):
-    from alloy.cli import session
+    from alloy.client.connect import connect, saved_login
 
-    url = api_url or os.environ.get("ALLOY_BASE_URL")
-    saved = session.STATE["api_url"]
-    if url:
-        session.STATE["api_url"] = url
-    try:
-        return session.client()
-    finally:
-        session.STATE["api_url"] = saved
+    return connect(saved_login(api_url or os.environ.get("ALLOY_BASE_URL")))
 
 
 def describe(client) -> str:

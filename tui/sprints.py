@@ -7,6 +7,8 @@ import re
 from alloy.tui import api
 from alloy.tui.commands import CommandError
 
+from alloy.errors import NotFound
+
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -18,7 +20,7 @@ def resolve_sprint(client, project_id: str | None, ref: str) -> str:
     found = [s for s in api.sprints(client, project_id)
              if s["id"].startswith(ref) or s["name"].lower() == ref.lower()]
     if len(found) != 1:
-        raise api.Missing(f"no single sprint matches '{ref}' in this project") \
+        raise NotFound(f"no single sprint matches '{ref}' in this project") \
             if not found else CommandError(f"'{ref}' matches {len(found)} sprints")
     return found[0]["id"]
 

@@ -1,22 +1,25 @@
-"""THE interface the faces use. Two implementations, one behaviour:
+"""THE interface the faces use. Two implementations of `Client`, one behaviour:
 
 - `LocalClient` runs operations in-process on the local database (embedded mode);
 - `RemoteClient` sends them over HTTP to an Alloy server (remote mode).
 
 Both take an operation name (`"tickets.create"`), path parameters as keywords, and `body` /
-`query` dicts; both return plain JSON-shaped data and raise `alloy.errors` exceptions.
+`query` dicts; both return the operation's result as plain JSON-shaped data (checked against
+its declared type) and raise `alloy.errors` exceptions. `alloy.client.connect` picks one.
 """
 
 from __future__ import annotations
 
-
-def local(env=None, actor=None):
-    from alloy.client.local import LocalClient
-
-    return LocalClient(env, actor)
+from typing import Any, Protocol, runtime_checkable
 
 
-def remote(base_url: str, token: str | None = None, **kw):
-    from alloy.client.remote import RemoteClient
+@runtime_checkable
+class Client(Protocol):
+    mode: str  # "embedded" or "remote"
 
-    return RemoteClient(base_url, token, **kw)
+    def call(self, name: str, *, body: Any = None, query: dict | None = None,
+             **path: str) -> Any:
+        """Run operation `name`; path parameters by name (`ticket_id=...`)."""
+
+    def close(self) -> None:
+        """Release what the client holds (its database, its HTTP connections)."""

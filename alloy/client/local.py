@@ -15,11 +15,16 @@ class LocalClient:
 
     def __init__(self, env=None, actor=None, *, token: str | None = None,
                  org_id: str | None = None) -> None:
+        self._owns_env = env is None  # a database it opened itself is closed by close()
         if env is None:
             from alloy.env import bootstrap
 
             env = bootstrap()
         self.env, self.actor, self.token, self.org_id = env, actor, token, org_id
+
+    def close(self) -> None:
+        if self._owns_env:
+            self.env.close()
 
     def _actor(self, op):
         if self.token and op.auth:

@@ -9,6 +9,8 @@ from alloy.errors import Unauthorized, Unavailable, from_envelope
 
 
 class RemoteClient:
+    """Sends `token` (refreshed once on a 401 when a refresh token is known) and `org_id`."""
+
     mode = "remote"
 
     def __init__(self, base_url: str, token: str | None = None, *, org_id: str | None = None,
@@ -64,7 +66,7 @@ class RemoteClient:
             return resp.text
         if not resp.headers.get("content-type", "").startswith("application/json"):
             return resp.content  # a binary result (the SQLite export)
-        return resp.json()
+        return _decode(op, resp.content)
 
     def _refresh(self) -> bool:
         """On 401, trade the refresh token for a new pair once, then retry the request."""
@@ -76,6 +78,21 @@ class RemoteClient:
         if self.on_refresh:
             self.on_refresh(pair)
         return True
+
+
+def _decode(op, content: bytes):
+    """The answer as LocalClient gives it, decoded against the operation's declared result
+    type first: a server answering another shape fails here, loudly, not in a face."""
+    import typing
+
+    import msgspec
+
+    kind = typing.Any if op.result is None else op.result
+    try:
+        return msgspec.to_builtins(msgspec.json.decode(content, type=kind))
+    except msgspec.ValidationError as e:
+        raise msgspec.ValidationError(
+            f"{op.name}: the server's answer does not match {kind}: {e}") from None
 
 
 def _quote(value) -> str:

@@ -14,6 +14,8 @@ import os
 
 from alloy.server.mcp.tooling import ME, ORG, Call
 
+from alloy.client import credentials
+from alloy.client.connect import Login, connect
 from alloy.errors import Invalid, Unauthorized
 
 TOKEN_PREFIXES = ("alloy_live_", "alloy_test_")
@@ -29,16 +31,23 @@ class StartupError(Exception):
 
 
 class Backend:
-    """How to reach Alloy: the database env (embedded) or the API URL (remote)."""
+    """How to reach Alloy: a `Login` (server URL or embedded, and who), given to `connect`."""
 
-    def __init__(self, *, api_url: str | None = None, token: str | None = None,
-                 org_id: str | None = None, actor=None, env=None) -> None:
-        self.api_url, self.token, self.org_id, self.actor = api_url, token, org_id, actor
+    def __init__(self, login: Login, *, org_id: str | None = None, env=None) -> None:
+        self.login, self.org_id = login, org_id  # org_id: ALLOY_ORG_ID, for per-request tokens
         self._env = env
 
     @property
+    def api_url(self) -> str | None:
+        return self.login.api_url
+
+    @property
+    def token(self) -> str | None:
+        return self.login.token
+
+    @property
     def mode(self) -> str:
-        return "remote" if self.api_url else "embedded"
+        return self.login.mode
 
     @property
     def env(self):
@@ -55,16 +64,10 @@ class Backend:
 
     def client(self, token: str | None = None):
         """A client acting as `token` (HTTP requests), else as the configured identity."""
-        token = token or self.token
-        if self.api_url:
-            from alloy.client.remote import RemoteClient
-
-            return RemoteClient(self.api_url, token, org_id=self.org_id)
-        from alloy.client.local import LocalClient
-
+        login = self.login
         if token:
-            return LocalClient(self.env, token=token, org_id=self.org_id)
-        return LocalClient(self.env, self.actor)
+            login = Login(api_url=login.api_url, token=token, org_id=self.org_id)
+        return connect(login, env=None if login.api_url else self.env)
 
     def session(self, token: str | None = None) -> Session:
         return Session(self, self.client(token))
@@ -86,36 +89,18 @@ def from_environment(environ=os.environ, *, http: bool = False) -> Backend:
     if token and not token.startswith(TOKEN_PREFIXES) and url:
         raise StartupError("invalid API token: ALLOY_API_TOKEN must start with alloy_live_ or "
                            "alloy_test_ (an Alloy API key)", 3)
-    if url:
-        return Backend(api_url=url, token=token, org_id=org_id)
-    if token:
-        return Backend(token=token, org_id=org_id)
-    creds = saved_credentials()
+    if url or token:
+        return Backend(Login(api_url=url or None, token=token, org_id=org_id), org_id=org_id)
+    creds = credentials.load()
     user_id = environ.get("ALLOY_USER_ID") or creds.get("user_id")
     if not user_id:
         if http:
-            return Backend(org_id=org_id)
+            return Backend(Login(org_id=org_id), org_id=org_id)
         raise StartupError("no Alloy user: run `alloy auth login` or `alloy onboard` first "
                            "(embedded mode), or set ALLOY_API_URL and ALLOY_API_TOKEN to use "
                            "a server", 3)
-    from alloy.actor import Actor
-
-    actor = Actor(user_id=user_id, email=creds.get("email", ""),
-                  org_id=org_id or creds.get("org_id"))
-    return Backend(actor=actor, org_id=org_id)
-
-
-def saved_credentials() -> dict:
-    """credentials.toml as `alloy auth login` / `alloy onboard` saved it ({} if none)."""
-    import tomllib
-
-    from alloy.config import config_dir
-
-    path = config_dir() / "credentials.toml"
-    try:
-        return tomllib.loads(path.read_text())
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
+    return Backend(Login(user_id=user_id, email=creds.get("email", ""),
+                         org_id=org_id or creds.get("org_id")), org_id=org_id)
 
 
 class Session:

@@ -1,0 +1,81 @@
+"""Which client a face talks to: the one place embedded-or-remote is decided.
+
+A face says who it acts as and where with a `Login`; `connect` turns it into a client:
+RemoteClient when the login names a server, else LocalClient on the local database (acting
+as the login's token when it has one, else as its saved user). `saved_login` is the rule of
+the CLI and the TUI; the MCP server builds its Login from its own environment variables,
+as the MCP Guide describes.
+"""
+
+from __future__ import annotations
+
+import os
+
+import msgspec
+
+from alloy.client import credentials
+
+
+class Login(msgspec.Struct, frozen=True, kw_only=True):
+    """Where to reach Alloy (a server URL, or None: embedded) and who to act as."""
+
+    api_url: str | None = None
+    token: str | None = None  # an access token or an API key
+    refresh_token: str | None = None
+    org_id: str | None = None
+    user_id: str | None = None  # embedded, no token: act as this saved user
+    email: str = ""
+    saved: bool = False  # from credentials.toml: a refreshed token pair is saved back
+
+    @property
+    def mode(self) -> str:
+        return "remote" if self.api_url else "embedded"
+
+
+def server_url(explicit: str | None = None, creds: dict | None = None) -> str | None:
+    """Remote when a flag, ALLOY_API_URL or the saved login (a server's) names a server."""
+    return (explicit or os.environ.get("ALLOY_API_URL")
+            or (credentials.load() if creds is None else creds).get("api_url"))
+
+
+def saved_login(api_url: str | None = None, *, anonymous: bool = False) -> Login:
+    """The CLI's and TUI's login: `api_url` (a flag) or the environment, then credentials.toml.
+
+    Remote uses ALLOY_API_TOKEN or the saved token; embedded acts as the saved user in
+    ALLOY_ORG_ID or the saved org. `anonymous` keeps only the where (login, onboard, health).
+    """
+    creds = credentials.load()
+    url = server_url(api_url, creds)
+    if url:
+        if anonymous:
+            return Login(api_url=url, org_id=creds.get("org_id"))
+        return Login(api_url=url, token=os.environ.get("ALLOY_API_TOKEN") or creds.get("access_token"),
+                     refresh_token=creds.get("refresh_token"), org_id=creds.get("org_id"),
+                     saved=True)
+    if anonymous:
+        return Login()
+    return Login(user_id=creds.get("user_id"), email=creds.get("email", ""),
+                 org_id=os.environ.get("ALLOY_ORG_ID") or creds.get("org_id"))
+
+
+def connect(login: Login | None = None, *, env=None):
+    """The client for `login` (default: `saved_login()`); `env` shares one embedded database."""
+    login = saved_login() if login is None else login
+    if login.api_url:
+        from alloy.client.remote import RemoteClient
+
+        return RemoteClient(login.api_url, login.token, org_id=login.org_id,
+                            refresh_token=login.refresh_token,
+                            on_refresh=_save_pair if login.saved else None)
+    from alloy.client.local import LocalClient
+
+    actor = None
+    if login.user_id and not login.token:
+        from alloy.actor import Actor
+
+        actor = Actor(user_id=login.user_id, email=login.email, org_id=login.org_id)
+    return LocalClient(env, actor, token=login.token, org_id=login.org_id)
+
+
+def _save_pair(pair: dict) -> None:
+    credentials.save({"access_token": pair["access_token"], "refresh_token": pair["refresh_token"]})

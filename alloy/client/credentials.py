@@ -1,0 +1,78 @@
+"""credentials.toml: the login `alloy auth login`, `alloy onboard` and `alloy org switch` save.
+
+Read on every CLI command, so it stays cheap: the parse is kept beside the file as JSON
+(0600 like the file) and reused while the TOML file's mtime, size and inode are unchanged;
+importing the TOML parser would cost every command ~4% of its start-up. Hand edits change
+the stamp, so they are always read.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def path() -> Path:
+    from alloy.config import config_dir
+
+    return config_dir() / "credentials.toml"
+
+
+def _parsed_copy(toml: Path) -> Path:
+    return toml.with_name(".credentials.parsed.json")
+
+
+def load() -> dict:
+    """credentials.toml, parsed ({} when absent or unreadable)."""
+    import json
+
+    toml = path()
+    try:
+        st = toml.stat()
+    except OSError:
+        return {}
+    stamp = [st.st_mtime_ns, st.st_size, st.st_ino]
+    copy = _parsed_copy(toml)
+    try:
+        kept = json.loads(copy.read_text())
+        if kept["stamp"] == stamp:
+            return kept["data"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    import tomllib
+
+    try:
+        data = tomllib.loads(toml.read_text())
+    except (tomllib.TOMLDecodeError, OSError):
+        return {}
+    try:
+        write_private(copy, json.dumps({"stamp": stamp, "data": data}))
+    except (OSError, TypeError):  # a read-only directory, or a TOML date: parse next time
+        pass
+    return data
+
+
+def save(update: dict, *, replace: bool = False) -> dict:
+    """Merge `update` into credentials.toml (None removes a key); written 0600, atomically."""
+    import tomli_w
+
+    data = {} if replace else load()
+    for key, value in update.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    toml = path()
+    toml.parent.mkdir(parents=True, exist_ok=True)
+    _parsed_copy(toml).unlink(missing_ok=True)  # no stale copy of tokens outlives a change
+    write_private(toml, tomli_w.dumps(data))
+    return data
+
+
+def write_private(target: Path, text: str) -> None:
+    """Write `text` to `target` readable by the owner only, atomically."""
+    tmp = target.with_name(target.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.replace(tmp, target)
