@@ -35,9 +35,9 @@ def client(*, anonymous: bool = False):
     from alloy.client.connect import connect, saved_login
 
     ctx = _invocation()
-    clients = {} if ctx is None else ctx.meta.get("alloy.clients")
+    clients = {} if ctx is None else ctx.meta.get("alloy_clients")
     if clients is None:
-        clients = ctx.meta["alloy.clients"] = {}
+        clients = ctx.meta["alloy_clients"] = {}
         ctx.call_on_close(lambda: _close(clients))
     found = clients.get(anonymous)
     if found is None:
