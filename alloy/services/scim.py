@@ -3,7 +3,7 @@
 A SCIM User is an Alloy user who belongs to the SCIM organization (`userName` is the email,
 `id` the user id); a SCIM Group is one of its teams. The server's SCIM routes (with their own
 static bearer token) call these functions as the organization's first Owner, through the same
-services the API uses (orgs.add_member, teams.create, ...), so permission checks, RLS on
+services the API uses (members.add_member, teams.create, ...), so permission checks, RLS on
 PostgreSQL and the audit log apply unchanged.
 
 Deactivating a user (`active: false`) suspends their membership: the org_members row leaves
@@ -17,13 +17,12 @@ from __future__ import annotations
 from alloy.actor import Actor
 from alloy.context import Ctx
 from alloy.domain import scim as S
-from alloy.domain.identity import MemberIn
 from alloy.domain.validate import convert
 from alloy.domain.values import Role, now
 from alloy.domain.work import TeamIn, TeamPatch, UserRef
 from alloy.errors import AlloyError, Conflict, Invalid, NotConfigured
 from alloy.integrations import acting_owner
-from alloy.services import auth, orgs, teams
+from alloy.services import auth, members, orgs, teams
 from alloy.services.guards import DeleteQuery
 from alloy.store import IDENTITY, Scope
 
@@ -139,7 +138,8 @@ def create_user(ctx: Ctx, org_id: str, payload: object) -> dict:
 
 
 def _join(ctx: Ctx, org_id: str, user_id: str, role: Role) -> None:
-    orgs.add_member(ctx, org_id, MemberIn(user_id=user_id, role=role))
+    members.add_member(ctx, org_id, user_id, role, via="scim",
+                       granter=ctx.require(org_id, Role.Admin))
 
 
 def _suspend(ctx: Ctx, org_id: str, user_id: str) -> None:
@@ -251,12 +251,6 @@ def _elsewhere(ctx: Ctx, org_id: str, user_id: str) -> bool:
         return ctx.db.one(sql, user_id, org_id) is not None
     with ctx.env.store.unit(write=False, scope=IDENTITY) as db:
         return db.one(sql, user_id, org_id) is not None
-
-
-def suspended(ctx: Ctx, org_id: str, user_id: str) -> bool:
-    """Whether SCIM deactivated this user in the org (SSO sign-in must not re-admit them)."""
-    return ctx.db.one("SELECT 1 FROM scim_suspensions WHERE org_id = ? AND user_id = ?",
-                      org_id, user_id) is not None
 
 
 # ---- Groups -----------------------------------------------------------------------------
