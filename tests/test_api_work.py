@@ -76,7 +76,11 @@ def test_projects_and_tickets_guide(server):
                       json={"status": "InProgress", "priority": "Critical"}).json()
     assert (crit["status"], crit["priority"]) == ("InProgress", "Urgent")
     activity = http.get(f"/api/v1/tickets/{t2['id']}/activity", headers=h).json()
-    assert [a["payload"]["action"] for a in activity["items"]] == ["create", "update", "update"]
+    # A status change is always its own `transition` row, whichever operation made it.
+    assert [a["payload"]["action"] for a in activity["items"]] == [
+        "create", "update", "transition"]
+    assert activity["items"][2]["payload"]["changes"] == [
+        {"field": "status", "old": "Todo", "new": "InProgress"}]
     change = activity["items"][1]["payload"]["changes"]
     assert {"field": "priority", "old": "Medium", "new": "Urgent"} in change
     assert activity["items"][1]["actor"] == user_id

@@ -113,7 +113,7 @@ def test_batch_delete_and_activity(mode):
     assert out == {"updated": 2}
     assert cli(["ticket", "get", "OPS-2"], env).data["status"] == "Done"
     hist = cli(["ticket", "activity", "OPS-1"], env).data["data"]
-    assert [h["type"] for h in hist] == ["ticket.created", "ticket.updated"]
+    assert [h["type"] for h in hist] == ["ticket.created", "ticket.transition"]
     assert cli(["ticket", "batch-update", "--ticket-ids", a["id"]], env,
                check=False).returncode == 2
     preview = cli(["ticket", "batch-delete", "--ticket-ids", f"{a['id']},{b['id']}",

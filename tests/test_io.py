@@ -247,6 +247,30 @@ def test_spec_examples_empty_import_and_unsupported_version(server):
     assert ok(http.get("/api/v1/projects", headers=h, params={"org_id": org_id}))["items"] == []
 
 
+def test_imported_people_are_made_like_registered_ones(server):
+    """An import makes accounts through the one account path: an address registration
+    refuses is refused (it used to be stored), and a name is kept to 255 characters."""
+    http = server.http
+    admin = new_user(http, "people")
+    org_id = new_org(http, admin, "io-people")
+    h = {**admin["h"], "X-Alloy-Org-Id": org_id}
+    r = http.post("/api/v1/auth/register", json={
+        "email": "ops@localhost", "password": "password123", "display_name": "Ops"})
+    assert r.status_code == 422
+    r = http.post("/api/v1/import", headers=h, json={**EMPTY, "users": [
+        {"email": "ops@localhost", "display_name": "Ops"}]})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["details"] == [{"field": "email",
+                                             "message": "not an email address"}]
+    long_name, address = "N" * 300, unique_email("longname")
+    result = ok(http.post("/api/v1/import", headers=h, json={**EMPTY, "users": [
+        {"email": address.upper(), "display_name": f"  {long_name}  "}]}))
+    assert result["summary"]["users_created"] == 1
+    people = ok(http.get(f"/api/v1/orgs/{org_id}/members", headers=h))["items"]
+    made = next(p for p in people if p["email"] == address)
+    assert (made["display_name"], made["role"]) == ("N" * 255, "Member")
+
+
 def test_sqlite_export_is_a_database(source):
     r = source["http"].get("/api/v1/export", headers=source["owner"]["h"],
                            params={"org_id": source["org"], "format": "sqlite"})

@@ -465,6 +465,118 @@ def test_changes_are_audited_as_the_first_owner(world):
         (org, "team", group["id"], "create", owner["user_id"])]
 
 
+def _member_rows(srv, *org_ids: str) -> list[tuple]:
+    """(org_id, user_id, changes) of every org_member `create` audit row in these orgs."""
+    import json
+    import sqlite3
+
+    from tests.pg import server_db
+
+    conn = server_db(srv) or sqlite3.connect(srv.home / "data" / "alloy.db", timeout=30)
+    marks = ", ".join("?" for _ in org_ids)
+    try:
+        rows = conn.execute("SELECT org_id, entity_id, changes FROM audit_log WHERE "
+                            "entity_type = 'org_member' AND action = 'create' AND org_id IN "
+                            f"({marks}) ORDER BY created_at, id", tuple(org_ids)).fetchall()
+    finally:
+        conn.close()
+    return [(r[0], r[1], json.loads(r[2]) if isinstance(r[2], str) else r[2]) for r in rows]
+
+
+def _sso_provider(http, org: str, h: dict, idp: FakeIdP) -> None:
+    """Point the org's identity provider at `idp` (an earlier test may have made one)."""
+    for old in http.get(f"/api/v1/orgs/{org}/identity-providers", headers=h).json()["items"]:
+        http.delete(f"/api/v1/orgs/{org}/identity-providers/{old['id']}", headers=h)
+    made = http.post(f"/api/v1/orgs/{org}/identity-providers", headers=h, json={
+        "provider_type": "oidc", "provider_name": "okta", "issuer_url": idp.url,
+        "client_id": idp.client_id, "client_secret": idp.client_secret})
+    assert made.status_code == 201, made.text
+
+
+def _sso_sign_in(http, org: str) -> httpx.Response:
+    found = http.get("/api/v1/auth/sso/discover", params={"org_id": org}).json()
+    at_idp = httpx.get(found["authorization_url"], follow_redirects=False)
+    return http.get("/api/v1/auth/sso/callback", params=dict(
+        httpx.URL(at_idp.headers["location"]).params))
+
+
+def test_every_way_in_writes_one_audit_shape(world):
+    """Founding, the members API, an invite (accepted or at registration), SSO, SCIM and an
+    import all add a member through one function: one audit row shape, naming the way in."""
+    srv, http, org, h = world["srv"], world["http"], world["org"], world["h"]
+    by_api, by_invite = register(srv, "byapi"), register(srv, "byinvite")
+    assert http.post(f"/api/v1/orgs/{org}/members", headers=h, json={
+        "user_id": by_api["user_id"], "role": "viewer"}).status_code == 201
+    code = http.post(f"/api/v1/orgs/{org}/invites", headers=h,
+                     json={"role": "member"}).json()["invite_code"]
+    assert http.post("/api/v1/invites/accept", headers=auth(by_invite["access_token"]),
+                     json={"invite_code": code}).status_code == 201
+    code = http.post(f"/api/v1/orgs/{org}/invites", headers=h,
+                     json={"role": "reporter"}).json()["invite_code"]
+    joined = http.post("/api/v1/auth/register", json={
+        "email": email("byreg"), "password": "password123", "display_name": "Reg",
+        "invite_code": code})
+    assert joined.status_code == 201, joined.text
+    by_scim = provision(http, "byscim")
+    imported = email("byimport")
+    r = http.post("/api/v1/import", headers=h, params={"org_id": org}, json={
+        "version": 1, "source": "alloy", "exported_at": "2026-01-01T00:00:00Z",
+        "projects": [], "labels": [], "workflows": [],
+        "users": [{"email": imported, "role": "admin"}]})
+    assert r.status_code == 200, r.text
+    idp = FakeIdP()
+    try:
+        _sso_provider(http, org, h, idp)
+        idp.user = {"email": email("bysso"), "name": "By Sso"}
+        by_sso = _sso_sign_in(http, org)
+        assert by_sso.status_code == 200, by_sso.text
+    finally:
+        idp.stop()
+    rows = _member_rows(srv, org, by_invite["org_id"])
+    imported_id = http.get("/scim/v2/Users", headers=SCIM, params={
+        "filter": f'userName eq "{imported}"'}).json()["Resources"][0]["id"]
+    for row in [
+            (by_invite["org_id"], by_invite["user_id"], {"role": "Owner", "via": "founder"}),
+            (org, by_api["user_id"], {"role": "Viewer", "via": "api"}),
+            (org, by_invite["user_id"], {"role": "Member", "via": "invite"}),
+            (org, joined.json()["user_id"], {"role": "Reporter", "via": "invite"}),
+            (org, by_scim["id"], {"role": "Member", "via": "scim"}),
+            (org, imported_id, {"role": "Admin", "via": "import"}),
+            (org, by_sso.json()["user_id"], {"role": "Member", "via": "sso"})]:
+        assert row in rows
+    assert {frozenset(c) for _, _, c in _member_rows(srv, org)} == {frozenset({"role", "via"})}
+
+
+def test_no_way_in_readmits_a_deactivated_person(world):
+    """Deactivated by SCIM: an invite, an Admin, SSO or an import cannot bring them back;
+    only SCIM reactivation does."""
+    srv, http, org, h = world["srv"], world["http"], world["org"], world["h"]
+    person = register(srv, "comeback")
+    uid, mine = person["user_id"], auth(person["access_token"])
+    assert http.post(f"/api/v1/orgs/{org}/members", headers=h, json={
+        "user_id": uid, "role": "member"}).status_code == 201
+    patch(http, f"Users/{uid}", {"op": "replace", "path": "active", "value": False})
+    code = http.post(f"/api/v1/orgs/{org}/invites", headers=h,
+                     json={"role": "member"}).json()["invite_code"]
+    by_invite = http.post("/api/v1/invites/accept", headers=mine, json={"invite_code": code})
+    assert by_invite.status_code == 403, by_invite.text
+    assert "deactivated" in by_invite.json()["error"]["message"]
+    by_admin = http.post(f"/api/v1/orgs/{org}/members", headers=h,
+                         json={"user_id": uid, "role": "member"})
+    assert by_admin.status_code == 403, by_admin.text
+    me = http.get("/api/v1/auth/me", headers=mine).json()
+    by_import = http.post("/api/v1/import", headers=h, params={"org_id": org}, json={
+        "version": 1, "source": "alloy", "exported_at": "2026-01-01T00:00:00Z",
+        "projects": [], "labels": [], "workflows": [],
+        "users": [{"email": me["email"], "role": "member"}]})
+    assert by_import.status_code == 200, by_import.text
+    assert any("deactivated" in w for w in by_import.json()["warnings"])
+    assert http.get(f"/api/v1/orgs/{org}", headers=mine).status_code == 404
+    assert http.get(f"/scim/v2/Users/{uid}", headers=SCIM).json()["active"] is False
+    patch(http, f"Users/{uid}", {"op": "replace", "path": "active", "value": True})
+    assert http.get(f"/api/v1/orgs/{org}", headers=mine).status_code == 200
+
+
 # ---- groups -----------------------------------------------------------------------------
 
 def test_groups_are_teams(world):

@@ -116,3 +116,69 @@ def test_ticket_sprint_check(world):
         run(lambda c, p: sprints.check_ticket_sprint(c, p, "nope"))
     assert err.value.details == [{"field": "sprint_id", "message": "no such sprint in this project"}]
     run(lambda c, p: sprints.check_ticket_sprint(c, p, None))
+
+
+def test_concurrent_moves_are_judged_on_the_locked_row(tmp_path, monkeypatch):
+    """PostgreSQL: a move waits for a concurrent one and is judged from the status it left.
+
+    Strict A->B and A->C: while one transaction moves A->B, another asks for C. It must wait
+    for the row (`FOR UPDATE`) and then be refused (B->C is not allowed), not read the stale
+    A, pass the check and overwrite B.
+    """
+    import threading
+    import time
+
+    from alloy.domain.values import Role
+    from alloy.services import tickets
+    from alloy.store import Scope
+    from alloy.store.postgres import PostgresStore
+    from tests import pg
+
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
+    app_url, owner_url = pg.cluster().new_database()
+    env = bootstrap(Settings(database_url=app_url))
+    user = LocalClient(env, None).call("auth.register", body={
+        "email": "race@example.com", "password": "password123", "display_name": "R"})
+    client, org = LocalClient(env, token=user["access_token"]), user["org_id"]
+    wf = client.call("workflows.create", org_id=org, body={
+        "name": "Fork", "enforcement": "strict",
+        "statuses": [{"name": n, "category": "todo"} for n in ("A", "B", "C")],
+        "transitions": [{"from": "A", "to": "B"}, {"from": "A", "to": "C"}]})
+    project = client.call("projects.create", body={"org_id": org, "key": "RACE", "name": "R",
+                                                   "workflow_id": wf["id"]})
+    ticket = client.call("tickets.create", project_id=project["id"], body={"title": "fork"})
+    assert ticket["status"] == "A"
+    actor, scope = Actor(user_id=user["user_id"], org_id=org), Scope(user_id=user["user_id"])
+    moved, release, outcome = threading.Event(), threading.Event(), {}
+
+    def move(to: str, hold: bool) -> None:
+        try:
+            with env.store.unit(scope=scope) as db:
+                ctx = Ctx(db, actor, env, scope)
+                row, proj = tickets.load(ctx, ticket["id"], Role.Member)
+                tickets.change_status(ctx, row, proj, to)
+                if hold:
+                    moved.set()
+                    release.wait(30)
+                db.commit()
+            outcome[to] = "moved"
+        except Invalid as e:
+            outcome[to] = e.message
+
+    first = threading.Thread(target=move, args=("B", True))
+    first.start()
+    assert moved.wait(30)
+    second = threading.Thread(target=move, args=("C", False))
+    second.start()
+    with PostgresStore(owner_url).connect() as watch:
+        for _ in range(600):  # until the second transaction waits for the first one's lock
+            if watch.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type"
+                             " = 'Lock' AND datname = current_database()").fetchone()["n"]:
+                break
+            time.sleep(0.05)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert outcome == {"B": "moved",
+                       "C": "transition from 'B' to 'C' is not allowed by workflow 'Fork'"}
+    assert client.call("tickets.get", ticket_id=ticket["id"])["status"] == "B"

@@ -88,7 +88,13 @@ def test_failed_delivery_is_retried(server, register, receiver):
                                json={"key": "RTRY", "name": "Retry"}).json()
     server.http.post(f"/api/v1/projects/{project['id']}/tickets", headers=h, json={"title": "x"})
     receiver.wait(1, seconds=20)
-    d = server.http.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=h).json()["items"]
+    deadline = time.time() + 10  # the worker records the outcome just after the answer
+    while True:
+        d = server.http.get(f"/api/v1/webhooks/{hook['id']}/deliveries",
+                            headers=h).json()["items"]
+        if d[0]["status"] != "pending" or time.time() > deadline:
+            break
+        time.sleep(0.1)
     assert d[0]["status"] == "delivered" and d[0]["attempts"] == 2
 
 
@@ -111,3 +117,120 @@ def test_webhook_validation_and_roles(server, register, receiver):
     stranger = register("hookstranger")
     assert server.http.get(f"/api/v1/orgs/{org}/webhooks",
                            headers=auth(stranger["access_token"])).status_code == 404
+
+
+def _subscribed(server, register, receiver, name: str, key: str):
+    """A fresh owner subscribed to every event type, with one project."""
+    from alloy.domain.events import EVENT_TYPES
+
+    owner = register(name)
+    h, org = auth(owner["access_token"]), owner["org_id"]
+    made = server.http.post(f"/api/v1/orgs/{org}/webhooks", headers=h, json={
+        "url": receiver.url, "event_types": list(EVENT_TYPES)})
+    assert made.status_code == 201, made.text
+    project = server.http.post("/api/v1/projects", headers=h,
+                               json={"org_id": org, "key": key, "name": key}).json()
+    return h, project
+
+
+def _events(receiver) -> list[dict]:
+    return [json.loads(body) for _, body in receiver.got]
+
+
+def test_a_status_change_is_the_same_events_whichever_path(server, register, receiver):
+    """PATCH, transition, batch update and batch transition: one change, one set of events
+    (`ticket.updated` with `changes`, `ticket.status_changed` with old and new status) and
+    one audit row (`transition`)."""
+    h, project = _subscribed(server, register, receiver, "hookpaths", "PATH")
+    http = server.http
+    ids = [http.post(f"/api/v1/projects/{project['id']}/tickets", headers=h,
+                     json={"title": f"t{i}"}).json()["id"] for i in range(4)]
+    receiver.wait(4)
+    moves = [("PATCH", f"/api/v1/tickets/{ids[0]}", {"status": "in progress"}),
+             ("POST", f"/api/v1/tickets/{ids[1]}/transition", {"to_status": "in progress"}),
+             ("POST", "/api/v1/tickets/batch-update", {"ticket_ids": [ids[2]],
+                                                       "status": "in progress"}),
+             ("POST", "/api/v1/tickets/batch-transition", {"ticket_ids": [ids[3]],
+                                                           "to_status": "in progress"})]
+    for method, path, body in moves:
+        r = http.request(method, path, headers=h, json=body)
+        assert r.status_code == 200, r.text
+    receiver.wait(4 + 2 * 4)
+    time.sleep(1.5)  # an extra event would arrive by now
+    got = [e for e in _events(receiver) if e["type"] != "ticket.created"]
+    assert len(got) == 8
+    for ticket_id in ids:
+        mine = sorted((e for e in got if e["data"]["id"] == ticket_id), key=lambda e: e["type"])
+        assert [e["type"] for e in mine] == ["ticket.status_changed", "ticket.updated"]
+        moved, updated = (e["data"] for e in mine)
+        assert (moved["old_status"], moved["new_status"], moved["status"]) == (
+            "Backlog", "InProgress", "InProgress")
+        assert "from" not in moved and "changes" not in moved
+        assert updated["changes"] == {"status": ["Backlog", "InProgress"]}
+        feed = http.get(f"/api/v1/tickets/{ticket_id}/activity", headers=h).json()["items"]
+        assert [(a["payload"]["action"], a["payload"]["changes"]) for a in feed] == [
+            ("create", [{"field": "title", "old": None, "new": f"t{ids.index(ticket_id)}"},
+                        {"field": "status", "old": None, "new": "Backlog"},
+                        {"field": "priority", "old": None, "new": "None"}]),
+            ("transition", [{"field": "status", "old": "Backlog", "new": "InProgress"}])]
+
+
+def _documented() -> dict[str, dict]:
+    """docs/webhooks.md: the example body under each "### `event.type`" heading."""
+    import re
+
+    from tests.support import ROOT
+
+    text = (ROOT / "docs" / "webhooks.md").read_text()
+    found = re.findall(r"^### `([a-z_.]+)`\n.*?^```json\n(.*?)^```", text, re.S | re.M)
+    return {name: json.loads(body) for name, body in found}
+
+
+def _shape(value):
+    """Keys all the way down (with lists by their first item): what a consumer relies on."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return type(value).__name__ if value is not None else None
+
+
+def _loose(documented, emitted) -> bool:
+    """Same keys at every level; a documented null may be a value when emitted (or not)."""
+    if isinstance(documented, dict):
+        return (isinstance(emitted, dict) and set(documented) == set(emitted)
+                and all(_loose(documented[k], emitted[k]) for k in documented))
+    if isinstance(documented, list):
+        return isinstance(emitted, list) and all(
+            _loose(documented[0], e) for e in emitted) if documented else emitted == []
+    return documented is None or emitted is None or documented == emitted
+
+
+def test_documented_payloads_are_what_operations_emit(server, register, receiver):
+    from alloy.domain.events import EVENT_TYPES
+
+    documented = _documented()
+    assert list(documented) == list(EVENT_TYPES)  # every event, in the order they are listed
+    h, project = _subscribed(server, register, receiver, "hookdocs", "DOCS")
+    http = server.http
+    def ok(method: str, path: str, body: dict | None = None) -> dict:
+        r = http.request(method, path, headers=h, json=body)
+        assert r.status_code in (200, 201), r.text
+        return r.json()
+
+    ticket = ok("POST", f"/api/v1/projects/{project['id']}/tickets", {"title": "Fix login"})
+    ok("PATCH", f"/api/v1/tickets/{ticket['id']}", {"priority": "High"})
+    ok("POST", f"/api/v1/tickets/{ticket['id']}/transition", {"to_status": "InProgress"})
+    ok("POST", f"/api/v1/tickets/{ticket['id']}/comments", {"body": "On it"})
+    sprint = ok("POST", f"/api/v1/projects/{project['id']}/sprints", {
+        "name": "S1", "start_date": "2026-03-02", "end_date": "2026-03-13"})
+    ok("POST", f"/api/v1/sprints/{sprint['id']}/start")
+    ok("POST", f"/api/v1/sprints/{sprint['id']}/complete")
+    receiver.wait(7)  # created, updated, updated + status_changed, comment, started, completed
+    emitted = {}
+    for event in _events(receiver):
+        emitted.setdefault(event["type"], event)
+    assert set(emitted) == set(EVENT_TYPES)
+    for name, example in documented.items():
+        assert _loose(_shape(example), _shape(emitted[name])), (
+            f"{name}: docs show {_shape(example)}, emitted {_shape(emitted[name])}")

@@ -1,13 +1,10 @@
-"""Webhook subscriptions and deliveries on the wire."""
+"""Webhook subscriptions and deliveries on the wire (event types: `alloy.domain.events`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import msgspec
-
-EVENT_TYPES = ("ticket.created", "ticket.updated", "ticket.status_changed", "comment.created",
-               "sprint.started", "sprint.completed")
 
 
 class WebhookIn(msgspec.Struct, kw_only=True):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from alloy.actor import Actor
 from alloy.context import Ctx
-from alloy.domain.identity import LoginIn, Me, RefreshIn, RegisterIn, TokenPair
+from alloy.domain.identity import EMAIL_PATTERN, LoginIn, Me, RefreshIn, RegisterIn, TokenPair
 from alloy.domain.values import iso, new_id, now
-from alloy.errors import Conflict, Forbidden, Unauthorized
+from alloy.errors import Conflict, Forbidden, Invalid, Unauthorized
 from alloy.ops import op
 from alloy.security import (
     API_KEY_PREFIX,
@@ -21,11 +22,21 @@ from alloy.security import (
 from alloy.services import invites, orgs
 
 
-def create_user(ctx: Ctx, email: str, password_hash: str, display_name: str) -> dict:
-    """Insert a user whose password was hashed beforehand, outside the write lock."""
+def create_user(ctx: Ctx, email: str, password_hash: str | None,
+                display_name: str | None) -> dict:
+    """The one way an account is made: registration, SSO, SCIM and imports all come here.
+
+    The password is hashed beforehand, outside the write lock (None: signs in through SSO).
+    The email must be an address (422) no account has (409) and is kept lower case; the
+    display name is trimmed to 255 characters, else it is the email's local part.
+    """
     email = email.strip().lower()
+    if len(email) > 320 or not re.match(EMAIL_PATTERN, email):
+        raise Invalid(f"invalid email '{email}'",
+                      [{"field": "email", "message": "not an email address"}])
     if ctx.db.one("SELECT 1 FROM users WHERE email = ?", email):
         raise Conflict("a user with this email already exists")
+    display_name = (display_name or "").strip()[:255] or email.split("@")[0]
     t = now()
     user = ctx.db.insert("users", {"id": new_id(), "email": email, "display_name": display_name,
                                    "password_hash": password_hash,

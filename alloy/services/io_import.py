@@ -8,8 +8,10 @@ Resolution rules (what makes re-importing the same file safe):
 - tickets by number: a ticket whose number is taken by one with the same title is already
   there and skipped (with its comments and time); a taken number with another title gets
   the project's next number. The project's counter ends above every number it holds.
-Rules owned elsewhere are reused: workflow, label, project and sprint validation go through
-their services' create operations; ticket statuses through `statuses.apply`.
+Rules owned elsewhere are reused: accounts are made by `auth.create_user` and memberships by
+`members.add_member`, as for everyone else (a person the org's identity provider deactivated
+stays out, with a warning); workflow, label, project and sprint validation go through their
+services' create operations; ticket statuses through `statuses.apply`.
 """
 
 from __future__ import annotations
@@ -38,7 +40,16 @@ from alloy.domain.validate import convert
 from alloy.domain.values import Role, new_id, now
 from alloy.domain.work import Priority, ProjectIn
 from alloy.errors import Invalid
-from alloy.services import labels, projects, sprints, statuses, tickets, workflows
+from alloy.services import (
+    auth,
+    labels,
+    members,
+    projects,
+    sprints,
+    statuses,
+    tickets,
+    workflows,
+)
 
 
 @contextlib.contextmanager
@@ -104,17 +115,9 @@ class Importer:
         key = email.strip().lower()
         if key in self.users:
             return self.users[key]
-        if "@" not in key:
-            raise Invalid(f"invalid email '{email}'", [{"field": "email",
-                                                         "message": "not an email address"}])
         row = self.db.one("SELECT id FROM users WHERE email = ?", key)
         if row is None:
-            t = now()
-            row = self.db.insert("users", {
-                "id": new_id(), "email": key, "display_name": display_name or key.split("@")[0],
-                "password_hash": None, "created_at": t, "updated_at": t})
-            self.ctx.audit(self.org_id, "user", row["id"], "create",
-                           {"email": key, "source": "import"})
+            row = auth.create_user(self.ctx, key, None, display_name)
             self.summary.users_created += 1
         if self.ctx.role_in_db(self.org_id, row["id"]) is None:
             try:
@@ -123,10 +126,12 @@ class Importer:
                 wanted = Role.Member
             if wanted.rank > self.my_role.rank:
                 wanted = self.my_role
-            self.db.insert("org_members", {"org_id": self.org_id, "user_id": row["id"],
-                                           "role": wanted.value, "joined_at": now()})
-            self.ctx.audit(self.org_id, "org_member", row["id"], "create",
-                           {"role": wanted.value, "source": "import"})
+            try:
+                members.add_member(self.ctx, self.org_id, row["id"], wanted, via="import",
+                                   granter=self.my_role)
+            except members.Suspended:
+                self.warnings.append(f"{key} was deactivated by the organization's identity "
+                                     "provider: not made a member again")
         self.users[key] = row["id"]
         return row["id"]
 

@@ -11,6 +11,7 @@ from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Conflict, Forbidden, Invalid, NotFound
 from alloy.ops import op
+from alloy.services import members
 
 
 def insert_org(ctx: Ctx, name: str, slug: str, owner_id: str) -> dict:
@@ -20,9 +21,8 @@ def insert_org(ctx: Ctx, name: str, slug: str, owner_id: str) -> dict:
     t = now()
     row = ctx.db.insert("orgs", {"id": new_id(), "name": name, "slug": slug,
                                  "created_at": t, "updated_at": t})
-    ctx.db.insert("org_members", {"org_id": row["id"], "user_id": owner_id,
-                                  "role": Role.Owner.value, "joined_at": t})
     ctx.audit(row["id"], "org", row["id"], "create", {"name": name, "slug": slug})
+    members.add_member(ctx, row["id"], owner_id, Role.Owner, via="founder")
     from alloy.services import workflows  # only a new org needs one
 
     workflows.create_default(ctx, row["id"])
@@ -92,16 +92,17 @@ def membership(ctx: Ctx, org_id: str, user_id: str) -> Membership:
     return _member(ctx.db.one(_MEMBERS + " AND m.user_id = ?", org_id, user_id))
 
 
-def _grantable(ctx: Ctx, org_id: str, role: Role) -> None:
+def _grantable(ctx: Ctx, org_id: str, role: Role) -> Role:
+    """The caller's role, if they may grant `role` here (Admin and above, up to their own)."""
     mine = ctx.require(org_id, Role.Admin)
-    if role.rank > mine.rank:
-        raise Forbidden(f"a {mine.value} cannot grant the {role.value} role")
+    members.may_grant(mine, role)
+    return mine
 
 
 @op("POST", "/api/v1/orgs/{org_id}/members", scope="admin")
 def add_member(ctx: Ctx, org_id: str, body: MemberIn) -> Membership:
     """Add an existing user to the organization with a role (Admin)."""
-    _grantable(ctx, org_id, body.role)
+    granter = _grantable(ctx, org_id, body.role)
     if body.user_id:
         user = ctx.db.one("SELECT id FROM users WHERE id = ?", body.user_id)
     elif body.email:
@@ -111,11 +112,7 @@ def add_member(ctx: Ctx, org_id: str, body: MemberIn) -> Membership:
                       [{"field": "user_id", "message": "field required"}])
     if user is None:
         raise NotFound("user not found")
-    if ctx.role_in_db(org_id, user["id"]):
-        raise Conflict("user is already a member of this organization")
-    ctx.db.insert("org_members", {"org_id": org_id, "user_id": user["id"],
-                                  "role": body.role.value, "joined_at": now()})
-    ctx.audit(org_id, "org_member", user["id"], "create", {"role": body.role.value})
+    members.add_member(ctx, org_id, user["id"], body.role, via="api", granter=granter)
     return membership(ctx, org_id, user["id"])
 
 

@@ -4,7 +4,7 @@ A SCIM User is an Alloy user who belongs to the SCIM organization (`userName` is
 `id` the user id); a SCIM Group is one of its teams. Each endpoint is an operation declared
 with `via="scim"`: the server's SCIM routes (with their own static bearer token) run it with
 `run_as` as the organization's first Owner, through the same services the API uses
-(orgs.add_member, teams.create, ...), so permission checks, RLS on PostgreSQL and the audit
+(members.add_member, teams.create, ...), so permission checks, RLS on PostgreSQL and the audit
 log apply unchanged. Errors are core errors; the server writes them as SCIM Error bodies.
 
 Deactivating a user (`active: false`) suspends their membership: the org_members row leaves
@@ -18,12 +18,11 @@ from __future__ import annotations
 from alloy import ops
 from alloy.context import Ctx
 from alloy.domain import scim as S
-from alloy.domain.identity import MemberIn
 from alloy.domain.validate import convert
 from alloy.domain.values import Role, now
 from alloy.domain.work import TeamIn, TeamPatch, UserRef
 from alloy.errors import Conflict, Invalid
-from alloy.services import auth, orgs, teams
+from alloy.services import auth, members, orgs, teams
 from alloy.services.guards import DeleteQuery
 from alloy.store import IDENTITY
 
@@ -124,7 +123,8 @@ def create_user(ctx: Ctx, body: object) -> dict:
 
 
 def _join(ctx: Ctx, org_id: str, user_id: str, role: Role) -> None:
-    orgs.add_member(ctx, org_id, MemberIn(user_id=user_id, role=role))
+    members.add_member(ctx, org_id, user_id, role, via="scim",
+                       granter=ctx.require(org_id, Role.Admin))
 
 
 def _suspend(ctx: Ctx, org_id: str, user_id: str) -> None:
@@ -242,12 +242,6 @@ def _elsewhere(ctx: Ctx, org_id: str, user_id: str) -> bool:
         return ctx.db.one(sql, user_id, org_id) is not None
     with ctx.env.store.unit(write=False, scope=IDENTITY) as db:
         return db.one(sql, user_id, org_id) is not None
-
-
-def suspended(ctx: Ctx, org_id: str, user_id: str) -> bool:
-    """Whether SCIM deactivated this user in the org (SSO sign-in must not re-admit them)."""
-    return ctx.db.one("SELECT 1 FROM scim_suspensions WHERE org_id = ? AND user_id = ?",
-                      org_id, user_id) is not None
 
 
 # ---- Groups -----------------------------------------------------------------------------

@@ -23,9 +23,9 @@ from alloy.domain.sso import (
     Redirect,
 )
 from alloy.domain.values import Role, iso, new_id, now
-from alloy.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from alloy.errors import Conflict, Invalid, NotFound, Unauthorized
 from alloy.ops import op
-from alloy.services import auth
+from alloy.services import auth, members
 
 STATE_TTL = dt.timedelta(minutes=10)
 
@@ -148,13 +148,5 @@ def callback(ctx: Ctx, query: CallbackQuery) -> TokenPair:
             user = auth.create_user(ctx, email, None, claims.get("name") or email.split("@")[0])
         org_id = pending["org_id"]
         if ctx.role_in_db(org_id, user["id"]) is None:
-            from alloy.services.scim import suspended
-
-            if suspended(ctx, org_id, user["id"]):
-                raise Forbidden("your access to this organization was deactivated by its "
-                                "identity provider")
-            ctx.db.insert("org_members", {"org_id": org_id, "user_id": user["id"],
-                                          "role": Role.Member.value, "joined_at": now()})
-            ctx.audit(org_id, "org_member", user["id"], "create",
-                      {"role": Role.Member.value, "via": "sso"})
+            members.add_member(ctx, org_id, user["id"], Role.Member, via="sso")
         return auth.issue_tokens(ctx, user, org_id)

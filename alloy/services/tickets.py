@@ -10,8 +10,6 @@ import builtins
 import json
 import re
 
-import msgspec
-
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
 from alloy.domain.validate import given
@@ -253,9 +251,19 @@ def resolve(ctx: Ctx, query: ResolveQuery) -> Resolved:
                    _suggest(found))
 
 
-def _apply(ctx: Ctx, row: dict, project: dict, changes: dict) -> tuple[dict, str | None]:
-    """Validate and store `changes` on one ticket; returns (field diff, status warning)."""
+def change(ctx: Ctx, row: dict, project: dict, changes: dict) -> tuple[dict, str | None]:
+    """The one write path for a ticket's fields, status included (PATCH, transition, batches).
+
+    The row is re-read locked (`FOR UPDATE` on PostgreSQL), so the workflow judges a status no
+    concurrent move is changing. A move is audited as `transition` `{"status": [old, new]}`,
+    other fields as `update`; `ticket.updated` lists every changed field and a move adds
+    `ticket.status_changed`. Updates `row` in place; returns (field diff, status warning).
+    """
     changes = {k: getattr(v, "value", v) for k, v in changes.items() if k != "reporter_id"}
+    current = ctx.db.locked("SELECT * FROM tickets WHERE id = ?", row["id"])
+    if current is None:
+        raise NotFound("ticket not found")
+    row.update(current)
     warning = None
     if "status" in changes:
         changes["status"], warning = statuses.apply(ctx, project, row["status"],
@@ -265,26 +273,35 @@ def _apply(ctx: Ctx, row: dict, project: dict, changes: dict) -> tuple[dict, str
     if "sprint_id" in changes:
         _sprints().check_ticket_sprint(ctx, project, changes["sprint_id"])
     diff = {k: [row[k], v] for k, v in changes.items() if row[k] != v}
-    if diff:
-        row.update(changes)
-        row["updated_at"] = now()
-        ctx.db.update("tickets", {"id": row["id"]}, {**changes, "updated_at": row["updated_at"]})
-        ctx.audit(project["org_id"], "ticket", row["id"], "update", diff)
-        ticket = to_ticket(row, project["key"])
-        webhooks.emit(ctx, project["org_id"], "ticket.updated", {**msgspec.to_builtins(ticket),
-                                                                 "changes": diff})
-        if "status" in diff:
-            webhooks.emit(ctx, project["org_id"], "ticket.status_changed",
-                          {**msgspec.to_builtins(ticket), "from": diff["status"][0],
-                           "to": diff["status"][1]})
+    if not diff:
+        return diff, warning
+    row.update(changes)
+    row["updated_at"] = now()
+    ctx.db.update("tickets", {"id": row["id"]}, {**changes, "updated_at": row["updated_at"]})
+    org_id, moved = project["org_id"], diff.get("status")
+    if moved:
+        ctx.audit(org_id, "ticket", row["id"], "transition", {"status": moved})
+    if len(diff) > (1 if moved else 0):
+        ctx.audit(org_id, "ticket", row["id"], "update",
+                  {k: v for k, v in diff.items() if k != "status"})
+    ticket = to_ticket(row, project["key"])
+    webhooks.emit(ctx, org_id, "ticket.updated", ticket, diff)
+    if moved:
+        webhooks.emit(ctx, org_id, "ticket.status_changed", ticket, moved[0])
     return diff, warning
+
+
+def change_status(ctx: Ctx, row: dict, project: dict, status: str) -> str | None:
+    """Move a ticket to `status` under its workflow's enforcement (see `change`); returns the
+    `warn` enforcement's warning, if any."""
+    return change(ctx, row, project, {"status": status})[1]
 
 
 @op("PATCH", "/api/v1/tickets/{ticket_id}")
 def update(ctx: Ctx, ticket_id: str, body: TicketPatch) -> Ticket:
     """Change a ticket's fields; absent fields stay, null clears (Member)."""
     row, project = load(ctx, ticket_id, Role.Member)
-    _, warning = _apply(ctx, row, project, given(body))
+    _, warning = change(ctx, row, project, given(body))
     return to_ticket(row, project["key"], warning)
 
 
@@ -324,7 +341,7 @@ def batch_update(ctx: Ctx, body: BatchUpdateIn) -> BatchUpdated:
     warnings = []
     loaded = _load_many(ctx, body.ticket_ids, Role.Member)
     for row, project in loaded:
-        _, warning = _apply(ctx, row, project, dict(changes))
+        _, warning = change(ctx, row, project, dict(changes))
         if warning and warning not in warnings:
             warnings.append(warning)
     result = BatchUpdated(updated=len(loaded))

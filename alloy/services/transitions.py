@@ -1,7 +1,8 @@
 """Ticket transitions: move a ticket to a status under its workflow's rules.
 
-Every move is audited as `transition` with `{"status": [old, new]}`: ticket activity and
-sprint burndowns are read from those rows.
+Moves go through `tickets.change_status`, the one status-change path PATCH uses too: it
+audits each move as `transition` `{"status": [old, new]}` (ticket activity and sprint
+burndowns read those rows) and emits the same webhook events.
 """
 
 from __future__ import annotations
@@ -19,31 +20,17 @@ from alloy.domain.flow import (
     TransitionBody,
     Transitioned,
 )
-from alloy.domain.values import Role, now
+from alloy.domain.values import Role
 from alloy.errors import AlloyError, Forbidden, NotFound
 from alloy.ops import op
-from alloy.services import statuses, tickets, webhooks, workflows
-
-
-def move(ctx: Ctx, row: dict, project: dict, requested: str) -> tuple[dict, str | None]:
-    """Apply the status rules and store the move; returns the updated row and any warning."""
-    old = row["status"]
-    status, warning = statuses.apply(ctx, project, old, requested)
-    if status != old:
-        t = now()
-        ctx.db.update("tickets", {"id": row["id"]}, {"status": status, "updated_at": t})
-        ctx.audit(project["org_id"], "ticket", row["id"], "transition", {"status": [old, status]})
-        row = {**row, "status": status, "updated_at": t}
-        webhooks.emit(ctx, project["org_id"], "ticket.status_changed",
-             {**msgspec.to_builtins(tickets.to_ticket(row, project["key"])), "old_status": old})
-    return row, warning
+from alloy.services import tickets, workflows
 
 
 @op("POST", "/api/v1/tickets/{ticket_id}/transition", status=200)
 def transition(ctx: Ctx, ticket_id: str, body: TransitionBody) -> Transitioned:
     """Move a ticket to `to_status`, validated by its workflow and enforcement (Member)."""
     row, project = tickets.load(ctx, ticket_id, Role.Member)
-    row, warning = move(ctx, row, project, body.to_status)
+    warning = tickets.change_status(ctx, row, project, body.to_status)
     ticket = tickets.to_ticket(row, project["key"])
     fields = msgspec.structs.asdict(ticket)
     if warning:
@@ -90,7 +77,7 @@ def batch(ctx: Ctx, body: BatchTransitionIn) -> BatchTransitionResult:
     succeeded = []
     for row, project in found:
         try:
-            row, warning = move(ctx, row, project, body.to_status)
+            warning = tickets.change_status(ctx, row, project, body.to_status)
         except AlloyError as e:
             failed.append(Failed(id=row["id"], reason=e.message))
             continue

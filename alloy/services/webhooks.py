@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import json
 
-import msgspec
-
 from alloy.context import Ctx
+from alloy.domain import events
 from alloy.domain.page import Page, PageQuery, keyset
 from alloy.domain.values import Role, new_id, now
-from alloy.domain.webhooks import EVENT_TYPES, Delivery, Webhook, WebhookIn
+from alloy.domain.webhooks import Delivery, Webhook, WebhookIn
 from alloy.errors import Invalid, NotFound
 from alloy.ops import op
 from alloy.store.db import from_json
 
 
-def emit(ctx: Ctx, org_id: str, event_type: str, data) -> None:
+def emit(ctx: Ctx, org_id: str, event_type: str, *args, **kwargs) -> None:
     """Queue `event_type` for every active subscription of the org (same transaction).
 
-    `data` is the entity as the API returns it (a Struct or its builtins form).
+    `args` go to the event type's payload builder (`alloy.domain.events`), which shapes `data`.
     """
     hooks = ctx.db.all("SELECT id, event_types FROM webhooks WHERE org_id = ? AND active = 1",
                        org_id)
     if not hooks:
         return
-    if not isinstance(data, dict):
-        data = msgspec.to_builtins(data)
+    data = events.build(event_type, *args, **kwargs)
     event_id, t = new_id(), now()
     payload = json.dumps({"id": event_id, "type": event_type, "created_at": t,
                           "org_id": org_id, "data": data})
@@ -60,17 +58,17 @@ def _load(ctx: Ctx, webhook_id: str, minimum: Role) -> dict:
 def create(ctx: Ctx, org_id: str, body: WebhookIn) -> Webhook:
     """Subscribe a URL to events; the signing secret is shown only in this response (Admin)."""
     ctx.require(org_id, Role.Admin)
-    unknown = [e for e in body.event_types if e not in EVENT_TYPES]
+    unknown = [e for e in body.event_types if e not in events.EVENT_TYPES]
     if unknown:
         raise Invalid(f"unknown event types: {', '.join(unknown)}",
                       [{"field": "event_types",
-                        "message": f"expected some of {', '.join(EVENT_TYPES)}"}])
+                        "message": f"expected some of {', '.join(events.EVENT_TYPES)}"}])
     import secrets  # only here: every ticket write imports this module
 
     secret, t = "whsec_" + secrets.token_hex(24), now()
     row = ctx.db.insert("webhooks", {
         "id": new_id(), "org_id": org_id, "url": body.url, "secret": secret,
-        "event_types": sorted(set(body.event_types), key=EVENT_TYPES.index), "active": 1,
+        "event_types": sorted(set(body.event_types), key=events.EVENT_TYPES.index), "active": 1,
         "created_by": ctx.user_id, "created_at": t, "updated_at": t})
     ctx.audit(org_id, "webhook", row["id"], "create", {"url": body.url})
     return _hook(row, secret)

@@ -9,6 +9,7 @@ class Db:
     """Thin verbs over one connection in one transaction. Rows come back as dicts."""
 
     dialect = "sqlite"
+    lock_clause = ""
 
     def __init__(self, conn) -> None:
         self.conn = conn
@@ -24,6 +25,12 @@ class Db:
     def one(self, sql: str, *params) -> dict | None:
         cur = self.conn.execute(self.sql(sql), params)
         return cur.fetchone()
+
+    def locked(self, sql: str, *params) -> dict | None:
+        """`one`, and the row stays locked until commit on PostgreSQL (`FOR UPDATE`), so a
+        read-check-write rule sees the row no one else is changing. SQLite needs no clause:
+        its write transactions already run one at a time."""
+        return self.one(sql + self.lock_clause, *params)
 
     def value(self, sql: str, *params):
         row = self.one(sql, *params)

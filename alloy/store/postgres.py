@@ -45,6 +45,7 @@ def _param(value):
 
 class PgDb(Db):
     dialect = "postgres"
+    lock_clause = " FOR UPDATE"
 
     def sql(self, text: str) -> str:
         return translate(text)
