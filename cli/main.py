@@ -184,23 +184,38 @@ def _shallow() -> typer.Typer:
 
 
 def run() -> None:
-    """Parse, then run; every failure leaves as one stderr line and a documented exit code."""
+    """The `alloy` executable: run sys.argv, exit with its code; a reader that left (`| head`)
+    or Ctrl-C end the process quietly with their documented codes."""
     import os
 
     from alloy.cli import output
 
-    if os.environ.get("_ALLOY_COMPLETE"):
-        from typer._completion_classes import completion_init
-
-        completion_init()
-    args = _lift_globals(sys.argv[1:])
     try:
-        sys.exit(_invoke(args))
+        sys.exit(invoke(sys.argv[1:]))
     except BrokenPipeError:  # `alloy ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(output.ERROR)
     except KeyboardInterrupt:
         sys.exit(output.INTERRUPTED)
+
+
+def invoke(argv: list[str]) -> int:
+    """Parse and run one command line in this process and return its exit code.
+
+    Nothing here exits the process or touches gc, and what one line sets (--format,
+    --api-url) starts afresh, so a caller that lives on (the tests) can run many lines.
+    Interrupts and broken pipes propagate: they concern the process (see run)."""
+    import os
+
+    if os.environ.get("_ALLOY_COMPLETE"):
+        from typer._completion_classes import completion_init
+
+        completion_init()
+    STATE.update(dict.fromkeys(_GLOBAL.values()))
+    try:
+        return _invoke(_lift_globals(list(argv)))
+    except SystemExit as done:  # click's shell completion answers with sys.exit
+        return done.code if isinstance(done.code, int) else int(done.code is not None)
 
 
 def _invoke(args: list[str]) -> int:

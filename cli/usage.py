@@ -12,6 +12,7 @@ Also home of `click_tree(app)`, the click tree the CLI runs, which keeps each do
 from __future__ import annotations
 
 import sys
+import weakref
 
 import typer
 
@@ -26,7 +27,7 @@ Errors: one stderr line; exit 0 ok,1 error,2 usage,3 unauthorized,4 forbidden,5 
 6 conflict,7 validation,8 connection. Never prompts when stdin is not a terminal: pass flags.
 """
 
-_TREE = {}
+_TREE = weakref.WeakKeyDictionary()  # app -> its click command, while the app lives
 
 
 def register_meta(app: typer.Typer) -> None:
@@ -51,8 +52,7 @@ def usage(command: list[str] = typer.Argument(None, metavar="[COMMAND]...",
 
 def click_tree(app: typer.Typer):
     """Build (once) the click command for `app`, with "Example:" paragraphs kept verbatim."""
-    key = id(app)
-    if key not in _TREE:
+    if app not in _TREE:
         cmd = typer.main.get_command(app)
         for _, sub in walk(cmd):
             if sub.help and "Example" in sub.help:
@@ -60,8 +60,8 @@ def click_tree(app: typer.Typer):
         for last in ("completions", "usage"):  # list the meta commands after the real ones
             if last in getattr(cmd, "commands", {}):
                 cmd.commands[last] = cmd.commands.pop(last)
-        _TREE[key] = cmd
-    return _TREE[key]
+        _TREE[app] = cmd
+    return _TREE[app]
 
 
 def _keep_examples(text: str) -> str:

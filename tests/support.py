@@ -1,7 +1,9 @@
-"""Test helpers: a real `alloy serve` on a free loopback port, and CLI runs in subprocesses."""
+"""Test helpers: a real `alloy serve` on a free loopback port, and CLI runs (in-process by
+default, or as a real `alloy` process)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -91,10 +93,22 @@ def auth(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def cli(args: list[str], env: dict, input: str | None = None, check: bool = True):
-    """Run `alloy ...` as a user would; returns CompletedProcess (json parsed into .data)."""
-    proc = subprocess.run([str(BIN / "alloy"), *args], env=env, capture_output=True, text=True,
-                          input=input, timeout=60)
+def cli(args: list[str], env: dict, input: str | None = None, check: bool = True,
+        subprocess: bool = False):
+    """Run `alloy ...` as a user would; returns CompletedProcess (json parsed into .data).
+
+    In this process by default (alloy.cli.main.invoke, the same parse and run as the
+    executable, without paying its start-up), with `env` as the whole environment, `input`
+    (or nothing) as stdin and stdout/stderr captured: none of them a terminal, as in a pipe.
+    `subprocess=True` runs the real executable: for exit codes and stdio as the shell sees
+    them, start-up, signals, terminals, and commands that keep running (serve, tui). On
+    PostgreSQL every run is a process: a command leaves its connection pool (threads and a
+    server connection) for the process's exit to close.
+    """
+    from tests.pg import use_postgres
+
+    run = _process if subprocess or use_postgres() else _inline
+    proc = run(list(map(str, args)), env, input)
     if check and proc.returncode != 0:
         raise AssertionError(f"alloy {' '.join(args)} -> {proc.returncode}\n{proc.stderr}")
     try:
@@ -102,3 +116,50 @@ def cli(args: list[str], env: dict, input: str | None = None, check: bool = True
     except json.JSONDecodeError:
         proc.data = None
     return proc
+
+
+def _process(args: list[str], env: dict, input: str | None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "alloy"), *args], env=env, capture_output=True, text=True,
+                          input=input, timeout=60)
+
+
+def _inline(args: list[str], env: dict, input: str | None) -> subprocess.CompletedProcess:
+    """One command line through `invoke`, with this process's environment, argv and stdio
+    swapped for the run's and put back after."""
+    import traceback
+
+    from alloy.cli.main import invoke
+
+    streams = ("stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__")
+    saved = dict(os.environ), sys.argv, [getattr(sys, name) for name in streams]
+    out, err = _stream("strict"), _stream("backslashreplace")
+    os.environ.clear()
+    os.environ.update(env)
+    sys.argv = [str(BIN / "alloy"), *args]
+    # The __std*__ too: the terminal size is read from sys.__stdout__ (a pipe has none).
+    for name, stream in zip(streams, [io.StringIO(input or ""), out, err] * 2, strict=True):
+        setattr(sys, name, stream)
+    try:
+        code = invoke(args)
+    except Exception:  # what the interpreter does with an uncaught one (ALLOY_DEBUG=1)
+        traceback.print_exc()
+        code = 1
+    finally:
+        environ, sys.argv, kept = saved
+        for name, stream in zip(streams, kept, strict=True):
+            setattr(sys, name, stream)
+        os.environ.clear()
+        os.environ.update(environ)
+    return subprocess.CompletedProcess(["alloy", *args], code, _text(out), _text(err))
+
+
+def _stream(errors: str) -> io.TextIOWrapper:
+    """A stream like a pipe's: UTF-8, not a terminal, no fileno."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors=errors)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    """What `subprocess.run(text=True)` would read: decoded, universal newlines."""
+    stream.flush()
+    data = stream.buffer.getvalue().decode("utf-8", "strict")
+    return data.replace("\r\n", "\n").replace("\r", "\n")

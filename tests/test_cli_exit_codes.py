@@ -1,4 +1,5 @@
-"""Every row of the exit-code table in docs/cli.md, caused for real."""
+"""Every row of the exit-code table in docs/cli.md, caused for real: by the `alloy`
+executable, as a shell sees it (the set-up runs in-process)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from alloy.cli.output import fail
 from alloy.errors import AlloyError
 from tests.conftest import unique_email
 from tests.support import ROOT, auth, cli
+
+
+def code(args: list[str], env: dict):
+    """The real executable's exit code, and its stderr."""
+    r = cli(args, env, check=False, subprocess=True)
+    return r.returncode, r.stderr
 
 
 def documented() -> dict[int, str]:
@@ -28,19 +35,16 @@ def test_the_table_matches_cli_output():
 
 def test_embedded_codes(env_for):
     env = env_for()
-    assert cli(["org", "list"], env, check=False).returncode == 3  # not logged in
+    assert code(["org", "list"], env)[0] == 3  # not logged in
     cli(["onboard", "--email", "e@example.com", "--password", "password123",
          "--org-name", "Acme", "--org-slug", "acme"], env)
-    assert cli(["org", "list"], env).returncode == 0
-    assert cli(["org", "create"], env, check=False).returncode == 2
-    assert cli(["org", "switch", "00000000-0000-7000-8000-000000000000"], env,
-               check=False).returncode == 5
-    assert cli(["org", "create", "--name", "Acme", "--slug", "acme"], env,
-               check=False).returncode == 6
-    bad = cli(["org", "create", "--name", "X", "--slug", "Not Valid"], env, check=False)
-    assert bad.returncode == 7 and "slug" in bad.stderr
-    assert cli(["org", "list", "--api-url", "http://127.0.0.1:9"], env,
-               check=False).returncode == 8
+    assert code(["org", "list"], env)[0] == 0
+    assert code(["org", "create"], env)[0] == 2
+    assert code(["org", "switch", "00000000-0000-7000-8000-000000000000"], env)[0] == 5
+    assert code(["org", "create", "--name", "Acme", "--slug", "acme"], env)[0] == 6
+    status, stderr = code(["org", "create", "--name", "X", "--slug", "Not Valid"], env)
+    assert status == 7 and "slug" in stderr
+    assert code(["org", "list", "--api-url", "http://127.0.0.1:9"], env)[0] == 8
 
 
 def test_forbidden_is_4(server, env_for):
@@ -59,8 +63,8 @@ def test_forbidden_is_4(server, env_for):
     env = env_for(ALLOY_API_URL=server.url)
     cli(["auth", "login", "--email", viewer_email, "--password", "password123"], env)
     cli(["org", "switch", org["id"]], env)
-    r = cli(["invite", "create", "--email", "x@example.com"], env, check=False)
-    assert r.returncode == 4 and r.stderr.startswith("error: ")
+    status, stderr = code(["invite", "create", "--email", "x@example.com"], env)
+    assert status == 4 and stderr.startswith("error: ")
 
 
 def test_generic_error_is_1(capsys):

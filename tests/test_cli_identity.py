@@ -59,16 +59,18 @@ def test_api_keys(mode):
 
 
 def test_errors_are_one_line_with_exit_codes(mode):
+    """As the executable answers them: one stderr line, no traceback, the documented code."""
     kind, env, _ = mode
-    bad = cli(["org", "create", "--name", "X", "--slug", "Not Valid"], env, check=False)
+
+    def real(*args):
+        return cli(list(args), env, check=False, subprocess=True)
+
+    bad = real("org", "create", "--name", "X", "--slug", "Not Valid")
     assert bad.returncode == 7 and bad.stderr.startswith("error: ")
     assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
-    missing = cli(["org", "switch", "00000000-0000-7000-8000-000000000000"], env, check=False)
-    assert missing.returncode == 5
-    usage = cli(["org", "create"], env, check=False)
-    assert usage.returncode == 2
-    fmt = cli(["org", "list", "--format", "xml"], env, check=False)
-    assert fmt.returncode == 2
+    assert real("org", "switch", "00000000-0000-7000-8000-000000000000").returncode == 5
+    assert real("org", "create").returncode == 2
+    assert real("org", "list", "--format", "xml").returncode == 2
 
 
 def test_health_both_modes(server, env_for):

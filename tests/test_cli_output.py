@@ -27,7 +27,7 @@ def env(env_for):
 
 
 def test_json_is_the_default_when_piped(env):
-    r = cli(["org", "list"], env)
+    r = cli(["org", "list"], env, subprocess=True)  # a real pipe
     assert list(r.data) == ["data", "next_cursor", "has_more"]
     assert r.stdout.startswith('{\n  "data": [') and r.stdout.endswith("}\n")
     assert len(r.data["data"]) == 2 and r.data["has_more"] is False
