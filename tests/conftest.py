@@ -39,3 +39,9 @@ def register(server):
         return r.json()
 
     return make
+
+
+def pytest_configure(config):
+    from tests.coverage_ops import OperationCoverage
+
+    config.pluginmanager.register(OperationCoverage(config), "alloy-operation-coverage")

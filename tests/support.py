@@ -101,13 +101,9 @@ def cli(args: list[str], env: dict, input: str | None = None, check: bool = True
     executable, without paying its start-up), with `env` as the whole environment, `input`
     (or nothing) as stdin and stdout/stderr captured: none of them a terminal, as in a pipe.
     `subprocess=True` runs the real executable: for exit codes and stdio as the shell sees
-    them, start-up, signals, terminals, and commands that keep running (serve, tui). On
-    PostgreSQL every run is a process: a command leaves its connection pool (threads and a
-    server connection) for the process's exit to close.
+    them, start-up, signals, terminals, and commands that keep running (serve, tui).
     """
-    from tests.pg import use_postgres
-
-    run = _process if subprocess or use_postgres() else _inline
+    run = _process if subprocess else _inline
     proc = run(list(map(str, args)), env, input)
     if check and proc.returncode != 0:
         raise AssertionError(f"alloy {' '.join(args)} -> {proc.returncode}\n{proc.stderr}")

@@ -122,8 +122,6 @@ def test_runs_leave_no_connection_thread_or_fd_behind(any_mode):
     assert open_now() == before
 
 
-@pytest.mark.xfail(strict=True, reason="closing needs the per-invocation client closed at exit "
-                   "(issue 13, another step): until then the cycle collector closes them")
 def test_runs_close_what_they_open_without_the_cycle_collector(env):
     for argv in LINES:
         cli(argv, env, check=False)
