@@ -2,60 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
-from alloy.cli.session import load_credentials
+from alloy.cli.prompt import confirm_destructive
+from alloy.cli.refs import ticket_id
 
 app = typer.Typer(no_args_is_help=True, help="Add and manage comments on tickets.")
 
 COLUMNS = ["id", "author_id", "parent_comment_id", "body", "created_at"]
 TICKET_HELP = "Ticket: UUID, KEY-NUMBER, or a bare number in the default project."
-
-
-def confirm(what: str, yes: bool) -> None:
-    """Ask before destroying something, but only when a person is at the terminal."""
-    if not yes and sys.stdin.isatty() and sys.stdout.isatty():
-        typer.confirm(f"Delete {what}?", abort=True)
-
-
-def ticket_id(ref: str) -> str:
-    """A ticket reference (UUID, `KEY-N`, bare `N` with `alloy project use`) -> its id."""
-    from alloy.domain.values import is_uuid
-    from alloy.errors import Invalid, NotFound
-
-    ref = ref.strip()
-    if is_uuid(ref):
-        return ref
-    if ref.isdigit():
-        creds = load_credentials()
-        key = creds.get("project_key")
-        if not key and creds.get("project_id"):
-            key = call("projects.get", project_id=creds["project_id"])["key"]
-        if not key:
-            raise Invalid(f"'{ref}' needs a default project: run `alloy project use <KEY>` "
-                          "or write KEY-NUMBER")
-        ref = f"{key}-{ref}"
-    key, _, number = ref.rpartition("-")
-    if not key or not number.isdigit():
-        raise Invalid(f"not a ticket reference: '{ref}' (use a UUID, KEY-NUMBER or NUMBER)")
-    try:
-        return call("tickets.resolve", query={"ref": ref.upper()})["id"]
-    except KeyError:  # no resolve operation in this build: find it through the project
-        pass
-    project = call("projects.get_by_key", key=key, query={})
-    cursor = None
-    while True:
-        page = call("tickets.list", project_id=project["id"],
-                    query={"cursor": cursor, "limit": 100})
-        for t in page["items"]:
-            if t["ticket_number"] == int(number):
-                return t["id"]
-        cursor = page.get("next_cursor")
-        if not page.get("has_more") or not cursor:
-            raise NotFound(f"ticket {ref.upper()} not found")
 
 
 def add(ticket: str = typer.Option(..., "--ticket", "--ticket-id", help=TICKET_HELP),
@@ -116,6 +72,6 @@ def delete(comment_id: str = typer.Argument(..., metavar="ID"),
 
     Example: alloy comment delete $COMMENT_ID --yes
     """
-    confirm(f"comment {comment_id} and its replies", yes)
+    confirm_destructive(f"Delete comment {comment_id} and its replies?", yes)
     call("comments.delete", comment_id=comment_id)
     emit({"id": comment_id, "deleted": True})

@@ -5,9 +5,11 @@ batch-assign). `ticket_app` is the `alloy ticket label ...` group (add | remove 
 from __future__ import annotations
 
 import typer
-from alloy.cli.comments import TICKET_HELP, confirm, ticket_id
+from alloy.cli.comments import TICKET_HELP
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import as_list, emit
+from alloy.cli.prompt import confirm_destructive
+from alloy.cli.refs import ticket_id, ticket_ids
 from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True, help="Manage labels for organizing tickets.")
@@ -89,7 +91,7 @@ def delete(label_id: str = typer.Argument(..., metavar="ID"),
     if dry_run:
         emit(call("labels.delete", label_id=label_id, query=query))
         return
-    confirm(f"label {label_id}", yes)
+    confirm_destructive(f"Delete label {label_id}?", yes)
     call("labels.delete", label_id=label_id, query=query)
     emit({"id": label_id, "deleted": True})
 
@@ -132,14 +134,14 @@ def remove(ticket: str = typer.Option(..., "--ticket", "--ticket-id", help=TICKE
 
 @app.command("batch-assign")
 def batch_assign(label_id: str = typer.Argument(..., metavar="ID"),
-                 ticket_ids: str = typer.Option(..., "--ticket-ids", help="Comma-separated "
-                                                "ticket references.")) -> None:
+                 refs: str = typer.Option(..., "--ticket-ids", help="Comma-separated "
+                                          "ticket references.")) -> None:
     """Put a label on many tickets at once (Member); already-labeled tickets are fine.
 
     Example: alloy label batch-assign $LABEL_ID --ticket-ids "BACK-1,BACK-2"
     """
     emit(call("labels.batch_assign", label_id=label_id,
-              body={"ticket_ids": [ticket_id(t) for t in _ids(ticket_ids)]}), plain="assigned")
+              body={"ticket_ids": ticket_ids(refs)}), plain="assigned")
 
 
 # `alloy ticket label ...`: the same operations, positional, as the Labels & Tags guide writes.

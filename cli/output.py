@@ -15,7 +15,7 @@ import sys
 
 from alloy.cli.session import STATE, is_tty
 
-FORMATS = ("json", "table", "plain")
+from alloy.domain.enums import OUTPUT_FORMATS as FORMATS
 
 # Documented in docs/cli.md ("Exit codes"); tests/test_cli_exit_codes.py pins every row.
 OK, ERROR, USAGE = 0, 1, 2

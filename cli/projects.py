@@ -6,6 +6,7 @@ import typer
 from alloy.cli import refs
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
+from alloy.cli.prompt import confirm_destructive
 from alloy.cli.session import current_org, save_credentials
 
 app = typer.Typer(no_args_is_help=True, help="Manage projects within an organization.")
@@ -114,7 +115,7 @@ def delete(ref: str = typer.Argument(..., metavar="ID", help="Project UUID or ke
     """
     pid = refs.project_id(ref)
     if not dry_run:
-        refs.confirm(f"Delete project {ref}{' and everything in it' if cascade else ''}?", yes)
+        confirm_destructive(f"Delete project {ref}{' and everything in it' if cascade else ''}?", yes)
     result = call("projects.delete", project_id=pid,
                   query={"cascade": cascade, "dry_run": dry_run})
     emit(result if result is not None else {"id": pid, "deleted": True})

@@ -37,13 +37,6 @@ from collections.abc import Callable, Iterable
 
 Choice = str | tuple[str, object]
 
-PRIORITIES = ["None", "Low", "Medium", "High", "Urgent"]
-STATUSES = ["Backlog", "Todo", "InProgress", "InReview", "Done", "Cancelled"]
-# Fallbacks from the CLI Reference; the core's enums win when they exist.
-ACTIVITY_TYPES = ["Coding", "Testing", "CodeReview", "Design", "Documentation", "Meeting",
-                  "Planning", "DevOps", "BugFix", "Refactoring", "Research", "Support", "Other"]
-
-
 def interactive() -> bool:
     if os.environ.get("ALLOY_NO_PROMPT"):
         return False
@@ -109,13 +102,14 @@ def confirm(message: str, default: bool = False) -> bool:
 
 
 def confirm_destructive(message: str, yes: bool = False) -> None:
-    """House style: confirm on a terminal (`--yes` skips); scripts proceed without asking."""
+    """Every destructive command asks here: on a terminal only (stdin and stdout), `--yes`
+    skips, and scripts or ALLOY_NO_PROMPT=1 proceed without asking, as the spec's pipelines
+    expect. "No" (or Ctrl-C) aborts the command: exit 1, nothing deleted."""
     if yes or not interactive():
         return
-    if not confirm(message, default=False):
-        from alloy.errors import AlloyError
+    import typer
 
-        raise AlloyError("cancelled")
+    typer.confirm(message, abort=True)
 
 
 def _pairs(items: Iterable[Choice]) -> list[tuple[str, object]]:
@@ -242,25 +236,19 @@ def pick_label(org_id: str | None = None, *, multi: bool = False):
 
 
 def pick_priority(default: str | None = None) -> str:
-    return select("Priority", _enum("alloy.domain.work", "Priority", PRIORITIES),
-                  default=default)
+    from alloy.domain.enums import PRIORITIES
+
+    return select("Priority", PRIORITIES, default=default)
 
 
 def pick_status(statuses: list[str] | None = None, default: str | None = None) -> str:
+    """One of `statuses` (a workflow's), else of the Default workflow's."""
+    from alloy.domain.enums import STATUSES
+
     return select("Status", statuses or STATUSES, default=default)
 
 
 def pick_activity_type(default: str | None = None) -> str:
-    return select("Activity type", _enum("alloy.domain.time", "ActivityType", ACTIVITY_TYPES),
-                  default=default)
+    from alloy.domain.enums import ACTIVITY_TYPES
 
-
-def _enum(module: str, name: str, fallback: list[str]) -> list[str]:
-    """The canonical values of a core enum (what the service stores), else `fallback`."""
-    import importlib
-
-    try:
-        enum = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return fallback
-    return [m.value for m in enum]
+    return select("Activity type", ACTIVITY_TYPES, default=default)

@@ -1,7 +1,9 @@
-"""Smart references: projects by key or UUID, tickets by UUID, `KEY-N` or bare `N`.
+"""The CLI side of smart references: defaults and usage errors over `alloy.client.refs`.
 
-Every command that takes a project or ticket comes through here, so the same reference
-works everywhere; `KEY-N` and bare numbers are resolved by the `tickets.resolve` operation.
+What a reference means (UUID, key, `KEY-N`, bare `N`, sprint name, org slug) is decided
+once, in `alloy.client.refs`; this module adds what only the command line knows: the
+default project (ALLOY_PROJECT_ID, else the one saved by `alloy project use`), the current
+organization, and a usage error (exit 2) when a bare number has no project to live in.
 """
 
 from __future__ import annotations
@@ -9,83 +11,106 @@ from __future__ import annotations
 import os
 import sys
 
-import typer
 from alloy.cli.common import call
-from alloy.cli.session import load_credentials
-
-_UUID_LEN = 36
-# Typer vendors click; its UsageError (exit code 2) is BadParameter's base class.
-UsageError = typer.BadParameter.__bases__[0]
+from alloy.cli.session import current_org, load_credentials
 
 
-def is_uuid(text: str) -> bool:
-    from alloy.domain.values import is_uuid as check
+def _core():
+    """alloy.client.refs, imported when a reference is resolved (not by `alloy --help`)."""
+    from alloy.client import refs
 
-    return len(text) == _UUID_LEN and check(text)
+    return refs
 
 
-def context_project() -> tuple[str | None, str | None]:
-    """The default project: ALLOY_PROJECT_ID, else the one saved by `alloy project use`."""
+class _Client:
+    """The command's client as `cli.common.call` reaches it, for the core resolver."""
+
+    @staticmethod
+    def call(name: str, **kw):
+        return call(name, **kw)
+
+
+CLIENT = _Client()
+
+
+def default_project() -> str | None:
+    """The default project (UUID or key): ALLOY_PROJECT_ID, else `alloy project use`."""
     env = os.environ.get("ALLOY_PROJECT_ID")
     if env:
-        return env, None
+        return env
     creds = load_credentials()
-    return creds.get("project_id"), creds.get("project_key")
+    return creds.get("project_id") or creds.get("project_key")
 
 
-def _org() -> str | None:
+def org_or_none() -> str | None:
+    """The current organization if one is chosen (ALLOY_ORG_ID, else the saved one)."""
     return os.environ.get("ALLOY_ORG_ID") or load_credentials().get("org_id")
 
 
 def project(ref: str) -> dict:
     """A project by UUID or key (keys are looked up in the current organization)."""
-    if is_uuid(ref):
-        return call("projects.get", project_id=ref)
-    return call("projects.get_by_key", key=ref, query={"org_id": _org()})
+    return _core().project(CLIENT, ref, org_id=org_or_none())
 
 
 def project_id(ref: str | None, flag: str = "--project") -> str:
-    """The project a command is about: the flag, else the default project, else a usage error."""
+    """The project a command is about: the flag, else the default project, else ask on a
+    terminal, else a usage error naming the flag."""
+    ref = ref or default_project()
     if ref:
-        return ref if is_uuid(ref) else project(ref)["id"]
-    pid, _ = context_project()
-    if pid:
-        return pid if is_uuid(pid) else project(pid)["id"]
+        return _core().project_id(CLIENT, ref, org_id=org_or_none())
     from alloy.cli import prompt
 
     return prompt.require(None, f"{flag} (or set a default with `alloy project use KEY`)",
                           prompt.pick_project)
 
 
+def optional_project_id(ref: str | None) -> str | None:
+    """A filter flag's project (UUID or key), or None when not given."""
+    return _core().project_id(CLIENT, ref, org_id=org_or_none()) if ref else None
+
+
 def resolve(ref: str) -> dict:
-    """The ticket a reference names, through GET /api/v1/tickets/resolve."""
-    ref = ref.strip()
-    query = {"ref": ref, "org_id": _org()}
-    if ref.lstrip("#").isdigit():
-        pid, _ = context_project()
-        if not pid:
-            raise UsageError(f"'{ref}' is a bare ticket number: set a project first "
-                                   "with `alloy project use KEY`, or write KEY-N.")
-        query["project_id"] = pid
-    return call("tickets.resolve", query=query)["ticket"]
+    """The ticket a reference names (UUID, `KEY-N`, or bare `N` in the default project)."""
+    home = default_project()
+    if _core().is_number(ref) and not home:
+        from alloy.cli.output import UsageError
+
+        raise UsageError(f"'{ref.strip()}' is a bare ticket number: set a project first "
+                         "with `alloy project use KEY`, or write KEY-N.")
+    return _core().ticket(CLIENT, ref, project=home, org_id=org_or_none())
 
 
 def ticket_id(ref: str) -> str:
     """A ticket's id: a UUID is used directly, anything else is resolved."""
-    ref = ref.strip()
-    return ref if is_uuid(ref) else resolve(ref)["id"]
+    from alloy.domain.values import is_uuid
+
+    return ref.strip() if is_uuid(ref.strip()) else resolve(ref)["id"]
+
+
+def ticket_ids(text: str, flag: str = "--ticket-ids") -> list[str]:
+    """A comma-separated list of ticket references (`BACK-1,BACK-2`, UUIDs, numbers)."""
+    ids = [ticket_id(part) for part in text.split(",") if part.strip()]
+    if not ids:
+        from alloy.cli.output import UsageError
+
+        raise UsageError(f"{flag}: give at least one ticket")
+    return ids
+
+
+def sprint_id(ref: str, project: str | None = None) -> str:
+    """A sprint by UUID, name or id prefix, in `project` or the default project, else in
+    the current organization."""
+    return _core().sprint_id(CLIENT, ref, project=project or default_project(), org_id=org_or_none())
+
+
+def org_id(ref: str | None) -> str:
+    """An organization flag (UUID, slug or name), else the current organization."""
+    return _core().org_id(CLIENT, ref) if ref else current_org()
 
 
 def none_or(value: str | None):
     """CLI spelling of null: `none` (any case) unsets a field."""
     return None if value is not None and value.lower() in ("none", "null") else value
-
-
-def confirm(question: str, yes: bool) -> None:
-    """Destructive commands ask on a terminal; scripts (no TTY) and --yes proceed."""
-    if yes or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return
-    typer.confirm(question, abort=True)
 
 
 def warn(result) -> None:

@@ -13,9 +13,9 @@ app = typer.Typer(no_args_is_help=True, help="Generate capitalization and financ
 
 
 def _filters(team_id, user_id, cost_center_id, activity_type, tag) -> dict:
-    from alloy.cli.time import org
+    from alloy.cli.refs import org_or_none
 
-    return {"org_id": org(), "team_id": team_id, "user_id": user_id, "cost_center_id": cost_center_id,
+    return {"org_id": org_or_none(), "team_id": team_id, "user_id": user_id, "cost_center_id": cost_center_id,
             "activity_type": activity_type, "tag": ",".join(tag) if tag else None}
 
 

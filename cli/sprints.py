@@ -3,13 +3,14 @@ top-level `board` and `burndown` views of a sprint."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date, timedelta
 
 import typer
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit, fmt
-from alloy.cli.session import is_tty, load_credentials
+from alloy.cli.prompt import confirm_destructive
+from alloy.cli.refs import project_id, ticket_ids
+from alloy.cli.refs import sprint_id as resolve
 
 app = typer.Typer(no_args_is_help=True, help="Manage sprints within projects "
                   "(Planned -> Active -> Completed). See also `alloy board` and `alloy burndown`.")
@@ -18,24 +19,15 @@ COLUMNS = ["id", "name", "status", "start_date", "end_date", "goal"]
 SPRINT_DAYS = 14
 
 
-def _project(explicit: str | None) -> str:
-    from alloy.errors import Invalid
-
-    project = explicit or load_credentials().get("project_id")
-    if not project:
-        raise Invalid("no project selected: pass --project or run `alloy project use <KEY>`")
-    return project
-
-
-def _ids(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+_SPRINT = typer.Argument(..., metavar="ID", help="Sprint UUID, name (in the default project, "
+                         "else the organization) or id prefix.")
 
 
 @app.command()
 def create(
     name: str = typer.Option(..., "--name", help="Sprint name (e.g. Sprint 12)."),
     project: str = typer.Option(None, "--project", "--project-id",
-                                help="Project UUID (default: the project from `project use`)."),
+                                help="Project UUID or key (default: the project from `project use`)."),
     start_date: str = typer.Option(None, "--start-date", help="Start date YYYY-MM-DD "
                                    "(default: today)."),
     end_date: str = typer.Option(None, "--end-date", help="End date YYYY-MM-DD (default: "
@@ -54,12 +46,12 @@ def create(
         except ValueError:
             end_date = start  # the server explains what is wrong with the start date
     body = {"name": name, "goal": goal, "start_date": start, "end_date": end_date}
-    emit(call("sprints.create", project_id=_project(project), body=body), columns=None)
+    emit(call("sprints.create", project_id=project_id(project), body=body), columns=None)
 
 
 @app.command("list")
 def list_(project: str = typer.Option(None, "--project", "--project-id",
-                                      help="Project UUID (default: current project)."),
+                                      help="Project UUID or key (default: current project)."),
           status: str = typer.Option(None, "--status", help="Only Planned, Active or Completed."),
           cursor: str = typer.Option(None, "--cursor", help="Pagination cursor."),
           limit: int = typer.Option(None, "--limit", help="Results per page (max 100).")) -> None:
@@ -67,31 +59,31 @@ def list_(project: str = typer.Option(None, "--project", "--project-id",
 
     Example: alloy sprint list --project $PROJECT_ID --format json | jq -r '.data[].name'
     """
-    show_list("sprints.list", COLUMNS, project_id=_project(project),
+    show_list("sprints.list", COLUMNS, project_id=project_id(project),
               query={**page_query(cursor, limit), "status": status})
 
 
 @app.command()
-def get(sprint_id: str = typer.Argument(..., metavar="ID")) -> None:
+def get(ref: str = _SPRINT) -> None:
     """Show one sprint.
 
     Example: alloy sprint get $SPRINT_ID --format json | jq -r .status
     """
-    emit(call("sprints.get", sprint_id=sprint_id))
+    emit(call("sprints.get", sprint_id=resolve(ref)))
 
 
 @app.command("show", hidden=True)
-def show(sprint_id: str = typer.Argument(..., metavar="ID")) -> None:
+def show(ref: str = _SPRINT) -> None:
     """Same as `sprint get`.
 
     Example: alloy sprint show $SPRINT_ID
     """
-    get(sprint_id)
+    get(ref)
 
 
 @app.command()
 def update(
-    sprint_id: str = typer.Argument(..., metavar="ID"),
+    ref: str = _SPRINT,
     name: str = typer.Option(None, "--name", help="New name."),
     goal: str = typer.Option(None, "--goal", help="New goal ('' or 'none' clears it)."),
     start_date: str = typer.Option(None, "--start-date", help="New start date YYYY-MM-DD."),
@@ -105,40 +97,41 @@ def update(
                               "end_date": end_date}.items() if v is not None}
     if goal is not None:
         body["goal"] = None if goal.strip().lower() in ("", "none", "null") else goal
-    emit(call("sprints.update", sprint_id=sprint_id, body=body))
+    emit(call("sprints.update", sprint_id=resolve(ref), body=body))
 
 
 @app.command()
-def start(sprint_id: str = typer.Argument(..., metavar="ID")) -> None:
+def start(ref: str = _SPRINT) -> None:
     """Start a Planned sprint (it becomes Active).
 
     Example: alloy sprint start $SPRINT_ID && alloy sprint list --project $PROJECT_ID
     """
-    emit(call("sprints.start", sprint_id=sprint_id))
+    emit(call("sprints.start", sprint_id=resolve(ref)))
 
 
 @app.command()
-def complete(sprint_id: str = typer.Argument(..., metavar="ID")) -> None:
+def complete(ref: str = _SPRINT) -> None:
     """Complete an Active sprint; unfinished tickets keep their status.
 
     Example: alloy sprint complete $SPRINT_ID
     """
-    emit(call("sprints.complete", sprint_id=sprint_id))
+    emit(call("sprints.complete", sprint_id=resolve(ref)))
 
 
 @app.command()
-def assign(sprint_id: str = typer.Argument(..., metavar="ID"),
-           ticket_ids: str = typer.Option(..., "--ticket-ids",
-                                          help="Comma-separated ticket UUIDs.")) -> None:
+def assign(ref: str = _SPRINT,
+           tickets: str = typer.Option(..., "--ticket-ids", help="Comma-separated tickets: "
+                                       "UUIDs, KEY-N, or N in the default project.")) -> None:
     """Add tickets of the sprint's project to the sprint (Member).
 
     Example: alloy sprint assign $SPRINT_ID --ticket-ids "$ID1,$ID2"
     """
-    emit(call("sprints.batch_assign", sprint_id=sprint_id, body={"ticket_ids": _ids(ticket_ids)}))
+    emit(call("sprints.batch_assign", sprint_id=resolve(ref),
+              body={"ticket_ids": ticket_ids(tickets)}))
 
 
 @app.command()
-def delete(sprint_id: str = typer.Argument(..., metavar="ID"),
+def delete(ref: str = _SPRINT,
            cascade: bool = typer.Option(False, "--cascade", help="Also delete its tickets."),
            dry_run: bool = typer.Option(False, "--dry-run", help="Only count what would go."),
            yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")
@@ -148,20 +141,20 @@ def delete(sprint_id: str = typer.Argument(..., metavar="ID"),
     Example: alloy sprint delete $SPRINT_ID --cascade --dry-run
     """
     query = {"cascade": cascade, "dry_run": dry_run}
-    if not (yes or dry_run) and is_tty() and sys.stdin.isatty() and not typer.confirm(
-            f"Delete sprint {sprint_id}{' and its tickets' if cascade else ''}?"):
-        raise typer.Exit(1)
+    sprint_id = resolve(ref)
+    confirm_destructive(f"Delete sprint {ref}{' and its tickets' if cascade else ''}?",
+                        yes or dry_run)
     result = call("sprints.delete", sprint_id=sprint_id, query=query)
     emit(result if result is not None else {"id": sprint_id, "deleted": True}, plain="id")
 
 
 @app.command("board")
-def board(sprint_id: str = typer.Argument(..., metavar="SPRINT_ID")) -> None:
+def board(ref: str = typer.Argument(..., metavar="SPRINT_ID", help="Sprint UUID, name or id prefix.")) -> None:
     """Show the sprint board: one column per workflow status with its tickets.
 
     Example: alloy board $SPRINT_ID --format plain
     """
-    data = call("sprints.board", sprint_id=sprint_id)
+    data = call("sprints.board", sprint_id=resolve(ref))
     mode = fmt()
     if mode == "json":
         emit(data)
@@ -214,12 +207,12 @@ def _board_table(data: dict) -> None:
 
 
 @app.command("burndown")
-def burndown(sprint_id: str = typer.Argument(..., metavar="SPRINT_ID")) -> None:
+def burndown(ref: str = typer.Argument(..., metavar="SPRINT_ID", help="Sprint UUID, name or id prefix.")) -> None:
     """Show the sprint burndown: per day, total, completed and remaining tickets.
 
     Example: alloy burndown $SPRINT_ID --format plain > burndown.tsv
     """
-    data = call("sprints.burndown", sprint_id=sprint_id)
+    data = call("sprints.burndown", sprint_id=resolve(ref))
     mode = fmt()
     if mode == "json":
         emit(data)

@@ -6,6 +6,7 @@ import typer
 from alloy.cli import refs
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
+from alloy.cli.prompt import confirm_destructive
 from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True, help="Manage teams within an organization.")
@@ -76,7 +77,7 @@ def delete(team_id: str = typer.Argument(..., metavar="ID"),
     Example: alloy team delete $TEAM_ID --cascade --dry-run
     """
     if not dry_run:
-        refs.confirm(f"Delete team {team_id}?", yes)
+        confirm_destructive(f"Delete team {team_id}?", yes)
     result = call("teams.delete", team_id=team_id, query={"cascade": cascade,
                                                           "dry_run": dry_run})
     emit(result if result is not None else {"id": team_id, "deleted": True})

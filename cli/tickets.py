@@ -20,11 +20,10 @@ _COLUMNS = ["key", "title", "status", "priority", "assignee_id", "updated_at"]
 _REF = typer.Argument(..., metavar="ID", help="Ticket UUID, KEY-N, or N in the default project.")
 
 
-def _ids(text: str) -> list[str]:
-    ids = [refs.ticket_id(part) for part in text.split(",") if part.strip()]
-    if not ids:
-        raise typer.BadParameter("give at least one ticket id", param_hint="--ticket-ids")
-    return ids
+def _sprint(ref: str | None, project: str | None = None) -> str | None:
+    """`--sprint-id`: a sprint UUID, name or id prefix; `none` leaves the sprint."""
+    ref = refs.none_or(ref)
+    return refs.sprint_id(ref, project) if ref else ref
 
 
 @app.command()
@@ -37,7 +36,7 @@ def create(
     status: str = typer.Option(None, "--status", help="backlog (default), todo, in_progress, "
                                "in_review, done, cancelled, or a workflow status."),
     assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee user UUID."),
-    sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint UUID."),
+    sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint: UUID, name or id prefix."),
     reporter_id: str = typer.Option(None, "--reporter-id", help="Deprecated, ignored: the "
                                     "reporter is the logged-in user."),
 ) -> None:
@@ -52,7 +51,7 @@ def create(
     if priority is None:
         priority = prompt.optional(None, prompt.pick_priority) or "medium"
     body = {"title": title, "description": description, "priority": priority,
-            "status": status, "assignee_id": assignee_id, "sprint_id": sprint_id,
+            "status": status, "assignee_id": assignee_id, "sprint_id": _sprint(sprint_id, pid),
             "reporter_id": reporter_id}
     result = call("tickets.create", project_id=pid,
                   body={k: v for k, v in body.items() if v is not None})
@@ -66,7 +65,8 @@ def list_(project: str = _PROJECT,
                                      "(comma-separated, e.g. todo,in_progress)."),
           priority: str = typer.Option(None, "--priority", help="Filter by priority."),
           assignee_id: str = typer.Option(None, "--assignee-id", help="Filter by assignee."),
-          sprint_id: str = typer.Option(None, "--sprint-id", help="Filter by sprint."),
+          sprint_id: str = typer.Option(None, "--sprint-id", help="Filter by sprint (UUID, "
+                                        "name or id prefix)."),
           cursor: str = typer.Option(None, "--cursor", help="Cursor from a previous page."),
           limit: int = typer.Option(None, "--limit", help="Results per page (default 20).")
           ) -> None:
@@ -74,9 +74,11 @@ def list_(project: str = _PROJECT,
 
     Example: alloy ticket list --status todo,in_progress --format json | jq -r '.data[].key'
     """
-    show_list("tickets.list", _COLUMNS, plain="id", project_id=refs.project_id(project),
+    pid = refs.project_id(project)
+    show_list("tickets.list", _COLUMNS, plain="id", project_id=pid,
               query={"status": status, "priority": priority, "assignee_id": assignee_id,
-                     "sprint_id": sprint_id, **page_query(cursor, limit)})
+                     "sprint_id": sprint_id and refs.sprint_id(sprint_id, pid),
+                     **page_query(cursor, limit)})
 
 
 @app.command()
@@ -85,10 +87,7 @@ def get(ref: str = _REF) -> None:
 
     Example: alloy ticket get BACK-42
     """
-    if refs.is_uuid(ref.strip()):
-        emit(call("tickets.get", ticket_id=ref.strip()))
-    else:
-        emit(refs.resolve(ref))
+    emit(refs.resolve(ref))
 
 
 @app.command()
@@ -99,7 +98,8 @@ def update(
     status: str = typer.Option(None, "--status", help="New status."),
     priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
     assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee UUID, or none."),
-    sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint UUID, or none."),
+    sprint_id: str = typer.Option(None, "--sprint-id",
+                                  help="Sprint (UUID, name or id prefix), or none."),
     add_label: list[str] = typer.Option(None, "--add-label", help="Label UUID to add "
                                         "(repeatable)."),
     remove_label: list[str] = typer.Option(None, "--remove-label", help="Label UUID to remove "
@@ -112,9 +112,11 @@ def update(
     flags = {"title": title, "description": description, "status": status,
              "priority": priority, "assignee_id": assignee_id, "sprint_id": sprint_id}
     body = {k: v for k, v in flags.items() if v is not None}
-    for nullable in ("description", "assignee_id", "sprint_id"):
+    for nullable in ("description", "assignee_id"):
         if nullable in body:
             body[nullable] = refs.none_or(body[nullable])
+    if "sprint_id" in body:
+        body["sprint_id"] = _sprint(sprint_id)
     if not body and not add_label and not remove_label:
         raise typer.BadParameter("give at least one field to change", param_hint="--status")
     tid = refs.ticket_id(ref)
@@ -138,7 +140,8 @@ def batch_update(
     status: str = typer.Option(None, "--status", help="New status for all tickets."),
     priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
     assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee UUID, or none."),
-    sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint UUID, or none."),
+    sprint_id: str = typer.Option(None, "--sprint-id",
+                                  help="Sprint (UUID, name or id prefix), or none."),
 ) -> None:
     """Apply the same changes to several tickets at once (Member).
 
@@ -146,11 +149,13 @@ def batch_update(
     """
     flags = {"title": title, "description": description, "status": status,
              "priority": priority, "assignee_id": assignee_id, "sprint_id": sprint_id}
-    body = {k: refs.none_or(v) if k in ("description", "assignee_id", "sprint_id") else v
+    body = {k: refs.none_or(v) if k in ("description", "assignee_id") else v
             for k, v in flags.items() if v is not None}
+    if "sprint_id" in body:
+        body["sprint_id"] = _sprint(sprint_id)
     if not body:
         raise typer.BadParameter("give at least one field to change", param_hint="--status")
-    result = call("tickets.batch_update", body={"ticket_ids": _ids(ticket_ids), **body})
+    result = call("tickets.batch_update", body={"ticket_ids": refs.ticket_ids(ticket_ids), **body})
     refs.warn(result)
     emit(result, plain="updated")
 
@@ -168,7 +173,9 @@ def delete(ref: str = _REF,
     """
     tid = refs.ticket_id(ref)
     if not dry_run:
-        refs.confirm(f"Delete ticket {ref}?", yes)
+        from alloy.cli.prompt import confirm_destructive
+
+        confirm_destructive(f"Delete ticket {ref}?", yes)
     result = call("tickets.delete", ticket_id=tid, query={"cascade": cascade,
                                                           "dry_run": dry_run})
     emit(result if result is not None else {"id": tid, "deleted": True})
@@ -184,9 +191,11 @@ def batch_delete(ticket_ids: str = typer.Option(..., "--ticket-ids",
 
     Example: alloy ticket batch-delete --ticket-ids "$ID1,$ID2" --cascade --dry-run
     """
-    ids = _ids(ticket_ids)
+    ids = refs.ticket_ids(ticket_ids)
     if not dry_run:
-        refs.confirm(f"Delete {len(ids)} tickets?", yes)
+        from alloy.cli.prompt import confirm_destructive
+
+        confirm_destructive(f"Delete {len(ids)} tickets?", yes)
     emit(call("tickets.batch_delete", body={"ticket_ids": ids, "cascade": cascade,
                                             "dry_run": dry_run}))
 

@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import re
-import sys
 
 import typer
-from alloy.cli import prompt
+from alloy.cli import prompt, refs
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
-from alloy.cli.session import is_tty, load_credentials
 
-
-def org() -> str | None:
-    """The current organization, if one is chosen (org-wide reads default to it)."""
-    import os
-
-    return os.environ.get("ALLOY_ORG_ID") or load_credentials().get("org_id")
+from alloy.domain.enums import ACTIVITY_TYPES
 
 app = typer.Typer(no_args_is_help=True, help="Log and manage time entries for capitalization "
                   "tracking (Draft -> Submitted -> Approved | Rejected).")
 
 COLUMNS = ["id", "date", "duration_minutes", "activity_type", "status", "description"]
-ACTIVITY_TYPES = ("Coding, Testing, CodeReview, Design, Architecture, PM, Requirements, "
-                  "Training, Maintenance, BugFixing, Documentation, Deployment, Meetings")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+)m?)?$")
-
-
-def interactive() -> bool:
-    return sys.stdin.isatty() and is_tty()
 
 
 def need(value, flag: str, label: str):
@@ -46,57 +32,26 @@ def minutes(text: str) -> int:
     return round(float(m.group(1) or 0) * 60) + int(m.group(2) or 0)
 
 
-def resolve_ticket(ref: str) -> dict:
-    """A ticket by UUID, `KEY-N`, or bare `N` in the project chosen with `alloy project use`."""
-    if _UUID.match(ref):
-        return call("tickets.get", ticket_id=ref)
-    key, _, number = ref.rpartition("-")
-    if not number.isdigit():
-        raise typer.BadParameter(f"'{ref}' is not a ticket (UUID, KEY-N or N)",
-                                 param_hint="--ticket")
-    creds = load_credentials()
-    if key:
-        project = call("projects.get_by_key", key=key)
-    elif creds.get("project_id"):
-        project = {"id": creds["project_id"]}
-    elif creds.get("project_key"):
-        project = call("projects.get_by_key", key=creds["project_key"])
-    else:
-        raise typer.BadParameter(f"'{ref}' needs a project: use KEY-{ref} or "
-                                 "`alloy project use KEY`", param_hint="--ticket")
-    cursor = None
-    while True:
-        page = call("tickets.list", project_id=project["id"],
-                    query={"limit": 100, "cursor": cursor})
-        for ticket in page["items"]:
-            if ticket["ticket_number"] == int(number):
-                return ticket
-        if not page.get("has_more"):
-            break
-        cursor = page["next_cursor"]
-    from alloy.errors import NotFound
-
-    raise NotFound(f"ticket {ref} not found")
-
-
 @app.command()
 def log(
     user_id: str = typer.Option(None, "--user-id", help="User UUID (default: you)."),
     ticket: str = typer.Option(None, "--ticket", "--ticket-id",
                                help="Ticket: UUID, KEY-N, or N (prompted if missing)."),
-    project: str = typer.Option(None, "--project", help="Project UUID (default: the ticket's)."),
+    project: str = typer.Option(None, "--project",
+                                help="Project UUID or key (default: the ticket's)."),
     date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
     duration: str = typer.Option(None, "--duration",
                                  help="Minutes, or 90m / 2h / 1h30m (prompted if missing)."),
     description: str = typer.Option(None, "--description", help="What was done."),
     activity_type: str = typer.Option(None, "--activity-type", "--type",
-                                      help=f"Activity (prompted if missing): {ACTIVITY_TYPES}."),
+                                      help="Activity (prompted if missing): "
+                                      f"{', '.join(ACTIVITY_TYPES)}."),
 ) -> None:
     """Log time against a ticket; the entry starts as Draft.
 
     Example: alloy time log --ticket BACK-42 --duration 90 --activity-type Coding --description "Auth"
     """
-    found = resolve_ticket(need(ticket, "--ticket", "Ticket (KEY-N)"))
+    found = refs.resolve(need(ticket, "--ticket", "Ticket (KEY-N)"))
     mins = minutes(need(duration, "--duration", "Duration (minutes)"))
     kind = prompt.require(activity_type, "--activity-type", prompt.pick_activity_type)
     if date is None:
@@ -104,7 +59,8 @@ def log(
 
         date = day.today().isoformat()
     emit(call("timeentries.create", body={
-        "user_id": user_id, "ticket_id": found["id"], "project_id": project or found["project_id"],
+        "user_id": user_id, "ticket_id": found["id"],
+        "project_id": refs.optional_project_id(project) or found["project_id"],
         "date": date, "duration_minutes": mins, "description": description,
         "activity_type": kind}))
 
@@ -114,7 +70,7 @@ def list_(
     ticket: str = typer.Option(None, "--ticket", "--ticket-id", help="Ticket: UUID, KEY-N or N."),
     user_id: str = typer.Option(None, "--user-id", help="A user's entries (or, with --ticket, "
                                 "filter)."),
-    project: str = typer.Option(None, "--project", help="Filter by project UUID."),
+    project: str = typer.Option(None, "--project", help="Filter by project UUID or key."),
     date: str = typer.Option(None, "--date", help="Filter by date (YYYY-MM-DD)."),
     status: str = typer.Option(None, "--status", help="Draft, Submitted, Approved, Rejected."),
     cursor: str = typer.Option(None, "--cursor"),
@@ -124,16 +80,16 @@ def list_(
 
     Example: alloy time list --ticket 42 --format json | jq -r '.data[].id'
     """
-    query = {**page_query(cursor, limit), "project_id": project, "date": date, "status": status}
+    query = {**page_query(cursor, limit), "project_id": refs.optional_project_id(project),
+             "date": date, "status": status}
     if ticket:
-        found = resolve_ticket(ticket)
-        show_list("timeentries.list_for_ticket", COLUMNS, ticket_id=found["id"],
+        show_list("timeentries.list_for_ticket", COLUMNS, ticket_id=refs.ticket_id(ticket),
                   query={**query, "user_id": user_id})
         return
     if not user_id:
         raise typer.BadParameter("give --ticket or --user-id", param_hint="--ticket")
     show_list("timeentries.list_for_user", COLUMNS, user_id=user_id,
-              query={**query, "org_id": org()})
+              query={**query, "org_id": refs.org_or_none()})
 
 
 @app.command()
@@ -171,8 +127,7 @@ def delete(entry_id: str = typer.Argument(..., metavar="ID"),
 
     Example: alloy time delete $TIME_ENTRY_ID --yes
     """
-    if not yes and interactive() and not typer.confirm(f"Delete time entry {entry_id}?"):
-        raise typer.Exit(1)
+    prompt.confirm_destructive(f"Delete time entry {entry_id}?", yes)
     call("timeentries.delete", entry_id=entry_id)
 
 
@@ -206,7 +161,7 @@ def reject(entry_id: str = typer.Argument(..., metavar="ID"),
 
 
 @app.command()
-def submitted(project: str = typer.Option(None, "--project", help="Filter by project UUID."),
+def submitted(project: str = typer.Option(None, "--project", help="Filter by project UUID or key."),
               user_id: str = typer.Option(None, "--user-id", help="Filter by user."),
               cursor: str = typer.Option(None, "--cursor"),
               limit: int = typer.Option(None, "--limit")) -> None:
@@ -215,8 +170,9 @@ def submitted(project: str = typer.Option(None, "--project", help="Filter by pro
     Example: alloy time submitted --format json | jq -r '.data[].id' | xargs -I{} alloy time approve {}
     """
     show_list("timeentries.submitted", ["id", "user_id", *COLUMNS[1:]],
-              query={**page_query(cursor, limit), "project_id": project, "user_id": user_id,
-                     "org_id": org()})
+              query={**page_query(cursor, limit), "project_id": refs.optional_project_id(project),
+                     "user_id": user_id,
+                     "org_id": refs.org_or_none()})
 
 
 @app.command()
@@ -232,6 +188,6 @@ def report(period: str = typer.Option(..., "--period", help="Reporting month, YY
     if output.lower() not in ("csv", "json"):
         raise typer.BadParameter("must be csv or json", param_hint="--output")
     if output.lower() == "csv":
-        print_csv({"period": period, "org_id": org()})
+        print_csv({"period": period, "org_id": refs.org_or_none()})
     else:
-        show_report({"period": period, "org_id": org()}, force_json=True)
+        show_report({"period": period, "org_id": refs.org_or_none()}, force_json=True)

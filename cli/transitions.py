@@ -10,22 +10,7 @@ import sys
 import typer
 from alloy.cli.common import call
 from alloy.cli.output import emit, fmt
-from alloy.cli.session import load_credentials
-
-
-def ticket_id(ref: str) -> str:
-    """A UUID as is; `KEY-N` or a bare number through the server's resolver."""
-    from alloy.domain.values import is_uuid
-    from alloy.errors import Invalid
-
-    if is_uuid(ref):
-        return ref
-    try:
-        found = call("tickets.resolve", query={
-            "ref": ref, "project_id": load_credentials().get("project_id")})
-    except KeyError:
-        raise Invalid(f"cannot resolve ticket reference '{ref}': pass the ticket UUID") from None
-    return found["ticket"]["id"]
+from alloy.cli.refs import ticket_id, ticket_ids
 
 
 def transition(
@@ -53,7 +38,8 @@ def transition(
 
 
 def batch_transition(
-    ticket_ids: str = typer.Option(..., "--ticket-ids", help="Comma-separated ticket UUIDs."),
+    refs: str = typer.Option(..., "--ticket-ids", help="Comma-separated tickets: UUIDs, "
+                             "KEY-N, or N in the default project."),
     to_status: str = typer.Option(..., "--to-status", "--status",
                                   help="Target status for all of them."),
 ) -> None:
@@ -63,7 +49,7 @@ def batch_transition(
 
     Example: alloy ticket batch-transition --ticket-ids "$ID1,$ID2" --to-status Done
     """
-    ids = [part.strip() for part in ticket_ids.split(",") if part.strip()]
+    ids = ticket_ids(refs)
     result = call("transitions.batch", body={"ticket_ids": ids, "to_status": to_status})
     if fmt() == "json":
         emit(result)

@@ -7,6 +7,7 @@ import json
 import typer
 from alloy.cli.common import call, page_query
 from alloy.cli.output import emit, fmt
+from alloy.cli.prompt import confirm_destructive
 from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True,
@@ -130,12 +131,7 @@ def delete(workflow_id: str = typer.Argument(..., metavar="ID"),
 
     Example: alloy workflow delete $WORKFLOW_ID --yes
     """
-    import sys
-
-    from alloy.cli.session import is_tty
-
-    if not yes and is_tty() and sys.stdin.isatty() and not typer.confirm(f"Delete workflow {workflow_id}?"):
-        raise typer.Exit(1)
+    confirm_destructive(f"Delete workflow {workflow_id}?", yes)
     call("workflows.delete", workflow_id=workflow_id)
     emit({"id": workflow_id, "deleted": True}, plain="id")
 

@@ -191,3 +191,31 @@ def test_time_log_prompts_for_what_is_missing(world, tmp_path):
     missing = cli(["time", "log", "--ticket", ticket["id"], "--duration", "30"], env,
                   input="", check=False)
     assert missing.returncode == 2 and "missing --activity-type" in missing.stderr
+
+
+@needs_tmux
+def test_destructive_commands_confirm_only_when_a_person_can_answer(world, tmp_path):
+    """One confirmation for every destructive command: a terminal is asked ("n" keeps the
+    ticket, exit 1); ALLOY_NO_PROMPT=1 proceeds as a script would; --yes skips the question."""
+    env, _ = world
+    project = cli(["project", "create", "--key", "DEL", "--name", "Deletions", "--format",
+                   "json"], env).data
+    for title in ("one", "two"):
+        cli(["ticket", "create", "--project", "DEL", "--title", title], env)
+    sprint = cli(["sprint", "create", "--project", project["id"], "--name", "Doomed",
+                  "--format", "json"], env).data
+    alloy = str(BIN / "alloy")
+    with Terminal([alloy, "ticket", "delete", "DEL-1"], env, tmp_path) as term:
+        term.wait_for("Delete ticket DEL-1?")
+        term.type("n")
+        term.send("Enter")
+        assert term.exit_code() == 1
+    assert cli(["ticket", "get", "DEL-1", "--format", "json"], env).data["title"] == "one"
+    with Terminal([alloy, "ticket", "batch-delete", "--ticket-ids", "DEL-1,DEL-2"],
+                  {**env, "ALLOY_NO_PROMPT": "1"}, tmp_path) as term:
+        assert term.exit_code() == 0, term.screen()
+    assert cli(["ticket", "get", "DEL-2"], env, check=False).returncode == 5
+    with Terminal([alloy, "sprint", "delete", "Doomed", "--yes"], env,
+                  tmp_path) as term:
+        assert term.exit_code() == 0, term.screen()
+    assert cli(["sprint", "get", sprint["id"]], env, check=False).returncode == 5

@@ -8,7 +8,6 @@ import sys
 
 import pytest
 
-from alloy import ops
 from tests.conftest import unique_email
 from tests.support import ROOT, cli
 
@@ -184,16 +183,22 @@ def test_teams(mode):
     assert cli(["team", "list"], env).data["data"] == []
 
 
-@pytest.mark.skipif("labels" not in ops.MODULES, reason="labels land on another branch")
 def test_update_adds_and_removes_labels(mode):
     _, env, ids = mode
     cli(["project", "create", "--key", "LBL", "--name", "Labels"], env)
     cli(["project", "use", "LBL"], env)
     cli(["ticket", "create", "--title", "x"], env)
-    label = cli(["label", "create", "--org", ids["org"], "--name", "bug", "--color", "#FF0000"],
-                env).data
-    cli(["ticket", "update", "1", "--add-label", label["id"]], env)
-    cli(["ticket", "update", "1", "--remove-label", label["id"]], env)
+    bug, ui = (cli(["label", "create", "--org", ids["org"], "--name", name, "--color",
+                    "#FF0000"], env).data for name in ("bug", "ui"))
+
+    def labels() -> list[str]:
+        return sorted(lb["name"] for lb in cli(["label", "list", "--ticket", "LBL-1",
+                                                "--format", "json"], env).data["data"])
+
+    cli(["ticket", "update", "1", "--add-label", bug["id"], "--add-label", ui["id"]], env)
+    assert labels() == ["bug", "ui"]
+    cli(["ticket", "update", "1", "--remove-label", bug["id"]], env)
+    assert labels() == ["ui"]
 
 
 def test_embedded_ticket_list_imports_no_server_stack(env_for):

@@ -68,6 +68,9 @@ def scenario_flow(side, tag: str) -> list:
     seen.append(a.attempt("sprints.create", project_id=pid, body={
         "name": "Bad", "start_date": "2026-04-05", "end_date": "2026-04-01"}))
     seen.append(a.call("sprints.list", project_id=pid))
+    seen.append(a.call("sprints.resolve", query={"ref": "sprint 1", "project_id": "wft"}))
+    seen.append(a.call("sprints.resolve", query={"ref": sid[:13], "org_id": oid}))
+    seen.append(a.attempt("sprints.resolve", query={"ref": "Sprint 9", "project_id": pid}))
     seen.append(a.call("sprints.get", sprint_id=sid))
     seen.append(a.call("sprints.update", sprint_id=sid, body={"goal": None}))
     seen.append(a.call("sprints.batch_assign", sprint_id=sid,
@@ -92,6 +95,8 @@ def test_flow_contract(server, tmp_path):
     assert local[0]["items"][0]["name"] == "Default"
     assert {"error": "VALIDATION_ERROR", "status": 422} in local
     assert local[-1] == {"error": "NOT_FOUND", "status": 404}
+    resolved = [r for r in local if isinstance(r, dict) and r.get("name") == "Sprint 1"]
+    assert len({r["id"] for r in resolved}) == 1 and len(resolved) >= 3  # by name and prefix
 
 
 @pytest.mark.parametrize("module", ["workflows", "transitions", "sprints"])

@@ -144,6 +144,8 @@ CASES = {
         {"ticket_ids": [_ticket(w)]}, None)),
     "sprints.delete": ("Admin", lambda w: ("DELETE", f"/api/v1/sprints/{_sprint(w)}",
                                            None, None)),
+    "sprints.resolve": ("Viewer", lambda w: ("GET", "/api/v1/sprints/resolve", None, {
+        "ref": _sprint(w)[:18], "project_id": w["project"]})),
     "sprints.board": ("Viewer", lambda w: ("GET", f"/api/v1/sprints/{_sprint(w)}/board",
                                            None, None)),
     "sprints.burndown": ("Viewer", lambda w: ("GET", f"/api/v1/sprints/{_sprint(w)}/burndown",

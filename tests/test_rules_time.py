@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from alloy.domain.finance import budget_window, classify, entry_amount, hours, utilization
-from alloy.domain.time import ALIASES, ActivityType
+from alloy.domain.values import ACTIVITY_ALIASES as ALIASES
+from alloy.domain.values import ActivityType
 
 CAPEX_BY_PHASE = {  # activity -> phases (None = unset) in which a Capex project capitalizes it
     "Coding": "all", "Testing": "all", "CodeReview": "all", "Design": "all",

@@ -15,7 +15,7 @@ from alloy.tui.actions import TicketActions
 from alloy.tui.commands import CommandError, complete, parse, parse_filter
 from alloy.tui.model import Model, parse_sort
 from alloy.tui.sprints import SprintCommands
-from alloy.tui.widgets.board import DONE, SprintBoard
+from alloy.tui.widgets.board import SprintBoard, done_count
 from alloy.tui.widgets.detail import TicketDetail
 from alloy.tui.widgets.statusbar import CommandLine, StatusBar
 from alloy.tui.widgets.table import TicketTable
@@ -245,7 +245,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
             b = self.board
             s = b.sprint
             total = sum(len(c["tickets"]) for c in b.columns)
-            done = sum(len(c["tickets"]) for c in b.columns if c["status"] in DONE)
+            done = done_count(b.columns)
             pct = round(100 * done / total) if total else 0
             size = len(b.columns[b.col]["tickets"]) if b.columns else 0
             return (f"{s.get('name', '')} {s.get('start_date', '')}→{s.get('end_date', '')} "

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 
-STATUSES = ("Backlog", "Todo", "InProgress", "InReview", "Done", "Cancelled")
-PRIORITIES = ("Urgent", "High", "Medium", "Low", "None")
-ACTIVITY_TYPES = ("Coding", "Testing", "CodeReview", "Design", "Architecture", "PM",
-                  "Requirements", "Training", "Maintenance", "BugFixing", "Documentation",
-                  "Deployment", "Meetings")
+from alloy.domain import enums
+
+STATUSES = enums.STATUSES  # the Default workflow's, when a ticket's workflow is unknown
+PRIORITIES = tuple(reversed(enums.PRIORITIES))  # pickers offer the most urgent first
 SORT_FIELDS = ("priority", "status", "title", "assignee")
 _PRIORITY_RANK = {p: i for i, p in enumerate(reversed(PRIORITIES))}  # None=0 ... Urgent=4
 _STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}

@@ -7,22 +7,15 @@ import re
 from alloy.tui import api
 from alloy.tui.commands import CommandError
 
-from alloy.errors import NotFound
+from alloy.client import refs
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def resolve_sprint(client, project_id: str | None, ref: str) -> str:
-    """A sprint id from a full id, an id prefix or a name in the current project."""
-    if _UUID.match(ref) or project_id is None:
-        return ref
-    found = [s for s in api.sprints(client, project_id)
-             if s["id"].startswith(ref) or s["name"].lower() == ref.lower()]
-    if len(found) != 1:
-        raise NotFound(f"no single sprint matches '{ref}' in this project") \
-            if not found else CommandError(f"'{ref}' matches {len(found)} sprints")
-    return found[0]["id"]
+    """A sprint id from a full id, an id prefix or a name (in the current project, else in
+    the organization): the one resolver every face uses."""
+    return refs.sprint_id(client, ref, project=project_id)
 
 
 class SprintCommands:
@@ -86,7 +79,7 @@ class SprintCommands:
             from alloy.tui.actions import keyed
 
             board = result["board"]
-            columns = [{"status": c["status"],
+            columns = [{"status": c["status"], "category": c.get("category"),
                         "tickets": [keyed(t, self.model.projects) for t in c["tickets"]]}
                        for c in board.get("columns", [])]
             self.board.show(board.get("sprint", {}), columns, result["burndown"])

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import msgspec
 
-from alloy.domain.values import Canonical
+from alloy.domain.values import Canonical, SprintStatus
 from alloy.domain.work import Ticket
 
 UNSET = msgspec.UNSET
@@ -22,38 +22,10 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 Ids = Annotated[list[str], msgspec.Meta(min_length=1, max_length=500)]
 
 
-class Category(Canonical):
-    """What a status means, whatever it is called: boards and burndowns read this."""
-
-    backlog = "backlog"
-    todo = "todo"
-    in_progress = "in_progress"
-    in_review = "in_review"
-    done = "done"
-    cancelled = "cancelled"
-
-    @classmethod
-    def _aliases(cls) -> dict:
-        return {"canceled": "cancelled", "review": "in_review", "doing": "in_progress",
-                "started": "in_progress", "closed": "done", "completed": "done",
-                "unstarted": "todo"}
-
-
 class Enforcement(Canonical):
     none = "none"
     warn = "warn"
     strict = "strict"
-
-
-class SprintStatus(Canonical):
-    Planned = "Planned"
-    Active = "Active"
-    Completed = "Completed"
-
-    @classmethod
-    def _aliases(cls) -> dict:
-        return {"planning": "Planned", "started": "Active", "done": "Completed",
-                "complete": "Completed", "closed": "Completed"}
 
 
 # ---- workflows -------------------------------------------------------------------------
@@ -186,6 +158,12 @@ class SprintQuery(msgspec.Struct, kw_only=True):
     limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
 
 
+class SprintResolveQuery(msgspec.Struct, kw_only=True):
+    ref: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+    project_id: str | None = None  # a UUID or a key; without it, the org's projects
+    org_id: str | None = None
+
+
 class BatchAssignIn(msgspec.Struct, kw_only=True):
     ticket_ids: Ids
 
@@ -234,8 +212,6 @@ STATUS_ALIASES = {"todo": "Todo", "doing": "InProgress", "started": "InProgress"
                   "review": "InReview", "closed": "Done", "complete": "Done",
                   "completed": "Done", "canceled": "Cancelled", "wontdo": "Cancelled"}
 
-DEFAULT_STATUSES = (("Backlog", "backlog"), ("Todo", "todo"), ("InProgress", "in_progress"),
-                    ("InReview", "in_review"), ("Done", "done"), ("Cancelled", "cancelled"))
 
 
 class Flow:

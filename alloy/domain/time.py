@@ -13,7 +13,7 @@ from typing import Annotated
 
 import msgspec
 
-from alloy.domain.values import Canonical
+from alloy.domain.values import ActivityType, EntryStatus
 
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
@@ -21,51 +21,6 @@ Minutes = Annotated[int, msgspec.Meta(ge=1, le=1440)]
 Cents = Annotated[int, msgspec.Meta(ge=0, le=100_000_000)]
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
-
-
-class ActivityType(Canonical):
-    Coding = "Coding"
-    Testing = "Testing"
-    CodeReview = "CodeReview"
-    Design = "Design"
-    Architecture = "Architecture"
-    PM = "PM"
-    Requirements = "Requirements"
-    Training = "Training"
-    Maintenance = "Maintenance"
-    BugFixing = "BugFixing"
-    Documentation = "Documentation"
-    Deployment = "Deployment"
-    Meetings = "Meetings"
-
-    @classmethod
-    def _aliases(cls) -> dict:
-        return ALIASES
-
-
-# Other spellings (squashed: lower case, no spaces/`_`/`-`) -> canonical type.
-ALIASES = {
-    # CLI Reference list and API Reference field table
-    "meeting": "Meetings", "planning": "PM", "devops": "Deployment", "bugfix": "BugFixing",
-    "refactoring": "Coding", "research": "Requirements", "support": "Maintenance",
-    "other": "Maintenance",
-    # CLI Reference example (`--activity-type development`) and common shorthands
-    "development": "Coding", "dev": "Coding", "code": "Coding", "programming": "Coding",
-    "test": "Testing", "qa": "Testing", "review": "CodeReview", "pr": "CodeReview",
-    "ux": "Design", "ui": "Design", "projectmanagement": "PM", "management": "PM",
-    "requirement": "Requirements", "analysis": "Requirements", "learning": "Training",
-    "onboarding": "Training", "ops": "Maintenance", "bug": "BugFixing", "bugs": "BugFixing",
-    "bugfixes": "BugFixing", "docs": "Documentation", "doc": "Documentation",
-    "deploy": "Deployment", "release": "Deployment", "cicd": "Deployment", "ci": "Deployment",
-    "standup": "Meetings", "ceremony": "Meetings", "ceremonies": "Meetings",
-}
-
-
-class EntryStatus(Canonical):
-    Draft = "Draft"
-    Submitted = "Submitted"
-    Approved = "Approved"
-    Rejected = "Rejected"
 
 
 class TimeEntryIn(msgspec.Struct, kw_only=True):

@@ -1,4 +1,9 @@
-"""Ids, clocks and canonical enums: one place for how values look on the wire."""
+"""Ids, clocks and canonical enums: one place for how values look on the wire.
+
+The enums here are built from the plain tuples of `alloy.domain.enums` (the one list of
+each, which the faces read without loading this module) plus the other spellings the spec
+uses, so a list shown to a person is the list the core accepts.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import os
 import re
 import time
 from datetime import UTC, datetime
+
+from alloy.domain import enums
 
 _last = [0, 0]
 
@@ -28,10 +35,12 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+UUID_RE = re.compile(UUID_PATTERN)
 
 
 def is_uuid(text: str) -> bool:
+    """The one UUID check (any case; surrounding spaces are not part of an id)."""
     return bool(UUID_RE.match(text))
 
 
@@ -70,22 +79,29 @@ class Canonical(enum.Enum):
         raise ValueError(f"expected one of {', '.join(m.value for m in cls)}")
 
 
-class Role(Canonical):
-    Owner = "Owner"
-    Admin = "Admin"
-    Member = "Member"
-    Reporter = "Reporter"
-    Viewer = "Viewer"
+class _Ranked(Canonical):
+    """Roles compare by rank: Owner > Admin > Member > Reporter > Viewer."""
 
     @property
     def rank(self) -> int:
-        return _RANK[self]
+        return len(enums.ROLES) - enums.ROLES.index(self.value)
 
     def at_least(self, other: Role) -> bool:
         return self.rank >= other.rank
 
 
-_RANK = {Role.Viewer: 1, Role.Reporter: 2, Role.Member: 3, Role.Admin: 4, Role.Owner: 5}
+def canonical(name: str, values: tuple[str, ...], aliases: dict | None = None,
+              base: type[Canonical] = Canonical):
+    """A Canonical enum of `values` (from alloy.domain.enums); a value that is no Python name
+    gets a trailing `_` as its member name (`Priority.None_`)."""
+    members = [(v + "_" if v == "None" or not v.isidentifier() else v, v) for v in values]
+    cls = base(name, members, module=__name__)
+    if aliases:
+        cls._aliases = classmethod(lambda _cls: aliases)
+    return cls
+
+
+Role = canonical("Role", enums.ROLES, base=_Ranked)
 
 
 class Scope(Canonical):
@@ -95,3 +111,41 @@ class Scope(Canonical):
 
 
 SCOPE_RANK = {"read": 1, "write": 2, "admin": 3, "*": 3}
+
+
+Priority = canonical("Priority", enums.PRIORITIES, {
+    "critical": "Urgent", "highest": "Urgent", "p0": "Urgent", "p1": "High", "p2": "Medium",
+    "p3": "Low", "lowest": "Low", "none": "None", "": "None"})
+
+# What a status means, whatever it is called: boards and burndowns read this.
+Category = canonical("Category", enums.CATEGORIES, {
+    "canceled": "cancelled", "review": "in_review", "doing": "in_progress",
+    "started": "in_progress", "closed": "done", "completed": "done", "unstarted": "todo"})
+
+DEFAULT_STATUSES = enums.DEFAULT_STATUSES
+
+SprintStatus = canonical("SprintStatus", enums.SPRINT_STATUSES, {
+    "planning": "Planned", "started": "Active", "done": "Completed", "complete": "Completed",
+    "closed": "Completed"})
+
+# Other spellings (squashed: lower case, no spaces/`_`/`-`) -> canonical type.
+ACTIVITY_ALIASES = {
+    # CLI Reference list and API Reference field table
+    "meeting": "Meetings", "planning": "PM", "devops": "Deployment", "bugfix": "BugFixing",
+    "refactoring": "Coding", "research": "Requirements", "support": "Maintenance",
+    "other": "Maintenance",
+    # CLI Reference example (`--activity-type development`) and common shorthands
+    "development": "Coding", "dev": "Coding", "code": "Coding", "programming": "Coding",
+    "test": "Testing", "qa": "Testing", "review": "CodeReview", "pr": "CodeReview",
+    "ux": "Design", "ui": "Design", "projectmanagement": "PM", "management": "PM",
+    "requirement": "Requirements", "analysis": "Requirements", "learning": "Training",
+    "onboarding": "Training", "ops": "Maintenance", "bug": "BugFixing", "bugs": "BugFixing",
+    "bugfixes": "BugFixing", "docs": "Documentation", "doc": "Documentation",
+    "deploy": "Deployment", "release": "Deployment", "cicd": "Deployment", "ci": "Deployment",
+    "standup": "Meetings", "ceremony": "Meetings", "ceremonies": "Meetings",
+}
+
+# The thirteen canonical activity types; the CapEx rule per type is in `domain/finance`.
+ActivityType = canonical("ActivityType", enums.ACTIVITY_TYPES, ACTIVITY_ALIASES)
+
+EntryStatus = canonical("EntryStatus", enums.ENTRY_STATUSES)

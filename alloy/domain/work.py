@@ -6,32 +6,18 @@ from typing import Annotated, Any
 
 import msgspec
 
-from alloy.domain.values import Canonical
+from alloy.domain.values import UUID_PATTERN, Canonical, Priority
 
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
 ProjectKey = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9]{0,9}$")]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-Uuid = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                                           r"[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+Uuid = Annotated[str, msgspec.Meta(pattern=UUID_PATTERN)]
 Cents = Annotated[int, msgspec.Meta(ge=0)]
 Months = Annotated[int, msgspec.Meta(ge=1, le=600)]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
 TicketIds = Annotated[list[Uuid], msgspec.Meta(min_length=1, max_length=500)]
-
-
-class Priority(Canonical):
-    None_ = "None"
-    Low = "Low"
-    Medium = "Medium"
-    High = "High"
-    Urgent = "Urgent"
-
-    @classmethod
-    def _aliases(cls) -> dict:
-        return {"critical": "Urgent", "highest": "Urgent", "p0": "Urgent", "p1": "High",
-                "p2": "Medium", "p3": "Low", "lowest": "Low", "none": "None", "": "None"}
 
 
 class CapitalizationType(Canonical):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 from datetime import date, datetime
 
 from alloy.context import Ctx
@@ -24,14 +25,15 @@ from alloy.domain.flow import (
     SprintIn,
     SprintPatch,
     SprintQuery,
+    SprintResolveQuery,
     SprintStatus,
     burndown_rows,
     squash,
 )
 from alloy.domain.page import Page, keyset
 from alloy.domain.validate import given
-from alloy.domain.values import Role, new_id, now
-from alloy.errors import Invalid, NotFound
+from alloy.domain.values import Role, is_uuid, new_id, now
+from alloy.errors import Forbidden, Invalid, NotFound
 from alloy.ops import op
 from alloy.services import guards, projects, tickets, webhooks, workflows
 
@@ -120,6 +122,55 @@ def list(ctx: Ctx, project_id: str, query: SprintQuery) -> Page[Sprint]:
 def get(ctx: Ctx, sprint_id: str) -> Sprint:
     """One sprint by id."""
     return to_sprint(load(ctx, sprint_id)[0])
+
+
+_PREFIX = re.compile(r"^[0-9a-fA-F][0-9a-fA-F-]{3,35}$")
+
+
+@op("GET", "/api/v1/sprints/resolve")
+def resolve(ctx: Ctx, query: SprintResolveQuery) -> Sprint:
+    """Find a sprint by UUID, exact name or an id prefix (4+ characters).
+
+    Names are unique only within a project: they are looked up in `project_id` (UUID or key),
+    else in every project of the organization the caller may open. More than one match is a
+    422 naming them, so a person can give the id instead.
+    """
+    ref = query.ref.strip()
+    if is_uuid(ref):
+        return to_sprint(load(ctx, ref)[0])
+    if query.project_id:
+        project = tickets.project_by_ref(ctx, query.project_id, query.org_id)
+        projects.check_access(ctx, project)
+        where, scope, keys = "s.project_id = ?", project["id"], f" in {project['key']}"
+    else:
+        org_id = ctx.org_of(query.org_id)
+        ctx.require(org_id)
+        where, scope, keys = "p.org_id = ?", org_id, ""
+    prefix = ref.lower() + "%" if _PREFIX.match(ref) else ""
+    rows = [r for r in ctx.db.all(
+        "SELECT s.*, p.key AS project_key FROM sprints s JOIN projects p ON p.id = s.project_id "
+        f"WHERE {where} AND (LOWER(s.name) = LOWER(?) OR s.id LIKE ?) ORDER BY s.id",
+        scope, ref, prefix) if query.project_id or _may_open(ctx, r)]
+    found = ([r for r in rows if r["name"] == ref]
+             or [r for r in rows if r["name"].lower() == ref.lower()]
+             or [r for r in rows if prefix and r["id"].startswith(ref.lower())])
+    if not found:
+        raise NotFound(f"no sprint '{ref}'{keys}: give its id or exact name")
+    if len(found) > 1:
+        where = keys or " in " + ", ".join(sorted({r["project_key"] for r in found}))
+        raise Invalid(f"'{ref}' matches {len(found)} sprints{where}: give its id",
+                      [{"field": "ref", "message": f"{r['project_key']}: {r['name']} ({r['id']})"}
+                       for r in found])
+    return to_sprint(found[0])
+
+
+def _may_open(ctx: Ctx, row: dict) -> bool:
+    """Whether the caller may see the sprint's project (Reporter scoping, key restriction)."""
+    try:
+        projects.check_access(ctx, {"id": row["project_id"], "org_id": row["org_id"]})
+    except (Forbidden, NotFound):
+        return False
+    return True
 
 
 _NEXT = {SprintStatus.Planned: SprintStatus.Active, SprintStatus.Active: SprintStatus.Completed}

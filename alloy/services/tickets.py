@@ -204,7 +204,7 @@ def _project_by_key(ctx: Ctx, key: str, org_id: str | None) -> tuple[dict | None
     return None, rows
 
 
-def _project_by_ref(ctx: Ctx, ref: str, org_id: str | None) -> dict:
+def project_by_ref(ctx: Ctx, ref: str, org_id: str | None) -> dict:
     if is_uuid(ref):
         return projects.load(ctx, ref)
     project, _ = _project_by_key(ctx, ref, org_id)
@@ -229,7 +229,7 @@ def resolve(ctx: Ctx, query: ResolveQuery) -> Resolved:
         if not query.project_id:
             raise Invalid("a bare ticket number needs project_id (or `alloy project use`)",
                           [{"field": "project_id", "message": "required for a bare number"}])
-        project = _project_by_ref(ctx, query.project_id, query.org_id)
+        project = project_by_ref(ctx, query.project_id, query.org_id)
         return _by_number(ctx, project, int(bare.group(1)), ref)
     if not keyed:
         raise Invalid(f"'{ref}' is not a ticket reference (UUID, KEY-N or N)",

@@ -12,8 +12,6 @@ import json
 
 from alloy.context import Ctx
 from alloy.domain.flow import (
-    DEFAULT_STATUSES,
-    Category,
     Flow,
     StatusDef,
     TransitionDef,
@@ -25,7 +23,7 @@ from alloy.domain.flow import (
 )
 from alloy.domain.page import Page, keyset
 from alloy.domain.validate import given
-from alloy.domain.values import Role, new_id, now
+from alloy.domain.values import DEFAULT_STATUSES, Category, Role, new_id, now
 from alloy.errors import Conflict, Invalid, NotFound
 from alloy.ops import op
 from alloy.services import guards

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 
-ACTIVITY_TYPES = ("Coding, Testing, CodeReview, Design, Architecture, PM, Requirements, "
-                  "Training, Maintenance, BugFixing, Documentation, Deployment, Meetings")
+from alloy.domain import enums
+
+ACTIVITY_TYPES = ", ".join(enums.ACTIVITY_TYPES)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from alloy.tui.keymap import b
-from alloy.tui.model import ACTIVITY_TYPES, PRIORITIES
+from alloy.tui.model import PRIORITIES
 from alloy.tui.popups.base import Popup, VimList
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+
+from alloy.domain.enums import ACTIVITY_TYPES
 
 
 class CreatePopup(Popup):

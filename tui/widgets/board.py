@@ -8,8 +8,22 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from alloy.domain import enums
+
 SPARK = "▁▂▃▄▅▆▇█"
-DONE = ("Done", "Cancelled")
+_CLOSED = {name for name, category in enums.DEFAULT_STATUSES
+           if category in enums.CLOSED_CATEGORIES}
+
+
+def closed(column: dict) -> bool:
+    """Work that is over: the column's category says so (any workflow); a column without
+    one counts when its status is a closed status of the Default workflow."""
+    category = column.get("category")
+    return category in enums.CLOSED_CATEGORIES if category else column["status"] in _CLOSED
+
+
+def done_count(columns: list[dict]) -> int:
+    return sum(len(c["tickets"]) for c in columns if closed(c))
 
 
 def sparkline(values: list[int]) -> str:
@@ -23,7 +37,7 @@ def burndown_text(sprint: dict, columns: list[dict], burndown: dict | None) -> T
     """Date range, total/done/remaining, completion %, and a sparkline of completed work."""
     data = (burndown or {}).get("data") or []
     total = sum(len(c["tickets"]) for c in columns)
-    done = sum(len(c["tickets"]) for c in columns if c["status"] in DONE)
+    done = done_count(columns)
     pct = round(100 * done / total) if total else 0
     out = Text()
     out.append(f"{sprint.get('name', '')} ({sprint.get('start_date', '')} → "

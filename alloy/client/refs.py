@@ -1,0 +1,107 @@
+"""What a person types, turned into what an operation takes: the one reference resolver.
+
+- project: UUID or key (`BACK`, any case);
+- ticket: UUID, `KEY-N` (any case), or bare `N` / `#N` in a default project;
+- sprint: UUID, exact name (unique within its project) or an unambiguous id prefix;
+- org: UUID, slug, or exact name where unique among the caller's organizations.
+
+Every face (CLI, TUI, MCP) calls these with its client, so a reference means the same thing
+embedded and remote. Lookups are server-side operations (`tickets.resolve`,
+`projects.get_by_key`, `sprints.resolve`); a UUID costs no call when only its id is needed.
+Failures are `alloy.errors` exceptions that quote what the person typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from alloy.domain.values import is_uuid
+from alloy.errors import Invalid, NotFound
+
+_BARE = re.compile(r"^#?\d{1,9}$")
+
+
+def is_number(ref: str) -> bool:
+    """A bare ticket number (`42`, `#42`): it needs a default project to mean anything."""
+    return bool(_BARE.match(ref.strip()))
+
+
+def project(client, ref: str, *, org_id: str | None = None) -> dict:
+    """A project by UUID, or by key in `org_id` (default: the client's current org)."""
+    ref = ref.strip()
+    if is_uuid(ref):
+        return client.call("projects.get", project_id=ref)
+    return client.call("projects.get_by_key", key=ref, query={"org_id": org_id})
+
+
+def project_id(client, ref: str, *, org_id: str | None = None) -> str:
+    ref = ref.strip()
+    return ref if is_uuid(ref) else project(client, ref, org_id=org_id)["id"]
+
+
+def ticket(client, ref: str, *, project: str | None = None, org_id: str | None = None) -> dict:
+    """A ticket by UUID, `KEY-N` or bare `N`; `project` (UUID or key) is where `N` lives."""
+    ref = ref.strip()
+    if is_number(ref) and not project:
+        raise Invalid(f"'{ref}' is a bare ticket number: write KEY-{ref.lstrip('#')} or "
+                      "choose a default project (`alloy project use KEY`)",
+                      [{"field": "ref", "message": "a bare number needs a project"}])
+    return client.call("tickets.resolve", query={
+        "ref": ref, "project_id": project, "org_id": org_id})["ticket"]
+
+
+def ticket_id(client, ref: str, *, project: str | None = None,
+              org_id: str | None = None) -> str:
+    ref = ref.strip()
+    return ref if is_uuid(ref) else ticket(client, ref, project=project, org_id=org_id)["id"]
+
+
+def ticket_ids(client, refs: list[str], *, project: str | None = None,
+               org_id: str | None = None) -> list[str]:
+    """Several references, in order (each `KEY-N` is one lookup; UUIDs cost nothing)."""
+    return [ticket_id(client, r, project=project, org_id=org_id) for r in refs if r.strip()]
+
+
+def sprint(client, ref: str, *, project: str | None = None, org_id: str | None = None) -> dict:
+    """A sprint by UUID, name or id prefix: in `project` (UUID or key) if given, else in
+    the organization's projects."""
+    ref = ref.strip()
+    if is_uuid(ref):
+        return client.call("sprints.get", sprint_id=ref)
+    return client.call("sprints.resolve", query={
+        "ref": ref, "project_id": project, "org_id": org_id})
+
+
+def sprint_id(client, ref: str, *, project: str | None = None,
+              org_id: str | None = None) -> str:
+    ref = ref.strip()
+    return ref if is_uuid(ref) else sprint(client, ref, project=project, org_id=org_id)["id"]
+
+
+def org(client, ref: str) -> dict:
+    """One of the caller's organizations by UUID, slug or exact name (any case)."""
+    ref = ref.strip()
+    if is_uuid(ref):
+        return client.call("orgs.get", org_id=ref)
+    mine, cursor = [], None
+    while True:  # a person belongs to a handful of organizations: one page in practice
+        page = client.call("orgs.list", query={"limit": 100, "cursor": cursor})
+        mine += page["items"]
+        cursor = page.get("next_cursor")
+        if not page.get("has_more") or not cursor:
+            break
+    found = ([o for o in mine if o["slug"].lower() == ref.lower()]
+             or [o for o in mine if o["name"] == ref]
+             or [o for o in mine if o["name"].lower() == ref.lower()])
+    if not found:
+        raise NotFound(f"no organization '{ref}' among yours: give its id, slug or name")
+    if len(found) > 1:
+        raise Invalid(f"'{ref}' matches {len(found)} organizations: give its slug or id",
+                      [{"field": "org", "message": f"{o['name']} ({o['slug']}, {o['id']})"}
+                       for o in found])
+    return found[0]
+
+
+def org_id(client, ref: str) -> str:
+    ref = ref.strip()
+    return ref if is_uuid(ref) else org(client, ref)["id"]
