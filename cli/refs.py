@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from alloy.cli.common import call
-from alloy.cli.session import current_org, load_credentials
+from alloy.cli.session import client, current_org, load_credentials
 
 
 def _core():
@@ -20,17 +19,6 @@ def _core():
     from alloy.client import refs
 
     return refs
-
-
-class _Client:
-    """The command's client as `cli.common.call` reaches it, for the core resolver."""
-
-    @staticmethod
-    def call(name: str, **kw):
-        return call(name, **kw)
-
-
-CLIENT = _Client()
 
 
 def default_project() -> str | None:
@@ -49,7 +37,7 @@ def org_or_none() -> str | None:
 
 def project(ref: str) -> dict:
     """A project by UUID or key (keys are looked up in the current organization)."""
-    return _core().project(CLIENT, ref, org_id=org_or_none())
+    return _core().project(client(), ref, org_id=org_or_none())
 
 
 def project_id(ref: str | None, flag: str = "--project") -> str:
@@ -57,7 +45,7 @@ def project_id(ref: str | None, flag: str = "--project") -> str:
     terminal, else a usage error naming the flag."""
     ref = ref or default_project()
     if ref:
-        return _core().project_id(CLIENT, ref, org_id=org_or_none())
+        return _core().project_id(client(), ref, org_id=org_or_none())
     from alloy.cli import prompt
 
     return prompt.require(None, f"{flag} (or set a default with `alloy project use KEY`)",
@@ -66,7 +54,7 @@ def project_id(ref: str | None, flag: str = "--project") -> str:
 
 def optional_project_id(ref: str | None) -> str | None:
     """A filter flag's project (UUID or key), or None when not given."""
-    return _core().project_id(CLIENT, ref, org_id=org_or_none()) if ref else None
+    return _core().project_id(client(), ref, org_id=org_or_none()) if ref else None
 
 
 def resolve(ref: str) -> dict:
@@ -77,7 +65,7 @@ def resolve(ref: str) -> dict:
 
         raise UsageError(f"'{ref.strip()}' is a bare ticket number: set a project first "
                          "with `alloy project use KEY`, or write KEY-N.")
-    return _core().ticket(CLIENT, ref, project=home, org_id=org_or_none())
+    return _core().ticket(client(), ref, project=home, org_id=org_or_none())
 
 
 def ticket_id(ref: str) -> str:
@@ -100,12 +88,12 @@ def ticket_ids(text: str, flag: str = "--ticket-ids") -> list[str]:
 def sprint_id(ref: str, project: str | None = None) -> str:
     """A sprint by UUID, name or id prefix, in `project` or the default project, else in
     the current organization."""
-    return _core().sprint_id(CLIENT, ref, project=project or default_project(), org_id=org_or_none())
+    return _core().sprint_id(client(), ref, project=project or default_project(), org_id=org_or_none())
 
 
 def org_id(ref: str | None) -> str:
     """An organization flag (UUID, slug or name), else the current organization."""
-    return _core().org_id(CLIENT, ref) if ref else current_org()
+    return _core().org_id(client(), ref) if ref else current_org()
 
 
 def none_or(value: str | None):
