@@ -56,7 +56,14 @@ def saved_login(api_url: str | None = None, *, anonymous: bool = False) -> Login
     if anonymous:
         return Login()
     return Login(user_id=creds.get("user_id"), email=creds.get("email", ""),
-                 org_id=settings.client.org_id or creds.get("org_id"))
+                 org_id=saved_org(None, creds, settings))
+
+
+def saved_org(explicit: str | None = None, creds: dict | None = None,
+              settings: Settings | None = None) -> str | None:
+    """The organization a face acts in: a flag, else ALLOY_ORG_ID, else the saved one."""
+    return (explicit or (settings or Settings.from_env()).client.org_id
+            or (credentials.load() if creds is None else creds).get("org_id"))
 
 
 def connect(login: Login | None = None, *, env=None):
