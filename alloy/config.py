@@ -9,6 +9,9 @@ value for a feature it does not use cannot stop it; the server checks every sect
 starts (`Settings.check`). A bad value raises NotConfigured in one line that names the
 variable, what it must be and what it got. Import and build stay cheap (msgspec only, no
 platformdirs on Linux): every CLI call builds Settings.
+
+The CLI's presentation variables (ALLOY_FORMAT, NO_COLOR, ALLOY_NO_PROMPT, ALLOY_DEBUG,
+_ALLOY_COMPLETE) are read by `alloy.cli` itself: `alloy --help` imports no msgspec.
 """
 
 from __future__ import annotations
