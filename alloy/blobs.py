@@ -1,4 +1,4 @@
-"""Object storage for attachments: S3 or an S3-compatible store (MinIO), configured by env.
+"""Object storage for attachments: S3 or an S3-compatible store (MinIO), per Settings.s3.
 
 Alloy never carries file bytes itself: it hands out presigned URLs, and the client PUTs to
 and GETs from the store directly. botocore is imported only when a URL is signed, so the
@@ -8,11 +8,9 @@ core (and every CLI call) stays cheap to import. Signing is local (no network ca
 from __future__ import annotations
 
 import functools
-import os
 import threading
 
-import msgspec
-
+from alloy.config import S3
 from alloy.errors import NotConfigured
 
 UPLOAD_TTL = 15 * 60  # seconds a presigned upload URL stays valid
@@ -23,29 +21,13 @@ _SETUP = ("set ALLOY_S3_ACCESS_KEY_ID and ALLOY_S3_SECRET_ACCESS_KEY (and ALLOY_
           "default to alloy-attachments and us-east-1)")
 
 
-class S3Config(msgspec.Struct, frozen=True, kw_only=True):
-    endpoint: str | None
-    bucket: str
-    region: str
-    access_key_id: str
-    secret_access_key: str
+def config(settings) -> S3 | None:
+    """The storage settings (`settings.s3`), or None when its credentials are not set."""
+    return settings.s3 if settings.s3.configured else None
 
 
-def config(environ=None) -> S3Config | None:
-    """The storage settings, or None when the credentials are not set (read at call time, so
-    a server picks them up from its environment and tests can vary them)."""
-    env = os.environ if environ is None else environ
-    key, secret = env.get("ALLOY_S3_ACCESS_KEY_ID"), env.get("ALLOY_S3_SECRET_ACCESS_KEY")
-    if not key or not secret:
-        return None
-    return S3Config(endpoint=env.get("ALLOY_S3_ENDPOINT") or None,
-                    bucket=env.get("ALLOY_S3_BUCKET") or "alloy-attachments",
-                    region=env.get("ALLOY_S3_REGION") or "us-east-1",
-                    access_key_id=key, secret_access_key=secret)
-
-
-def require() -> S3Config:
-    found = config()
+def require(settings) -> S3:
+    found = config(settings)
     if found is None:
         raise NotConfigured(f"attachment storage is not configured: {_SETUP}")
     return found
@@ -55,7 +37,7 @@ _LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=4)
-def _client(cfg: S3Config):
+def _client(cfg: S3):
     """One botocore S3 client per configuration (building one costs ~50 ms; they are
     thread-safe once built, sessions are not, hence the lock)."""
     import botocore.session
@@ -71,13 +53,13 @@ def _client(cfg: S3Config):
                           s3={"addressing_style": "path" if cfg.endpoint else "auto"}))
 
 
-def upload_url(cfg: S3Config, key: str, content_type: str) -> str:
+def upload_url(cfg: S3, key: str, content_type: str) -> str:
     """A presigned PUT URL for `key`; the client must send the same Content-Type."""
     return _client(cfg).generate_presigned_url(
         "put_object", Params={"Bucket": cfg.bucket, "Key": key, "ContentType": content_type},
         ExpiresIn=UPLOAD_TTL)
 
 
-def download_url(cfg: S3Config, key: str) -> str:
+def download_url(cfg: S3, key: str) -> str:
     return _client(cfg).generate_presigned_url(
         "get_object", Params={"Bucket": cfg.bucket, "Key": key}, ExpiresIn=DOWNLOAD_TTL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from alloy.config import Settings, data_dir
+from alloy.config import Settings
 
 
 class Env:
@@ -16,7 +16,7 @@ class Env:
     def jwt(self):
         from alloy.security import load_jwt_keys
 
-        return load_jwt_keys(self.settings, data_dir())
+        return load_jwt_keys(self.settings.auth, self.settings.paths.data)
 
     def close(self) -> None:
         self.store.close()
@@ -24,22 +24,25 @@ class Env:
 
 def bootstrap(settings: Settings | None = None, *, migrate: bool | None = None) -> Env:
     """Open the configured database (migrating it if asked) and return the wiring."""
-    from alloy.store import open_store
 
     settings = settings or Settings.from_env()
-    store = open_store(settings.database_url)
-    if settings.auto_migrate if migrate is None else migrate:
+    store = _open(settings)
+    if settings.db.auto_migrate if migrate is None else migrate:
         store.migrate()
     return Env(settings, store)
 
 
-def migrate_database(url: str | None = None) -> list[str]:
-    """Apply pending migrations to `url` (default: the configured database); their names.
-    `alloy migrate` runs this: the faces reach the store only through the core."""
-    from alloy.config import default_database_url
+def _open(settings: Settings):
     from alloy.store import open_store
 
-    store = open_store(url or default_database_url())
+    db = settings.db
+    return open_store(db.url, migrate_url=db.migration_url, pool_size=db.pool_size)
+
+
+def migrate_database(settings: Settings | None = None) -> list[str]:
+    """Apply pending migrations to the configured database; their names.
+    `alloy migrate` runs this: the faces reach the store only through the core."""
+    store = _open(settings or Settings.from_env())
     try:
         return store.migrate()
     finally:

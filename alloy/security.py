@@ -81,24 +81,23 @@ class JwtKeys:
             return None
 
 
-def _env_pem(name: str) -> bytes | None:
-    inline = os.environ.get(name)
+def _pem(inline: str | None, path: str | None) -> bytes | None:
     if inline:
         return inline.replace("\\n", "\n").encode()
-    path = os.environ.get(name + "_FILE")
     if path:
         return Path(path).read_bytes()
     return None
 
 
-def load_jwt_keys(settings, key_dir: Path) -> JwtKeys:
-    private, public = _env_pem("ALLOY_JWT_PRIVATE_KEY"), _env_pem("ALLOY_JWT_PUBLIC_KEY")
+def load_jwt_keys(auth, key_dir: Path) -> JwtKeys:
+    """The keys `auth` (Settings.auth) names, else a pair generated once into `key_dir`."""
+    private = _pem(auth.jwt_private_key, auth.jwt_private_key_file)
+    public = _pem(auth.jwt_public_key, auth.jwt_public_key_file)
     if private is None:
         private, public = _generated_pair(key_dir)
     elif public is None:
         public = _public_from(private)
-    return JwtKeys(private, public, settings.jwt_issuer, settings.jwt_audience,
-                   settings.jwt_ttl_seconds)
+    return JwtKeys(private, public, auth.jwt_issuer, auth.jwt_audience, auth.jwt_ttl_seconds)
 
 
 def _public_from(private_pem: bytes) -> bytes:

@@ -15,7 +15,6 @@ from pathlib import Path
 import typer
 from alloy.cli.common import call
 from alloy.cli.output import emit, fmt
-from alloy.cli.session import load_credentials
 
 from alloy.errors import Invalid
 
@@ -23,9 +22,9 @@ SOURCES = ("alloy", "jira", "linear")
 
 
 def _org(explicit: str | None) -> str | None:
-    import os
+    from alloy.client.connect import saved_org
 
-    return explicit or os.environ.get("ALLOY_ORG_ID") or load_credentials().get("org_id")
+    return saved_org(explicit)
 
 
 def _write(path: Path, content: bytes | str) -> None:

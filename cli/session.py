@@ -6,7 +6,6 @@ Credentials and the embedded-or-remote choice live in the core (`alloy.client.cr
 
 from __future__ import annotations
 
-import os
 import sys
 
 from alloy.client import credentials
@@ -65,9 +64,10 @@ def _invocation():
 
 
 def current_org(explicit: str | None = None) -> str:
+    from alloy.client.connect import saved_org
     from alloy.errors import Invalid
 
-    org = explicit or os.environ.get("ALLOY_ORG_ID") or load_credentials().get("org_id")
+    org = saved_org(explicit)
     if not org:
         raise Invalid("no organization selected: pass --org-id or run `alloy org switch <ID>`")
     return org

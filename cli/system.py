@@ -31,42 +31,42 @@ def serve(
     from alloy.config import Settings
     from alloy.env import bootstrap, redacted
 
-    if db:
-        os.environ["ALLOY_DATABASE_URL"] = db
-    settings = Settings.from_env(host=host, port=port)
-    from alloy import blobs
-    from alloy.extras import require
+    settings = Settings.from_env(ALLOY_DATABASE_URL=db, HOST=host, PORT=port,
+                                 ALLOY_WORKERS=max(1, workers)).check()
+    if settings.s3.configured:
+        from alloy.extras import require
 
-    if blobs.config() is not None:
         require("s3")  # attachments are configured: fail now, not on the first upload
 
-    print(f"Database: {redacted(settings.database_url)}", flush=True)
-    if settings.auto_migrate:
+    print(f"Database: {redacted(settings.db.url)}", flush=True)
+    if settings.db.auto_migrate:
         print("Running migrations...", flush=True)
     env = bootstrap(settings)
-    if settings.auto_migrate:
+    if settings.db.auto_migrate:
         print("Migrations complete.", flush=True)
     env.jwt  # noqa: B018 - load or generate keys before the first request (shared by workers)
     if env.store.dialect == "postgres":
         warning = env.store.role_warning()
         if warning:
             print(f"WARN: {warning}", file=sys.stderr, flush=True)
-    print(f"Registration: {settings.registration}", flush=True)
-    print(f"Listening on {settings.host}:{settings.port}", flush=True)
+    print(f"Registration: {settings.auth.registration}", flush=True)
+    server = settings.server
+    print(f"Listening on {server.host}:{server.port}", flush=True)
     import uvicorn
     from alloy.cli import long_running
 
     long_running()
-    os.environ["ALLOY_DATABASE_URL"] = settings.database_url
+    # What each worker process builds its Settings from (app_from_env).
+    os.environ["ALLOY_DATABASE_URL"] = settings.db.url
     os.environ["ALLOY_AUTO_MIGRATE"] = "false"
-    os.environ["ALLOY_WORKERS"] = str(max(1, workers))
+    os.environ["ALLOY_WORKERS"] = str(server.workers)
     if workers > 1:
-        uvicorn.run("alloy.server.app:app_from_env", factory=True, host=settings.host,
-                    port=settings.port, workers=workers, log_level="warning")
+        uvicorn.run("alloy.server.app:app_from_env", factory=True, host=server.host,
+                    port=server.port, workers=workers, log_level="warning")
     else:
         from alloy.server.app import create_app
 
-        uvicorn.run(create_app(env), host=settings.host, port=settings.port,
+        uvicorn.run(create_app(env), host=server.host, port=server.port,
                     log_level="warning", timeout_graceful_shutdown=10)
 
 
@@ -75,14 +75,14 @@ def migrate() -> None:
 
     Example: ALLOY_DATABASE_URL=postgres://localhost/alloy alloy migrate
     """
-    from alloy.config import default_database_url
+    from alloy.config import Settings
     from alloy.env import migrate_database, redacted
 
-    url = default_database_url()
-    applied = migrate_database(url)
+    settings = Settings.from_env()
+    applied = migrate_database(settings)
     for name in applied:
         print(f"applied {name}", file=sys.stderr)
-    emit({"database": redacted(url), "applied": applied})
+    emit({"database": redacted(settings.db.url), "applied": applied})
 
 
 def health() -> None:

@@ -6,7 +6,6 @@ import asyncio
 import base64
 import contextlib
 import logging
-import os
 import sys
 import time
 import traceback
@@ -160,7 +159,8 @@ def create_app(env) -> Litestar:
     from alloy.server.openapi import openapi_document
     from alloy.server.ratelimit import RateLimiter
 
-    limiter = RateLimiter.from_env()
+    env.settings.check()  # every bad value now, not on the first request that needs it
+    limiter = RateLimiter.from_settings(env.settings.server)
     handlers = [_handler_for(env, op, limiter) for op in ops.all_ops()]
     # Integrations with their own authentication (a static token or a signed payload).
     handlers += scim.routes(env) + [endpoint.route(env) for endpoint in signed()]
@@ -170,10 +170,10 @@ def create_app(env) -> Litestar:
         return Response(content=openapi_document(), media_type=_JSON)
 
     cors = None
-    if env.settings.cors_origins:
+    if env.settings.server.cors_origins:
         from litestar.config.cors import CORSConfig
 
-        cors = CORSConfig(allow_origins=list(env.settings.cors_origins))
+        cors = CORSConfig(allow_origins=list(env.settings.server.cors_origins))
     worker = WebhookWorker(env)
 
     def stopped() -> None:
@@ -191,17 +191,19 @@ class WebhookWorker:
     def __init__(self, env) -> None:
         self.env = env
         self.task = None
-        self.interval = float(os.environ.get("ALLOY_WEBHOOK_POLL_SECONDS", "1"))
+        self.interval = env.settings.webhooks.poll_seconds
 
     async def _loop(self) -> None:
         from alloy.integrations.slack_outbox import deliver_due as deliver_slack
         from alloy.webhooks import deliver_due
 
+        store, slack = self.env.store, self.env.settings.slack
         while True:
             sent = 0
-            for deliver in (deliver_due, deliver_slack):  # the webhook and Slack outboxes
+            # the webhook and Slack outboxes
+            for deliver, args in ((deliver_due, (store,)), (deliver_slack, (store, slack))):
                 try:
-                    sent += await to_thread.run_sync(deliver, self.env.store)
+                    sent += await to_thread.run_sync(deliver, *args)
                 except Exception:  # keep serving; the failure is logged and retried
                     log.exception("%s failed", deliver.__module__)
             if not sent:

@@ -20,7 +20,6 @@ with Retry-After (seconds to the next window).
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 
@@ -28,11 +27,6 @@ from alloy.errors import RateLimited
 
 WINDOW = 60
 LOGIN_OPS = frozenset({"auth.login", "auth.register", "onboard.run"})
-
-
-def _limit(name: str) -> int | None:
-    raw = os.environ.get(name, "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
 
 def _refuse(window_start: int, now: float, what: str) -> RateLimited:
@@ -73,10 +67,10 @@ class RateLimiter:
         self.global_ = LocalWindow(math.ceil(global_ / per_process)) if global_ else None
 
     @classmethod
-    def from_env(cls) -> RateLimiter:
-        return cls(login=_limit("ALLOY_RATE_LIMIT_LOGIN"), auth=_limit("ALLOY_RATE_LIMIT_AUTH"),
-                   global_=_limit("ALLOY_RATE_LIMIT_GLOBAL"),
-                   workers=_limit("ALLOY_WORKERS") or 1)
+    def from_settings(cls, server) -> RateLimiter:
+        """The limits of `server` (Settings.server; 0 is unlimited)."""
+        return cls(login=server.rate_limit_login or None, auth=server.rate_limit_auth or None,
+                   global_=server.rate_limit_global or None, workers=server.workers)
 
     def check_fast(self, op, client: str, credential: str | None) -> None:
         """The in-memory limits, checked on the event loop before any work."""

@@ -51,7 +51,7 @@ class LocalSide:
 
         os.environ["ALLOY_DATA_DIR"] = str(home)
         url = database_for(home)[0] if use_postgres() else f"sqlite:///{home}/local.db"
-        self.env = bootstrap(Settings(database_url=url, **settings))
+        self.env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=url, **settings))
         self.anon = Recording(LocalClient(self.env, None))
 
     def as_user(self, token: str, org_id: str | None = None) -> Recording:

@@ -39,7 +39,7 @@ def test_rows_from_scripted_histories():
 @pytest.fixture
 def embedded(tmp_path, monkeypatch):
     monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
-    env = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/b.db"))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/b.db"))
     anon = LocalClient(env, None)
     user = anon.call("auth.register", body={"email": "burn@example.com",
                                             "password": "password123", "display_name": "B"})

@@ -208,7 +208,8 @@ def test_local_client_gives_the_same_report(month):
     from alloy.env import bootstrap
 
     srv = month["server"]
-    env = bootstrap(Settings(database_url=srv.env["ALLOY_DATABASE_URL"]), migrate=False)
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=srv.env["ALLOY_DATABASE_URL"]),
+                    migrate=False)
     local = LocalClient(env, Actor(user_id=month["uid"]["Olivia"], email="olivia@fin.example",
                                    org_id=month["org"]))
     for query in ({"period": "2026-03", "include_budget": True, "include_users": True},

@@ -34,7 +34,7 @@ def _client(kind, env, server, email, monkeypatch):
     from alloy.env import bootstrap
 
     monkeypatch.setenv("ALLOY_DATA_DIR", env["ALLOY_DATA_DIR"])
-    local = bootstrap(Settings(database_url=env["ALLOY_DATABASE_URL"]))
+    local = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=env["ALLOY_DATABASE_URL"]))
     token = LocalClient(local, None).call("auth.login", body={
         "email": email, "password": "password123"})["access_token"]
     return LocalClient(local, token=token)

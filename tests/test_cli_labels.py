@@ -31,7 +31,8 @@ def op(env: dict, name: str, **kw):
         from alloy.config import Settings
         from alloy.env import bootstrap
 
-        client = LocalClient(bootstrap(Settings(database_url=env["ALLOY_DATABASE_URL"])),
+        url = env["ALLOY_DATABASE_URL"]
+        client = LocalClient(bootstrap(Settings.from_env(ALLOY_DATABASE_URL=url)),
                              Actor(user_id=creds["user_id"], org_id=creds.get("org_id")))
     return client.call(name, **kw)
 

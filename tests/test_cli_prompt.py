@@ -168,7 +168,7 @@ def test_time_log_prompts_for_what_is_missing(world, tmp_path):
     from alloy.env import bootstrap
 
     saved = creds(env)
-    client = LocalClient(bootstrap(Settings(database_url=env["ALLOY_DATABASE_URL"])),
+    client = LocalClient(bootstrap(Settings.from_env(ALLOY_DATABASE_URL=env["ALLOY_DATABASE_URL"])),
                          Actor(user_id=saved["user_id"], email=saved["email"],
                                org_id=saved["org_id"]))
     project = client.call("projects.create", body={"org_id": saved["org_id"], "key": "TL",

@@ -42,7 +42,8 @@ def setup(request, server, env_for, monkeypatch):
         from alloy.config import Settings
         from alloy.env import bootstrap
 
-        client = LocalClient(bootstrap(Settings(database_url=env["ALLOY_DATABASE_URL"])),
+        url = env["ALLOY_DATABASE_URL"]
+        client = LocalClient(bootstrap(Settings.from_env(ALLOY_DATABASE_URL=url)),
                              Actor(user_id=me["user_id"], org_id=me["org_id"]))
     me = client.call("auth.me")
     project = client.call("projects.create", body={"org_id": me["org_id"], "key": "TT",

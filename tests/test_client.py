@@ -14,7 +14,7 @@ from alloy.env import bootstrap
 
 
 def test_both_clients_are_clients(tmp_path):
-    env = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/c.db"))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/c.db"))
     local, remote = LocalClient(env), RemoteClient("http://127.0.0.1:9")
     try:
         assert isinstance(local, Client) and isinstance(remote, Client)
@@ -33,7 +33,7 @@ def test_a_remote_answer_of_the_wrong_shape_fails_loudly():
 
 
 def test_a_remote_answer_of_the_right_shape_is_plain_data(tmp_path):
-    env = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/c.db"))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/c.db"))
     client = LocalClient(env)
     try:
         health = client.call("system.health")

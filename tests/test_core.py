@@ -176,7 +176,8 @@ def test_alloy_migrate_command(tmp_path):
 
 
 def test_auto_migrate_can_be_disabled(tmp_path):
-    env = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/n.db", auto_migrate=False))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/n.db",
+                                      ALLOY_AUTO_MIGRATE="false"))
     with env.store.unit(write=False) as db:
         assert db.one("SELECT name FROM sqlite_master WHERE name = 'users'") is None
 

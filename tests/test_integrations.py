@@ -24,7 +24,7 @@ def embedded(tmp_path, monkeypatch):
     monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
     for name in ("ALLOY_SCIM_ORG_ID", "ALLOY_SLACK_ORG_ID", "ALLOY_GITHUB_ORG_ID"):
         monkeypatch.delenv(name, raising=False)
-    env = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/i.db"))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/i.db"))
     return env, tmp_path / "i.db"
 
 

@@ -55,7 +55,7 @@ def world(tmp_path_factory):
     owner.execute("CREATE TABLE zz_widgets (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, "
                   "name TEXT NOT NULL)")
     PostgresStore(app_url, migrate_url=owner_url).migrate()
-    env = bootstrap(Settings(database_url=app_url))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=app_url))
     alice, bob = _seed(env, "alice"), _seed(env, "bob")
     for who in (alice, bob):
         owner.execute("INSERT INTO zz_widgets VALUES (%s, %s, 'w')",

@@ -23,7 +23,7 @@ FLOW = {"statuses": [{"name": "To Do", "category": "todo"},
 @pytest.fixture
 def world(tmp_path, monkeypatch):
     monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
-    env = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/s.db"))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/s.db"))
     user = LocalClient(env, None).call("auth.register", body={
         "email": "rules@example.com", "password": "password123", "display_name": "R"})
     client = LocalClient(env, token=user["access_token"])
@@ -136,7 +136,7 @@ def test_concurrent_moves_are_judged_on_the_locked_row(tmp_path, monkeypatch):
 
     monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
     app_url, owner_url = pg.cluster().new_database()
-    env = bootstrap(Settings(database_url=app_url))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=app_url))
     user = LocalClient(env, None).call("auth.register", body={
         "email": "race@example.com", "password": "password123", "display_name": "R"})
     client, org = LocalClient(env, token=user["access_token"]), user["org_id"]

@@ -7,7 +7,6 @@ operation fails the tests, never silently a key in the TUI.
 from __future__ import annotations
 
 import datetime
-import os
 
 from alloy import ops
 from alloy.errors import AlloyError
@@ -41,8 +40,10 @@ def everything(client, name: str, *ids: str, query: dict | None = None) -> list[
 
 def discover(client) -> dict:
     """Who we are and which org: ALLOY_ORG_ID wins, else auth.me, else the first org."""
+    from alloy.config import Settings
+
     me = call(client, "auth.me")
-    org_id = os.environ.get("ALLOY_ORG_ID") or me.get("org_id")
+    org_id = Settings.from_env().client.org_id or me.get("org_id")
     if not org_id:
         orgs = call(client, "orgs.list", query={"limit": 1})["items"]
         org_id = orgs[0]["id"] if orgs else None

@@ -6,13 +6,12 @@ set, or when the saved login was made against a server; embedded otherwise.
 
 from __future__ import annotations
 
-import os
-
 
 def make_client(api_url: str | None = None):
     from alloy.client.connect import connect, saved_login
+    from alloy.config import Settings
 
-    return connect(saved_login(api_url or os.environ.get("ALLOY_BASE_URL")))
+    return connect(saved_login(api_url or Settings.from_env().client.base_url))
 
 
 def describe(client) -> str:

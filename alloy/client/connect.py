@@ -9,11 +9,10 @@ as the MCP Guide describes.
 
 from __future__ import annotations
 
-import os
-
 import msgspec
 
 from alloy.client import credentials
+from alloy.config import Settings
 
 
 class Login(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,9 +31,11 @@ class Login(msgspec.Struct, frozen=True, kw_only=True):
         return "remote" if self.api_url else "embedded"
 
 
-def server_url(explicit: str | None = None, creds: dict | None = None) -> str | None:
+def server_url(explicit: str | None = None, creds: dict | None = None,
+               settings: Settings | None = None) -> str | None:
     """Remote when a flag, ALLOY_API_URL or the saved login (a server's) names a server."""
-    return (explicit or os.environ.get("ALLOY_API_URL")
+    settings = settings or Settings.from_env()
+    return (explicit or settings.client.api_url
             or (credentials.load() if creds is None else creds).get("api_url"))
 
 
@@ -44,18 +45,25 @@ def saved_login(api_url: str | None = None, *, anonymous: bool = False) -> Login
     Remote uses ALLOY_API_TOKEN or the saved token; embedded acts as the saved user in
     ALLOY_ORG_ID or the saved org. `anonymous` keeps only the where (login, onboard, health).
     """
-    creds = credentials.load()
-    url = server_url(api_url, creds)
+    creds, settings = credentials.load(), Settings.from_env()
+    url = server_url(api_url, creds, settings)
     if url:
         if anonymous:
             return Login(api_url=url, org_id=creds.get("org_id"))
-        return Login(api_url=url, token=os.environ.get("ALLOY_API_TOKEN") or creds.get("access_token"),
+        return Login(api_url=url, token=settings.client.api_token or creds.get("access_token"),
                      refresh_token=creds.get("refresh_token"), org_id=creds.get("org_id"),
                      saved=True)
     if anonymous:
         return Login()
     return Login(user_id=creds.get("user_id"), email=creds.get("email", ""),
-                 org_id=os.environ.get("ALLOY_ORG_ID") or creds.get("org_id"))
+                 org_id=saved_org(None, creds, settings))
+
+
+def saved_org(explicit: str | None = None, creds: dict | None = None,
+              settings: Settings | None = None) -> str | None:
+    """The organization a face acts in: a flag, else ALLOY_ORG_ID, else the saved one."""
+    return (explicit or (settings or Settings.from_env()).client.org_id
+            or (credentials.load() if creds is None else creds).get("org_id"))
 
 
 def connect(login: Login | None = None, *, env=None):

@@ -12,12 +12,10 @@ messages). The HTTP side of each integration is `alloy.server.integrations`.
 
 from __future__ import annotations
 
-import os
-
 from alloy.actor import Actor
 from alloy.errors import NotConfigured
 
-# integration -> (its name in messages, the variable naming its organization)
+# integration (its section of Settings) -> (its name in messages, the variable naming its org)
 ORG_SETTING = {"scim": ("SCIM", "ALLOY_SCIM_ORG_ID"),
                "slack": ("Slack", "ALLOY_SLACK_ORG_ID"),
                "github": ("the GitHub integration", "ALLOY_GITHUB_ORG_ID")}
@@ -32,7 +30,7 @@ def acting_actor(env, integration: str) -> Actor:
     from alloy.store import IDENTITY
 
     feature, variable = ORG_SETTING[integration]
-    named = os.environ.get(variable, "").strip()
+    named = getattr(env.settings, integration).org_id
     with env.store.unit(write=False, scope=IDENTITY) as db:
         if named:
             if db.one("SELECT 1 FROM orgs WHERE id = ?", named) is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import time
 
@@ -27,8 +26,8 @@ USAGE = ("Usage:\n• `/ticket create PROJ Title here` creates a ticket in proje
 _REF = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}-\d{1,9}$")
 
 
-def signing_secret() -> str:
-    secret = os.environ.get("ALLOY_SLACK_SIGNING_SECRET", "")
+def signing_secret(settings) -> str:
+    secret = settings.slack.signing_secret
     if not secret:
         raise NotConfigured("Slack is not configured: set ALLOY_SLACK_SIGNING_SECRET")
     return secret
@@ -39,9 +38,10 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
-def verify(timestamp: str | None, sent: str | None, body: bytes, at: float | None = None) -> None:
+def verify(settings, timestamp: str | None, sent: str | None, body: bytes,
+           at: float | None = None) -> None:
     """401 unless the request is signed with our secret within the last five minutes."""
-    secret = signing_secret()
+    secret = signing_secret(settings)
     if not timestamp or not sent:
         raise Unauthorized("missing X-Slack-Request-Timestamp or X-Slack-Signature")
     try:

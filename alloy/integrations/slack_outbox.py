@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 
 from alloy import outbox
 from alloy.store import WORKER
 
 log = logging.getLogger("alloy.slack")
-DEFAULT_API_URL = "https://slack.com/api"
 # chat.postMessage errors that no retry can fix.
 PERMANENT = frozenset({"channel_not_found", "not_in_channel", "is_archived", "msg_too_long",
                        "no_text", "invalid_auth", "not_authed", "account_inactive",
@@ -38,9 +36,10 @@ def _record(store, row: dict, slack_ts: str | None, error: str | None,
                   permanent=permanent, slack_ts=slack_ts)
 
 
-def deliver_due(store, http=None, limit: int = 20) -> int:
-    """Post what is due now; returns how many messages were attempted (0 if unconfigured)."""
-    token = os.environ.get("ALLOY_SLACK_BOT_TOKEN")
+def deliver_due(store, slack, http=None, limit: int = 20) -> int:
+    """Post what is due now with `slack` (Settings.slack); returns how many messages were
+    attempted (0 if unconfigured)."""
+    token = slack.bot_token
     if not token:
         return 0  # nothing can be sent; queued messages wait for a configured server
     import httpx
@@ -48,7 +47,7 @@ def deliver_due(store, http=None, limit: int = 20) -> int:
     rows = claim(store, limit)
     if not rows:
         return 0
-    url = os.environ.get("ALLOY_SLACK_API_URL", DEFAULT_API_URL).rstrip("/") + "/chat.postMessage"
+    url = slack.api_url.rstrip("/") + "/chat.postMessage"
     headers = {"Authorization": f"Bearer {token}",
                "Content-Type": "application/json; charset=utf-8"}
     own = http is None

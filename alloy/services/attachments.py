@@ -43,7 +43,7 @@ def presign(ctx: Ctx, ticket_id: str, body: PresignIn) -> Presigned:
     Answers 503 NOT_CONFIGURED when object storage is not configured (ALLOY_S3_*).
     """
     _, project = tickets.load(ctx, ticket_id, Role.Reporter)
-    cfg = blobs.require()
+    cfg = blobs.require(ctx.settings)
     key = f"attachments/{ticket_id}/{new_id()}/{safe_name(body.filename)}"
     url = blobs.upload_url(cfg, key, body.content_type)
     ctx.db.insert("attachment_uploads", {
@@ -77,7 +77,7 @@ def confirm(ctx: Ctx, ticket_id: str, body: ConfirmIn) -> Attachment:
     ctx.db.run("DELETE FROM attachment_uploads WHERE s3_key = ?", body.s3_key)
     ctx.audit(project["org_id"], "ticket", ticket_id, "attachment_add", {
         "attachment_id": row["id"], "filename": body.filename, "size_bytes": body.size_bytes})
-    return _to_attachment(row, blobs.config())
+    return _to_attachment(row, blobs.config(ctx.settings))
 
 
 @op("GET", "/api/v1/tickets/{ticket_id}/attachments")
@@ -85,6 +85,6 @@ def list(ctx: Ctx, ticket_id: str, query: PageQuery) -> Page[Attachment]:
     """A ticket's attachments, oldest first; `download_url` is a presigned GET URL (valid for
     an hour) when object storage is configured, else null."""
     tickets.load(ctx, ticket_id)
-    cfg = blobs.config()
+    cfg = blobs.config(ctx.settings)
     return keyset(ctx.db, "SELECT * FROM attachments WHERE ticket_id = ?", (ticket_id,), query,
                   lambda row: _to_attachment(row, cfg))

@@ -48,7 +48,7 @@ def create_user(ctx: Ctx, email: str, password_hash: str | None,
 def issue_tokens(ctx: Ctx, user: dict, org_id: str | None) -> TokenPair:
     """A fresh access token and a stored (hashed) refresh token for `user`."""
     refresh = new_refresh_token()
-    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=ctx.settings.refresh_ttl_days)
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=ctx.settings.auth.refresh_ttl_days)
     ctx.db.insert("refresh_tokens", {"id": new_id(), "user_id": user["id"], "org_id": org_id,
                                      "token_hash": sha256(refresh), "created_at": now(),
                                      "expires_at": iso(expires), "revoked_at": None})
@@ -65,7 +65,7 @@ def default_org(ctx: Ctx, user_id: str) -> str | None:
 @op("POST", "/api/v1/auth/register", auth=False, tx=False)
 def register(ctx: Ctx, body: RegisterIn) -> TokenPair:
     """Create an account; it gets a personal organization, or joins the inviting one."""
-    mode = ctx.settings.registration
+    mode = ctx.settings.auth.registration
     if mode == "disabled":
         raise Forbidden("registration is disabled on this server")
     if mode == "invite" and not body.invite_code:

@@ -24,7 +24,7 @@ def _status(row: dict) -> str:
 
 def _invite(ctx: Ctx, row: dict) -> Invite:
     return Invite(id=row["id"], org_id=row["org_id"], invite_code=row["code"],
-                  invite_link=f"{ctx.settings.base_url}/join?code={row['code']}",
+                  invite_link=f"{ctx.settings.server.base_url}/join?code={row['code']}",
                   email=row["email"], role=Role(row["role"]), created_by=row["created_by"],
                   created_at=row["created_at"], expires_at=row["expires_at"],
                   status=_status(row), accepted_at=row["accepted_at"])
@@ -34,7 +34,7 @@ def _invite(ctx: Ctx, row: dict) -> Invite:
 def create(ctx: Ctx, org_id: str, body: InviteIn) -> Invite:
     """Invite someone to the organization with a role (Admin)."""
     members.may_grant(ctx.require(org_id, Role.Admin), body.role)
-    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=ctx.settings.invite_ttl_days)
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=ctx.settings.auth.invite_ttl_days)
     row = ctx.db.insert("invites", {
         "id": new_id(), "org_id": org_id, "code": new_code(), "role": body.role.value,
         "email": body.email.lower() if body.email else None, "created_by": ctx.user_id,

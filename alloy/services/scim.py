@@ -54,7 +54,7 @@ def _user(ctx: Ctx, row: dict) -> dict:
             "active": bool(row["active"]),
             "meta": {"resourceType": "User", "created": row["created_at"],
                      "lastModified": row["updated_at"],
-                     "location": f"{ctx.settings.base_url}/scim/v2/Users/{row['id']}"}}
+                     "location": f"{ctx.settings.server.base_url}/scim/v2/Users/{row['id']}"}}
 
 
 def _user_row(ctx: Ctx, org_id: str, user_id: str) -> dict:
@@ -255,12 +255,12 @@ def _group(ctx: Ctx, row: dict, members: bool = True) -> dict:
         rows = ctx.db.all("SELECT m.user_id, u.display_name FROM team_members m "
                           "JOIN users u ON u.id = m.user_id WHERE m.team_id = ? "
                           "ORDER BY m.user_id", row["id"])
-        base = ctx.settings.base_url
+        base = ctx.settings.server.base_url
         out["members"] = [{"value": r["user_id"], "display": r["display_name"],
                            "$ref": f"{base}/scim/v2/Users/{r['user_id']}"} for r in rows]
     out["meta"] = {"resourceType": "Group", "created": row["created_at"],
                    "lastModified": row["updated_at"],
-                   "location": f"{ctx.settings.base_url}/scim/v2/Groups/{row['id']}"}
+                   "location": f"{ctx.settings.server.base_url}/scim/v2/Groups/{row['id']}"}
     return out
 
 
@@ -383,4 +383,4 @@ def delete_group(ctx: Ctx, team_id: str) -> None:
 @ops.op("GET", "/scim/v2/ServiceProviderConfig", via="scim")
 def service_provider_config(ctx: Ctx) -> dict:
     """Supported SCIM features."""
-    return S.service_provider_config(ctx.settings.base_url)
+    return S.service_provider_config(ctx.settings.server.base_url)

@@ -9,7 +9,6 @@ calls (slash commands, events) live in `alloy.integrations.slack` and act throug
 from __future__ import annotations
 
 import json
-import os
 import re
 
 from alloy.context import Ctx
@@ -28,28 +27,26 @@ from alloy.errors import Conflict, Invalid, NotConfigured
 from alloy.ops import op
 from alloy.services import tickets
 
-DEFAULT_CHANNEL = "general"
-
 
 def words(value: str) -> str:
     """`InProgress` -> `In Progress`: canonical PascalCase values as people read them."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value or "")
 
 
-def _mention(body: NotifyIn) -> str:
-    user = body.user_slack_id or os.environ.get("ALLOY_SLACK_DEFAULT_USER_ID") or ""
+def _mention(body: NotifyIn, default_user: str) -> str:
+    user = body.user_slack_id or default_user
     return f"<@{user}> " if user else ""
 
 
-def compose(body: NotifyIn, ticket: dict, key: str) -> str:
+def compose(body: NotifyIn, ticket: dict, key: str, default_user: str = "") -> str:
     """The message text for one notification type (Slack mrkdwn)."""
     ref = f"*{key}: {ticket['title']}*"
     by = f" by {body.actor_name}" if body.actor_name else ""
     kind = body.notification_type
     if kind == "assignment":
-        text = f"{_mention(body)}you were assigned {ref}{by}"
+        text = f"{_mention(body, default_user)}you were assigned {ref}{by}"
     elif kind == "mention":
-        text = f"{_mention(body)}you were mentioned on {ref}{by}"
+        text = f"{_mention(body, default_user)}you were mentioned on {ref}{by}"
     elif kind == "status_change":
         new = body.new_status or words(ticket["status"])
         moved = f"from {body.old_status} to {new}" if body.old_status else f"to {new}"
@@ -70,13 +67,13 @@ def notify(ctx: Ctx, body: NotifyIn) -> Notified:
         raise Invalid("invalid body: notification_type", [{
             "field": "notification_type",
             "message": f"expected one of {', '.join(NOTIFICATION_TYPES)}"}])
-    if not os.environ.get("ALLOY_SLACK_BOT_TOKEN"):
+    slack = ctx.settings.slack
+    if not slack.bot_token:
         raise NotConfigured("Slack is not configured: set ALLOY_SLACK_BOT_TOKEN")
     ticket, project = tickets.load(ctx, body.ticket_id, Role.Reporter)
     key = f"{project['key']}-{ticket['ticket_number']}"
-    text = compose(body, ticket, key)
-    channel = (body.channel_id or body.user_slack_id
-               or os.environ.get("ALLOY_SLACK_NOTIFICATION_CHANNEL") or DEFAULT_CHANNEL)
+    text = compose(body, ticket, key, slack.default_user_id)
+    channel = body.channel_id or body.user_slack_id or slack.notification_channel
     t = now()
     row = ctx.db.insert("slack_messages", {
         "id": new_id(), "org_id": project["org_id"], "ticket_id": ticket["id"],

@@ -86,7 +86,7 @@ def _endpoints(ctx: Ctx, row: dict) -> dict:
 
 
 def _redirect_uri(ctx: Ctx) -> str:
-    return ctx.settings.base_url + "/api/v1/auth/sso/callback"
+    return ctx.settings.server.base_url + "/api/v1/auth/sso/callback"
 
 
 def _start(ctx: Ctx, org_id: str) -> Discovery:

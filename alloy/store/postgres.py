@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import re
 import threading
 
@@ -107,9 +106,8 @@ class PostgresStore:
     def __init__(self, url: str, *, migrate_url: str | None = None,
                  pool_size: int | None = None, pool_timeout: float = 10.0, **_kw) -> None:
         self.url = url
-        self.migrate_url = (migrate_url or os.environ.get("ALLOY_MIGRATION_DATABASE_URL")
-                            or url)
-        self.pool_size = pool_size or int(os.environ.get("ALLOY_DATABASE_POOL_SIZE", "10"))
+        self.migrate_url = migrate_url or url  # Settings.db: ALLOY_MIGRATION_DATABASE_URL
+        self.pool_size = pool_size or 10  # Settings.db: ALLOY_DATABASE_POOL_SIZE
         self.pool_timeout = pool_timeout
         self._pool = None
         self._lock = threading.Lock()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 
 from alloy.server.integrations import Signed
 from anyio import to_thread
@@ -30,7 +29,7 @@ def verify(secret: str, raw: bytes, header: str | None) -> None:
 async def _webhook(env, request: Request) -> dict:
     from alloy.services import github
 
-    secret = os.environ.get("ALLOY_GITHUB_WEBHOOK_SECRET")
+    secret = env.settings.github.webhook_secret
     if not secret:
         raise NotConfigured("the GitHub integration is not configured: set "
                             "ALLOY_GITHUB_WEBHOOK_SECRET")

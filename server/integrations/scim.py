@@ -9,7 +9,6 @@ its OpenAPI entry) with `run_as`, as the SCIM organization's first Owner.
 from __future__ import annotations
 
 import hmac
-import os
 
 import msgspec
 from alloy.server.app import ErrorBody, error_response
@@ -40,10 +39,10 @@ def scim_error(err: AlloyError) -> ErrorBody:
 
 
 class _Config:
-    """The token, read from the environment when the app is built."""
+    """The token (Settings.scim), read when the app is built."""
 
-    def __init__(self) -> None:
-        self.token = os.environ.get("ALLOY_SCIM_BEARER_TOKEN", "")
+    def __init__(self, env) -> None:
+        self.token = env.settings.scim.bearer_token
 
     def check(self, request: Request) -> None:
         if not self.token:
@@ -69,7 +68,7 @@ def _run(env, op: ops.Op, path: dict, body, query):
 
 def routes(env) -> list:
     """The SCIM route handlers for `env` (registered by server.app.create_app)."""
-    config = _Config()
+    config = _Config(env)
 
     def handler(op: ops.Op):
         async def handle(request: Request) -> Response:

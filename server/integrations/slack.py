@@ -16,11 +16,11 @@ from litestar import Request
 from alloy.errors import BadRequest
 
 
-async def _signed(request: Request) -> bytes:
+async def _signed(env, request: Request) -> bytes:
     from alloy.integrations import slack
 
     raw = await request.body()
-    slack.verify(request.headers.get("x-slack-request-timestamp"),
+    slack.verify(env.settings, request.headers.get("x-slack-request-timestamp"),
                  request.headers.get("x-slack-signature"), raw)
     return raw
 
@@ -28,7 +28,7 @@ async def _signed(request: Request) -> bytes:
 async def _command(env, request: Request) -> dict:
     from alloy.integrations import slack
 
-    raw = await _signed(request)
+    raw = await _signed(env, request)
     try:
         form = dict(parse_qsl(raw.decode(), keep_blank_values=True))
     except UnicodeDecodeError:
@@ -39,7 +39,7 @@ async def _command(env, request: Request) -> dict:
 async def _event(env, request: Request) -> dict:
     from alloy.integrations import slack
 
-    raw = await _signed(request)
+    raw = await _signed(env, request)
     try:
         payload = msgspec.json.decode(raw)
     except msgspec.DecodeError:

@@ -10,12 +10,11 @@ made per request; over stdio one Session serves the whole connection.
 
 from __future__ import annotations
 
-import os
-
 from alloy.server.mcp.tooling import ME, ORG, Call
 
 from alloy.client import credentials
 from alloy.client.connect import Login, connect
+from alloy.config import Settings
 from alloy.errors import Invalid, Unauthorized
 
 TOKEN_PREFIXES = ("alloy_live_", "alloy_test_")
@@ -33,9 +32,10 @@ class StartupError(Exception):
 class Backend:
     """How to reach Alloy: a `Login` (server URL or embedded, and who), given to `connect`."""
 
-    def __init__(self, login: Login, *, org_id: str | None = None, env=None) -> None:
+    def __init__(self, login: Login, *, org_id: str | None = None, env=None,
+                 settings=None) -> None:
         self.login, self.org_id = login, org_id  # org_id: ALLOY_ORG_ID, for per-request tokens
-        self._env = env
+        self._env, self._settings = env, settings
 
     @property
     def api_url(self) -> str | None:
@@ -54,13 +54,13 @@ class Backend:
         if self._env is None:
             from alloy.env import bootstrap
 
-            self._env = bootstrap()
+            self._env = bootstrap(self._settings)
         return self._env
 
     def where(self) -> str:
         if self.api_url:
             return self.api_url
-        return f"the embedded database ({self.env.settings.database_url})"
+        return f"the embedded database ({self.env.settings.db.url})"
 
     def client(self, token: str | None = None):
         """A client acting as `token` (HTTP requests), else as the configured identity."""
@@ -73,15 +73,16 @@ class Backend:
         return Session(self, self.client(token))
 
 
-def from_environment(environ=os.environ, *, http: bool = False) -> Backend:
-    """Pick remote or embedded mode from the environment, as the MCP Guide describes.
+def from_environment(environ=None, *, http: bool = False) -> Backend:
+    """Pick remote or embedded mode from the environment (Settings.client), as the MCP Guide
+    describes.
 
     Over HTTP every request brings its own Bearer token, so neither ALLOY_API_TOKEN nor a
     saved user is required there (if ALLOY_API_TOKEN is set it is still checked at start).
     """
-    url = (environ.get("ALLOY_API_URL") or "").strip()
-    token = (environ.get("ALLOY_API_TOKEN") or "").strip() or None
-    org_id = environ.get("ALLOY_ORG_ID") or None
+    settings = Settings.from_env(environ)
+    c = settings.client
+    url, token, org_id = c.api_url or "", c.api_token, c.org_id
     if url and not token and not http:
         raise StartupError("ALLOY_API_URL is set but ALLOY_API_TOKEN is not: create an API key "
                            "with `alloy auth api-key create --name \"MCP Server\"` and set "
@@ -90,17 +91,18 @@ def from_environment(environ=os.environ, *, http: bool = False) -> Backend:
         raise StartupError("invalid API token: ALLOY_API_TOKEN must start with alloy_live_ or "
                            "alloy_test_ (an Alloy API key)", 3)
     if url or token:
-        return Backend(Login(api_url=url or None, token=token, org_id=org_id), org_id=org_id)
+        return Backend(Login(api_url=url or None, token=token, org_id=org_id), org_id=org_id,
+                       settings=settings)
     creds = credentials.load()
-    user_id = environ.get("ALLOY_USER_ID") or creds.get("user_id")
+    user_id = c.user_id or creds.get("user_id")
     if not user_id:
         if http:
-            return Backend(Login(org_id=org_id), org_id=org_id)
+            return Backend(Login(org_id=org_id), org_id=org_id, settings=settings)
         raise StartupError("no Alloy user: run `alloy auth login` or `alloy onboard` first "
                            "(embedded mode), or set ALLOY_API_URL and ALLOY_API_TOKEN to use "
                            "a server", 3)
     return Backend(Login(user_id=user_id, email=creds.get("email", ""),
-                         org_id=org_id or creds.get("org_id")), org_id=org_id)
+                         org_id=org_id or creds.get("org_id")), org_id=org_id, settings=settings)
 
 
 class Session:
