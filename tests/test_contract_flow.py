@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from alloy import ops
-from tests.contract import CALLED, LocalSide, RemoteSide, normalize
+from tests.contract import LocalSide, RemoteSide, normalize
 
 KANBAN = {
     "name": "Kanban",
@@ -97,10 +94,3 @@ def test_flow_contract(server, tmp_path):
     assert local[-1] == {"error": "NOT_FOUND", "status": 404}
     resolved = [r for r in local if isinstance(r, dict) and r.get("name") == "Sprint 1"]
     assert len({r["id"] for r in resolved}) == 1 and len(resolved) >= 3  # by name and prefix
-
-
-@pytest.mark.parametrize("module", ["workflows", "transitions", "sprints"])
-def test_every_flow_operation_is_covered(module):
-    names = {o.name for o in ops.all_ops() if o.name.startswith(module + ".")}
-    assert names, module
-    assert names <= CALLED, f"not exercised by a contract scenario: {sorted(names - CALLED)}"

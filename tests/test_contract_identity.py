@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from alloy import ops
-from tests.contract import CALLED, LocalSide, RemoteSide, normalize
+from tests.contract import LocalSide, RemoteSide, normalize
 from tests.support import Server
 
 
@@ -171,10 +168,3 @@ def test_webhooks_contract(server, tmp_path):
     local = scenario_webhooks(LocalSide(tmp_path), "wh1")
     remote = scenario_webhooks(RemoteSide(server), "wh1")
     assert normalize(local) == normalize(remote)
-
-
-@pytest.mark.parametrize("module", ["system", "auth", "apikeys", "onboard", "orgs", "invites",
-                                    "sso", "webhooks"])
-def test_every_identity_operation_is_covered(module):
-    names = {o.name for o in ops.all_ops() if o.name.startswith(module + ".")}
-    assert names <= CALLED, f"not exercised by a contract scenario: {sorted(names - CALLED)}"

