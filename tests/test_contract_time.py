@@ -5,7 +5,6 @@ from __future__ import annotations
 from tests.contract import LocalSide, RemoteSide, normalize
 
 
-
 def scenario_time(side, tag: str) -> list:
     seen = []
     alice = side.anon.call("auth.register", body={
