@@ -10,7 +10,7 @@ import msgspec
 
 from alloy import ops
 from alloy.context import Ctx
-from alloy.domain.validate import convert
+from alloy.domain.validate import convert, reject_nul
 from alloy.errors import Unauthorized
 from alloy.ops import Op
 from alloy.store import scope_for
@@ -24,6 +24,8 @@ def execute(env, op: Op, actor, path_params: dict | None = None, body=None, quer
     if op.auth:
         if actor is None:
             raise Unauthorized("authentication required")
+    for where, data in (("path", path_params), ("body", body), ("query", query)):
+        reject_nul(where, data)
     kwargs = dict(path_params or {})
     if op.body is not None:  # a Struct is validated; `dict`/`object` arrive as received
         kwargs["body"] = convert(op.body, body) if _typed(op.body) else body

@@ -117,6 +117,8 @@ def _handler_for(env, op: ops.Op, limiter=None):
                     body = msgspec.json.decode(raw) if raw.strip() else {}
                 except msgspec.DecodeError:
                     raise BadRequest("request body is not valid JSON") from None
+                except RecursionError:  # msgspec's depth guard: a hostile body, not a crash
+                    raise BadRequest("request body is nested too deeply") from None
             query = dict(request.query_params) if request.query_params else None
             result = await to_thread.run_sync(_run, env, op, request.headers,
                                               request.path_params, body, query, limiter, client)

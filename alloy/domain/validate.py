@@ -78,6 +78,25 @@ def convert(cls: type, data: object, *, strict: bool = True, where: str = "body"
         raise Invalid(str(e)) from None
 
 
+def reject_nul(where: str, data: object) -> None:
+    """Refuse NUL characters anywhere in `data` (keys and values): PostgreSQL cannot store
+    them in text and SQLite would, so both databases answer the same 422 before either sees
+    them. Walked without recursion: a deep body must not crash the check."""
+    stack = [(where, data)]
+    while stack:
+        field, item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise Invalid(f"invalid {where}: {field} contains a NUL character",
+                              [{"field": field, "message": "must not contain NUL (\\u0000)"}])
+        elif isinstance(item, dict):
+            top = field == where
+            stack.extend((field, k) for k in item)
+            stack.extend((str(k) if top else field, v) for k, v in item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend((field, v) for v in item)
+
+
 def given(patch) -> dict:
     """The fields a PATCH body actually carried (absent is not the same as null)."""
     return {f: getattr(patch, f) for f in patch.__struct_fields__

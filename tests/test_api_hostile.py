@@ -1,0 +1,60 @@
+"""Hostile input (issue 14): what an attacker sends gets a clean 4xx envelope, never a 500,
+never a logged traceback, and nothing odd is stored — on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import unique_email
+from tests.support import auth
+
+
+def _org_project(server, register, key="HOST"):
+    reg = register("hostile")
+    h = auth(reg["access_token"])
+    org = server.http.post("/api/v1/orgs", headers=h, json={
+        "name": "Hostile", "slug": f"hostile-{reg['user_id'][-8:]}"}).json()
+    project = server.http.post("/api/v1/projects", headers=h, json={
+        "org_id": org["id"], "key": key, "name": "Hostile"}).json()
+    return h, org, project
+
+
+DEEP = ["[" * 1000 + "]" * 1000, '{"a":' * 1000 + "1" + "}" * 1000]
+
+
+@pytest.mark.parametrize("body", DEEP, ids=["arrays", "objects"])
+def test_deeply_nested_json_is_400_without_traceback(server, register, body):
+    h, org, _ = _org_project(server, register)
+    targets = [("/api/v1/auth/login", {}), (f"/api/v1/orgs/{org['id']}", h),
+               ("/api/v1/projects", h)]
+    for path, headers in targets:
+        method = "PATCH" if path.startswith("/api/v1/orgs/") else "POST"
+        r = server.http.request(method, path, content=body,
+                                headers={**headers, "Content-Type": "application/json"})
+        assert r.status_code == 400, (path, r.text)
+        assert r.json()["error"]["code"] == "BAD_REQUEST"
+    assert "Traceback" not in server.output()
+
+
+def test_nul_bytes_are_422_and_nothing_is_stored(server, register):
+    h, org, project = _org_project(server, register, "NUL")
+    email = unique_email("nul").replace("@", "\u0000@")
+    r = server.http.post("/api/v1/auth/register", json={
+        "email": email, "password": "password123", "display_name": "N"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR", r.text
+    login = server.http.post("/api/v1/auth/login", json={"email": email, "password": "x" * 8})
+    assert login.status_code == 422
+    url = f"/api/v1/projects/{project['id']}/tickets"
+    r = server.http.post(url, headers=h, json={"title": "a\u0000b"})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "title"
+    r = server.http.post(url, headers=h, json={"title": "ok", "description": "x\u0000"})
+    assert r.status_code == 422
+    assert server.http.get(url, headers=h).json()["items"] == []
+    for path in ("/api/v1/tickets/%00", f"/api/v1/projects/{project['id']}%00"):
+        r = server.http.get(path, headers=h)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR", r.text
+    r = server.http.get(url, headers=h, params={"status": "Todo\u0000"})
+    assert r.status_code == 422, r.text
+    r = server.http.get(url, headers=h, params={"q\u0000": "x"})
+    assert r.status_code == 422, r.text
+    assert "Traceback" not in server.output()
