@@ -58,3 +58,34 @@ def test_nul_bytes_are_422_and_nothing_is_stored(server, register):
     r = server.http.get(url, headers=h, params={"q\u0000": "x"})
     assert r.status_code == 422, r.text
     assert "Traceback" not in server.output()
+
+
+def test_money_is_64_bit_and_out_of_range_integers_are_422(server, register):
+    h, org, project = _org_project(server, register, "BIG")
+    url = f"/api/v1/projects/{project['id']}"
+    r = server.http.patch(url, headers=h, json={"budget_cents": 5_000_000_000})
+    assert r.status_code == 200 and r.json()["budget_cents"] == 5_000_000_000, r.text
+    assert server.http.get(url, headers=h).json()["budget_cents"] == 5_000_000_000
+    top = 2**63 - 1
+    assert server.http.patch(url, headers=h, json={"budget_cents": top}).status_code == 200
+    for bad in (2**63, 10**30, -1):
+        r = server.http.patch(url, headers=h, json={"budget_cents": bad})
+        assert r.status_code == 422, (bad, r.text)
+        assert r.json()["error"]["details"][0]["field"] == "budget_cents"
+        r = server.http.post("/api/v1/projects", headers=h, json={
+            "org_id": org["id"], "key": "BIGX", "name": "X", "budget_cents": bad})
+        assert r.status_code == 422, (bad, r.text)
+    r = server.http.post("/api/v1/projects", headers=h, json={
+        "org_id": org["id"], "key": "BIGY", "name": "Y", "amortization_months": 2**63})
+    assert r.status_code == 422
+    for project_fields, ticket in (({"budget_cents": 2**63}, {"title": "t"}),
+                                   ({}, {"title": "t", "number": 2**40})):
+        r = server.http.post(f"/api/v1/import?org_id={org['id']}", headers=h, json={
+            "version": 1, "source": "alloy", "exported_at": "2026-01-01T00:00:00Z",
+            "users": [], "workflows": [], "labels": [], "projects": [{
+                "key": "IMP", "name": "Imported", **project_fields, "tickets": [ticket]}]})
+        assert r.status_code == 422, r.text
+    keys = [p["key"] for p in server.http.get(f"/api/v1/projects?org_id={org['id']}",
+                                              headers=h).json()["items"]]
+    assert keys == ["BIG"]
+    assert "Traceback" not in server.output()

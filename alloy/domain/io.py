@@ -13,9 +13,12 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from alloy.domain.work import Cents, Months
+
 VERSION = 1
 DEFAULT_LABEL_COLOR = "#6B7280"
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=1440)]
+TicketNumber = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]  # a 32-bit column
 
 
 class ExportUser(msgspec.Struct, kw_only=True, omit_defaults=True):
@@ -60,7 +63,7 @@ class ExportSprint(msgspec.Struct, kw_only=True):
 class ExportComment(msgspec.Struct, kw_only=True):
     author: str | None = None  # email; None means the importing user
     body: str
-    parent: int | None = None  # index of the replied-to comment in the same list
+    parent: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] | None = None  # index of the replied-to comment in the same list
     created_at: str | None = None
 
 
@@ -77,7 +80,7 @@ class ExportTimeEntry(msgspec.Struct, kw_only=True):
 
 
 class ExportTicket(msgspec.Struct, kw_only=True):
-    number: int | None = None  # kept on import when free in the target project
+    number: TicketNumber | None = None  # kept on import when free in the target project
     key: str | None = None  # "PROJ-12", informative (number wins)
     title: str
     description: str | None = None
@@ -101,8 +104,8 @@ class ExportProject(msgspec.Struct, kw_only=True):
     capitalization_type: str | None = None
     development_phase: str | None = None
     cost_center_id: str | None = None
-    amortization_months: int | None = None
-    budget_cents: int | None = None
+    amortization_months: Months | None = None
+    budget_cents: Cents | None = None
     budget_period: str | None = None
     members: list[str] = []  # emails
     sprints: list[ExportSprint] = []

@@ -1,0 +1,2 @@
+-- PostgreSQL's money columns become BIGINT here; SQLite's INTEGER is already 64-bit.
+-- Kept so both databases carry the same migration versions.
