@@ -16,6 +16,7 @@ import sys
 from alloy.cli.session import STATE, is_tty
 
 from alloy.domain.enums import OUTPUT_FORMATS as FORMATS
+from alloy.domain.text import printable
 
 # Documented in docs/cli.md ("Exit codes"); tests/test_cli_exit_codes.py pins every row.
 OK, ERROR, USAGE = 0, 1, 2
@@ -78,10 +79,10 @@ def plain_value(item, key: str | None = None) -> str:
     if isinstance(item, (list, tuple)):
         return "\n".join(plain_value(v) for v in item)
     if isinstance(item, dict):
-        return json.dumps(item, ensure_ascii=False)
+        return printable(json.dumps(item, ensure_ascii=False))
     if isinstance(item, bool):
         return "true" if item else "false"
-    return "" if item is None else str(item)
+    return "" if item is None else printable(str(item))
 
 
 def _cell(value) -> str:
@@ -90,8 +91,8 @@ def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_cell(v) for v in value) or "-"
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        return printable(json.dumps(value, ensure_ascii=False))
+    return printable(str(value))
 
 
 def _is_id(column: str) -> bool:
@@ -109,7 +110,9 @@ def console(stderr: bool = False):
 
 
 def _table(rows: list, columns, title, single: bool) -> None:
+    """Cells are rich `Text`, never markup: a stored `[red]` is shown, not obeyed."""
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
     if single and rows and isinstance(rows[0], dict):
@@ -118,7 +121,7 @@ def _table(rows: list, columns, title, single: bool) -> None:
         table.add_column(overflow="fold")
         for k, v in rows[0].items():
             if columns is None or k in columns:
-                table.add_row(k, _cell(v))
+                table.add_row(k, Text(_cell(v)))
         out.print(table)
         return
     if not rows:
@@ -135,13 +138,13 @@ def _table(rows: list, columns, title, single: bool) -> None:
         else:
             table.add_column(c, overflow="fold")
     for r in rows:
-        table.add_row(*(_cell(r.get(c)) for c in cols))
+        table.add_row(*(Text(_cell(r.get(c))) for c in cols))
     out.print(table)
 
 
 def fail(err) -> int:
     """Print an error as one line on stderr and return its exit code."""
-    message = " ".join(str(getattr(err, "message", err)).split())
+    message = printable(" ".join(str(getattr(err, "message", err)).split()))
     details = getattr(err, "details", None) or []
     extra = "; ".join(f"{d.get('field')}: {d.get('message')}" if isinstance(d, dict) else str(d)
                       for d in details)

@@ -89,3 +89,39 @@ def test_money_is_64_bit_and_out_of_range_integers_are_422(server, register):
                                               headers=h).json()["items"]]
     assert keys == ["BIG"]
     assert "Traceback" not in server.output()
+
+
+def test_validation_gaps_status_blank_names_key_projects_expiry(server, register):
+    h, org, project = _org_project(server, register, "GAP")
+    url = f"/api/v1/projects/{project['id']}/tickets"
+    r = server.http.post(url, headers=h, json={"title": "t", "status": "S" * 10_000})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "status"
+    ticket = server.http.post(url, headers=h, json={"title": "t"}).json()
+    r = server.http.patch(f"/api/v1/tickets/{ticket['id']}", headers=h,
+                          json={"status": "S" * 101})
+    assert r.status_code == 422
+    blank = "   "
+    for method, path, body in [
+            ("POST", url, {"title": blank}),
+            ("PATCH", f"/api/v1/tickets/{ticket['id']}", {"title": "\t\n "}),
+            ("POST", "/api/v1/projects", {"org_id": org["id"], "key": "BL", "name": blank}),
+            ("PATCH", f"/api/v1/orgs/{org['id']}", {"name": blank}),
+            ("POST", f"/api/v1/tickets/{ticket['id']}/comments", {"body": blank}),
+            ("POST", f"/api/v1/orgs/{org['id']}/labels", {"name": blank}),
+            ("POST", f"/api/v1/orgs/{org['id']}/teams", {"name": blank}),
+            ("POST", "/api/v1/api-keys", {"name": blank})]:
+        r = server.http.request(method, path, headers=h, json=body)
+        assert r.status_code == 422, (path, r.text)
+        assert r.json()["error"]["details"][0]["message"] == "must not be blank", r.text
+    assert server.http.get(f"/api/v1/tickets/{ticket['id']}", headers=h).json()["title"] == "t"
+
+    ghost = "0190aaaa-0000-7000-8000-000000000000"
+    h = {**h, "X-Alloy-Org-Id": org["id"]}  # the key belongs to this org
+    r = server.http.post("/api/v1/api-keys", headers=h, json={
+        "name": "k", "project_ids": [project["id"], ghost]})
+    assert r.status_code == 422 and ghost in r.text and project["id"] not in r.text
+    ok = server.http.post("/api/v1/api-keys", headers=h, json={
+        "name": "k", "project_ids": [project["id"]]})
+    assert ok.status_code == 201 and ok.json()["project_ids"] == [project["id"]]
+    r = server.http.post("/api/v1/api-keys", headers=h, json={"name": "k", "expires_at": ""})
+    assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "expires_at"

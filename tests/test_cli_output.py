@@ -89,3 +89,22 @@ def test_single_objects_and_empty_lists(env):
     assert empty.returncode == 0 and "(none)" in empty.stdout
     assert cli(["invite", "list", "--format", "plain"], env).stdout == ""
     assert json.loads(cli(["invite", "list"], env).stdout)["data"] == []
+
+
+def test_control_characters_are_escaped_on_a_terminal_kept_in_json(env):
+    """A stored escape sequence is shown (`\\x1b[31m`), never obeyed; JSON keeps the data."""
+    cli(["project", "create", "--key", "ESC", "--name", "Esc"], env)
+    title = "\x1b[31mRed\x9b2J [bold]markup[/bold]"
+    made = cli(["ticket", "create", "--project", "ESC", "--title", title,
+                "--description", "set title \x1b]0;pwned\x07"], env).data
+    assert made["title"] == title  # JSON: as stored, escaped by JSON
+    for args in (["ticket", "list", "--project", "ESC"], ["ticket", "get", made["id"]]):
+        out = cli([*args, "--format", "table"], env).stdout
+        assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
+        assert "\\x1b[31mRed\\x9b2J [bold]markup[/bold]" in out
+    show = cli(["ticket", "get", made["id"], "--format", "table"], env).stdout
+    assert "\\x1b]0;pwned\\x07" in show
+    plain = cli(["ticket", "get", made["id"], "--format", "plain"], env).stdout
+    assert plain.strip() == made["id"]
+    r = cli(["ticket", "list", "--project", "ESC", "--status", "\x1b[2J"], env, check=False)
+    assert "\x1b" not in r.stderr

@@ -269,3 +269,21 @@ def test_every_binding_has_an_id_and_description():
     for binding in keymap.all_bindings() + VimList.BINDINGS + Popup.BINDINGS + \
             CommandLine.BINDINGS:
         assert binding.id and binding.description, binding
+
+
+async def test_control_characters_in_user_text_are_shown_escaped(ws):
+    """A title or description carrying escape sequences cannot recolour the terminal."""
+    made = ws.ticket("\x1b[31mRed alert\x9b2J")
+    ws.client.call("tickets.update", ticket_id=made["id"],
+                   body={"description": "retitle \x1b]0;pwned\x07"})
+    ws.client.call("comments.create", ticket_id=made["id"], body={"body": "bell\x07"})
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await start(app, pilot)
+        listed = screen_text(app)
+        assert "\\x1b[31mRed alert" in listed and "\x1b" not in listed
+        await pilot.press("G", "enter")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "\\x1b]0;pwned\\x07" in shown and "bell\\x07" in shown
+        assert not {"\x1b", "\x07", "\x9b"} & set(shown)

@@ -6,10 +6,12 @@ from typing import Annotated
 
 import msgspec
 
+from alloy.domain.text import required
+
 # The largest file a presigned upload may declare (100 MiB), documented in docs/attachments.md.
 MAX_BYTES = 100 * 1024 * 1024
 
-Filename = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+Filename = required(255)
 ContentType = Annotated[str, msgspec.Meta(
     max_length=255, pattern=r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\s*;.*)?$")]
 Size = Annotated[int, msgspec.Meta(gt=0, le=MAX_BYTES)]

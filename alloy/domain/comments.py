@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 
-Body = Annotated[str, msgspec.Meta(min_length=1, max_length=65536)]
+from alloy.domain.text import required
+
+Body = required(65536)
 
 
 class CommentIn(msgspec.Struct, kw_only=True):

@@ -13,12 +13,13 @@ from typing import Annotated
 
 import msgspec
 
+from alloy.domain.text import StatusName, required
 from alloy.domain.values import Canonical, SprintStatus
 from alloy.domain.work import Ticket
 
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+Name = required(255)
 Ids = Annotated[list[str], msgspec.Meta(min_length=1, max_length=500)]
 
 
@@ -31,7 +32,7 @@ class Enforcement(Canonical):
 # ---- workflows -------------------------------------------------------------------------
 
 class StatusIn(msgspec.Struct, kw_only=True):
-    name: str
+    name: StatusName
     category: str
 
 
@@ -84,7 +85,7 @@ class WorkflowQuery(msgspec.Struct, kw_only=True):
 # ---- transitions -----------------------------------------------------------------------
 
 class TransitionBody(msgspec.Struct, kw_only=True):
-    to_status: str
+    to_status: StatusName
 
 
 class Transitioned(Ticket, kw_only=True):
@@ -104,7 +105,7 @@ class Available(msgspec.Struct, kw_only=True):
 
 class BatchTransitionIn(msgspec.Struct, kw_only=True):
     ticket_ids: Ids
-    to_status: str
+    to_status: StatusName
 
 
 class Moved(msgspec.Struct, kw_only=True, omit_defaults=True):

@@ -6,12 +6,13 @@ from typing import Annotated
 
 import msgspec
 
+from alloy.domain.text import required
 from alloy.domain.values import Role
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 Email = Annotated[str, msgspec.Meta(pattern=EMAIL_PATTERN, max_length=320)]
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=1024)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+Name = required(255)
 Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 

@@ -6,9 +6,11 @@ from typing import Annotated
 
 import msgspec
 
+from alloy.domain.text import required
+
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
-LabelName = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+LabelName = required(100)
 # "#RGB", "#RGBA" or "#RRGGBB": the 4-7 characters the API Reference allows.
 Color = Annotated[str, msgspec.Meta(
     pattern=r"^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{4}|[0-9A-Fa-f]{6})$",

@@ -6,12 +6,14 @@ from typing import Annotated
 
 import msgspec
 
+from alloy.domain.text import required
+
 Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$", max_length=2000)]
 
 
 class ProviderIn(msgspec.Struct, kw_only=True):
     provider_type: str = "oidc"
-    provider_name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] = "okta"
+    provider_name: required(100) = "okta"
     issuer_url: Url
     client_id: Annotated[str, msgspec.Meta(min_length=1)]
     client_secret: Annotated[str, msgspec.Meta(min_length=1)]

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import msgspec
 
-TagKey = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+from alloy.domain.text import required
+
+TagKey = required(255)
 TagValue = Annotated[str, msgspec.Meta(max_length=1000)]
 ENTITY_TYPES = ("project", "ticket", "user", "team", "time_entry")
 

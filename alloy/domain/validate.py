@@ -12,6 +12,7 @@ import typing
 
 import msgspec
 
+from alloy.domain.text import BLANK_MESSAGE, NOT_BLANK
 from alloy.domain.values import Canonical
 from alloy.errors import Invalid
 
@@ -43,6 +44,8 @@ def _enum_in(tp) -> type | None:
 
 def _message(err: Exception) -> str:
     text = str(err)
+    if f"matching regex {NOT_BLANK!r}" in text:  # msgspec's words for a blank name
+        return BLANK_MESSAGE
     # msgspec appends " - at `$...`"; the field name is reported separately.
     return text.split(" - at `", 1)[0]
 

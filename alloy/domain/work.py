@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 import msgspec
 
+from alloy.domain.text import StatusName, required
 from alloy.domain.values import UUID_PATTERN, Canonical, Priority
 
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+Name = required(255)
 ProjectKey = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9]{0,9}$")]
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+Title = required(500)
 Uuid = Annotated[str, msgspec.Meta(pattern=UUID_PATTERN)]
 # Money is 64-bit signed cents in both databases; bounded here so no store sees more.
 Cents = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
@@ -209,7 +210,7 @@ class TeamMember(msgspec.Struct, kw_only=True):
 class TicketIn(msgspec.Struct, kw_only=True):
     title: Title
     description: str | None = None
-    status: str | None = None
+    status: StatusName | None = None
     priority: Priority = Priority.None_
     assignee_id: Uuid | None = None
     sprint_id: Uuid | None = None
@@ -219,7 +220,7 @@ class TicketIn(msgspec.Struct, kw_only=True):
 class TicketPatch(msgspec.Struct, kw_only=True):
     title: Title | Unset = UNSET
     description: str | None | Unset = UNSET
-    status: str | Unset = UNSET
+    status: StatusName | Unset = UNSET
     priority: Priority | Unset = UNSET
     assignee_id: Uuid | None | Unset = UNSET
     sprint_id: Uuid | None | Unset = UNSET
@@ -268,7 +269,7 @@ class BatchUpdateIn(msgspec.Struct, kw_only=True):
     ticket_ids: TicketIds
     title: Title | Unset = UNSET
     description: str | None | Unset = UNSET
-    status: str | Unset = UNSET
+    status: StatusName | Unset = UNSET
     priority: Priority | Unset = UNSET
     assignee_id: Uuid | None | Unset = UNSET
     sprint_id: Uuid | None | Unset = UNSET

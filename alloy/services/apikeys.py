@@ -62,11 +62,15 @@ def create(ctx: Ctx, body: ApiKeyIn) -> ApiKey:
     if any(not is_uuid(p) for p in body.project_ids):
         raise Invalid("project_ids must be UUIDs",
                       [{"field": "project_ids", "message": "expected UUIDs"}])
+    known = {r["id"] for r in ctx.db.all("SELECT id FROM projects WHERE org_id = ?", org_id)}
+    if missing := [p for p in body.project_ids if p not in known]:
+        raise Invalid(f"no such project in this organization: {', '.join(missing)}",
+                      [{"field": "project_ids", "message": f"not found: {p}"} for p in missing])
     mine = max(SCOPE_RANK.get(s, 0) for s in ctx.actor.scopes)
     if max(SCOPE_RANK[s] for s in body.scopes) > mine:
         raise Invalid("a key cannot grant more than the credentials that create it",
                       [{"field": "scopes", "message": "exceeds your scope"}])
-    expires = _parse_expiry(body.expires_at) if body.expires_at else None
+    expires = None if body.expires_at is None else _parse_expiry(body.expires_at)
     return create_key(ctx, org_id, ctx.user_id, body.name, sorted(set(body.scopes),
                       key=SCOPE_RANK.get), body.project_ids, expires)
 

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from alloy.domain import enums
+from alloy.domain.text import printable
 
 SPARK = "▁▂▃▄▅▆▇█"
 _CLOSED = {name for name, category in enums.DEFAULT_STATUSES
@@ -40,7 +41,7 @@ def burndown_text(sprint: dict, columns: list[dict], burndown: dict | None) -> T
     done = done_count(columns)
     pct = round(100 * done / total) if total else 0
     out = Text()
-    out.append(f"{sprint.get('name', '')} ({sprint.get('start_date', '')} → "
+    out.append(f"{printable(sprint.get('name', ''))} ({sprint.get('start_date', '')} → "
                f"{sprint.get('end_date', '')})  {pct}%\n", style="bold")
     out.append(f"Total: {total}  Done: {done}  Remaining: {total - done}\n")
     out.append(sparkline([d["completed_tickets"] for d in data]) or "(no burndown data yet)")
@@ -113,11 +114,11 @@ class SprintBoard(Vertical, can_focus=True):
     def _paint(self) -> None:
         statics = list(self.query(".column").results(Static))
         for n, (column, widget) in enumerate(zip(self.columns, statics, strict=False)):
-            text = Text(f"{column['status']} ({len(column['tickets'])})\n", style="bold",
+            text = Text(f"{printable(column['status'])} ({len(column['tickets'])})\n", style="bold",
                         no_wrap=True, overflow="ellipsis")
             for r, t in enumerate(column["tickets"]):
                 style = "reverse" if (n, r) == (self.col, self.row) else ""
-                text.append(f"{t['key']}: {t['title']}\n", style=style)
+                text.append(f"{t['key']}: {printable(t['title'])}\n", style=style)
             widget.update(text)
             widget.set_class(n == self.col, "current")
         self.query_one("#burndown", Static).update(

@@ -7,20 +7,26 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from alloy.domain.text import printable
+
 
 def _day(stamp: str | None) -> str:
     return (stamp or "")[:10]
 
 
-def render_detail(t: dict, who, sprint: str, comments: list[dict], labels: list[dict]) -> Text:
+def render_detail(t: dict, show, sprint: str, comments: list[dict], labels: list[dict]) -> Text:
+    """Everything people wrote goes through `printable`: stored escape codes are shown."""
+    def who(user_id):
+        return printable(show(user_id) or "")
+
     out = Text()
     out.append(f"{t['key']}  ", style="bold")
-    out.append(f"{t['title']}\n\n", style="bold")
-    rows = [("Status", t["status"], "Priority", t["priority"]),
+    out.append(f"{printable(t['title'])}\n\n", style="bold")
+    rows = [("Status", printable(t["status"]), "Priority", t["priority"]),
             ("Assignee", who(t.get("assignee_id")) or "—", "Reporter",
              who(t.get("reporter_id")) or "—"),
-            ("Sprint", sprint or "—", "Created", _day(t.get("created_at"))),
-            ("Labels", ", ".join(lb["name"] for lb in labels) or "—", "Updated",
+            ("Sprint", printable(sprint) or "—", "Created", _day(t.get("created_at"))),
+            ("Labels", ", ".join(printable(lb["name"]) for lb in labels) or "—", "Updated",
              _day(t.get("updated_at")))]
     for a, av, b, bv in rows:
         out.append(f"{a + ':':<10}", style="bold")
@@ -29,14 +35,14 @@ def render_detail(t: dict, who, sprint: str, comments: list[dict], labels: list[
         out.append(f"{bv}\n")
     out.append("\nDescription\n", style="bold")
     out.append("─" * 36 + "\n")
-    out.append((t.get("description") or "(no description)") + "\n")
+    out.append(printable(t.get("description") or "(no description)") + "\n")
     out.append("\nComments\n", style="bold")
     out.append("─" * 36 + "\n")
     if not comments:
         out.append("(no comments)\n", style="dim")
     for c in comments:
         out.append(f"{who(c.get('author_id'))} ({_day(c.get('created_at'))}): ", style="bold")
-        out.append(f"{c.get('body', '')}\n")
+        out.append(f"{printable(c.get('body', ''))}\n")
     return out
 
 

@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from alloy.domain.text import printable
+
 COLUMNS = (("Key", 10), ("Title", 0), ("Status", 12), ("Assignee", 16), ("Priority", 9))
 HEADER = Style(bold=True, underline=True)
 CURSOR = Style(reverse=True)
@@ -132,7 +134,7 @@ class TicketTable(ScrollView, can_focus=True):
         for n, (value, w) in enumerate(zip(cells, widths, strict=True)):
             if n:
                 segments.append(Segment(" ", base))
-            segments.extend(self._cell(fit(str(value), w), n, base, t["priority"]))
+            segments.extend(self._cell(fit(printable(str(value)), w), n, base, t["priority"]))
         return Strip(segments).adjust_cell_length(width).crop(0, width)
 
     def _cell(self, text: str, column: int, base: Style, priority: str):

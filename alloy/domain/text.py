@@ -1,0 +1,33 @@
+"""People's words: which are required (not blank), and how they are shown on a terminal.
+
+Input is stored as given (JSON output escapes it anyway); a terminal face passes every
+user-written string through `printable` so stored escape sequences cannot recolour, move
+the cursor or retitle the user's terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import msgspec
+
+NOT_BLANK = r"\S"  # at least one character that is not white space
+BLANK_MESSAGE = "must not be blank"
+
+
+def required(max_length: int) -> Any:
+    """A required piece of text (a name, a title): 1..max_length characters, not all blank."""
+    return Annotated[str, msgspec.Meta(min_length=1, max_length=max_length, pattern=NOT_BLANK)]
+
+
+StatusName = required(100)
+
+# C0 controls but tab and newline, DEL and the C1 controls (ESC, CSI, OSC ... introducers).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: control characters shown escaped (`\\x1b`), not obeyed;
+    tabs and newlines are kept."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
