@@ -178,6 +178,8 @@ class Server(Section):
     rate_limit_login: int = var("ALLOY_RATE_LIMIT_LOGIN", 0, _whole("requests per minute"))
     rate_limit_auth: int = var("ALLOY_RATE_LIMIT_AUTH", 0, _whole("requests per minute"))
     rate_limit_global: int = var("ALLOY_RATE_LIMIT_GLOBAL", 0, _whole("requests per minute"))
+    # Identity-provider and webhook URLs may name private addresses (alloy.outbound).
+    allow_private_urls: bool = var("ALLOY_ALLOW_PRIVATE_URLS", False, _flag)
 
     @property
     def base_url(self) -> str:

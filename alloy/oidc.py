@@ -9,6 +9,7 @@ import base64
 import hashlib
 import secrets
 
+from alloy import outbound
 from alloy.errors import Invalid, Unauthorized, Unavailable
 
 
@@ -19,31 +20,34 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def _http():
-    import httpx
-
-    return httpx.Client(timeout=10, follow_redirects=True)
+def _http(allow_private: bool):
+    return outbound.client(allow_private=allow_private, timeout=10, follow_redirects=True)
 
 
-def discover(issuer_url: str) -> dict:
+def discover(issuer_url: str, *, allow_private: bool = False) -> dict:
     """The provider's endpoints from its `/.well-known/openid-configuration`."""
     import httpx
 
     url = issuer_url.rstrip("/") + "/.well-known/openid-configuration"
     try:
-        with _http() as http:
+        with _http(allow_private) as http:
             resp = http.get(url)
             resp.raise_for_status()
             doc = resp.json()
-    except (httpx.HTTPError, ValueError) as e:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as e:
         raise Unavailable(f"identity provider discovery failed at {url}: {e}") from None
+    except Unavailable as e:  # the outbound policy refused the URL
+        raise Unavailable(f"identity provider discovery failed: {e.message}") from None
+    if not isinstance(doc, dict):
+        raise Unavailable(f"identity provider discovery failed at {url}: not a JSON object")
     missing = [k for k in ("authorization_endpoint", "token_endpoint", "jwks_uri") if k not in doc]
     if missing:
         raise Invalid(f"identity provider discovery document lacks {', '.join(missing)}")
     return doc
 
 
-def exchange(provider: dict, code: str, verifier: str, redirect_uri: str) -> dict:
+def exchange(provider: dict, code: str, verifier: str, redirect_uri: str, *,
+             allow_private: bool = False) -> dict:
     """Trade the authorization code (plus PKCE verifier) for the provider's tokens."""
     import httpx
 
@@ -51,9 +55,9 @@ def exchange(provider: dict, code: str, verifier: str, redirect_uri: str) -> dic
             "client_id": provider["client_id"], "client_secret": provider["client_secret"],
             "code_verifier": verifier}
     try:
-        with _http() as http:
+        with _http(allow_private) as http:
             resp = http.post(provider["token_endpoint"], data=form)
-    except httpx.HTTPError as e:
+    except (httpx.HTTPError, httpx.InvalidURL) as e:
         raise Unavailable(f"identity provider token endpoint unreachable: {e}") from None
     if resp.status_code != 200:
         raise Unauthorized(f"identity provider refused the code ({resp.status_code})")
@@ -63,9 +67,12 @@ def exchange(provider: dict, code: str, verifier: str, redirect_uri: str) -> dic
     return tokens
 
 
-def verify_id_token(provider: dict, id_token: str, nonce: str) -> dict:
+def verify_id_token(provider: dict, id_token: str, nonce: str, *,
+                    allow_private: bool = False) -> dict:
     """Check the ID token's signature (JWKS), issuer, audience, expiry and nonce."""
     import jwt
+
+    outbound.guard(provider["jwks_uri"], allow_private=allow_private)  # fetched by PyJWT
 
     try:
         key = jwt.PyJWKClient(provider["jwks_uri"]).get_signing_key_from_jwt(id_token).key

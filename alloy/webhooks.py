@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from alloy import outbox
+from alloy import outbound, outbox
+from alloy.errors import AlloyError
 from alloy.store import WORKER
 
 
@@ -33,13 +34,14 @@ def _record(store, row: dict, code: int | None, error: str | None) -> None:
                   error=error, last_status_code=code)
 
 
-def deliver_due(store, http=None, limit: int = 20) -> int:
-    """Send what is due now; returns how many deliveries were attempted."""
+def deliver_due(store, http=None, limit: int = 20, *, allow_private: bool = False) -> int:
+    """Send what is due now; returns how many deliveries were attempted. Each target's
+    address is checked as it is sent (`alloy.outbound`); a refused one is a failed attempt."""
     import httpx
 
     rows = claim(store, limit)
     own = http is None
-    http = http or httpx.Client(timeout=10)
+    http = http or outbound.client(allow_private=allow_private, timeout=10)
     try:
         for row in rows:
             body = row["payload"].encode()
@@ -50,7 +52,7 @@ def deliver_due(store, http=None, limit: int = 20) -> int:
                 resp = http.post(row["url"], content=body, headers=headers)
                 _record(store, row, resp.status_code,
                         None if resp.status_code < 300 else f"HTTP {resp.status_code}")
-            except httpx.HTTPError as e:
+            except (httpx.HTTPError, httpx.InvalidURL, AlloyError) as e:
                 _record(store, row, None, str(e)[:500])
     finally:
         if own:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import logging
 import sys
 import time
@@ -200,14 +201,16 @@ class WebhookWorker:
         from alloy.webhooks import deliver_due
 
         store, slack = self.env.store, self.env.settings.slack
+        hooks = functools.partial(deliver_due,
+                                  allow_private=self.env.settings.server.allow_private_urls)
         while True:
             sent = 0
             # the webhook and Slack outboxes
-            for deliver, args in ((deliver_due, (store,)), (deliver_slack, (store, slack))):
+            for deliver, args in ((hooks, (store,)), (deliver_slack, (store, slack))):
                 try:
                     sent += await to_thread.run_sync(deliver, *args)
                 except Exception:  # keep serving; the failure is logged and retried
-                    log.exception("%s failed", deliver.__module__)
+                    log.exception("%s failed", getattr(deliver, "func", deliver).__module__)
             if not sent:
                 await asyncio.sleep(self.interval)
 

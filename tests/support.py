@@ -29,7 +29,9 @@ def base_env(home: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("ALLOY_") and k not in ("PORT", "NO_COLOR")}
     env.update(ALLOY_DATA_DIR=str(home / "data"), ALLOY_CONFIG_DIR=str(home / "config"),
-               ALLOY_DATABASE_URL=f"sqlite:///{home / 'data' / 'alloy.db'}")
+               ALLOY_DATABASE_URL=f"sqlite:///{home / 'data' / 'alloy.db'}",
+               # the tests' identity providers and webhook receivers listen on 127.0.0.1
+               ALLOY_ALLOW_PRIVATE_URLS="true")
     from tests.pg import database_for, use_postgres
 
     if use_postgres():  # ALLOY_TEST_DB=postgres: a fresh PostgreSQL database per home

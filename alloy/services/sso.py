@@ -9,7 +9,7 @@ import datetime as dt
 import secrets
 from urllib.parse import urlencode
 
-from alloy import oidc
+from alloy import oidc, outbound
 from alloy.context import Ctx
 from alloy.domain.identity import TokenPair
 from alloy.domain.page import Page, PageQuery, keyset
@@ -41,6 +41,9 @@ def create_provider(ctx: Ctx, org_id: str, body: ProviderIn) -> Provider:
     if body.provider_type.lower() != "oidc":
         raise Invalid("only OIDC providers are supported",
                       [{"field": "provider_type", "message": "expected oidc"}])
+    for field in ("issuer_url", "authorization_endpoint", "token_endpoint", "jwks_uri"):
+        if url := getattr(body, field):
+            outbound.check(url, allow_private=_private_ok(ctx), field=field)
     if ctx.db.one("SELECT 1 FROM identity_providers WHERE org_id = ?", org_id):
         raise Conflict("this organization already has an identity provider")
     t = now()
@@ -74,11 +77,15 @@ def delete_provider(ctx: Ctx, org_id: str, provider_id: str) -> None:
     ctx.audit(org_id, "identity_provider", provider_id, "delete")
 
 
+def _private_ok(ctx: Ctx) -> bool:
+    return ctx.settings.server.allow_private_urls
+
+
 def _endpoints(ctx: Ctx, row: dict) -> dict:
     """Fill in endpoints from the provider's discovery document once, then keep them."""
     if row["authorization_endpoint"] and row["token_endpoint"] and row["jwks_uri"]:
         return row
-    doc = oidc.discover(row["issuer_url"])
+    doc = oidc.discover(row["issuer_url"], allow_private=_private_ok(ctx))
     found = {k: row[k] or doc[k] for k in ("authorization_endpoint", "token_endpoint", "jwks_uri")}
     with ctx.transaction():
         ctx.db.update("identity_providers", {"id": row["id"]}, {**found, "updated_at": now()})
@@ -139,8 +146,11 @@ def callback(ctx: Ctx, query: CallbackQuery) -> TokenPair:
     if provider is None:
         raise NotFound("SSO is not configured for this organization")
     provider = _endpoints(ctx, provider)
-    tokens = oidc.exchange(provider, query.code, pending["code_verifier"], _redirect_uri(ctx))
-    claims = oidc.verify_id_token(provider, tokens["id_token"], pending["nonce"])
+    allow = _private_ok(ctx)
+    tokens = oidc.exchange(provider, query.code, pending["code_verifier"], _redirect_uri(ctx),
+                           allow_private=allow)
+    claims = oidc.verify_id_token(provider, tokens["id_token"], pending["nonce"],
+                                  allow_private=allow)
     email = claims["email"].strip().lower()
     with ctx.transaction():
         user = ctx.db.one("SELECT * FROM users WHERE email = ?", email)

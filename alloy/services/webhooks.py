@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from alloy import outbound
 from alloy.context import Ctx
 from alloy.domain import events
 from alloy.domain.page import Page, PageQuery, keyset
@@ -58,6 +59,7 @@ def _load(ctx: Ctx, webhook_id: str, minimum: Role) -> dict:
 def create(ctx: Ctx, org_id: str, body: WebhookIn) -> Webhook:
     """Subscribe a URL to events; the signing secret is shown only in this response (Admin)."""
     ctx.require(org_id, Role.Admin)
+    outbound.check(body.url, allow_private=ctx.settings.server.allow_private_urls)
     unknown = [e for e in body.event_types if e not in events.EVENT_TYPES]
     if unknown:
         raise Invalid(f"unknown event types: {', '.join(unknown)}",
