@@ -21,7 +21,7 @@ from litestar.exceptions import HTTPException
 from alloy import ops
 from alloy.dispatch import execute
 from alloy.domain.sso import Redirect
-from alloy.errors import AlloyError, BadRequest, Unauthorized
+from alloy.errors import AlloyError, BadRequest, Invalid, Unauthorized
 from alloy.services.auth import authenticate
 
 log = logging.getLogger("alloy.server")
@@ -120,6 +120,9 @@ def _handler_for(env, op: ops.Op, limiter=None):
                     raise BadRequest("request body is not valid JSON") from None
                 except RecursionError:  # msgspec's depth guard: a hostile body, not a crash
                     raise BadRequest("request body is nested too deeply") from None
+                if body is None:  # JSON `null` is no object (an absent body reads as {})
+                    raise Invalid("request body must be a JSON object",
+                                  [{"field": "body", "message": "expected an object, got null"}])
             query = dict(request.query_params) if request.query_params else None
             result = await to_thread.run_sync(_run, env, op, request.headers,
                                               request.path_params, body, query, limiter, client)
@@ -148,7 +151,10 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
              401: "UNAUTHORIZED", 403: "FORBIDDEN", 413: "PAYLOAD_TOO_LARGE"}
     err = AlloyError(str(exc.detail))
     err.code, err.status = codes.get(exc.status_code, "HTTP_ERROR"), exc.status_code
-    return error_response(err, _format_for(request.url.path))
+    response = error_response(err, _format_for(request.url.path))
+    if exc.status_code == 405 and exc.headers:  # RFC 9110: a 405 lists the allowed methods
+        response.headers["Allow"] = exc.headers.get("allow") or exc.headers.get("Allow", "")
+    return response
 
 
 def _crash(request: Request, exc: Exception) -> Response:

@@ -12,12 +12,33 @@ from alloy import ops, version
 _REF = "#/components/schemas/{name}"
 
 
-def _query_params(cls) -> list[dict]:
-    (schema,), components = msgspec.json.schema_components([cls], ref_template=_REF)
-    props = components[cls.__name__]["properties"]
-    required = set(components[cls.__name__].get("required", []))
+def _query_params(ref: dict, components: dict) -> list[dict]:
+    """A query Struct as parameters; the types they name (enums such as GroupBy) stay in
+    the document's components, which were built together with it."""
+    schema = components[ref["$ref"].rsplit("/", 1)[1]]
+    required = set(schema.get("required", []))
     return [{"name": n, "in": "query", "required": n in required, "schema": s}
-            for n, s in props.items()]
+            for n, s in schema["properties"].items()]
+
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _errors(op) -> dict:
+    """The error answers an operation can give, from what it declares: a body can be
+    malformed (400); signed-in operations check the credential (401), the role or scope
+    (403) and that the named org or resource is visible (404); a path names a resource
+    (404); writes can conflict (409); input is validated (422); rate limits apply (429)."""
+    codes = ["422", "429"]
+    if op.body is not None:
+        codes.append("400")
+    if op.auth:
+        codes += ["401", "403", "404"]
+    if op.path_params:
+        codes.append("404")
+    if op.write:
+        codes.append("409")
+    return {code: _ERROR for code in sorted(set(codes))}
 
 
 @functools.cache
@@ -25,7 +46,7 @@ def openapi_document() -> bytes:
     all_ops = ops.all_ops()
     types = []
     for op in all_ops:
-        types += [t for t in (op.body, op.result) if t not in (None, type(None))]
+        types += [t for t in (op.body, op.result, op.query) if t not in (None, type(None))]
     schemas, components = msgspec.json.schema_components(types, ref_template=_REF)
     by_type = dict(zip(types, schemas, strict=True))
     paths: dict = {}
@@ -36,18 +57,16 @@ def openapi_document() -> bytes:
         if op.description:
             entry["description"] = op.description
         if op.query is not None:
-            entry["parameters"] += _query_params(op.query)
+            entry["parameters"] += _query_params(by_type[op.query], components)
         if op.body is not None:
             entry["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": by_type[op.body]}}}
         ok: dict = {"description": "OK"}
         if op.result not in (None, type(None)):
             ok["content"] = {op.media_type: {"schema": by_type[op.result]}}
-        responses = {str(op.status): ok}
+        responses = {str(op.status): ok, **_errors(op)}
         if op.auth:
-            responses["401"] = {"$ref": "#/components/responses/Error"}
             entry["security"] = [{"bearer": []}]
-        responses["422"] = {"$ref": "#/components/responses/Error"}
         entry["responses"] = responses
         paths.setdefault(op.path, {})[op.method.lower()] = entry
     from alloy.server.integrations import signed

@@ -125,3 +125,33 @@ def test_validation_gaps_status_blank_names_key_projects_expiry(server, register
     assert ok.status_code == 201 and ok.json()["project_ids"] == [project["id"]]
     r = server.http.post("/api/v1/api-keys", headers=h, json={"name": "k", "expires_at": ""})
     assert r.status_code == 422 and r.json()["error"]["details"][0]["field"] == "expires_at"
+
+
+def test_openapi_defines_what_it_references_and_documents_errors(server):
+    doc = server.http.get("/schema/openapi.json").json()
+    defined = set(doc["components"]["schemas"])
+    import json
+    import re
+
+    referenced = set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(doc)))
+    assert "GroupBy" in referenced and referenced - defined == set()
+    ops = [op for methods in doc["paths"].values() for op in methods.values()
+           if isinstance(op, dict) and "responses" in op and "operationId" in op]
+    documented = {code: sum(code in op["responses"] for op in ops)
+                  for code in ("403", "404", "409")}
+    assert all(n > 50 for n in documented.values()), documented
+    patch_org = doc["paths"]["/api/v1/orgs/{org_id}"]["patch"]["responses"]
+    assert {"400", "401", "403", "404", "409", "422"} <= set(patch_org)
+
+
+def test_405_lists_allowed_methods_and_null_body_is_422(server, register):
+    h, org, _ = _org_project(server, register, "NULL")
+    r = server.http.request("PUT", "/api/v1/orgs", headers=h)
+    assert r.status_code == 405 and {"GET", "POST"} <= {
+        m.strip() for m in r.headers["Allow"].split(",")}, r.headers
+    team = server.http.post(f"/api/v1/orgs/{org['id']}/teams", headers=h,
+                            json={"name": "T"}).json()
+    for path in (f"/api/v1/orgs/{org['id']}", f"/api/v1/teams/{team['id']}"):
+        r = server.http.patch(path, headers={**h, "Content-Type": "application/json"},
+                              content=b"null")
+        assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR", r.text
