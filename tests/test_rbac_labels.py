@@ -261,9 +261,9 @@ def test_read_scope_keys_cannot_write(world):
 
 
 def test_project_restricted_keys(world):
-    key = world.post("Owner", "/api/v1/api-keys", {
-        "name": "other only", "scopes": ["read", "write"],
-        "project_ids": [world.other["id"]]})["key"]
+    key = world.http.post("/api/v1/api-keys", json={  # a key of the projects' org
+        "name": "other only", "scopes": ["read", "write"], "project_ids": [world.other["id"]]},
+        headers={**world.h["Owner"], "X-Alloy-Org-Id": world.org}).json()["key"]
     kh = auth(key)
     f = world.fixtures()
     assert world.http.get(f"/api/v1/tickets/{f.ticket}/comments", headers=kh).status_code == 403

@@ -192,8 +192,9 @@ def test_write_key_cannot_do_admin_deletes(world):
 
 def test_project_restricted_key(world):
     mine, other = world.project(), world.project()
-    key = world.post("/api/v1/api-keys", {"name": "one", "scopes": ["read", "write"],
-                                          "project_ids": [mine["id"]]})["key"]
+    key = world.http.post("/api/v1/api-keys", json={  # a key of the projects' org
+        "name": "one", "scopes": ["read", "write"], "project_ids": [mine["id"]]},
+        headers={**world.as_(Role.Owner), "X-Alloy-Org-Id": world.org_id}).json()["key"]
     listed = _send(world, key, "GET", f"/api/v1/projects?org_id={world.org_id}", None).json()
     assert [p["id"] for p in listed["items"]] == [mine["id"]]
     assert _send(world, key, "GET", f"/api/v1/projects/{mine['id']}", None).status_code == 200
