@@ -51,6 +51,7 @@ class LocalSide:
 
         os.environ["ALLOY_DATA_DIR"] = str(home)
         url = database_for(home)[0] if use_postgres() else f"sqlite:///{home}/local.db"
+        settings.setdefault("ALLOY_ALLOW_PRIVATE_URLS", "true")  # as base_env: local fakes
         self.env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=url, **settings))
         self.anon = Recording(LocalClient(self.env, None))
 
