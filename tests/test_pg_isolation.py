@@ -36,7 +36,7 @@ def _seed(env, name: str) -> dict:
                                                 "role": "member"})
     me.call("apikeys.create", body={"name": f"{name} key", "scopes": ["read", "write"]})
     me.call("orgs.update", org_id=org, body={"name": f"{name} Inc"})
-    me.call("webhooks.create", org_id=org, body={"url": "http://127.0.0.1:9/hook",
+    me.call("webhooks.create", org_id=org, body={"url": "https://hooks.example.com/hook",
                                                  "event_types": ["ticket.created"]})
     if HAS_PROJECTS:
         project = me.call("projects.create", body={"org_id": org, "key": name[:4].upper(),
