@@ -15,8 +15,8 @@ import sys
 
 from alloy.cli.session import STATE, is_tty
 
+from alloy.domain.display import printable
 from alloy.domain.enums import OUTPUT_FORMATS as FORMATS
-from alloy.domain.text import printable
 
 # Documented in docs/cli.md ("Exit codes"); tests/test_cli_exit_codes.py pins every row.
 OK, ERROR, USAGE = 0, 1, 2

@@ -1,13 +1,8 @@
-"""People's words: which are required (not blank), and how they are shown on a terminal.
-
-Input is stored as given (JSON output escapes it anyway); a terminal face passes every
-user-written string through `printable` so stored escape sequences cannot recolour, move
-the cursor or retitle the user's terminal.
-"""
+"""People's words: which are required (not blank). How they are shown on a terminal is
+`alloy.domain.display` (kept apart: the CLI's output module needs it without msgspec)."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 import msgspec
@@ -22,12 +17,3 @@ def required(max_length: int) -> Any:
 
 
 StatusName = required(100)
-
-# C0 controls but tab and newline, DEL and the C1 controls (ESC, CSI, OSC ... introducers).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """`text` safe for a terminal: control characters shown escaped (`\\x1b`), not obeyed;
-    tabs and newlines are kept."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)

@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from alloy.domain import enums
-from alloy.domain.text import printable
+from alloy.domain.display import printable
 
 SPARK = "▁▂▃▄▅▆▇█"
 _CLOSED = {name for name, category in enums.DEFAULT_STATUSES

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from alloy.domain.text import printable
+from alloy.domain.display import printable
 
 
 def _day(stamp: str | None) -> str:

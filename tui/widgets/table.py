@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from alloy.domain.text import printable
+from alloy.domain.display import printable
 
 COLUMNS = (("Key", 10), ("Title", 0), ("Status", 12), ("Assignee", 16), ("Priority", 9))
 HEADER = Style(bold=True, underline=True)
