@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from alloy.context import Ctx
-from alloy.domain.flow import SprintStatus
 from alloy.domain.page import Page, PageQuery, keyset
 from alloy.domain.validate import given
-from alloy.domain.values import Role, new_id, now
+from alloy.domain.values import Role, SprintStatus, new_id, now
 from alloy.domain.work import (
     OrgQuery,
     Project,
