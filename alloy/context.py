@@ -53,8 +53,15 @@ class Ctx:
             raise NotFound("no organization selected: pass org_id or switch to an org")
         return org_id
 
+    @property
+    def key_org(self) -> str | None:
+        """The one org an API key acts in (spec 54 binds a key to its org); None for a login."""
+        return self.actor.org_id if self.actor.is_api_key else None
+
     def role_in(self, org_id: str) -> Role | None:
-        """The actor's role in an org (a JWT and an API key alike act in all the user's orgs)."""
+        """The actor's role in an org: a login acts in all the user's orgs, a key in its own."""
+        if self.key_org and org_id != self.key_org:
+            return None  # another org does not exist for this key: 404, as cross-org
         if org_id not in self._roles:
             row = self.db.one("SELECT role FROM org_members WHERE org_id = ? AND user_id = ?",
                               org_id, self.actor.user_id)

@@ -10,7 +10,7 @@ from alloy.actor import Actor
 from alloy.context import Ctx
 from alloy.domain.identity import EMAIL_PATTERN, LoginIn, Me, RefreshIn, RegisterIn, TokenPair
 from alloy.domain.values import iso, new_id, now
-from alloy.errors import Conflict, Forbidden, Invalid, Unauthorized
+from alloy.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from alloy.ops import op
 from alloy.security import (
     API_KEY_PREFIX,
@@ -140,7 +140,10 @@ def authenticate(env, token: str, org_id: str | None = None) -> Actor:
     """Resolve a bearer credential (JWT or API key) to an Actor, or raise Unauthorized."""
     token = token.strip()
     if token.startswith((API_KEY_PREFIX, "alloy_test_")):
-        return _api_key_actor(env, token)
+        actor = _api_key_actor(env, token)
+        if org_id and org_id != actor.org_id:  # X-Alloy-Org-Id: a key acts in its own org
+            raise NotFound("organization not found")
+        return actor
     claims = env.jwt.verify(token)
     if not claims or "sub" not in claims:
         raise Unauthorized("invalid or expired token")
