@@ -83,11 +83,14 @@ class Ctx:
             raise Forbidden(f"requires {minimum.value} role or above")
         return role
 
-    def require_scope(self, scope: str) -> None:
+    def has_scope(self, scope: str) -> bool:
         if self._actor is None:
-            return
+            return True
         have = max(SCOPE_RANK.get(s, 0) for s in self._actor.scopes or ("read",))
-        if have < SCOPE_RANK[scope]:
+        return have >= SCOPE_RANK[scope]
+
+    def require_scope(self, scope: str) -> None:
+        if not self.has_scope(scope):
             raise Forbidden(f"API key lacks the '{scope}' scope")
 
     def audit(self, org_id: str | None, entity_type: str, entity_id: str, action: str,

@@ -1,0 +1,50 @@
+"""Invites, sessions and logins under attack (issue 14, items 6, 7 and 8), on a live server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import auth
+
+
+@pytest.fixture
+def org_with_roles(server, register):
+    owner = register("invowner")
+    h = auth(owner["access_token"])
+    org = owner["org_id"]
+    heads = {"Owner": h}
+    for role in ("Admin", "Member", "Viewer"):
+        code = server.http.post(f"/api/v1/orgs/{org}/invites", headers=h,
+                                json={"role": role}).json()["invite_code"]
+        heads[role] = auth(register(role.lower(), invite_code=code)["access_token"])
+    pending = {role: server.http.post(f"/api/v1/orgs/{org}/invites", headers=h,
+                                      json={"role": role}).json()["id"]
+               for role in ("Owner", "Admin", "Member")}
+    return server, org, heads, pending
+
+
+def _codes(server, org, headers) -> dict:
+    r = server.http.get(f"/api/v1/orgs/{org}/invites?limit=100", headers=headers)
+    assert r.status_code == 200, r.text
+    return {i["id"]: (i["invite_code"], i["invite_link"]) for i in r.json()["items"]}
+
+
+def test_invite_codes_are_shown_only_to_who_could_make_the_invite(org_with_roles):
+    server, org, heads, pending = org_with_roles
+    for role in ("Member", "Viewer"):  # they list invites, but a code would make them Admin
+        seen = _codes(server, org, heads[role])
+        assert set(pending.values()) <= set(seen)
+        assert all(code is None and link is None for code, link in seen.values()), role
+    admin = _codes(server, org, heads["Admin"])
+    assert admin[pending["Admin"]][0] and admin[pending["Member"]][1].endswith(
+        admin[pending["Member"]][0])
+    assert admin[pending["Owner"]] == (None, None)  # an Admin cannot grant Owner
+    assert all(code for code, _ in _codes(server, org, heads["Owner"]).values())
+
+
+def test_a_read_key_of_an_owner_sees_no_invite_codes(org_with_roles):
+    server, org, heads, pending = org_with_roles
+    key = server.http.post("/api/v1/api-keys", headers=heads["Owner"],
+                           json={"name": "ro", "scopes": ["read"]}).json()["key"]
+    seen = _codes(server, org, auth(key))
+    assert seen[pending["Member"]] == (None, None)
