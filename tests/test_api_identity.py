@@ -46,11 +46,11 @@ def test_auth_deep_dive(server):
     refresh_token = login.json()["refresh_token"]
     new = server.http.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
     assert new.status_code == 200 and new.json()["refresh_token"] != refresh_token
-    reused = server.http.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
-    assert reused.status_code == 401
     out = server.http.post("/api/v1/auth/logout",
                            json={"refresh_token": new.json()["refresh_token"]})
     assert out.status_code == 204 and out.content == b""
+    reused = server.http.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
+    assert reused.status_code == 401
     again = server.http.post("/api/v1/auth/refresh",
                              json={"refresh_token": new.json()["refresh_token"]})
     assert again.status_code == 401 and again.json()["error"]["code"] == "UNAUTHORIZED"

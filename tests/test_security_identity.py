@@ -48,3 +48,27 @@ def test_a_read_key_of_an_owner_sees_no_invite_codes(org_with_roles):
                            json={"name": "ro", "scopes": ["read"]}).json()["key"]
     seen = _codes(server, org, auth(key))
     assert seen[pending["Member"]] == (None, None)
+
+
+def _refresh(server, token):
+    return server.http.post("/api/v1/auth/refresh", json={"refresh_token": token})
+
+
+def test_refresh_token_reuse_revokes_the_whole_family(server, register):
+    user = register("family")
+    login = lambda: server.http.post("/api/v1/auth/login", json={  # noqa: E731
+        "email": user["email"], "password": "password123"}).json()["refresh_token"]
+    stolen, other_device = login(), login()
+    newer = _refresh(server, stolen).json()["refresh_token"]
+    newest = _refresh(server, newer).json()["refresh_token"]
+    assert _refresh(server, stolen).status_code == 401  # the replay ...
+    r = _refresh(server, newest)  # ... kills the family's live token too
+    assert r.status_code == 401 and r.json()["error"]["code"] == "UNAUTHORIZED"
+    assert _refresh(server, other_device).status_code == 200  # another login is untouched
+
+
+def test_logout_then_reuse_is_refused(server, register):
+    token = register("logoutreuse")["refresh_token"]
+    assert server.http.post("/api/v1/auth/logout", json={"refresh_token": token}).status_code == 204
+    assert server.http.post("/api/v1/auth/logout", json={"refresh_token": token}).status_code == 401
+    assert _refresh(server, token).status_code == 401
