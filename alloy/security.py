@@ -28,15 +28,25 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash of nothing anyone knows, made with the same parameters as real ones."""
+    return _hasher().hash(secrets.token_urlsafe(32))
+
+
 def verify_password(stored: str | None, password: str) -> bool:
+    """Check a password against its stored hash, in the same time whether or not one exists.
+
+    No account (or an SSO-only one) still costs one argon2 verification against a dummy
+    hash, so a login's answer time does not tell which emails have accounts.
+    """
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    if not stored:
-        return False
     try:
-        return _hasher().verify(stored, password)
+        ok = _hasher().verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return ok and bool(stored)
 
 
 def sha256(text: str) -> str:

@@ -72,3 +72,33 @@ def test_logout_then_reuse_is_refused(server, register):
     assert server.http.post("/api/v1/auth/logout", json={"refresh_token": token}).status_code == 204
     assert server.http.post("/api/v1/auth/logout", json={"refresh_token": token}).status_code == 401
     assert _refresh(server, token).status_code == 401
+
+
+def test_login_costs_one_password_verification_whether_or_not_the_email_exists(
+        tmp_path, monkeypatch):
+    """Timing: an unknown email is checked against a dummy hash (argon2's own verify counted)."""
+    import argon2
+
+    from alloy.client.local import LocalClient
+    from alloy.config import Settings
+    from alloy.env import bootstrap
+    from alloy.errors import Unauthorized
+
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
+    anon = LocalClient(bootstrap(Settings.from_env(
+        ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/t.db")), None)
+    anon.call("auth.register", body={"email": "known@example.com", "password": "password123",
+                                     "display_name": "Known"})
+    calls = []
+    real = argon2.PasswordHasher.verify
+
+    def counted(self, hash, password):
+        calls.append(hash)
+        return real(self, hash, password)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", counted)
+    for email in ("known@example.com", "nobody@example.com"):
+        calls.clear()
+        with pytest.raises(Unauthorized):
+            anon.call("auth.login", body={"email": email, "password": "wrong-password"})
+        assert len(calls) == 1 and calls[0].startswith("$argon2id$"), email

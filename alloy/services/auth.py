@@ -95,7 +95,8 @@ def login(ctx: Ctx, body: LoginIn) -> TokenPair:
     """Exchange email and password for an access token and a refresh token."""
     with ctx.transaction(write=False):
         user = ctx.db.one("SELECT * FROM users WHERE email = ?", body.email.strip().lower())
-    if user is None or not verify_password(user["password_hash"], body.password):
+    stored = user["password_hash"] if user else None  # unknown: a dummy hash, same cost
+    if not verify_password(stored, body.password) or user is None:
         raise Unauthorized("invalid email or password")
     with ctx.transaction():
         return issue_tokens(ctx, user, default_org(ctx, user["id"]))
