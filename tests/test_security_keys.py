@@ -147,3 +147,20 @@ def test_api_key_works_only_in_its_own_org(server, two_orgs):
     same = server.http.get("/api/v1/projects", headers={**kh, "X-Alloy-Org-Id": home})
     assert same.status_code == 200
 
+
+
+def test_cli_with_an_api_key_does_not_send_a_saved_logins_org(server, register, env_for):
+    """ALLOY_API_TOKEN acts in its key's org even where another login is saved."""
+    from tests.conftest import unique_email
+    from tests.support import cli
+
+    env = env_for(ALLOY_API_URL=server.url)
+    email = unique_email("saved")
+    server.http.post("/api/v1/auth/register", json={
+        "email": email, "password": "password123", "display_name": "Saved"})
+    cli(["auth", "login", "--email", email, "--password-stdin"], env, input="password123\n")
+    ci = register("ci")
+    key = server.http.post("/api/v1/api-keys", headers=auth(ci["access_token"]),
+                           json={"name": "ci"}).json()["key"]
+    listed = cli(["org", "list", "--format", "json"], {**env, "ALLOY_API_TOKEN": key}).data
+    assert [o["id"] for o in listed["data"]] == [ci["org_id"]]
