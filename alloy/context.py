@@ -53,8 +53,15 @@ class Ctx:
             raise NotFound("no organization selected: pass org_id or switch to an org")
         return org_id
 
+    @property
+    def key_org(self) -> str | None:
+        """The one org an API key acts in (spec 54 binds a key to its org); None for a login."""
+        return self.actor.org_id if self.actor.is_api_key else None
+
     def role_in(self, org_id: str) -> Role | None:
-        """The actor's role in an org (a JWT and an API key alike act in all the user's orgs)."""
+        """The actor's role in an org: a login acts in all the user's orgs, a key in its own."""
+        if self.key_org and org_id != self.key_org:
+            return None  # another org does not exist for this key: 404, as cross-org
         if org_id not in self._roles:
             row = self.db.one("SELECT role FROM org_members WHERE org_id = ? AND user_id = ?",
                               org_id, self.actor.user_id)
@@ -76,11 +83,14 @@ class Ctx:
             raise Forbidden(f"requires {minimum.value} role or above")
         return role
 
-    def require_scope(self, scope: str) -> None:
+    def has_scope(self, scope: str) -> bool:
         if self._actor is None:
-            return
+            return True
         have = max(SCOPE_RANK.get(s, 0) for s in self._actor.scopes or ("read",))
-        if have < SCOPE_RANK[scope]:
+        return have >= SCOPE_RANK[scope]
+
+    def require_scope(self, scope: str) -> None:
+        if not self.has_scope(scope):
             raise Forbidden(f"API key lacks the '{scope}' scope")
 
     def audit(self, org_id: str | None, entity_type: str, entity_id: str, action: str,

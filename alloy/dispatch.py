@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
-from alloy import ops
+from alloy import ops, restriction
 from alloy.context import Ctx
 from alloy.domain.validate import convert, reject_nul
 from alloy.errors import Unauthorized
@@ -24,6 +24,7 @@ def execute(env, op: Op, actor, path_params: dict | None = None, body=None, quer
     if op.auth:
         if actor is None:
             raise Unauthorized("authentication required")
+        restriction.check(op, actor)
     for where, data in (("path", path_params), ("body", body), ("query", query)):
         reject_nul(where, data)
     kwargs = dict(path_params or {})

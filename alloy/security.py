@@ -28,15 +28,41 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash of nothing anyone knows, made with the same parameters as real ones."""
+    return _hasher().hash(secrets.token_urlsafe(32))
+
+
 def verify_password(stored: str | None, password: str) -> bool:
+    """Check a password against its stored hash, in the same time whether or not one exists.
+
+    No account (or an SSO-only one) still costs one argon2 verification against a dummy
+    hash, so a login's answer time does not tell which emails have accounts.
+    """
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    if not stored:
-        return False
     try:
-        return _hasher().verify(stored, password)
+        ok = _hasher().verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return ok and bool(stored)
+
+
+def private_dir(path: Path) -> None:
+    """Make a directory that will hold secrets: 0700 when we create it (a user's own
+    directory that already exists is left as they set it)."""
+    Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def private_file(path: Path) -> None:
+    """Create an empty file 0600 unless it exists: SQLite then gives its -wal and -shm
+    files the same mode, so the database's secrets (OIDC client secrets, webhook signing
+    secrets, hashes) are the owner's alone."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def sha256(text: str) -> str:
@@ -118,7 +144,7 @@ def _generated_pair(key_dir: Path) -> tuple[bytes, bytes]:
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption())
-        key_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(key_dir)
         tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:

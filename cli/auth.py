@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from alloy.cli import password as secret
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
 from alloy.cli.session import api_url, client, load_credentials, save_credentials
@@ -15,13 +16,17 @@ app.add_typer(keys, name="api-key")
 @app.command()
 def login(
     email: str = typer.Option(..., "--email", help="Account email address."),
-    password: str = typer.Option(..., "--password", help="Account password."),
+    password: str | None = secret.option(),
+    password_stdin: bool = secret.stdin_option(),
 ) -> None:
     """Log in and save credentials to ~/.config/alloy/credentials.toml.
 
+    The password comes from --password-stdin, --password, ALLOY_PASSWORD or a hidden prompt.
+
     Example: alloy auth login --email admin@example.com --password s3cret --format plain
     """
-    pair = client(anonymous=True).call("auth.login", body={"email": email, "password": password})
+    body = {"email": email, "password": secret.resolve(password, password_stdin)}
+    pair = client(anonymous=True).call("auth.login", body=body)
     save_credentials({"access_token": pair["access_token"], "refresh_token": pair["refresh_token"],
                       "user_id": pair["user_id"], "email": pair["email"],
                       "org_id": pair.get("org_id"), "api_url": api_url()}, replace=True)

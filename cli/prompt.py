@@ -95,6 +95,13 @@ def text(message: str, default: str | None = None, *, validate=None,
     return answer.strip() or (default or "")
 
 
+def secret(message: str) -> str:
+    """A hidden line (a password), taken as typed: spaces are part of it."""
+    import questionary
+
+    return _ask(questionary.password(f"{message}:", validate=lambda v: bool(v) or "required"))
+
+
 def confirm(message: str, default: bool = False) -> bool:
     import questionary
 

@@ -6,6 +6,7 @@ import os
 import sys
 
 import typer
+from alloy.cli import password as secret
 from alloy.cli.output import emit
 from alloy.cli.session import client, save_credentials
 
@@ -95,18 +96,22 @@ def health() -> None:
 
 def onboard(
     email: str = typer.Option(..., "--email", help="Admin email."),
-    password: str = typer.Option(..., "--password", help="Admin password (8+ characters)."),
+    password: str | None = secret.option(f"Admin password (8+ characters). {secret.HELP}"),
+    password_stdin: bool = secret.stdin_option(),
     org_name: str = typer.Option(..., "--org-name", help="Organization name."),
     org_slug: str = typer.Option(..., "--org-slug", help="Organization slug, e.g. acme."),
 ) -> None:
     """First-time setup: the first user, their organization and an admin API key.
+
+    The password comes from --password-stdin, --password, ALLOY_PASSWORD or a hidden prompt.
 
     Example: alloy onboard --email admin@acme.com --password s3cretpw --org-name "Acme" --org-slug acme
     """
     from alloy.cli.session import api_url
 
     result = client(anonymous=True).call("onboard.run", body={
-        "email": email, "password": password, "org_name": org_name, "org_slug": org_slug})
+        "email": email, "password": secret.resolve(password, password_stdin),
+        "org_name": org_name, "org_slug": org_slug})
     save_credentials({"access_token": result["access_token"],
                       "refresh_token": result["refresh_token"], "user_id": result["user_id"],
                       "email": result["email"], "org_id": result["org_id"],

@@ -46,11 +46,11 @@ def test_auth_deep_dive(server):
     refresh_token = login.json()["refresh_token"]
     new = server.http.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
     assert new.status_code == 200 and new.json()["refresh_token"] != refresh_token
-    reused = server.http.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
-    assert reused.status_code == 401
     out = server.http.post("/api/v1/auth/logout",
                            json={"refresh_token": new.json()["refresh_token"]})
     assert out.status_code == 204 and out.content == b""
+    reused = server.http.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
+    assert reused.status_code == 401
     again = server.http.post("/api/v1/auth/refresh",
                              json={"refresh_token": new.json()["refresh_token"]})
     assert again.status_code == 401 and again.json()["error"]["code"] == "UNAUTHORIZED"
@@ -250,16 +250,20 @@ def test_concurrent_requests(server, register):
     assert codes == [200] * 40
 
 
-def test_api_key_acts_in_all_the_users_orgs(server, register):
-    """A key made with a token for the personal org still serves an org created later."""
+def test_api_key_acts_in_its_own_org(server, register):
+    """Spec 54 binds a key to its org: a later org needs a key made for it (X-Alloy-Org-Id)."""
     pair = register("twoorgs")
     h = auth(pair["access_token"])
     other = server.http.post("/api/v1/orgs", headers=h, json={
         "name": "Other", "slug": f"other-{pair['user_id'][-8:]}"}).json()
     key = server.http.post("/api/v1/api-keys", headers=h, json={"name": "k"}).json()["key"]
     kh = auth(key)
-    assert server.http.get(f"/api/v1/orgs/{other['id']}", headers=kh).status_code == 200
+    assert server.http.get(f"/api/v1/orgs/{other['id']}", headers=kh).status_code == 404
     listed = server.http.get("/api/v1/orgs", headers=kh).json()["items"]
-    assert {o["id"] for o in listed} == {pair["org_id"], other["id"]}
+    assert {o["id"] for o in listed} == {pair["org_id"]}
+    for_other = server.http.post("/api/v1/api-keys", headers={**h, "X-Alloy-Org-Id": other["id"]},
+                                 json={"name": "other"}).json()["key"]
+    assert server.http.get(f"/api/v1/orgs/{other['id']}",
+                           headers=auth(for_other)).status_code == 200
     stranger = register("keystranger")
     assert server.http.get(f"/api/v1/orgs/{stranger['org_id']}", headers=kh).status_code == 404

@@ -20,8 +20,8 @@ def scenario_identity(side, tag: str) -> list:
                                               "password": "password123"})
     seen.append(pair)
     rotated = side.anon.call("auth.refresh", body={"refresh_token": pair["refresh_token"]})
-    seen.append(side.anon.attempt("auth.refresh", body={"refresh_token": pair["refresh_token"]}))
     seen.append(side.anon.call("auth.logout", body={"refresh_token": rotated["refresh_token"]}))
+    seen.append(side.anon.attempt("auth.refresh", body={"refresh_token": pair["refresh_token"]}))
     seen.append(side.anon.attempt("auth.refresh",
                                   body={"refresh_token": rotated["refresh_token"]}))
     a = side.as_user(alice["access_token"])

@@ -62,6 +62,7 @@ class World:
         org = self.post("Owner", "/api/v1/orgs", {"name": "RBAC",
                                                    "slug": f"rbac-lbl-{owner['user_id'][-12:]}"})
         self.org = org["id"]
+        self.h["Owner"]["X-Alloy-Org-Id"] = self.org  # its API keys belong to this org
         for role in ROLES[1:]:
             pair = register(role.lower())
             self.h[role], self.ids[role] = auth(pair["access_token"]), pair["user_id"]

@@ -29,7 +29,9 @@ class World:
     outsider: str
 
     def as_(self, who) -> dict:
-        return auth(self.tokens[who] if who in self.tokens else who)
+        if who in self.tokens:  # a member acts (and makes its API keys) in this org
+            return {**auth(self.tokens[who]), "X-Alloy-Org-Id": self.org_id}
+        return auth(who)
 
     def post(self, path, body=None, who=Role.Owner):
         r = self.http.post(path, json=body or {}, headers=self.as_(who))

@@ -50,7 +50,11 @@ def saved_login(api_url: str | None = None, *, anonymous: bool = False) -> Login
     if url:
         if anonymous:
             return Login(api_url=url, org_id=creds.get("org_id"))
-        return Login(api_url=url, token=settings.client.api_token or creds.get("access_token"),
+        if settings.client.api_token:  # the saved org is the saved login's, not this token's
+            return Login(api_url=url, token=settings.client.api_token,
+                         refresh_token=creds.get("refresh_token"),
+                         org_id=settings.client.org_id, saved=True)
+        return Login(api_url=url, token=creds.get("access_token"),
                      refresh_token=creds.get("refresh_token"), org_id=creds.get("org_id"),
                      saved=True)
     if anonymous:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from alloy.security import private_dir
+
 
 def path() -> Path:
     from alloy.config import config_dir
@@ -63,7 +65,7 @@ def save(update: dict, *, replace: bool = False) -> dict:
         else:
             data[key] = value
     toml = path()
-    toml.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(toml.parent)
     _parsed_copy(toml).unlink(missing_ok=True)  # no stale copy of tokens outlives a change
     write_private(toml, tomli_w.dumps(data))
     return data

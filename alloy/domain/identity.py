@@ -140,10 +140,12 @@ class AcceptInviteIn(msgspec.Struct, kw_only=True):
 
 
 class Invite(msgspec.Struct, kw_only=True):
+    """An invite; its code and link are null for members who could not have made it."""
+
     id: str
     org_id: str
-    invite_code: str
-    invite_link: str
+    invite_code: str | None
+    invite_link: str | None
     email: str | None
     role: Role
     created_by: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 
 from alloy.context import Ctx
@@ -71,8 +72,36 @@ def create(ctx: Ctx, body: ApiKeyIn) -> ApiKey:
         raise Invalid("a key cannot grant more than the credentials that create it",
                       [{"field": "scopes", "message": "exceeds your scope"}])
     expires = None if body.expires_at is None else _parse_expiry(body.expires_at)
+    project_ids, expires = _within_parent(ctx, body.project_ids, expires)
     return create_key(ctx, org_id, ctx.user_id, body.name, sorted(set(body.scopes),
-                      key=SCOPE_RANK.get), body.project_ids, expires)
+                      key=SCOPE_RANK.get), project_ids, expires)
+
+
+def _within_parent(ctx: Ctx, project_ids: list[str], expires: str | None):
+    """A key minted by a key is no broader than its parent: its projects, its lifetime.
+
+    Unnamed, they are the parent's; wider, the request is refused (422). Scopes are checked
+    above and the org is the parent's own (`ctx.org_of`), so nothing outlives or outreaches
+    the credential that made it.
+    """
+    actor = ctx.actor
+    if not actor.is_api_key:
+        return project_ids, expires
+    allowed = actor.allowed_project_ids
+    if allowed is not None:
+        if not project_ids:
+            project_ids = builtins.list(allowed)
+        elif set(project_ids) - set(allowed):
+            raise Invalid("a key cannot reach projects its creating key cannot",
+                          [{"field": "project_ids", "message": "outside your key's projects"}])
+    limit = ctx.db.value("SELECT expires_at FROM api_keys WHERE id = ?", actor.api_key_id)
+    if limit:
+        if expires is None:
+            expires = limit
+        elif expires > limit:
+            raise Invalid("a key cannot outlive the key that creates it",
+                          [{"field": "expires_at", "message": f"after {limit}"}])
+    return project_ids, expires
 
 
 @op("GET", "/api/v1/api-keys")

@@ -10,7 +10,7 @@ from alloy.actor import Actor
 from alloy.context import Ctx
 from alloy.domain.identity import EMAIL_PATTERN, LoginIn, Me, RefreshIn, RegisterIn, TokenPair
 from alloy.domain.values import iso, new_id, now
-from alloy.errors import Conflict, Forbidden, Invalid, Unauthorized
+from alloy.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from alloy.ops import op
 from alloy.security import (
     API_KEY_PREFIX,
@@ -45,13 +45,18 @@ def create_user(ctx: Ctx, email: str, password_hash: str | None,
     return user
 
 
-def issue_tokens(ctx: Ctx, user: dict, org_id: str | None) -> TokenPair:
-    """A fresh access token and a stored (hashed) refresh token for `user`."""
+def issue_tokens(ctx: Ctx, user: dict, org_id: str | None,
+                 family_id: str | None = None) -> TokenPair:
+    """A fresh access token and a stored (hashed) refresh token for `user`.
+
+    A login starts a family; a rotation continues the family of the token it replaces."""
     refresh = new_refresh_token()
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=ctx.settings.auth.refresh_ttl_days)
-    ctx.db.insert("refresh_tokens", {"id": new_id(), "user_id": user["id"], "org_id": org_id,
+    token_id = new_id()
+    ctx.db.insert("refresh_tokens", {"id": token_id, "user_id": user["id"], "org_id": org_id,
                                      "token_hash": sha256(refresh), "created_at": now(),
-                                     "expires_at": iso(expires), "revoked_at": None})
+                                     "expires_at": iso(expires), "revoked_at": None,
+                                     "family_id": family_id or token_id})
     access = ctx.env.jwt.issue({"sub": user["id"], "email": user["email"], "org_id": org_id})
     return TokenPair(access_token=access, refresh_token=refresh, user_id=user["id"],
                      email=user["email"], display_name=user["display_name"], org_id=org_id)
@@ -90,36 +95,59 @@ def login(ctx: Ctx, body: LoginIn) -> TokenPair:
     """Exchange email and password for an access token and a refresh token."""
     with ctx.transaction(write=False):
         user = ctx.db.one("SELECT * FROM users WHERE email = ?", body.email.strip().lower())
-    if user is None or not verify_password(user["password_hash"], body.password):
+    stored = user["password_hash"] if user else None  # unknown: a dummy hash, same cost
+    if not verify_password(stored, body.password) or user is None:
         raise Unauthorized("invalid email or password")
     with ctx.transaction():
         return issue_tokens(ctx, user, default_org(ctx, user["id"]))
 
 
-def _live_refresh(ctx: Ctx, token: str) -> dict:
-    row = ctx.db.one("SELECT * FROM refresh_tokens WHERE token_hash = ?", sha256(token))
-    if row is None or row["revoked_at"] or row["expires_at"] < now():
-        raise Unauthorized("refresh token is invalid, expired or revoked")
+def _live_refresh(ctx: Ctx, token: str) -> dict | None:
+    """The stored row of a usable refresh token, else None (the caller answers 401).
+
+    A revoked token presented again was stolen or replayed (OAuth 2.0 Security BCP): its
+    whole family is revoked, so the newer token the thief or the user holds dies too. The
+    callers run without a unit of work (`tx=False`) so this revocation commits although
+    the request then fails.
+    """
+    row = ctx.db.locked("SELECT * FROM refresh_tokens WHERE token_hash = ?", sha256(token))
+    if row is not None and row["revoked_at"]:
+        ctx.db.run("UPDATE refresh_tokens SET revoked_at = ? "
+                   "WHERE family_id = ? AND revoked_at IS NULL",
+                   now(), row["family_id"] or row["id"])
+        return None
+    if row is None or row["expires_at"] < now():
+        return None
     return row
 
 
-@op("POST", "/api/v1/auth/refresh", auth=False, status=200)
+_REFUSED = "refresh token is invalid, expired or revoked"
+
+
+@op("POST", "/api/v1/auth/refresh", auth=False, status=200, tx=False)
 def refresh(ctx: Ctx, body: RefreshIn) -> TokenPair:
     """Rotate a refresh token: the old one is revoked, a new pair is returned."""
-    row = _live_refresh(ctx, body.refresh_token)
-    ctx.db.update("refresh_tokens", {"id": row["id"]}, {"revoked_at": now()})
-    user = ctx.db.one("SELECT * FROM users WHERE id = ?", row["user_id"])
-    org_id = row["org_id"]
-    if org_id is None or ctx.role_in_db(org_id, user["id"]) is None:
-        org_id = default_org(ctx, user["id"])
-    return issue_tokens(ctx, user, org_id)
+    with ctx.transaction():
+        row = _live_refresh(ctx, body.refresh_token)
+        if row is not None:
+            ctx.db.update("refresh_tokens", {"id": row["id"]}, {"revoked_at": now()})
+            user = ctx.db.one("SELECT * FROM users WHERE id = ?", row["user_id"])
+            org_id = row["org_id"]
+            if org_id is None or ctx.role_in_db(org_id, user["id"]) is None:
+                org_id = default_org(ctx, user["id"])
+            return issue_tokens(ctx, user, org_id, row["family_id"] or row["id"])
+    raise Unauthorized(_REFUSED)
 
 
-@op("POST", "/api/v1/auth/logout", auth=False, status=204)
+@op("POST", "/api/v1/auth/logout", auth=False, status=204, tx=False)
 def logout(ctx: Ctx, body: RefreshIn) -> None:
     """Revoke a refresh token so it can never be used again."""
-    row = _live_refresh(ctx, body.refresh_token)
-    ctx.db.update("refresh_tokens", {"id": row["id"]}, {"revoked_at": now()})
+    with ctx.transaction():
+        row = _live_refresh(ctx, body.refresh_token)
+        if row is not None:
+            ctx.db.update("refresh_tokens", {"id": row["id"]}, {"revoked_at": now()})
+            return
+    raise Unauthorized(_REFUSED)
 
 
 @op("GET", "/api/v1/auth/me")
@@ -140,7 +168,10 @@ def authenticate(env, token: str, org_id: str | None = None) -> Actor:
     """Resolve a bearer credential (JWT or API key) to an Actor, or raise Unauthorized."""
     token = token.strip()
     if token.startswith((API_KEY_PREFIX, "alloy_test_")):
-        return _api_key_actor(env, token)
+        actor = _api_key_actor(env, token)
+        if org_id and org_id != actor.org_id:  # X-Alloy-Org-Id: a key acts in its own org
+            raise NotFound("organization not found")
+        return actor
     claims = env.jwt.verify(token)
     if not claims or "sub" not in claims:
         raise Unauthorized("invalid or expired token")

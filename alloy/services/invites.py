@@ -22,9 +22,16 @@ def _status(row: dict) -> str:
     return "expired" if row["expires_at"] <= now() else "pending"
 
 
-def _invite(ctx: Ctx, row: dict) -> Invite:
-    return Invite(id=row["id"], org_id=row["org_id"], invite_code=row["code"],
-                  invite_link=f"{ctx.settings.server.base_url}/join?code={row['code']}",
+def may_see_code(viewer: Role, invite_role: Role) -> bool:
+    """An invite's code is a credential for its role: shown only to who could have made it
+    (an Admin or above, granting no role above their own), so listing it grants nothing."""
+    return viewer.at_least(Role.Admin) and invite_role.rank <= viewer.rank
+
+
+def _invite(ctx: Ctx, row: dict, viewer: Role) -> Invite:
+    code = row["code"] if may_see_code(viewer, Role(row["role"])) else None
+    return Invite(id=row["id"], org_id=row["org_id"], invite_code=code,
+                  invite_link=f"{ctx.settings.server.base_url}/join?code={code}" if code else None,
                   email=row["email"], role=Role(row["role"]), created_by=row["created_by"],
                   created_at=row["created_at"], expires_at=row["expires_at"],
                   status=_status(row), accepted_at=row["accepted_at"])
@@ -33,7 +40,8 @@ def _invite(ctx: Ctx, row: dict) -> Invite:
 @op("POST", "/api/v1/orgs/{org_id}/invites", scope="admin")
 def create(ctx: Ctx, org_id: str, body: InviteIn) -> Invite:
     """Invite someone to the organization with a role (Admin)."""
-    members.may_grant(ctx.require(org_id, Role.Admin), body.role)
+    role = ctx.require(org_id, Role.Admin)
+    members.may_grant(role, body.role)
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=ctx.settings.auth.invite_ttl_days)
     row = ctx.db.insert("invites", {
         "id": new_id(), "org_id": org_id, "code": new_code(), "role": body.role.value,
@@ -41,15 +49,17 @@ def create(ctx: Ctx, org_id: str, body: InviteIn) -> Invite:
         "created_at": now(), "expires_at": iso(expires), "accepted_by": None,
         "accepted_at": None, "revoked_at": None})
     ctx.audit(org_id, "invite", row["id"], "create", {"email": row["email"], "role": row["role"]})
-    return _invite(ctx, row)
+    return _invite(ctx, row, role)
 
 
 @op("GET", "/api/v1/orgs/{org_id}/invites")
 def list(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Invite]:
     """The organization's invites, newest last, with their status."""
-    ctx.require(org_id)
+    viewer = ctx.require(org_id)
+    if not ctx.has_scope("admin"):  # a key that could not create invites sees no codes
+        viewer = Role.Viewer
     return keyset(ctx.db, "SELECT * FROM invites WHERE org_id = ?", (org_id,), query,
-                  lambda r: _invite(ctx, r))
+                  lambda r: _invite(ctx, r, viewer))
 
 
 @op("DELETE", "/api/v1/orgs/{org_id}/invites/{invite_id}", scope="admin")

@@ -54,6 +54,8 @@ def list(ctx: Ctx, query: PageQuery) -> Page[Org]:
     """The organizations the caller belongs to."""
     sql, params = ("SELECT o.* FROM orgs o JOIN org_members m ON m.org_id = o.id "
                    "WHERE m.user_id = ?", (ctx.user_id,))
+    if ctx.key_org:
+        sql, params = sql + " AND o.id = ?", (*params, ctx.key_org)
     return keyset(ctx.db, sql, params, query, _org, alias="o")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 from typing import NamedTuple
 
+from alloy import restriction
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
 from alloy.domain.tags import ENTITY_TYPES, Tag, TagSearchQuery, TagsIn
@@ -74,6 +75,8 @@ def check_entity(ctx: Ctx, org_id: str, kind: str, entity_id: str, minimum: Role
     if row["project_id"] is not None:
         project_row = ctx.db.one("SELECT * FROM projects WHERE id = ?", row["project_id"])
         projects.check_access(ctx, project_row, minimum)
+    elif minimum is not Role.Viewer:  # a user's or a team's tags belong to the org
+        restriction.require_org_level(ctx.actor, f"tagging a {kind}")
 
 
 def to_tag(row: dict) -> Tag:

@@ -177,6 +177,7 @@ def _projects_of(ctx: Ctx, org_id: str | None) -> builtins.list[dict]:
     sql = ("SELECT p.id, p.key, p.org_id, m.role FROM projects p JOIN org_members m "
            "ON m.org_id = p.org_id AND m.user_id = ?")
     params: tuple = (ctx.user_id,)
+    org_id = org_id or ctx.key_org
     if org_id:
         sql += " WHERE p.org_id = ?"
         params += (org_id,)

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 
+from alloy.security import private_dir, private_file
 from alloy.store.db import Db
 
 
@@ -24,8 +25,9 @@ class SqliteStore:
     def connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            parent = os.path.dirname(os.path.abspath(self.path))
-            os.makedirs(parent, exist_ok=True)
+            if self.path != ":memory:":
+                private_dir(os.path.dirname(os.path.abspath(self.path)))
+                private_file(self.path)
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                    timeout=30)
             conn.row_factory = _dict_row

@@ -1,0 +1,104 @@
+"""Invites, sessions and logins under attack (issue 14, items 6, 7 and 8), on a live server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import auth
+
+
+@pytest.fixture
+def org_with_roles(server, register):
+    owner = register("invowner")
+    h = auth(owner["access_token"])
+    org = owner["org_id"]
+    heads = {"Owner": h}
+    for role in ("Admin", "Member", "Viewer"):
+        code = server.http.post(f"/api/v1/orgs/{org}/invites", headers=h,
+                                json={"role": role}).json()["invite_code"]
+        heads[role] = auth(register(role.lower(), invite_code=code)["access_token"])
+    pending = {role: server.http.post(f"/api/v1/orgs/{org}/invites", headers=h,
+                                      json={"role": role}).json()["id"]
+               for role in ("Owner", "Admin", "Member")}
+    return server, org, heads, pending
+
+
+def _codes(server, org, headers) -> dict:
+    r = server.http.get(f"/api/v1/orgs/{org}/invites?limit=100", headers=headers)
+    assert r.status_code == 200, r.text
+    return {i["id"]: (i["invite_code"], i["invite_link"]) for i in r.json()["items"]}
+
+
+def test_invite_codes_are_shown_only_to_who_could_make_the_invite(org_with_roles):
+    server, org, heads, pending = org_with_roles
+    for role in ("Member", "Viewer"):  # they list invites, but a code would make them Admin
+        seen = _codes(server, org, heads[role])
+        assert set(pending.values()) <= set(seen)
+        assert all(code is None and link is None for code, link in seen.values()), role
+    admin = _codes(server, org, heads["Admin"])
+    assert admin[pending["Admin"]][0] and admin[pending["Member"]][1].endswith(
+        admin[pending["Member"]][0])
+    assert admin[pending["Owner"]] == (None, None)  # an Admin cannot grant Owner
+    assert all(code for code, _ in _codes(server, org, heads["Owner"]).values())
+
+
+def test_a_read_key_of_an_owner_sees_no_invite_codes(org_with_roles):
+    server, org, heads, pending = org_with_roles
+    key = server.http.post("/api/v1/api-keys", headers=heads["Owner"],
+                           json={"name": "ro", "scopes": ["read"]}).json()["key"]
+    seen = _codes(server, org, auth(key))
+    assert seen[pending["Member"]] == (None, None)
+
+
+def _refresh(server, token):
+    return server.http.post("/api/v1/auth/refresh", json={"refresh_token": token})
+
+
+def test_refresh_token_reuse_revokes_the_whole_family(server, register):
+    user = register("family")
+    login = lambda: server.http.post("/api/v1/auth/login", json={  # noqa: E731
+        "email": user["email"], "password": "password123"}).json()["refresh_token"]
+    stolen, other_device = login(), login()
+    newer = _refresh(server, stolen).json()["refresh_token"]
+    newest = _refresh(server, newer).json()["refresh_token"]
+    assert _refresh(server, stolen).status_code == 401  # the replay ...
+    r = _refresh(server, newest)  # ... kills the family's live token too
+    assert r.status_code == 401 and r.json()["error"]["code"] == "UNAUTHORIZED"
+    assert _refresh(server, other_device).status_code == 200  # another login is untouched
+
+
+def test_logout_then_reuse_is_refused(server, register):
+    token = register("logoutreuse")["refresh_token"]
+    assert server.http.post("/api/v1/auth/logout", json={"refresh_token": token}).status_code == 204
+    assert server.http.post("/api/v1/auth/logout", json={"refresh_token": token}).status_code == 401
+    assert _refresh(server, token).status_code == 401
+
+
+def test_login_costs_one_password_verification_whether_or_not_the_email_exists(
+        tmp_path, monkeypatch):
+    """Timing: an unknown email is checked against a dummy hash (argon2's own verify counted)."""
+    import argon2
+
+    from alloy.client.local import LocalClient
+    from alloy.config import Settings
+    from alloy.env import bootstrap
+    from alloy.errors import Unauthorized
+
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
+    anon = LocalClient(bootstrap(Settings.from_env(
+        ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/t.db")), None)
+    anon.call("auth.register", body={"email": "known@example.com", "password": "password123",
+                                     "display_name": "Known"})
+    calls = []
+    real = argon2.PasswordHasher.verify
+
+    def counted(self, hash, password):
+        calls.append(hash)
+        return real(self, hash, password)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", counted)
+    for email in ("known@example.com", "nobody@example.com"):
+        calls.clear()
+        with pytest.raises(Unauthorized):
+            anon.call("auth.login", body={"email": email, "password": "wrong-password"})
+        assert len(calls) == 1 and calls[0].startswith("$argon2id$"), email
