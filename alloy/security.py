@@ -12,6 +12,8 @@ import time
 from functools import cache
 from pathlib import Path
 
+from alloy.private import private_dir
+
 API_KEY_PREFIX = "alloy_live_"
 _B62 = string.digits + string.ascii_letters
 
@@ -47,22 +49,6 @@ def verify_password(stored: str | None, password: str) -> bool:
     except (VerificationError, InvalidHashError):
         return False
     return ok and bool(stored)
-
-
-def private_dir(path: Path) -> None:
-    """Make a directory that will hold secrets: 0700 when we create it (a user's own
-    directory that already exists is left as they set it)."""
-    Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
-
-
-def private_file(path: Path) -> None:
-    """Create an empty file 0600 unless it exists: SQLite then gives its -wal and -shm
-    files the same mode, so the database's secrets (OIDC client secrets, webhook signing
-    secrets, hashes) are the owner's alone."""
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def sha256(text: str) -> str:

@@ -213,3 +213,5 @@ def test_embedded_ticket_list_imports_no_server_stack(env_for):
     assert not loaded & {"litestar", "textual", "httpx", "psycopg", "mcp", "uvicorn"}
     # nor the workflow machinery a list never uses (its regexes cost every command)
     assert not modules & {"alloy.domain.flow", "alloy.services.workflows"}
+    # nor what only servers and secrets need: crypto helpers, sockets
+    assert not modules & {"alloy.security", "alloy.outbound", "socket"}

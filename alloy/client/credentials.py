@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from alloy.security import private_dir
+from alloy.private import private_dir
 
 
 def path() -> Path:

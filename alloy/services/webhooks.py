@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from alloy import outbound
 from alloy.context import Ctx
 from alloy.domain import events
 from alloy.domain.page import Page, PageQuery, keyset
@@ -59,6 +58,8 @@ def _load(ctx: Ctx, webhook_id: str, minimum: Role) -> dict:
 def create(ctx: Ctx, org_id: str, body: WebhookIn) -> Webhook:
     """Subscribe a URL to events; the signing secret is shown only in this response (Admin)."""
     ctx.require(org_id, Role.Admin)
+    from alloy import outbound  # sockets: only when a webhook is set, not on every emit
+
     outbound.check(body.url, allow_private=ctx.settings.server.allow_private_urls)
     unknown = [e for e in body.event_types if e not in events.EVENT_TYPES]
     if unknown:

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 
-from alloy.security import private_dir, private_file
+from alloy.private import private_dir, private_file
 from alloy.store.db import Db
 
 

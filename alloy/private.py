@@ -1,0 +1,26 @@
+"""Files and directories that hold secrets: created for their owner alone.
+
+Kept apart from `alloy.security` (hashing, tokens, keys) because every CLI command saves or
+opens one of these, and importing the crypto helpers would cost each command milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def private_dir(path: Path) -> None:
+    """Make a directory that will hold secrets: 0700 when we create it (a user's own
+    directory that already exists is left as they set it)."""
+    Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def private_file(path: Path) -> None:
+    """Create an empty file 0600 unless it exists: SQLite then gives its -wal and -shm
+    files the same mode, so the database's secrets (OIDC client secrets, webhook signing
+    secrets, hashes) are the owner's alone."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
