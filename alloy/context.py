@@ -95,9 +95,13 @@ class Ctx:
 
     def audit(self, org_id: str | None, entity_type: str, entity_id: str, action: str,
               changes: dict | None = None) -> None:
-        """Record a mutation in the same transaction (ticket activity reads these rows)."""
+        """Record a mutation, and the credential it came through, in the same transaction
+        (ticket activity reads these rows)."""
+        via = self._actor.credential if self._actor else None
         self.db.insert("audit_log", {
             "id": new_id(), "org_id": org_id, "entity_type": entity_type,
             "entity_id": entity_id, "action": action,
             "actor_id": self._actor.user_id if self._actor else None,
+            "via_kind": via and via.kind, "via_id": via and via.id,
+            "via_name": via and via.name, "via_client": via and via.client,
             "changes": changes or {}, "created_at": now()})

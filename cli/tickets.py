@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 from alloy.cli import refs
 from alloy.cli.common import call, page_query, show_list
-from alloy.cli.output import emit
+from alloy.cli.output import as_list, emit, fmt
 
 app = typer.Typer(no_args_is_help=True,
                   help="Create, list, update and manage tickets (UUID, KEY-N or N).")
@@ -207,5 +207,12 @@ def activity(ref: str = _REF, cursor: str = typer.Option(None, "--cursor"),
 
     Example: alloy ticket activity BACK-42 --format json | jq '.data[].payload.changes'
     """
-    show_list("tickets.activity", ["timestamp", "type", "actor"], plain="type",
-              ticket_id=refs.ticket_id(ref), query=page_query(cursor, limit))
+    from alloy.actor import via_label
+
+    page = as_list(call("tickets.activity", ticket_id=refs.ticket_id(ref),
+                        query=page_query(cursor, limit)))
+    if fmt() != "json":  # JSON keeps the credential whole; a table shows it in a few words
+        for row in page["data"]:
+            row["via"] = via_label(row.get("via"))
+            row["line"] = f"{row['type']}\t{row['via']}"
+    emit(page, columns=["timestamp", "type", "actor", "via"], plain="line")

@@ -19,6 +19,7 @@ from litestar import Litestar, Request, Response, route
 from litestar.exceptions import HTTPException
 
 from alloy import ops
+from alloy.actor import MCP_CLIENT_HEADER
 from alloy.dispatch import execute
 from alloy.domain.sso import Redirect
 from alloy.errors import AlloyError, BadRequest, Invalid, Unauthorized
@@ -77,6 +78,13 @@ def _expiry(token: str) -> float | None:
 
 
 def _actor(env, headers):
+    """The request's actor, acting for the MCP client an `alloy-mcp` in front of us names."""
+    actor = _credential_actor(env, headers)
+    mcp_client = headers.get(MCP_CLIENT_HEADER.lower())
+    return actor if mcp_client is None else actor.through_mcp(mcp_client)
+
+
+def _credential_actor(env, headers):
     header = headers.get("authorization")
     if not header:
         raise Unauthorized("missing Authorization header: send 'Bearer <token>'")

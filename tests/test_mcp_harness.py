@@ -115,8 +115,9 @@ class HttpMcp:
 
 @contextlib.asynccontextmanager
 async def connect(world: World, transport: str, http: HttpMcp | None = None,
-                  bearer: str | None = None):
-    """An initialized SDK `Client` on `alloy-mcp` over the given transport."""
+                  bearer: str | None = None, client_info=None):
+    """An initialized SDK `Client` on `alloy-mcp` over the given transport (`client_info`:
+    the name and version it introduces itself with; the SDK's default when None)."""
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
     from mcp.client.streamable_http import streamable_http_client
@@ -129,14 +130,16 @@ async def connect(world: World, transport: str, http: HttpMcp | None = None,
         from mcp.client.stdio import stdio_client
 
         try:
-            async with Client(stdio_client(params, errlog=errlog), mode="legacy") as client:
+            async with Client(stdio_client(params, errlog=errlog), mode="legacy",
+                              client_info=client_info) as client:
                 yield client
         finally:
             errlog.close()
         return
     headers = {"Authorization": f"Bearer {bearer or world.api_key}"}
     async with create_mcp_http_client(headers=headers) as hc:
-        async with Client(streamable_http_client(http.url + "/mcp", http_client=hc)) as client:
+        async with Client(streamable_http_client(http.url + "/mcp", http_client=hc),
+                          client_info=client_info) as client:
             yield client
 
 

@@ -21,17 +21,21 @@ class LocalClient:
 
             env = bootstrap()
         self.env, self.actor, self.token, self.org_id = env, actor, token, org_id
+        self.mcp_client: str | None = None  # set by alloy-mcp: the MCP client acted for
 
     def close(self) -> None:
         if self._owns_env:
             self.env.close()
 
     def _actor(self, op):
+        actor = self.actor
         if self.token and op.auth:
             from alloy.services.auth import authenticate
 
-            return authenticate(self.env, self.token, self.org_id)
-        return self.actor
+            actor = authenticate(self.env, self.token, self.org_id)
+        if actor is not None and self.mcp_client is not None:
+            actor = actor.through_mcp(self.mcp_client)
+        return actor
 
     def call(self, name: str, *, body=None, query=None, **path):
         op = ops.get(name)

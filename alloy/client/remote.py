@@ -21,6 +21,7 @@ class RemoteClient:
         self.token, self.org_id = token, org_id
         self.refresh_token, self.on_refresh = refresh_token, on_refresh
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        self.mcp_client: str | None = None  # set by alloy-mcp: the MCP client acted for
 
     def close(self) -> None:
         self._http.close()
@@ -31,6 +32,10 @@ class RemoteClient:
             headers["Authorization"] = f"Bearer {self.token}"
         if self.org_id:
             headers["X-Alloy-Org-Id"] = self.org_id
+        if self.mcp_client is not None:
+            from alloy.actor import MCP_CLIENT_HEADER, client_name
+
+            headers[MCP_CLIENT_HEADER] = client_name(self.mcp_client)
         return headers
 
     def _send(self, op, path: str, body, query):

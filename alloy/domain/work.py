@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from alloy.actor import Credential
 from alloy.domain.text import StatusName, required
 from alloy.domain.values import UUID_PATTERN, Canonical, Priority
 
@@ -314,6 +315,7 @@ class Activity(msgspec.Struct, kw_only=True):
     actor: str | None
     timestamp: str
     payload: ActivityPayload
+    via: Credential | None = None  # what the actor acted through; None on rows before 0094
 
 
 class PageOnly(msgspec.Struct, kw_only=True):

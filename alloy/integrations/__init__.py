@@ -12,7 +12,7 @@ messages). The HTTP side of each integration is `alloy.server.integrations`.
 
 from __future__ import annotations
 
-from alloy.actor import Actor
+from alloy.actor import Actor, Credential
 from alloy.errors import NotConfigured
 
 # integration (its section of Settings) -> (its name in messages, the variable naming its org)
@@ -46,4 +46,5 @@ def acting_actor(env, integration: str) -> Actor:
                        "ORDER BY joined_at, user_id LIMIT 1", org_id)
     if owner is None:
         raise NotConfigured(f"organization {org_id} has no Owner for {feature} to act as")
-    return Actor(user_id=owner["user_id"], org_id=org_id)
+    return Actor(user_id=owner["user_id"], org_id=org_id,
+                 credential=Credential(kind="integration", name=integration))

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 
-from alloy.actor import Actor
+from alloy.actor import Actor, Credential
 from alloy.context import Ctx
 from alloy.domain.identity import EMAIL_PATTERN, LoginIn, Me, RefreshIn, RegisterIn, TokenPair
 from alloy.domain.values import iso, new_id, now
@@ -164,6 +164,9 @@ def me(ctx: Ctx) -> Me:
               else list(a.allowed_project_ids))
 
 
+SESSION = Credential(kind="session")
+
+
 def authenticate(env, token: str, org_id: str | None = None) -> Actor:
     """Resolve a bearer credential (JWT or API key) to an Actor, or raise Unauthorized."""
     token = token.strip()
@@ -176,7 +179,7 @@ def authenticate(env, token: str, org_id: str | None = None) -> Actor:
     if not claims or "sub" not in claims:
         raise Unauthorized("invalid or expired token")
     return Actor(user_id=claims["sub"], email=claims.get("email", ""),
-                 org_id=org_id or claims.get("org_id"))
+                 org_id=org_id or claims.get("org_id"), credential=SESSION)
 
 
 def _api_key_actor(env, token: str) -> Actor:
@@ -196,4 +199,4 @@ def _api_key_actor(env, token: str) -> Actor:
     return Actor(user_id=row["user_id"], email=row["email"], org_id=row["org_id"],
                  scopes=tuple(json.loads(row["scopes"])),
                  allowed_project_ids=tuple(projects) if projects else None,
-                 api_key_id=row["id"])
+                 credential=Credential(kind="api_key", id=row["id"], name=row["name"]))

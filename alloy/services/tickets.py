@@ -10,6 +10,7 @@ import builtins
 import json
 import re
 
+from alloy.actor import Credential
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
 from alloy.domain.validate import given
@@ -377,6 +378,13 @@ def batch_delete(ctx: Ctx, body: BatchDeleteIn) -> BatchDeleted:
 _PAST = {"create": "created", "update": "updated", "delete": "deleted"}
 
 
+def _via(row: dict) -> Credential | None:
+    if not row["via_kind"]:
+        return None
+    return Credential(kind=row["via_kind"], id=row["via_id"], name=row["via_name"],
+                      client=row["via_client"])
+
+
 def _activity(row: dict) -> Activity:
     raw = row["changes"]
     data = json.loads(raw) if isinstance(raw, str) else raw or {}
@@ -388,7 +396,7 @@ def _activity(row: dict) -> Activity:
             changes.append(Change(field=field, old=None, new=value))
     action = row["action"]
     return Activity(type=f"{row['entity_type']}.{_PAST.get(action, action)}",
-                    actor=row["actor_id"], timestamp=row["created_at"],
+                    actor=row["actor_id"], timestamp=row["created_at"], via=_via(row),
                     payload=ActivityPayload(audit_log_id=row["id"], action=action,
                                             entity_type=row["entity_type"], changes=changes))
 

@@ -38,18 +38,29 @@ def _annotations(tool) -> types.ToolAnnotations:
                                  destructive_hint="DELETE" in methods)
 
 
+def _client_name(ctx) -> str:
+    """The name the MCP client gave in `initialize` (clientInfo), recorded on what it does."""
+    params = getattr(getattr(ctx, "session", None), "client_params", None)
+    info = getattr(params, "client_info", None)
+    return getattr(info, "name", None) or ""
+
+
 def build(backend: Backend, stdio_session: Session | None = None) -> Server:
     """The server; over stdio one session serves all calls, over HTTP one per request."""
 
     def session_for(ctx) -> Session:
+        """The session for this request, acting for the MCP client that `initialize`d."""
         if stdio_session is not None:
-            return stdio_session
-        request = getattr(ctx, "request", None)
-        header = request.headers.get("authorization", "") if request is not None else ""
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise to_mcp(Unauthorized("missing Bearer token in the Authorization header"))
-        return backend.session(token.strip())
+            session = stdio_session
+        else:
+            request = getattr(ctx, "request", None)
+            header = request.headers.get("authorization", "") if request is not None else ""
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise to_mcp(Unauthorized("missing Bearer token in the Authorization header"))
+            session = backend.session(token.strip())
+        session.client.mcp_client = _client_name(ctx)
+        return session
 
     async def in_thread(fn, session: Session, *args):
         """Run blocking client work off the event loop; close a per-request session after."""
