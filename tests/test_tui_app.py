@@ -287,3 +287,20 @@ async def test_control_characters_in_user_text_are_shown_escaped(ws):
         shown = screen_text(app)
         assert "\\x1b]0;pwned\\x07" in shown and "bell\\x07" in shown
         assert not {"\x1b", "\x07", "\x9b"} & set(shown)
+
+
+async def test_detail_shows_activity_with_the_credential_that_acted(ws):
+    """The embedded Workspace acts in-process; an API key's change is named by the key."""
+    from alloy.client.local import LocalClient
+
+    key = ws.client.call("apikeys.create", body={"name": "CI", "scopes": ["write"]})
+    LocalClient(ws.env, token=key["key"]).call("tickets.update", ticket_id=ws.tickets[0]["id"],
+                                                body={"title": "Fixed by CI"})
+    app = ws.app()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await start(app, pilot)
+        app.open_detail(ws.get(ws.tickets[0]["id"]))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Activity" in text and "ticket.created via embedded" in text, text
+        assert "ticket.updated via key CI" in text, text

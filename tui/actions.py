@@ -255,16 +255,17 @@ class TicketActions:
         def fetch(client):
             fresh = api.ticket(client, ticket["id"])
             comments = api.comments(client, ticket["id"])
+            activity = api.activity(client, ticket["id"])
             labels = api.ticket_labels(client, ticket["id"])
             sprint = ""
             if fresh.get("sprint_id"):
                 sprint = api.sprint(client, fresh["sprint_id"]).get("name", "")
-            return keyed(fresh, m.projects), comments, labels, sprint
+            return keyed(fresh, m.projects), comments, labels, sprint, activity
 
         def show(result):
-            fresh, comments, labels, sprint = result
+            fresh, comments, labels, sprint, activity = result
             if self.detail.ticket and self.detail.ticket["id"] == fresh["id"]:
-                self.detail.show(fresh, m.who, sprint, comments, labels)
+                self.detail.show(fresh, m.who, sprint, comments, labels, activity)
                 self.update_status()
         self.io(fetch, done=show, what="ticket detail")
 

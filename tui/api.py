@@ -88,6 +88,11 @@ def comments(client, ticket_id: str) -> list[dict]:
     return everything(client, "comments.list", ticket_id)
 
 
+def activity(client, ticket_id: str) -> list[dict]:
+    """The ticket's history, oldest first (who acted, through which credential)."""
+    return everything(client, "tickets.activity", ticket_id)
+
+
 def delete(client, ticket_id: str) -> None:
     call(client, "tickets.delete", ticket_id)
 

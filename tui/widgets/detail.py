@@ -1,4 +1,5 @@
-"""Ticket detail: fields, description (word-wrapped) and comments, scrolled with vim keys."""
+"""Ticket detail: fields, description (word-wrapped), comments and the latest activity (who
+acted through which credential), scrolled with vim keys."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from alloy.actor import via_label
 from alloy.domain.display import printable
+
+RECENT = 20  # activity lines shown: the latest, oldest first
 
 
 def _day(stamp: str | None) -> str:
     return (stamp or "")[:10]
 
 
-def render_detail(t: dict, show, sprint: str, comments: list[dict], labels: list[dict]) -> Text:
+def render_detail(t: dict, show, sprint: str, comments: list[dict], labels: list[dict],
+                  activity: list[dict] = ()) -> Text:
     """Everything people wrote goes through `printable`: stored escape codes are shown."""
     def who(user_id):
         return printable(show(user_id) or "")
@@ -43,6 +48,13 @@ def render_detail(t: dict, show, sprint: str, comments: list[dict], labels: list
     for c in comments:
         out.append(f"{who(c.get('author_id'))} ({_day(c.get('created_at'))}): ", style="bold")
         out.append(f"{printable(c.get('body', ''))}\n")
+    if activity:
+        out.append("\nActivity\n", style="bold")
+        out.append("─" * 36 + "\n")
+    for a in list(activity)[-RECENT:]:
+        out.append(f"{_day(a.get('timestamp'))} {who(a.get('actor')) or '—'} ", style="bold")
+        out.append(f"{printable(a.get('type', ''))} ")
+        out.append(f"via {printable(via_label(a.get('via')))}\n", style="dim")
     return out
 
 
@@ -58,10 +70,11 @@ class TicketDetail(VerticalScroll, can_focus=True):
     def compose(self):
         yield Static(id="detail-body")
 
-    def show(self, ticket: dict, who, sprint: str = "", comments=(), labels=()) -> None:
+    def show(self, ticket: dict, who, sprint: str = "", comments=(), labels=(),
+             activity=()) -> None:
         self.ticket = ticket
         self.query_one("#detail-body", Static).update(
-            render_detail(ticket, who, sprint, list(comments), list(labels)))
+            render_detail(ticket, who, sprint, list(comments), list(labels), list(activity)))
 
     def action_g_prefix(self) -> None:
         if self._g:
