@@ -98,3 +98,13 @@ def test_cli_activity_shows_via(world, ticket):
     assert plain.stdout.splitlines()[0] == "ticket.created\tsession"
     as_json = cli(["ticket", "activity", "ATT-1", "--limit", "100", "--format", "json"], env)
     assert as_json.data["data"][0]["via"]["kind"] == "session"
+
+
+def test_openapi_types_via(world):
+    doc = world.server.http.get("/schema/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    via = schemas["Activity"]["properties"]["via"]
+    refs = [s.get("$ref", "") for s in via.get("oneOf", via.get("anyOf", [via]))]
+    assert "#/components/schemas/Credential" in refs, via
+    assert set(schemas["Credential"]["properties"]) == {"kind", "id", "name", "client"}
+    assert schemas["Credential"]["required"] == ["kind"]
