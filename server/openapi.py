@@ -24,6 +24,10 @@ def _query_params(ref: dict, components: dict) -> list[dict]:
 _ERROR = {"$ref": "#/components/responses/Error"}
 
 
+def _optional(result) -> bool:
+    return type(None) in typing.get_args(result)
+
+
 def _errors(op) -> dict:
     """The error answers an operation can give, from what it declares: a body can be
     malformed (400); signed-in operations check the credential (401), the role or scope
@@ -38,6 +42,7 @@ def _errors(op) -> dict:
         codes.append("404")
     if op.write:
         codes.append("409")
+    codes += map(str, op.errors)
     return {code: _ERROR for code in sorted(set(codes))}
 
 
@@ -65,6 +70,8 @@ def openapi_document() -> bytes:
         if op.result not in (None, type(None)):
             ok["content"] = {op.media_type: {"schema": by_type[op.result]}}
         responses = {str(op.status): ok, **_errors(op)}
+        if op.status != 204 and _optional(op.result):  # `-> X | None`: None answers 204
+            responses["204"] = {"description": "No Content"}
         if op.auth:
             entry["security"] = [{"bearer": []}]
         entry["responses"] = responses

@@ -144,6 +144,20 @@ def test_openapi_defines_what_it_references_and_documents_errors(server):
     assert {"400", "401", "403", "404", "409", "422"} <= set(patch_org)
 
 
+def test_openapi_documents_the_statuses_operations_answer(server):
+    """Found by tests/test_fuzz_openapi.py: sign-in operations answer 401, SSO 404/503,
+    presigning 503 without storage, and a delete answers 204 (200 only for a dry run)."""
+    paths = server.http.get("/schema/openapi.json").json()["paths"]
+    for path in ("/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"):
+        assert "401" in paths[path]["post"]["responses"], path
+    assert {"404", "503"} <= set(paths["/api/v1/auth/sso/discover"]["get"]["responses"])
+    presign = paths["/api/v1/tickets/{ticket_id}/attachments/presign"]["post"]["responses"]
+    assert "503" in presign
+    assert server.http.post("/api/v1/auth/login", json={
+        "email": unique_email("nobody"), "password": "password123"}).status_code == 401
+    assert "204" in paths["/api/v1/projects/{project_id}"]["delete"]["responses"]
+
+
 def test_405_lists_allowed_methods_and_null_body_is_422(server, register):
     h, org, _ = _org_project(server, register, "NULL")
     r = server.http.request("PUT", "/api/v1/orgs", headers=h)
