@@ -69,6 +69,9 @@ def openapi_document() -> bytes:
         ok: dict = {"description": "OK"}
         if op.result not in (None, type(None)):
             ok["content"] = {op.media_type: {"schema": by_type[op.result]}}
+        if op.download:
+            ok.setdefault("content", {})[op.download] = {
+                "schema": {"type": "string", "contentMediaType": op.download}}
         responses = {str(op.status): ok, **_errors(op)}
         if op.status != 204 and _optional(op.result):  # `-> X | None`: None answers 204
             responses["204"] = {"description": "No Content"}

@@ -158,6 +158,16 @@ def test_openapi_documents_the_statuses_operations_answer(server):
     assert "204" in paths["/api/v1/projects/{project_id}"]["delete"]["responses"]
 
 
+def test_openapi_documents_the_sqlite_export_media_type(server, register):
+    h, org, _ = _org_project(server, register, "SQLX")
+    r = server.http.get("/api/v1/export", headers=h, params={"org_id": org["id"],
+                                                              "format": "sqlite"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/vnd.sqlite3"
+    doc = server.http.get("/schema/openapi.json").json()
+    content = doc["paths"]["/api/v1/export"]["get"]["responses"]["200"]["content"]
+    assert set(content) == {"application/json", "application/vnd.sqlite3"}
+
+
 def test_405_lists_allowed_methods_and_null_body_is_422(server, register):
     h, org, _ = _org_project(server, register, "NULL")
     r = server.http.request("PUT", "/api/v1/orgs", headers=h)
