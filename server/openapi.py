@@ -24,6 +24,14 @@ def _query_params(ref: dict, components: dict) -> list[dict]:
 _ERROR = {"$ref": "#/components/responses/Error"}
 
 
+def _body_required(ref: dict, components: dict) -> bool:
+    """An absent body reads as {} (server/app.py), so a body is required only when one of
+    its fields is: a PATCH of optional fields without a body is a valid no-op."""
+    if "$ref" not in ref:
+        return True
+    return bool(components[ref["$ref"].rsplit("/", 1)[1]].get("required"))
+
+
 def _optional(result) -> bool:
     return type(None) in typing.get_args(result)
 
@@ -64,8 +72,8 @@ def openapi_document() -> bytes:
         if op.query is not None:
             entry["parameters"] += _query_params(by_type[op.query], components)
         if op.body is not None:
-            entry["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": by_type[op.body]}}}
+            entry["requestBody"] = {"required": _body_required(by_type[op.body], components),
+                                    "content": {"application/json": {"schema": by_type[op.body]}}}
         ok: dict = {"description": "OK"}
         if op.result not in (None, type(None)):
             ok["content"] = {op.media_type: {"schema": by_type[op.result]}}

@@ -168,6 +168,31 @@ def test_openapi_documents_the_sqlite_export_media_type(server, register):
     assert set(content) == {"application/json", "application/vnd.sqlite3"}
 
 
+def test_openapi_requires_a_body_only_when_a_field_is_required(server, register):
+    """An absent body reads as {}: a PATCH without one is a valid no-op, so its body is
+    optional in the schema (the fuzzer's negative_data_rejection found it documented
+    required); a create with required fields keeps a required body."""
+    h, org, _ = _org_project(server, register, "BODY")
+    r = server.http.patch(f"/api/v1/orgs/{org['id']}", headers=h)
+    assert r.status_code == 200 and r.json()["name"] == "Hostile"
+    paths = server.http.get("/schema/openapi.json").json()["paths"]
+    assert paths["/api/v1/orgs/{org_id}"]["patch"]["requestBody"]["required"] is False
+    assert paths["/api/v1/projects"]["post"]["requestBody"]["required"] is True
+
+
+def test_options_lists_every_method_of_the_path(server, register):
+    """Litestar's own OPTIONS answer kept the methods of a path's first route only
+    (`GET, OPTIONS` on /onboard, which also takes POST); found by the fuzzer."""
+    h, org, project = _org_project(server, register, "OPTS")
+    expected = {"/api/v1/onboard": {"GET", "POST", "OPTIONS"},
+                f"/api/v1/orgs/{org['id']}": {"GET", "PATCH", "OPTIONS"},
+                f"/api/v1/projects/{project['id']}": {"GET", "PATCH", "DELETE", "OPTIONS"}}
+    for path, methods in expected.items():
+        r = server.http.options(path, headers=h)
+        assert r.status_code == 204, (path, r.text)
+        assert {m.strip() for m in r.headers["Allow"].split(",")} == methods, (path, r.headers)
+
+
 def test_405_lists_allowed_methods_and_null_body_is_422(server, register):
     h, org, _ = _org_project(server, register, "NULL")
     r = server.http.request("PUT", "/api/v1/orgs", headers=h)
