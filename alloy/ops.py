@@ -48,8 +48,11 @@ class Op:
 
     def __init__(self, name: str, method: str, path: str | None, fn: Callable, *,
                  status: int | None, auth: bool, scope: str | None, tx: bool, media_type: str,
-                 via: str | None = None) -> None:
+                 via: str | None = None, errors: tuple[int, ...] = (),
+                 download: str | None = None) -> None:
         self.name, self.method, self.path, self.fn = name, method, path, fn
+        self.download = download  # media type of a Download it may answer instead
+        self.errors = errors  # answers beyond those its shape implies (server/openapi.py)
         self.auth, self.tx, self.media_type, self.via = auth, tx, media_type, via
         self.scope = scope or ("read" if method == "GET" else "write")
         self.path_params = tuple(_PATH_PARAM.findall(path or ""))
@@ -110,11 +113,15 @@ INTEGRATION: dict[str, Op] = {}  # run only by an integration's own route (`via`
 
 def op(method: str, path: str | None, *, status: int | None = None, auth: bool = True,
        scope: str | None = None, tx: bool = True, media_type: str = "application/json",
-       via: str | None = None):
+       via: str | None = None, errors: tuple[int, ...] = (), download: str | None = None):
     """Declare a service function as an operation (see the module docstring).
 
     `tx=False` runs the function outside a unit of work: it opens its own short ones with
     `ctx.transaction()`, so slow CPU work (password hashing) never holds the write lock.
+    `errors` names error statuses the OpenAPI could not infer from the declaration: 401 from
+    a sign-in operation, 404 for an org named in the query, 503 for an unconfigured service.
+    `download` is the media type of a `Download` the operation may return instead of its
+    annotated result (the SQLite export).
     """
 
     def register(fn: Callable) -> Callable:
@@ -127,7 +134,7 @@ def op(method: str, path: str | None, *, status: int | None = None, auth: bool =
             raise TypeError(f"{name}: only an integration's operation may have no route")
         (INTEGRATION if via else REGISTRY)[name] = Op(
             name, method, path, fn, status=status, auth=auth, scope=scope, tx=tx,
-            media_type=media_type, via=via)
+            media_type=media_type, via=via, errors=errors, download=download)
         return fn
 
     return register

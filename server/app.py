@@ -7,6 +7,7 @@ import base64
 import contextlib
 import functools
 import logging
+import re
 import sys
 import time
 import traceback
@@ -154,6 +155,28 @@ def _handler_for(env, op: ops.Op, limiter=None):
                  include_in_schema=False)(handle)
 
 
+_TYPED = re.compile(r":\w+}")  # a path parameter's type, as in {org_id:str}
+
+
+def _options(paths: list[str]):
+    """OPTIONS on every path, listing all its methods in `Allow` (RFC 9110).
+
+    Litestar's own OPTIONS handler is made with a path's first route and keeps its methods
+    when later handlers join the path, so it left out every method registered after the first.
+    Registered first, this one takes its place and reads the methods when asked.
+    """
+
+    @route(paths, http_method=["OPTIONS"], include_in_schema=False, sync_to_thread=False)
+    def options(request: Request) -> Response:
+        template = _TYPED.sub("}", request.scope["path_template"])
+        methods = {m for path, handlers in request.app.route_handler_method_map.items()
+                   if _TYPED.sub("}", path) == template for m in handlers}
+        return Response(content=b"", status_code=204,
+                        headers={"Allow": ", ".join(sorted(methods - {"asgi", "websocket"}))})
+
+    return options
+
+
 def _http_error(request: Request, exc: HTTPException) -> Response:
     codes = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 400: "BAD_REQUEST",
              401: "UNAUTHORIZED", 403: "FORBIDDEN", 413: "PAYLOAD_TOO_LARGE"}
@@ -181,6 +204,7 @@ def create_app(env) -> Litestar:
     handlers = [_handler_for(env, op, limiter) for op in ops.all_ops()]
     # Integrations with their own authentication (a static token or a signed payload).
     handlers += scim.routes(env) + [endpoint.route(env) for endpoint in signed()]
+    handlers = [_options(sorted({p for h in handlers for p in h.paths})), *handlers]
 
     @route("/schema/openapi.json", http_method=["GET"], include_in_schema=False)
     async def openapi() -> Response:

@@ -24,6 +24,18 @@ def _query_params(ref: dict, components: dict) -> list[dict]:
 _ERROR = {"$ref": "#/components/responses/Error"}
 
 
+def _body_required(ref: dict, components: dict) -> bool:
+    """An absent body reads as {} (server/app.py), so a body is required only when one of
+    its fields is: a PATCH of optional fields without a body is a valid no-op."""
+    if "$ref" not in ref:
+        return True
+    return bool(components[ref["$ref"].rsplit("/", 1)[1]].get("required"))
+
+
+def _optional(result) -> bool:
+    return type(None) in typing.get_args(result)
+
+
 def _errors(op) -> dict:
     """The error answers an operation can give, from what it declares: a body can be
     malformed (400); signed-in operations check the credential (401), the role or scope
@@ -38,6 +50,7 @@ def _errors(op) -> dict:
         codes.append("404")
     if op.write:
         codes.append("409")
+    codes += map(str, op.errors)
     return {code: _ERROR for code in sorted(set(codes))}
 
 
@@ -59,12 +72,17 @@ def openapi_document() -> bytes:
         if op.query is not None:
             entry["parameters"] += _query_params(by_type[op.query], components)
         if op.body is not None:
-            entry["requestBody"] = {"required": True, "content": {
-                "application/json": {"schema": by_type[op.body]}}}
+            entry["requestBody"] = {"required": _body_required(by_type[op.body], components),
+                                    "content": {"application/json": {"schema": by_type[op.body]}}}
         ok: dict = {"description": "OK"}
         if op.result not in (None, type(None)):
             ok["content"] = {op.media_type: {"schema": by_type[op.result]}}
+        if op.download:
+            ok.setdefault("content", {})[op.download] = {
+                "schema": {"type": "string", "contentMediaType": op.download}}
         responses = {str(op.status): ok, **_errors(op)}
+        if op.status != 204 and _optional(op.result):  # `-> X | None`: None answers 204
+            responses["204"] = {"description": "No Content"}
         if op.auth:
             entry["security"] = [{"bearer": []}]
         entry["responses"] = responses

@@ -144,6 +144,55 @@ def test_openapi_defines_what_it_references_and_documents_errors(server):
     assert {"400", "401", "403", "404", "409", "422"} <= set(patch_org)
 
 
+def test_openapi_documents_the_statuses_operations_answer(server):
+    """Found by tests/test_fuzz_openapi.py: sign-in operations answer 401, SSO 404/503,
+    presigning 503 without storage, and a delete answers 204 (200 only for a dry run)."""
+    paths = server.http.get("/schema/openapi.json").json()["paths"]
+    for path in ("/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout"):
+        assert "401" in paths[path]["post"]["responses"], path
+    assert {"404", "503"} <= set(paths["/api/v1/auth/sso/discover"]["get"]["responses"])
+    presign = paths["/api/v1/tickets/{ticket_id}/attachments/presign"]["post"]["responses"]
+    assert "503" in presign
+    assert server.http.post("/api/v1/auth/login", json={
+        "email": unique_email("nobody"), "password": "password123"}).status_code == 401
+    assert "204" in paths["/api/v1/projects/{project_id}"]["delete"]["responses"]
+
+
+def test_openapi_documents_the_sqlite_export_media_type(server, register):
+    h, org, _ = _org_project(server, register, "SQLX")
+    r = server.http.get("/api/v1/export", headers=h, params={"org_id": org["id"],
+                                                              "format": "sqlite"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/vnd.sqlite3"
+    doc = server.http.get("/schema/openapi.json").json()
+    content = doc["paths"]["/api/v1/export"]["get"]["responses"]["200"]["content"]
+    assert set(content) == {"application/json", "application/vnd.sqlite3"}
+
+
+def test_openapi_requires_a_body_only_when_a_field_is_required(server, register):
+    """An absent body reads as {}: a PATCH without one is a valid no-op, so its body is
+    optional in the schema (the fuzzer's negative_data_rejection found it documented
+    required); a create with required fields keeps a required body."""
+    h, org, _ = _org_project(server, register, "BODY")
+    r = server.http.patch(f"/api/v1/orgs/{org['id']}", headers=h)
+    assert r.status_code == 200 and r.json()["name"] == "Hostile"
+    paths = server.http.get("/schema/openapi.json").json()["paths"]
+    assert paths["/api/v1/orgs/{org_id}"]["patch"]["requestBody"]["required"] is False
+    assert paths["/api/v1/projects"]["post"]["requestBody"]["required"] is True
+
+
+def test_options_lists_every_method_of_the_path(server, register):
+    """Litestar's own OPTIONS answer kept the methods of a path's first route only
+    (`GET, OPTIONS` on /onboard, which also takes POST); found by the fuzzer."""
+    h, org, project = _org_project(server, register, "OPTS")
+    expected = {"/api/v1/onboard": {"GET", "POST", "OPTIONS"},
+                f"/api/v1/orgs/{org['id']}": {"GET", "PATCH", "OPTIONS"},
+                f"/api/v1/projects/{project['id']}": {"GET", "PATCH", "DELETE", "OPTIONS"}}
+    for path, methods in expected.items():
+        r = server.http.options(path, headers=h)
+        assert r.status_code == 204, (path, r.text)
+        assert {m.strip() for m in r.headers["Allow"].split(",")} == methods, (path, r.headers)
+
+
 def test_405_lists_allowed_methods_and_null_body_is_422(server, register):
     h, org, _ = _org_project(server, register, "NULL")
     r = server.http.request("PUT", "/api/v1/orgs", headers=h)

@@ -36,7 +36,7 @@ def _to_attachment(row: dict, cfg) -> Attachment:
     return Attachment(**fields, download_url=url)
 
 
-@op("POST", "/api/v1/tickets/{ticket_id}/attachments/presign", status=200)
+@op("POST", "/api/v1/tickets/{ticket_id}/attachments/presign", status=200, errors=(503,))
 def presign(ctx: Ctx, ticket_id: str, body: PresignIn) -> Presigned:
     """A presigned URL to PUT one file (at most 100 MiB) for this ticket (Reporter).
 

@@ -90,7 +90,7 @@ def register(ctx: Ctx, body: RegisterIn) -> TokenPair:
         return issue_tokens(ctx, user, org_id)
 
 
-@op("POST", "/api/v1/auth/login", auth=False, status=200, tx=False)
+@op("POST", "/api/v1/auth/login", auth=False, status=200, tx=False, errors=(401,))
 def login(ctx: Ctx, body: LoginIn) -> TokenPair:
     """Exchange email and password for an access token and a refresh token."""
     with ctx.transaction(write=False):
@@ -124,7 +124,7 @@ def _live_refresh(ctx: Ctx, token: str) -> dict | None:
 _REFUSED = "refresh token is invalid, expired or revoked"
 
 
-@op("POST", "/api/v1/auth/refresh", auth=False, status=200, tx=False)
+@op("POST", "/api/v1/auth/refresh", auth=False, status=200, tx=False, errors=(401,))
 def refresh(ctx: Ctx, body: RefreshIn) -> TokenPair:
     """Rotate a refresh token: the old one is revoked, a new pair is returned."""
     with ctx.transaction():
@@ -139,7 +139,7 @@ def refresh(ctx: Ctx, body: RefreshIn) -> TokenPair:
     raise Unauthorized(_REFUSED)
 
 
-@op("POST", "/api/v1/auth/logout", auth=False, status=204, tx=False)
+@op("POST", "/api/v1/auth/logout", auth=False, status=204, tx=False, errors=(401,))
 def logout(ctx: Ctx, body: RefreshIn) -> None:
     """Revoke a refresh token so it can never be used again."""
     with ctx.transaction():

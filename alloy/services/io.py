@@ -35,8 +35,10 @@ from alloy.errors import Forbidden, Invalid, NotFound
 from alloy.ops import Download, op
 from alloy.services import projects
 
+SQLITE = "application/vnd.sqlite3"
 
-@op("GET", "/api/v1/export")
+
+@op("GET", "/api/v1/export", download=SQLITE)
 def export_data(ctx: Ctx, query: ExportQuery) -> AlloyExport:
     """Export an organization (or one project by key) as portable JSON, or as SQLite.
 
@@ -52,7 +54,7 @@ def export_data(ctx: Ctx, query: ExportQuery) -> AlloyExport:
         from alloy.domain.io_sqlite import to_sqlite
 
         return Download(content=to_sqlite(data, {"project": query.project}),
-                        media_type="application/vnd.sqlite3", filename="alloy-export.db")
+                        media_type=SQLITE, filename="alloy-export.db")
     return data
 
 

@@ -56,7 +56,7 @@ def compose(body: NotifyIn, ticket: dict, key: str, default_user: str = "") -> s
     return f"{text}\n{body.message}" if body.message else text
 
 
-@op("POST", "/api/v1/integrations/slack/notify", status=202)
+@op("POST", "/api/v1/integrations/slack/notify", status=202, errors=(503,))
 def notify(ctx: Ctx, body: NotifyIn) -> Notified:
     """Queue a Slack notification about a ticket (Reporter and above who can see the ticket).
 

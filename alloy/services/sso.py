@@ -117,13 +117,13 @@ def _start(ctx: Ctx, org_id: str) -> Discovery:
                      state=state)
 
 
-@op("GET", "/api/v1/auth/sso/discover", auth=False, tx=False)
+@op("GET", "/api/v1/auth/sso/discover", auth=False, tx=False, errors=(404, 503))
 def discover(ctx: Ctx, query: DiscoverQuery) -> Discovery:
     """The identity provider's authorization URL (with PKCE) and the state to expect back."""
     return _start(ctx, query.org_id)
 
 
-@op("GET", "/api/v1/auth/sso/login", auth=False, tx=False, status=302)
+@op("GET", "/api/v1/auth/sso/login", auth=False, tx=False, status=302, errors=(404, 503))
 def login(ctx: Ctx, query: LoginQuery) -> Redirect:
     """Browser entry point: redirect to the identity provider of the org with this slug."""
     with ctx.transaction(write=False):
@@ -133,7 +133,7 @@ def login(ctx: Ctx, query: LoginQuery) -> Redirect:
     return Redirect(location=_start(ctx, org_id).authorization_url)
 
 
-@op("GET", "/api/v1/auth/sso/callback", auth=False, tx=False)
+@op("GET", "/api/v1/auth/sso/callback", auth=False, tx=False, errors=(401, 404, 503))
 def callback(ctx: Ctx, query: CallbackQuery) -> TokenPair:
     """Finish SSO: exchange the code, validate the ID token, sign the user in."""
     with ctx.transaction():

@@ -1,0 +1,84 @@
+"""Property-based run of schemathesis against the live server's own OpenAPI (issue 14).
+
+Every operation, authenticated as an org owner with a real org and project, gets generated
+valid and invalid input and every schemathesis check but one (OPEN_FINDINGS): no 500, every
+response (status code, content type, headers, Allow, body) as the schema documents it, and
+input the schema forbids refused. Bounded in examples per operation
+and in wall time, so the file stays within a couple of minutes; on PostgreSQL too
+(scripts/test's second pass).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import Server, auth
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+MAX_EXAMPLES = int(os.environ.get("ALLOY_FUZZ_EXAMPLES", "8"))
+MAX_TIME = int(os.environ.get("ALLOY_FUZZ_SECONDS", "90"))
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+
+# Every integration switched on: unconfigured, they answer a deliberate 503 NOT_CONFIGURED,
+# and their request handling (signatures, SCIM bearer, presigning) would go untested.
+# Presigning needs no S3 server; nothing here reaches the endpoint.
+INTEGRATIONS = {"ALLOY_SCIM_BEARER_TOKEN": "scim-fuzz-token",
+                "ALLOY_SLACK_SIGNING_SECRET": "slack-fuzz-secret",
+                "ALLOY_GITHUB_WEBHOOK_SECRET": "github-fuzz-secret",
+                "ALLOY_S3_ACCESS_KEY_ID": "fuzz", "ALLOY_S3_SECRET_ACCESS_KEY": "fuzz-secret",
+                "ALLOY_S3_ENDPOINT": "http://127.0.0.1:9"}
+
+# Checks whose findings are still open (issue 14, item 12), excluded until they are fixed so
+# that the rest guard against regressions now. Remove a name when its findings are fixed.
+# positive_data_acceptance: a 422 for input the schema allows. Partly rules the schema does
+# not state yet (no NUL in strings, the tag filter's key:value form, "user_id or email"),
+# partly what no schema can (an opaque pagination cursor, ids of rows that must exist).
+OPEN_FINDINGS = [
+    "positive_data_acceptance",
+]
+
+
+@pytest.fixture(scope="module")
+def fuzz_server(tmp_path_factory):
+    """A server of its own: the fuzzer deletes, renames and revokes what it finds."""
+    srv = Server(tmp_path_factory.mktemp("fuzz"), ALLOY_REGISTRATION="open", **INTEGRATIONS)
+    yield srv
+    srv.stop()
+
+
+def _owner(server) -> str:
+    """A registered user owning an org with a project and a ticket: rows for path ids to hit."""
+    r = server.http.post("/api/v1/auth/register", json={
+        "email": "fuzz@example.com", "password": "password123", "display_name": "Fuzz"})
+    assert r.status_code == 201, r.text
+    token = r.json()["access_token"]
+    h = auth(token)
+    org = server.http.post("/api/v1/orgs", headers=h, json={"name": "Fuzz lab", "slug": "fuzz-lab"})
+    assert org.status_code == 201, org.text
+    project = server.http.post("/api/v1/projects", headers=h, json={
+        "org_id": org.json()["id"], "key": "FUZZ", "name": "Fuzz"})
+    assert project.status_code == 201, project.text
+    ticket = server.http.post(f"/api/v1/projects/{project.json()['id']}/tickets", headers=h,
+                              json={"title": "Fuzz me"})
+    assert ticket.status_code == 201, ticket.text
+    return token
+
+
+def test_openapi_fuzz_finds_no_server_error_and_no_schema_violation(fuzz_server, tmp_path):
+    token = _owner(fuzz_server)
+    cmd = [str(SCHEMATHESIS), "--config-file", str(CONFIG), "run",
+           f"{fuzz_server.url}/schema/openapi.json",
+           "--checks", "all", "--exclude-checks", ",".join(OPEN_FINDINGS), "-H", f"Authorization: Bearer {token}",
+           "--max-examples", str(MAX_EXAMPLES), "--max-time", str(MAX_TIME),
+           "--workers", "2", "--seed", "14", "--no-shrink", "--no-color",
+           "--generation-database", "none", "--request-timeout", "20",
+           "--report", "ndjson", "--report-dir", str(tmp_path)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=MAX_TIME + 120,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-20000:] + proc.stderr[-4000:]
+    assert "Traceback" not in fuzz_server.output()
