@@ -24,13 +24,16 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
-import re
 import typing
 from collections.abc import Callable
 
 import msgspec
 
-_PATH_PARAM = re.compile(r"{(\w+)}")
+
+def path_params(path: str | None) -> tuple[str, ...]:
+    """The `{name}` segments of a route path (string tests: every command declares ops)."""
+    return tuple(seg[1:-1] for seg in (path or "").split("/")
+                 if seg.startswith("{") and seg.endswith("}"))
 
 
 class Download(msgspec.Struct, kw_only=True):
@@ -55,7 +58,7 @@ class Op:
         self.errors = errors  # answers beyond those its shape implies (server/openapi.py)
         self.auth, self.tx, self.media_type, self.via = auth, tx, media_type, via
         self.scope = scope or ("read" if method == "GET" else "write")
-        self.path_params = tuple(_PATH_PARAM.findall(path or ""))
+        self.path_params = path_params(path)
         self._status = status
 
     def __repr__(self) -> str:
@@ -127,8 +130,8 @@ def op(method: str, path: str | None, *, status: int | None = None, auth: bool =
     def register(fn: Callable) -> Callable:
         name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
         params = set(fn.__code__.co_varnames[1:fn.__code__.co_argcount + fn.__code__.co_kwonlyargcount])
-        path_params = set(_PATH_PARAM.findall(path or ""))
-        if params - path_params - {"body", "query"} or path_params - params:
+        in_path = set(path_params(path))
+        if params - in_path - {"body", "query"} or in_path - params:
             raise TypeError(f"{name}: parameters {sorted(params)} do not match path {path}")
         if path is None and via is None:
             raise TypeError(f"{name}: only an integration's operation may have no route")

@@ -13,17 +13,13 @@ Failures are `alloy.errors` exceptions that quote what the person typed.
 
 from __future__ import annotations
 
-import re
-
-from alloy.domain.values import is_uuid
+from alloy.domain.values import is_uuid, ticket_number
 from alloy.errors import Invalid, NotFound
-
-_BARE = re.compile(r"^#?\d{1,9}$")
 
 
 def is_number(ref: str) -> bool:
     """A bare ticket number (`42`, `#42`): it needs a default project to mean anything."""
-    return bool(_BARE.match(ref.strip()))
+    return ticket_number(ref.strip()) is not None
 
 
 def project(client, ref: str, *, org_id: str | None = None) -> dict:

@@ -36,12 +36,38 @@ def new_id() -> str:
 
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-UUID_RE = re.compile(UUID_PATTERN)
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 
 def is_uuid(text: str) -> bool:
-    """The one UUID check (any case; surrounding spaces are not part of an id)."""
-    return bool(UUID_RE.match(text))
+    """The one UUID check (any case; surrounding spaces are not part of an id). String tests,
+    not a regex: every `alloy` command runs this, and compiling a regex costs start-up."""
+    return (len(text) == 36 and text[8] == text[13] == text[18] == text[23] == "-"
+            and text.count("-") == 4 and _HEX.issuperset(text.replace("-", "")))
+
+
+def ticket_number(text: str) -> int | None:
+    """`42` or `#42` (1-9 ASCII digits) as a number; anything else None."""
+    digits = text[1:] if text.startswith("#") else text
+    return int(digits) if 0 < len(digits) <= 9 and digits.isascii() and digits.isdigit() else None
+
+
+def is_project_key(text: str) -> bool:
+    """A project key: a letter, then up to 9 letters or digits (ASCII)."""
+    return 0 < len(text) <= 10 and text.isascii() and text.isalnum() and text[0].isalpha()
+
+
+def ticket_key(text: str) -> tuple[str, int] | None:
+    """`BACK-12` (also `back_12`, `back 12`, `BACK#12`) as (`BACK`, 12); anything else None."""
+    for at, char in enumerate(text):
+        if char in "-_ #":
+            key, digits = text[:at], text[at + 1:]
+            if is_project_key(key) and not digits.startswith("#"):
+                number = ticket_number(digits)
+                if number is not None:
+                    return key.upper(), number
+            return None
+    return None
 
 
 def now() -> str:

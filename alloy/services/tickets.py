@@ -14,7 +14,7 @@ from alloy.actor import Credential
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
 from alloy.domain.validate import given
-from alloy.domain.values import Role, is_uuid, new_id, now
+from alloy.domain.values import Role, is_uuid, new_id, now, ticket_key, ticket_number
 from alloy.domain.work import (
     Activity,
     ActivityPayload,
@@ -150,9 +150,6 @@ def get(ctx: Ctx, ticket_id: str) -> Ticket:
     return to_ticket(row, project["key"])
 
 
-_BARE = re.compile(r"^#?(\d{1,9})$")
-_KEYED = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})[-_ #](\d{1,9})$")
-
 
 def _suggest(found: builtins.list[tuple[str, str, str]]) -> builtins.list[dict]:
     return [{"field": "ref", "message": f"did you mean {k} ({title})?", "key": k, "id": i}
@@ -226,17 +223,17 @@ def resolve(ctx: Ctx, query: ResolveQuery) -> Resolved:
     if is_uuid(ref):
         row, project = load(ctx, ref)
         return Resolved(ticket=to_ticket(row, project["key"]))
-    bare, keyed = _BARE.match(ref), _KEYED.match(ref)
-    if bare:
+    bare, keyed = ticket_number(ref), ticket_key(ref)
+    if bare is not None:
         if not query.project_id:
             raise Invalid("a bare ticket number needs project_id (or `alloy project use`)",
                           [{"field": "project_id", "message": "required for a bare number"}])
         project = project_by_ref(ctx, query.project_id, query.org_id)
-        return _by_number(ctx, project, int(bare.group(1)), ref)
-    if not keyed:
+        return _by_number(ctx, project, bare, ref)
+    if keyed is None:
         raise Invalid(f"'{ref}' is not a ticket reference (UUID, KEY-N or N)",
                       [{"field": "ref", "message": "expected a UUID, KEY-N or a number"}])
-    key, number = keyed.group(1).upper(), int(keyed.group(2))
+    key, number = keyed
     project, candidates = _project_by_key(ctx, key, query.org_id)
     if project is not None:
         return _by_number(ctx, project, number, f"{key}-{number}")

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from alloy import migrations
 from alloy.domain.values import now
-
-_NAME = re.compile(r"^(\d+)_([\w-]+)\.sql$")
 
 
 def files(dialect: str) -> list[tuple[int, str, Path]]:
@@ -17,9 +14,9 @@ def files(dialect: str) -> list[tuple[int, str, Path]]:
     folder = Path(migrations.__file__).parent / dialect
     found = []
     for entry in os.listdir(folder):
-        m = _NAME.match(entry)
-        if m:
-            found.append((int(m.group(1)), m.group(2), folder / entry))
+        version, _, name = entry.removesuffix(".sql").partition("_")
+        if entry.endswith(".sql") and version.isdigit() and name:
+            found.append((int(version), name, folder / entry))
     return sorted(found)
 
 
