@@ -88,3 +88,20 @@ def test_help_names_the_environment():
     bad = subprocess.run([str(BIN / "alloy-mcp"), "--http", "nope"], capture_output=True,
                          text=True, timeout=30)
     assert bad.returncode == 2 and "HOST:PORT" in bad.stderr
+
+
+def test_failed_call_example(doc_world):
+    """The failed-call example: get_ticket of an id that does not exist, answered as shown."""
+    from tests.test_mcp_harness import connect
+
+    (example,) = blocks("tool-error")
+
+    async def call():
+        async with connect(doc_world, "stdio-remote") as client:
+            return await client.call_tool(
+                "get_ticket", {"ticket_id": "00000000-0000-7000-8000-000000000000"})
+
+    result = anyio.run(call)
+    got = result.model_dump(by_alias=True, exclude_none=True, mode="json")
+    got = {k: v for k, v in got.items() if k in ("content", "isError")}  # SDK bookkeeping aside
+    assert got == json.loads(example)

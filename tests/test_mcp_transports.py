@@ -102,7 +102,10 @@ def test_http_bearer_per_request_and_discovery(mcp_server, world):
         http.stop()
 
 
-def test_errors_are_actionable_mcp_errors(mcp_server, world):
+def test_tool_failures_are_results_the_assistant_reads(mcp_server, world):
+    """DESIGN.md: a tool that runs and fails answers a result with isError and the book's
+    message; JSON-RPC errors are for protocol faults (unknown tool -32602, unknown resource
+    -32002)."""
     from mcp.shared.exceptions import MCPError
 
     invite = world.api("POST", f"/api/v1/orgs/{world.org_id}/invites",
@@ -114,37 +117,63 @@ def test_errors_are_actionable_mcp_errors(mcp_server, world):
                                json={"name": "viewer"}).json()["key"]
 
     async def go():
-        errors = {}
+        results, faults = {}, {}
         async with connect(world, "stdio-remote") as client:
             for name, args in [
                     ("delete_api_key", {"id": "00000000-0000-7000-8000-000000000000"}),
+                    ("get_ticket", {"ticket_id": "00000000-0000-7000-8000-000000000000"}),
                     ("create_invite", {"role": "Emperor"}),
                     ("create_api_key", {}),
-                    ("create_api_key", {"name": "x", "bogus": 1}),
-                    ("no_such_tool", {})]:
+                    ("create_api_key", {"name": "x", "bogus": 1})]:
+                result = await client.call_tool(name, args)
+                results[(name, tuple(args))] = (result.is_error, result.content[0].text)
+            for kind, call in [("tool", client.call_tool("no_such_tool", {})),
+                               ("resource", client.read_resource("alloy://nothing/here")),
+                               ("ticket", client.read_resource(
+                                   "alloy://ticket/00000000-0000-7000-8000-000000000000"))]:
                 try:
-                    await client.call_tool(name, args)
+                    await call
                 except MCPError as e:
-                    errors[(name, tuple(args))] = (e.code, e.message)
+                    faults[kind] = (e.code, e.message)
         world.api_key = key  # now act as the Viewer
         async with connect(world, "stdio-remote") as client:
-            try:
-                await client.call_tool("create_invite", {"email": "x@example.com"})
-            except MCPError as e:
-                errors["viewer"] = (e.code, e.message)
-        return errors
+            result = await client.call_tool("create_invite", {"email": "x@example.com"})
+            results["viewer"] = (result.is_error, result.content[0].text)
+        return results, faults
 
-    errors = anyio.run(go)
-    code, msg = errors[("delete_api_key", ("id",))]
-    assert code == -32603 and msg.startswith("Not found: ") and "Verify the ID" in msg
-    code, msg = errors[("create_invite", ("role",))]
-    assert code == -32603 and msg.startswith("Validation error: ") and "role" in msg
-    assert "name: is required" in errors[("create_api_key", ())][1]
-    assert "bogus: unknown parameter" in errors[("create_api_key", ("name", "bogus"))][1]
-    assert "Unknown tool: no_such_tool" in errors[("no_such_tool", ())][1]
-    code, msg = errors["viewer"]
-    assert code == -32603 and msg.startswith("Permission denied: ")
-    assert "Traceback" not in str(errors)
+    results, faults = anyio.run(go)
+    failed, msg = results[("delete_api_key", ("id",))]
+    assert failed and msg.startswith("Not found: ") and "Verify the ID" in msg
+    failed, msg = results[("get_ticket", ("ticket_id",))]
+    assert failed and msg.startswith("Not found: ")
+    failed, msg = results[("create_invite", ("role",))]
+    assert failed and msg.startswith("Validation error: ") and "role" in msg
+    failed, msg = results[("create_api_key", ())]
+    assert failed and "name: is required" in msg
+    failed, msg = results[("create_api_key", ("name", "bogus"))]
+    assert failed and "bogus: unknown parameter" in msg
+    failed, msg = results["viewer"]
+    assert failed and msg.startswith("Permission denied: ")
+    assert faults["tool"][0] == -32602 and "Unknown tool: no_such_tool" in faults["tool"][1]
+    assert faults["resource"][0] == -32002 and "alloy://nothing/here" in faults["resource"][1]
+    assert faults["ticket"][0] == -32002
+    assert "Traceback" not in str(results) + str(faults)
+
+
+@pytest.mark.parametrize("transport", ["stdio-remote", "stdio-embedded"])
+def test_end_of_input_waits_for_the_answers(world, transport):
+    """`printf '<initialize>\\n<initialized>\\n<tools/call>\\n' | alloy-mcp`: input ends
+    while the call runs; the answer still comes before the server exits."""
+    lines = [INIT, '{"jsonrpc":"2.0","method":"notifications/initialized"}',
+             '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_projects",'
+             '"arguments":{}}}',
+             '{"jsonrpc":"2.0","id":3,"method":"tools/list"}']
+    proc = run_mcp(world.mcp_env(transport), "\n".join(lines) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    replies = {r["id"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    assert set(replies) == {1, 2, 3}, proc.stdout
+    assert not replies[2]["result"].get("isError"), replies[2]
+    assert "items" in json.loads(replies[2]["result"]["content"][0]["text"])
 
 
 @pytest.mark.parametrize("remote", [True, False])

@@ -10,13 +10,13 @@ import json
 
 import mcp_types as types
 from alloy.server.mcp import catalog, prompts, resources
-from alloy.server.mcp.errors import bad_params, to_mcp
+from alloy.server.mcp.errors import bad_params, message_for, resource_not_found, to_mcp
 from alloy.server.mcp.session import Backend, Session
 from alloy.server.mcp.tooling import check_args, render
 from anyio import to_thread
 from mcp.server import Server
 
-from alloy.errors import Unauthorized
+from alloy.errors import AlloyError, NotFound, Unauthorized
 
 INSTRUCTIONS = ("Alloy project-management MCP server. Tools create and search tickets, manage "
                 "projects, sprints, labels, tags, teams and workflows, log time and report "
@@ -45,6 +45,11 @@ def _client_name(ctx) -> str:
     return getattr(info, "name", None) or ""
 
 
+def _failed(message: str) -> types.CallToolResult:
+    """A tool that ran and failed (DESIGN.md): the book's message, flagged for the assistant."""
+    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+
+
 def build(backend: Backend, stdio_session: Session | None = None) -> Server:
     """The server; over stdio one session serves all calls, over HTTP one per request."""
 
@@ -66,7 +71,9 @@ def build(backend: Backend, stdio_session: Session | None = None) -> Server:
         """Run blocking client work off the event loop; close a per-request session after."""
         try:
             return await to_thread.run_sync(fn, session, *args)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes an MCP error
+        except AlloyError:  # the caller decides: a tool's failed result, a resource's -32002
+            raise
+        except Exception as exc:  # noqa: BLE001 - anything else is an internal error
             raise to_mcp(exc) from None
         finally:
             if session is not stdio_session:
@@ -86,10 +93,13 @@ def build(backend: Backend, stdio_session: Session | None = None) -> Server:
         problems = check_args(tool, args)
         if problems:
             detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-            raise bad_params(f"Validation error: {detail}. Fix the input according to the "
-                             f"parameter constraints of {tool.name}.")
+            return _failed(f"Validation error: {detail}. Fix the input according to the "
+                           f"parameter constraints of {tool.name}.")
         session = session_for(ctx)
-        result = await in_thread(catalog.run, session, tool, args)
+        try:
+            result = await in_thread(catalog.run, session, tool, args)
+        except AlloyError as exc:  # the tool ran and failed: a result the assistant reads
+            return _failed(message_for(exc))
         return types.CallToolResult(content=[types.TextContent(text=render(result))])
 
     async def list_prompts(ctx, params) -> types.ListPromptsResult:
@@ -108,7 +118,10 @@ def build(backend: Backend, stdio_session: Session | None = None) -> Server:
             types.PromptMessage(role="user", content=types.TextContent(text=text))])
 
     async def list_resources(ctx, params) -> types.ListResourcesResult:
-        found = await in_thread(resources.static, session_for(ctx))
+        try:
+            found = await in_thread(resources.static, session_for(ctx))
+        except AlloyError as exc:
+            raise to_mcp(exc) from None
         return types.ListResourcesResult(resources=[
             types.Resource(uri=uri, name=name, description=desc, mime_type="application/json")
             for uri, name, desc in found])
@@ -121,7 +134,12 @@ def build(backend: Backend, stdio_session: Session | None = None) -> Server:
 
     async def read_resource(ctx, params: types.ReadResourceRequestParams):
         uri = str(params.uri)
-        data = await in_thread(resources.read, session_for(ctx), uri)
+        try:
+            data = await in_thread(resources.read, session_for(ctx), uri)
+        except NotFound as exc:
+            raise resource_not_found(uri, exc) from None
+        except AlloyError as exc:
+            raise to_mcp(exc) from None
         return types.ReadResourceResult(contents=[types.TextResourceContents(
             uri=uri, mime_type="application/json", text=json.dumps(data, indent=2))])
 

@@ -1,7 +1,9 @@
-"""alloy.errors -> actionable MCP errors, in one place (MCP Tools Reference, Error Handling).
+"""alloy.errors -> actionable MCP messages, in one place (MCP Tools Reference, Error Handling).
 
-Every tool failure is a JSON-RPC error with code -32603 whose message says what went wrong
-and what to check, never a stack trace.
+A tool that runs and fails answers a result with `isError` and the book's message (what went
+wrong, what to check; never a stack trace), as DESIGN.md rules after the MCP specification.
+JSON-RPC errors are for protocol faults: unknown tool or prompt and bad prompt arguments
+(-32602), unknown resource (-32002), and -32603 for what nobody could have sent.
 """
 
 from __future__ import annotations
@@ -70,6 +72,14 @@ def to_mcp(exc: BaseException) -> MCPError:
     if not isinstance(exc, errors.AlloyError):
         log.error("unexpected error: %r", exc, exc_info=exc)
     return MCPError(code=INTERNAL_ERROR, message=message_for(exc))
+
+
+RESOURCE_NOT_FOUND = -32002  # MCP 2025-06-18 "Resources: Error Handling"
+
+
+def resource_not_found(uri: str, exc: errors.NotFound) -> MCPError:
+    return MCPError(code=RESOURCE_NOT_FOUND, message=f"Resource not found: {uri} ({exc.message})",
+                    data={"uri": uri})
 
 
 def bad_params(message: str) -> MCPError:

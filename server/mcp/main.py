@@ -88,7 +88,10 @@ async def _stdio(backend, session) -> None:
     from mcp.server.stdio import stdio_server
 
     server = build(backend, session)
+    from alloy.server.mcp.drain import draining
+
     async with stdio_server() as (read, write):
+        read, write = draining(read, write)
         await server.run(read, write, server.create_initialization_options())
 
 
