@@ -193,3 +193,37 @@ def test_http_needs_no_startup_identity(world, remote):
         assert anyio.run(whoami)["user_id"] == world.user_id
     finally:
         http.stop()
+
+
+def test_embedded_http_serves_the_token_endpoint_it_advertises(world):
+    """Embedded `alloy-mcp --http` has no API server beside it: the discovery document's
+    token and refresh endpoints are its own, and they work."""
+    env = base_env(world.home)
+    env["ALLOY_CONFIG_DIR"] = str(world.home / "no-login-token")
+    http = HttpMcp(env, world.home / "mcp-http-token.log")
+    try:
+        meta = httpx.get(http.url + "/.well-known/oauth-authorization-server").json()
+        assert meta["token_endpoint"] == http.url + "/api/v1/auth/login"
+        login = httpx.post(meta["token_endpoint"],
+                           json={"email": world.email, "password": "password123"})
+        assert login.status_code == 200, login.text
+        pair = login.json()
+        body = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": json.loads(INIT)["params"]}
+        headers = {"Accept": "application/json, text/event-stream"}
+        init = httpx.post(http.url + "/mcp", json=body,
+                          headers={**headers, **auth(pair["access_token"])})
+        assert init.status_code == 200, init.text
+        again = httpx.post(meta["alloy_refresh_endpoint"],
+                           json={"refresh_token": pair["refresh_token"]})
+        assert again.status_code == 200 and again.json()["access_token"]
+        wrong = httpx.post(meta["token_endpoint"],
+                           json={"email": world.email, "password": "wrong-password"})
+        assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "UNAUTHORIZED"
+        junk = httpx.post(meta["token_endpoint"], content=b"{not json",
+                          headers={"Content-Type": "application/json"})
+        assert junk.status_code == 400 and junk.json()["error"]["code"] == "BAD_REQUEST"
+        missing = httpx.post(meta["token_endpoint"], json={"email": world.email})
+        assert missing.status_code in (400, 422) and "error" in missing.json()
+    finally:
+        http.stop()

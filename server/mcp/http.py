@@ -71,6 +71,35 @@ def discovery(base: str, backend: Backend) -> dict:
     }
 
 
+def _token_routes(backend: Backend) -> list[Route]:
+    """Embedded mode has no API server to send people to: the discovery document's token and
+    refresh endpoints are served here, by the same operations `alloy serve` runs."""
+    if backend.api_url:
+        return []
+    from alloy.client.local import LocalClient
+
+    def exchange(op: str, body) -> tuple[int, dict]:
+        try:
+            return 200, LocalClient(backend.env).call(op, body=body)
+        except AlloyError as e:
+            return e.status, e.envelope()
+
+    def endpoint(op: str):
+        async def handle(request: Request) -> JSONResponse:
+            try:
+                body = await request.json()
+            except ValueError:
+                status, answer = 400, {"error": {"code": "BAD_REQUEST",
+                                                 "message": "the body is not JSON", "details": []}}
+            else:
+                status, answer = await to_thread.run_sync(exchange, op, body)
+            return JSONResponse(answer, status_code=status)
+        return handle
+
+    return [Route("/api/v1/auth/login", endpoint("auth.login"), methods=["POST"]),
+            Route("/api/v1/auth/refresh", endpoint("auth.refresh"), methods=["POST"])]
+
+
 def app(backend: Backend, host: str, port: int):
     base = public_base(host, port)
     server = build(backend)
@@ -87,7 +116,7 @@ def app(backend: Backend, host: str, port: int):
         streamable_http_path="/mcp", host=host, auth=auth,
         token_verifier=AlloyTokenVerifier(backend),
         custom_starlette_routes=[Route("/.well-known/oauth-authorization-server", metadata,
-                                       methods=["GET"])])
+                                       methods=["GET"]), *_token_routes(backend)])
     mcp_route = next(r for r in starlette.router.routes if getattr(r, "path", "") == "/mcp")
     starlette.router.routes.append(Route("/", mcp_route.endpoint))
     return starlette
