@@ -118,6 +118,7 @@ def test_the_extraction_finds_the_books_lines():
     assert by_chapter["30"] == 10 and by_chapter["32"] == 7 and by_chapter["22"] == 2
     assert all(line.text.startswith("alloy ") for line in LINES)
     assert set(PROSE) <= {(x.chapter, x.number, x.text) for x in LINES}, "stale PROSE entry"
+    assert set(ERRATA) <= {(x.chapter, x.text) for x in LINES}, "stale ERRATA entry"
 
 
 @pytest.mark.parametrize("line", CHECKED, ids=str)
@@ -140,6 +141,13 @@ BUG_TRIAGE = (
     '{"from":"Triaged","to":"Fixing"},{"from":"Triaged","to":"WontFix"},'
     '{"from":"Fixing","to":"Verifying"},{"from":"Fixing","to":"Triaged"},'
     '{"from":"Verifying","to":"Closed"},{"from":"Verifying","to":"Fixing"}]')
+PLATFORM_FLOW = (
+    '[{"name":"Backlog","category":"todo"},{"name":"Ready","category":"todo"},'
+    '{"name":"InProgress","category":"in_progress"},{"name":"InReview","category":"in_progress"},'
+    '{"name":"Done","category":"done"}]',
+    '[{"from":"Backlog","to":"Ready"},{"from":"Ready","to":"InProgress"},'
+    '{"from":"InProgress","to":"InReview"},{"from":"InReview","to":"Done"},'
+    '{"from":"InReview","to":"InProgress"}]')
 EMAIL, PASSWORD = "walkthrough@alloy.dev", "walkthrough1"
 STORIES: dict[str, dict[int, list[str]]] = {
     "10": {0: ['ORG_ID= org create --name "Guide Org" --slug guide-org',
@@ -149,8 +157,7 @@ STORIES: dict[str, dict[int, list[str]]] = {
                "org switch $ORG_ID",
                'PROJECT_ID= project create --key SB --name "Sprint Board Project"',
                'TICKET_ID= ticket create --project SB --title "Design landing page"',
-               'ticket create --project SB --title "Set up database schema"'],
-           252: ["ticket update $TICKET_ID --sprint-id $SPRINT_ID"]},
+               'ticket create --project SB --title "Set up database schema"']},
     "12": {0: ['ORG_ID= org create --name "Workflow Guide Org" --slug wf-guide',
                "org switch $ORG_ID",
                'PROJECT_ID= project create --key WF --name "Workflow Project"',
@@ -170,11 +177,12 @@ STORIES: dict[str, dict[int, list[str]]] = {
            234: ['PROJECT_ID= project create --key PERM --name "Permissions Demo"']},
     "30": {0: ['ORG_ID= org create --name "Payments" --slug payments', "org switch $ORG_ID",
                'PROJECT_ID= project create --key PAY --name "Payments"',
-               'TICKET_ID= ticket create --project PAY --title "Stripe checkout"'],
-           122: ["ticket update $TICKET_ID --sprint-id $SPRINT_ID"]},
+               'TICKET_ID= ticket create --project PAY --title "Stripe checkout"']},
     "32": {0: ['ORG_ID= org create --name "Platform" --slug platform', "org switch $ORG_ID"],
-           403: ['TICKET_ID= ticket create --project PLAT --title "Provision CI runners"'],
-           568: ["ticket update $TICKET_ID --sprint-id $SPRINT_ID"]},
+           # errata: §4's workflow with the statuses and rules of its curl call
+           177: [f"workflow update $WORKFLOW_ID --enforcement strict --statuses "
+                 f"'{PLATFORM_FLOW[0]}' --transitions '{PLATFORM_FLOW[1]}'"],
+           403: ['TICKET_ID= ticket create --project PLAT --title "Provision CI runners"']},
     "13": {0: ['ORG_ID= org create --name "Finance Org" --slug fin-org', "org switch $ORG_ID",
                'project create --key FIN --name "Finance"',
                'ticket create --project FIN --title "Ledger export"']},
@@ -185,24 +193,36 @@ STORIES: dict[str, dict[int, list[str]]] = {
                'project create --key PROJ --name "Onboarding"']},
     "26": {0: ['ORG_ID= org create --name "Eng Org" --slug eng-org', "org switch $ORG_ID",
                'project create --key PROJ --name "Onboarding"']},
-    "44": {253: ["project use $PROJECT_ID"],
-           280: ['LABEL_ID= label create --org-id $ORG_ID --name feature --color "#00FF00"']},
-    "31": {},
-    "40": {311: ["project use $PROJECT_ID"],
-           346: ['LABEL_ID= label create --org-id $ORG_ID --name feature --color "#00FF00"']},
+    "31": {0: ['ORG_ID= org create --name "Finance Org" --slug q-finance', "org switch $ORG_ID",
+               'PROJECT_ID= project create --key Q --name "Quarter"'],
+           # errata: §2's "alloy project list and alloy project update", written out
+           104: ["project list",
+                 "project update $PROJECT_ID --cap-type capex --phase app-development "
+                 "--cost-center-id ENG-002 --budget-cents 10000000 --budget-period quarterly",
+                 # §3: the CLI for the labor rates the chapter sets with curl
+                 "labor-rate set --user $USER_ID --rate 175 --effective-date 2026-01-01",
+                 "labor-rate list --user $USER_ID"]},
+    "40": {},
+    "44": {},
 }
-# Book lines that fail because the book is wrong (docs/errata.md): (chapter, line) ->
-# (the exit code the line as written must give, the corrected steps run instead).
-ERRATA: dict[tuple[str, int], tuple[int, list[str]]] = {
+# Book lines that fail because the book is wrong (docs/errata.md): (chapters, line as
+# extracted) -> (the exit code it must give as written, the corrected steps run instead).
+_ERRATA = [
     # the project now uses the strict Bug Triage workflow, which has no InProgress status
-    ("12", 288): (7, ['ticket transition "$TICKET_ID" --to-status Triaged']),
-    ("16", 298): (7, ['ticket transition "$TICKET_ID" --to-status Triaged']),
+    (("12", "16"), 'alloy ticket transition "$TICKET_ID" --to-status InProgress',
+     7, ['ticket transition "$TICKET_ID" --to-status Triaged']),
     # the workflow is still assigned to the project (the chapter's own 409 case)
-    ("12", 336): (6, ["project update $PROJECT_ID --workflow-id none",
-                      'workflow delete "$WORKFLOW_ID"']),
-    ("16", 346): (6, ["project update $PROJECT_ID --workflow-id none",
-                      'workflow delete "$WORKFLOW_ID"']),
-}
+    (("12", "16"), 'alloy workflow delete "$WORKFLOW_ID"',
+     6, ["project update $PROJECT_ID --workflow-id none", 'workflow delete "$WORKFLOW_ID"']),
+    # no --project and no default project: a terminal asks which; a script must say
+    (("40", "44"), 'alloy ticket create --title "Set up CI pipeline" --priority high',
+     2, ['ticket create --project $PROJECT_ID --title "Set up CI pipeline" --priority high']),
+    (("40", "44"), 'alloy ticket create --title "Fix login redirect" --status InProgress '
+     '--priority high', 2, ['ticket create --project $PROJECT_ID --title "Fix login redirect" '
+                            '--status InProgress --priority high']),
+]
+ERRATA = {(chapter, text): (code, fix) for chapters, text, code, fix in _ERRATA
+          for chapter in chapters}
 NOUNS = {"org": "ORG_ID", "project": "PROJECT_ID", "ticket": "TICKET_ID",
          "sprint": "SPRINT_ID", "label": "LABEL_ID", "workflow": "WORKFLOW_ID",
          "comment": "COMMENT_ID"}
@@ -221,10 +241,28 @@ def _run(text: str, env: dict, values: dict, bind: str | None = None, line=None,
         values.setdefault(NOUNS[args[0]], data["id"])
 
 
+def test_errata_lines_parse():
+    """The fixes docs/errata.md gives are real command lines too (the stories run them)."""
+    text = (ROOT / "docs" / "errata.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```text\n(.*?)^```", text, re.S | re.M)
+    lines = [" ".join(x.split()) for x in "\n".join(blocks).replace("\\\n", " ").splitlines()]
+    commands = [x.split("  #")[0].split(" # ")[0] for x in lines if x.startswith("alloy ")]
+    assert len(commands) == 15
+    for command in commands:
+        parse(argv(command))
+
+
 def test_every_chapter_with_commands_is_a_story():
     """A chapter whose CLI lines go beyond starting the server is run, not only parsed."""
     runnable = {x.chapter for x in CHECKED if argv(x.text)[0] not in NOT_RUN}
     assert runnable == set(STORIES)
+
+
+def _stand_in(step: str, env: dict, values: dict) -> None:
+    bind, _, text = step.partition(" ")
+    if not re.match(r"^[A-Z_]+=(\.\w+)?$", bind):
+        bind, text = None, step
+    _run(text, env, values, bind)
 
 
 @pytest.mark.parametrize("chapter", sorted(STORIES))
@@ -241,16 +279,15 @@ def test_story_runs_as_written(chapter, tmp_path):
     for line in lines:
         for before in sorted(n for n in steps if n <= line.number):
             for step in steps.pop(before):
-                bind, _, text = step.partition(" ")
-                if not re.match(r"^[A-Z_]+=(\.\w+)?$", bind):
-                    bind, text = None, step
-                _run(text, env, values, bind)
+                _stand_in(step, env, values)
         if argv(line.text, values)[0] in NOT_RUN:
             continue
-        code, fixed = ERRATA.get((line.chapter, line.number), (0, []))
+        code, fixed = ERRATA.get((line.chapter, line.text), (0, []))
         _run(line.text, env, values, line=line, code=code)
         for step in fixed:
             _run(step, env, values)
         ran += 1
-    assert not steps, f"stand-ins after the last line: {steps}"
+    for before in sorted(steps):  # after the last command line (e.g. a prose shortcut's fix)
+        for step in steps.pop(before):
+            _stand_in(step, env, values)
     assert ran == len([x for x in lines if argv(x.text)[0] not in NOT_RUN]) > 0
