@@ -128,3 +128,19 @@ def test_people_by_email_and_name(owner, server):
     assert cleared["assignee_id"] is None
     by_id = cli(["ticket", "update", "LR-1", "--assignee-id", ids["Bob Builder"][1]], env).data
     assert by_id["assignee_id"] == ids["Bob Builder"][1]
+
+
+def test_org_members_the_ways_the_guides_write_it(owner):
+    env, me = owner["env"], owner["me"]
+    slug = cli(["org", "list"], env).data["data"]
+    slug = next(o["slug"] for o in slug if o["id"] == me["org_id"])
+    for args in ([me["org_id"]], [slug], ["Rates"], ["list", "--org", me["org_id"]], ["list"],
+                 ["--org", slug]):
+        listed = cli(["org", "members", *args, "--format", "plain"], env).stdout.split()
+        assert listed == [me["user_id"]], args
+    twice = cli(["org", "members", slug, "--org-id", me["org_id"]], env, check=False)
+    assert twice.returncode == 2 and "once" in twice.stderr
+    comment = cli(["comment", "add", "LR-1", "--body", "positional ticket"], env).data
+    assert comment["body"] == "positional ticket"
+    neither = cli(["comment", "add", "--body", "no ticket"], env, check=False)
+    assert neither.returncode == 2 and "--ticket" in neither.stderr

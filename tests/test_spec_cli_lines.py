@@ -14,6 +14,7 @@ module is skipped. Book errors the CLI should not paper over are listed in docs/
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import shlex
@@ -239,6 +240,39 @@ def _run(text: str, env: dict, values: dict, bind: str | None = None, line=None,
         values[name] = data[field.lstrip(".") or "id"]
     elif len(args) > 1 and args[1] == "create" and args[0] in NOUNS and "id" in data:
         values.setdefault(NOUNS[args[0]], data["id"])
+
+
+U = PLACEHOLDER
+# (the reference's spelling, the guides' spelling): both parse to the same command and values.
+ALIASES = [
+    (f"project create --org-id {U} --key K --name N", f"project create --org {U} --key K --name N"),
+    (f"project list --org-id {U}", f"project list --org {U}"),
+    (f"workflow create --org-id {U} --name W", f"workflow create --org {U} --name W"),
+    (f"workflow list --org-id {U}", f"workflow list --org {U}"),
+    (f"ticket update K-1 --assignee-id {U}", f"ticket update K-1 --assignee {U}"),
+    (f"ticket create --assignee-id {U}", f"ticket create --assignee {U}"),
+    (f"ticket list --assignee-id {U}", f"ticket list --assignee {U}"),
+    (f"ticket batch-update --ticket-ids K-1 --assignee-id {U}",
+     f"ticket batch-update --ticket-ids K-1 --assignee {U}"),
+    ("sprint create --name S --start-date 2026-04-01 --end-date 2026-04-15",
+     "sprint create --name S --start 2026-04-01 --end 2026-04-15"),
+    ("sprint update S --start-date 2026-04-01 --end-date 2026-04-15",
+     "sprint update S --start 2026-04-01 --end 2026-04-15"),
+    (f"invite create --org-id {U} --email a@b.c --role Member",
+     f"org invite create --org {U} --email a@b.c --role Member"),
+    (f"invite list --org-id {U}", f"org invite list --org {U}"),
+    (f"invite revoke {U} --org-id {U}", f"org invite revoke {U} --org {U}"),
+    (f"org members --org-id {U}", f"org members list --org {U}"),
+]
+
+
+@pytest.mark.parametrize(("reference", "guide"), ALIASES, ids=[a[1] for a in ALIASES])
+def test_alias_means_the_reference_spelling(reference, guide):
+    ref, alias = parse(shlex.split(reference)), parse(shlex.split(guide))
+    assert inspect.unwrap(ref.command.callback) is inspect.unwrap(alias.command.callback)
+    if guide.startswith("org members list"):  # the word `list` is dropped when run
+        assert alias.params.pop("org") == "list" and ref.params.pop("org") is None
+    assert ref.params == alias.params
 
 
 def test_errata_lines_parse():
