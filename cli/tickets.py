@@ -128,7 +128,7 @@ def update(
         body["sprint_id"] = _sprint(sprint_id)
     if not body and not add_label and not remove_label:
         raise typer.BadParameter("give at least one field to change", param_hint="--status")
-    if body.get("assignee_id"):  # an email or name is looked up in the ticket's org
+    if refs.is_person(body.get("assignee_id")):  # looked up in the ticket's org
         found = refs.resolve(ref)
         tid, body["assignee_id"] = found["id"], refs.user_id(body["assignee_id"],
                                                               found["project_id"])

@@ -72,7 +72,7 @@ def extract(path: Path) -> list[Line]:
             words.pop(0)
         if not words or not (words[0] == "alloy" or words[0].endswith("/alloy")):
             continue
-        command = "alloy" + text[text.index(words[0]) + len(words[0]):]
+        command = " ".join(["alloy", *words[1:]])
         for part in re.split(r"\s+(?=alloy\s)", command):
             found.append(Line(path.name[:2], number, " ".join(part.split())))
     return found
