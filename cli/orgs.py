@@ -49,8 +49,7 @@ def switch(org_id: str = typer.Argument(None, metavar="[ID]")) -> None:
 @app.command()
 def members(org: str = typer.Argument(None, metavar="[ORG]", help="Organization: id, slug or "
                                       "name (default: current)."),
-            org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: "
-                                       "current)."),
+            org_id: str = typer.Option(None, "--org-id", "--org", help="The same as ORG."),
             cursor: str = typer.Option(None, "--cursor"),
             limit: int = typer.Option(None, "--limit")) -> None:
     """List the members of an organization with their roles.
