@@ -281,7 +281,7 @@ def test_errata_lines_parse():
     text = (ROOT / "docs" / "errata.md").read_text(encoding="utf-8")
     blocks = re.findall(r"^```text\n(.*?)^```", text, re.S | re.M)
     lines = [" ".join(x.split()) for x in "\n".join(blocks).replace("\\\n", " ").splitlines()]
-    commands = [x.split("  #")[0].split(" # ")[0] for x in lines if x.startswith("alloy ")]
+    commands = [x.split(" # ")[0] for x in lines if x.startswith("alloy ")]
     assert len(commands) == 15
     for command in commands:
         parse(argv(command))
