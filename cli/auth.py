@@ -1,4 +1,4 @@
-"""auth login | token | api-key create/list/revoke."""
+"""auth login | me | token | api-key create/list/revoke."""
 
 from __future__ import annotations
 
@@ -32,6 +32,15 @@ def login(
                       "org_id": pair.get("org_id"), "api_url": api_url()}, replace=True)
     emit({"user_id": pair["user_id"], "email": pair["email"],
           "display_name": pair["display_name"], "org_id": pair.get("org_id")}, plain="user_id")
+
+
+@app.command()
+def me() -> None:
+    """Show who you are: user, current organization, your role there and key limits.
+
+    Example: alloy auth me --format json | jq -r '.role'
+    """
+    emit(call("auth.me"), plain="user_id")
 
 
 def mask(token: str) -> str:

@@ -14,7 +14,8 @@ COLUMNS = ["id", "author_id", "parent_comment_id", "body", "created_at"]
 TICKET_HELP = "Ticket: UUID, KEY-NUMBER, or a bare number in the default project."
 
 
-def add(ticket: str = typer.Option(..., "--ticket", "--ticket-id", help=TICKET_HELP),
+def add(ticket_ref: str = typer.Argument(None, metavar="[TICKET]", help=TICKET_HELP),
+        ticket: str = typer.Option(None, "--ticket", "--ticket-id", help=TICKET_HELP),
         body: str = typer.Option(..., "--body", help="Comment text."),
         author_id: str = typer.Option(None, "--author-id", help="Accepted and ignored: the "
                                       "author is always you."),
@@ -22,9 +23,14 @@ def add(ticket: str = typer.Option(..., "--ticket", "--ticket-id", help=TICKET_H
                                       help="Parent comment UUID, to reply in a thread.")) -> None:
     """Add a comment to a ticket, or reply to one with --parent-id.
 
+    The ticket is --ticket or the first argument (`alloy comment add BACK-42 --body ...`).
+
     Example: alloy comment add --ticket BACK-42 --body "Deployed to staging"
     """
-    emit(call("comments.create", ticket_id=ticket_id(ticket),
+    if bool(ticket_ref) == bool(ticket):
+        raise typer.BadParameter("give the ticket once: as an argument or with --ticket",
+                                 param_hint="--ticket")
+    emit(call("comments.create", ticket_id=ticket_id(ticket_ref or ticket),
               body={"body": body, "parent_comment_id": parent_id}), plain="id")
 
 

@@ -11,7 +11,7 @@ app = typer.Typer(no_args_is_help=True, help="Invite people to an organization."
 
 
 @app.command()
-def create(org_id: str = typer.Option(None, "--org-id", help="Organization (default: current)."),
+def create(org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: current)."),
            email: str = typer.Option(None, "--email", help="Email to invite."),
            role: str = typer.Option("Member", "--role", help="Owner, Admin, Member, Reporter "
                                     "or Viewer.")) -> None:
@@ -24,7 +24,7 @@ def create(org_id: str = typer.Option(None, "--org-id", help="Organization (defa
 
 
 @app.command("list")
-def list_(org_id: str = typer.Option(None, "--org-id", help="Organization (default: current)."),
+def list_(org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: current)."),
           cursor: str = typer.Option(None, "--cursor"),
           limit: int = typer.Option(None, "--limit")) -> None:
     """List an organization's invites and their status.
@@ -37,7 +37,7 @@ def list_(org_id: str = typer.Option(None, "--org-id", help="Organization (defau
 
 @app.command()
 def revoke(invite_id: str = typer.Argument(..., metavar="ID"),
-           org_id: str = typer.Option(None, "--org-id", help="Organization (default: current).")
+           org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: current).")
            ) -> None:
     """Revoke an invite (Admin).
 

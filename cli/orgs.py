@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
-from alloy.cli.session import current_org, save_credentials
+from alloy.cli.session import save_credentials
 
 app = typer.Typer(no_args_is_help=True, help="Manage organizations (tenants).")
 
@@ -47,12 +47,33 @@ def switch(org_id: str = typer.Argument(None, metavar="[ID]")) -> None:
 
 
 @app.command()
-def members(org_id: str = typer.Option(None, "--org-id", help="Organization (default: current)."),
+def members(org: str = typer.Argument(None, metavar="[ORG]", help="Organization: id, slug or "
+                                      "name (default: current)."),
+            org_id: str = typer.Option(None, "--org-id", "--org", help="The same as ORG."),
             cursor: str = typer.Option(None, "--cursor"),
             limit: int = typer.Option(None, "--limit")) -> None:
     """List the members of an organization with their roles.
 
+    `alloy org members list [--org ORG]`, the guides' spelling, is the same command.
+
     Example: alloy org members --format json | jq -r '.data[] | "\\(.email) \\(.role)"'
     """
+    if org == "list":  # the word of `org members list`, not an org (`--org list` is one)
+        org = None
+    if org and org_id:
+        raise typer.BadParameter("give the organization once: ORG or --org-id",
+                                 param_hint="--org-id")
+    from alloy.cli import refs
+
     show_list("orgs.list_members", ["user_id", "display_name", "email", "role", "joined_at"],
-              plain="user_id", org_id=current_org(org_id), query=page_query(cursor, limit))
+              plain="user_id", org_id=refs.org_id(org or org_id), query=page_query(cursor, limit))
+
+
+def _aliases() -> None:
+    """`alloy org invite ...`, the guides' spelling of `alloy invite ...` (hidden in help)."""
+    from alloy.cli import invites
+
+    app.add_typer(invites.app, name="invite", hidden=True)
+
+
+_aliases()

@@ -21,7 +21,7 @@ _COLUMNS = ["id", "key", "name", "description", "team_id", "ticket_counter"]
 def create(
     key: str = typer.Option(..., "--key", help="Short project key, 1-10 chars (e.g. BACK)."),
     name: str = typer.Option(..., "--name", help="Project display name."),
-    org_id: str = typer.Option(None, "--org-id", help="Organization UUID (default: current)."),
+    org_id: str = typer.Option(None, "--org-id", "--org", help="Organization UUID (default: current)."),
     description: str = typer.Option(None, "--description", help="Optional description."),
     team_id: str = typer.Option(None, "--team-id", help="Optional team UUID."),
     workflow_id: str = typer.Option(None, "--workflow-id", help="Workflow UUID (default: the "
@@ -41,7 +41,7 @@ def create(
 
 
 @app.command("list")
-def list_(org_id: str = typer.Option(None, "--org-id", help="Organization (default: current)."),
+def list_(org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: current)."),
           cursor: str = typer.Option(None, "--cursor", help="Cursor from a previous page."),
           limit: int = typer.Option(None, "--limit", help="Results per page (default 20).")
           ) -> None:

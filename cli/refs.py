@@ -96,6 +96,25 @@ def org_id(ref: str | None) -> str:
     return _core().org_id(client(), ref) if ref else current_org()
 
 
+def is_person(ref: str | None) -> bool:
+    """A person flag that needs a lookup: an email or a name, not a UUID or `none`."""
+    from alloy.domain.values import is_uuid
+
+    return bool(ref and none_or(ref) is not None and not is_uuid(ref.strip()))
+
+
+def user_id(ref: str | None, project: str | None = None, org: str | None = None) -> str | None:
+    """A person flag (`--assignee`, `--user`): UUID, email or display name among the
+    members of `org`, else `project`'s organization, else the current one; None and `none`
+    pass through."""
+    if not is_person(ref):
+        return ref.strip() if ref else ref
+    if org is None:
+        org = _core().project(client(), project, org_id=org_or_none())["org_id"] if project \
+            else org_or_none()
+    return _core().user_id(client(), ref, org_id=org)
+
+
 def none_or(value: str | None):
     """CLI spelling of null: `none` (any case) unsets a field."""
     return None if value is not None and value.lower() in ("none", "null") else value

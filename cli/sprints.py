@@ -28,9 +28,9 @@ def create(
     name: str = typer.Option(..., "--name", help="Sprint name (e.g. Sprint 12)."),
     project: str = typer.Option(None, "--project", "--project-id",
                                 help="Project UUID or key (default: the project from `project use`)."),
-    start_date: str = typer.Option(None, "--start-date", help="Start date YYYY-MM-DD "
+    start_date: str = typer.Option(None, "--start-date", "--start", help="Start date YYYY-MM-DD "
                                    "(default: today)."),
-    end_date: str = typer.Option(None, "--end-date", help="End date YYYY-MM-DD (default: "
+    end_date: str = typer.Option(None, "--end-date", "--end", help="End date YYYY-MM-DD (default: "
                                  f"{SPRINT_DAYS} days after the start)."),
     goal: str = typer.Option(None, "--goal", help="Optional sprint goal."),
 ) -> None:
@@ -86,8 +86,8 @@ def update(
     ref: str = _SPRINT,
     name: str = typer.Option(None, "--name", help="New name."),
     goal: str = typer.Option(None, "--goal", help="New goal ('' or 'none' clears it)."),
-    start_date: str = typer.Option(None, "--start-date", help="New start date YYYY-MM-DD."),
-    end_date: str = typer.Option(None, "--end-date", help="New end date YYYY-MM-DD."),
+    start_date: str = typer.Option(None, "--start-date", "--start", help="New start date YYYY-MM-DD."),
+    end_date: str = typer.Option(None, "--end-date", "--end", help="New end date YYYY-MM-DD."),
 ) -> None:
     """Change a sprint's name, goal or dates (Member).
 

@@ -17,6 +17,13 @@ app = typer.Typer(no_args_is_help=True,
 _PROJECT = typer.Option(None, "--project", "--project-id",
                         help="Project UUID or key (default: `alloy project use`).")
 _COLUMNS = ["key", "title", "status", "priority", "assignee_id", "updated_at"]
+_ASSIGNEE_HELP = "Assignee: user UUID, email or name"
+
+
+def _assignee(help: str = _ASSIGNEE_HELP + "."):
+    return typer.Option(None, "--assignee-id", "--assignee", help=help)
+
+
 _REF = typer.Argument(..., metavar="ID", help="Ticket UUID, KEY-N, or N in the default project.")
 
 
@@ -35,7 +42,7 @@ def create(
                                  help="none, low, medium (default), high, urgent."),
     status: str = typer.Option(None, "--status", help="backlog (default), todo, in_progress, "
                                "in_review, done, cancelled, or a workflow status."),
-    assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee user UUID."),
+    assignee_id: str = _assignee(),
     sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint: UUID, name or id prefix."),
     reporter_id: str = typer.Option(None, "--reporter-id", help="Deprecated, ignored: the "
                                     "reporter is the logged-in user."),
@@ -51,7 +58,8 @@ def create(
     if priority is None:
         priority = prompt.optional(None, prompt.pick_priority) or "medium"
     body = {"title": title, "description": description, "priority": priority,
-            "status": status, "assignee_id": assignee_id, "sprint_id": _sprint(sprint_id, pid),
+            "status": status, "assignee_id": refs.user_id(assignee_id, pid),
+            "sprint_id": _sprint(sprint_id, pid),
             "reporter_id": reporter_id}
     result = call("tickets.create", project_id=pid,
                   body={k: v for k, v in body.items() if v is not None})
@@ -64,7 +72,7 @@ def list_(project: str = _PROJECT,
           status: str = typer.Option(None, "--status", help="Filter by status "
                                      "(comma-separated, e.g. todo,in_progress)."),
           priority: str = typer.Option(None, "--priority", help="Filter by priority."),
-          assignee_id: str = typer.Option(None, "--assignee-id", help="Filter by assignee."),
+          assignee_id: str = _assignee("Filter by assignee: user UUID, email or name."),
           sprint_id: str = typer.Option(None, "--sprint-id", help="Filter by sprint (UUID, "
                                         "name or id prefix)."),
           cursor: str = typer.Option(None, "--cursor", help="Cursor from a previous page."),
@@ -76,7 +84,8 @@ def list_(project: str = _PROJECT,
     """
     pid = refs.project_id(project)
     show_list("tickets.list", _COLUMNS, plain="id", project_id=pid,
-              query={"status": status, "priority": priority, "assignee_id": assignee_id,
+              query={"status": status, "priority": priority,
+                     "assignee_id": refs.user_id(assignee_id, pid),
                      "sprint_id": sprint_id and refs.sprint_id(sprint_id, pid),
                      **page_query(cursor, limit)})
 
@@ -97,7 +106,7 @@ def update(
     description: str = typer.Option(None, "--description", help="New description, or none."),
     status: str = typer.Option(None, "--status", help="New status."),
     priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
-    assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee UUID, or none."),
+    assignee_id: str = _assignee(_ASSIGNEE_HELP + ", or none."),
     sprint_id: str = typer.Option(None, "--sprint-id",
                                   help="Sprint (UUID, name or id prefix), or none."),
     add_label: list[str] = typer.Option(None, "--add-label", help="Label UUID to add "
@@ -119,7 +128,12 @@ def update(
         body["sprint_id"] = _sprint(sprint_id)
     if not body and not add_label and not remove_label:
         raise typer.BadParameter("give at least one field to change", param_hint="--status")
-    tid = refs.ticket_id(ref)
+    if refs.is_person(body.get("assignee_id")):  # looked up in the ticket's org
+        found = refs.resolve(ref)
+        tid, body["assignee_id"] = found["id"], refs.user_id(body["assignee_id"],
+                                                              found["project_id"])
+    else:
+        tid = refs.ticket_id(ref)
     result = call("tickets.update", ticket_id=tid, body=body) if body else None
     for label in add_label or []:
         call("labels.add_to_ticket", ticket_id=tid, label_id=label)
@@ -139,7 +153,7 @@ def batch_update(
     description: str = typer.Option(None, "--description", help="New description, or none."),
     status: str = typer.Option(None, "--status", help="New status for all tickets."),
     priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
-    assignee_id: str = typer.Option(None, "--assignee-id", help="Assignee UUID, or none."),
+    assignee_id: str = _assignee(_ASSIGNEE_HELP + ", or none."),
     sprint_id: str = typer.Option(None, "--sprint-id",
                                   help="Sprint (UUID, name or id prefix), or none."),
 ) -> None:
@@ -153,6 +167,8 @@ def batch_update(
             for k, v in flags.items() if v is not None}
     if "sprint_id" in body:
         body["sprint_id"] = _sprint(sprint_id)
+    if body.get("assignee_id"):
+        body["assignee_id"] = refs.user_id(body["assignee_id"])
     if not body:
         raise typer.BadParameter("give at least one field to change", param_hint="--status")
     result = call("tickets.batch_update", body={"ticket_ids": refs.ticket_ids(ticket_ids), **body})

@@ -50,13 +50,14 @@ def _show(workflow: dict) -> None:
 @app.command()
 def create(
     name: str = typer.Option(..., "--name", help="Workflow name."),
-    statuses: str = typer.Option(..., "--statuses", help='JSON array: [{"name":"Todo",'
+    statuses: str = typer.Option(None, "--statuses", help='JSON array: [{"name":"Todo",'
                                  '"category":"todo"}, ...] (categories: backlog, todo, '
-                                 'in_progress, in_review, done, cancelled).'),
+                                 'in_progress, in_review, done, cancelled; default: the '
+                                 'built-in Backlog..Cancelled).'),
     transitions: str = typer.Option("[]", "--transitions",
                                     help='JSON array: [{"from":"Todo","to":"Done"}, ...].'),
     enforcement: str = typer.Option("none", "--enforcement", help="none, warn or strict."),
-    org_id: str = typer.Option(None, "--org-id", help="Organization (default: current)."),
+    org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: current)."),
 ) -> None:
     """Create a workflow (Admin).
 
@@ -64,13 +65,17 @@ def create(
       --statuses '[{"name":"Backlog","category":"todo"},{"name":"Done","category":"done"}]' \\
       --transitions '[{"from":"Backlog","to":"Done"}]'
     """
+    if statuses is None:  # the guides' shortcut names no statuses: start from the built-in ones
+        from alloy.domain.enums import DEFAULT_STATUSES
+
+        statuses = json.dumps([{"name": n, "category": c} for n, c in DEFAULT_STATUSES])
     body = {"name": name, "statuses": _json_list(statuses, "--statuses"),
             "transitions": _json_list(transitions, "--transitions"), "enforcement": enforcement}
     _show(call("workflows.create", org_id=current_org(org_id), body=body))
 
 
 @app.command("list")
-def list_(org_id: str = typer.Option(None, "--org-id", help="Organization (default: current)."),
+def list_(org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: current)."),
           cursor: str = typer.Option(None, "--cursor", help="Pagination cursor."),
           limit: int = typer.Option(None, "--limit", help="Results per page (max 100).")) -> None:
     """List an organization's workflows (the Default first).

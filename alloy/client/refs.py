@@ -3,7 +3,8 @@
 - project: UUID or key (`BACK`, any case);
 - ticket: UUID, `KEY-N` (any case), or bare `N` / `#N` in a default project;
 - sprint: UUID, exact name (unique within its project) or an unambiguous id prefix;
-- org: UUID, slug, or exact name where unique among the caller's organizations.
+- org: UUID, slug, or exact name where unique among the caller's organizations;
+- user: UUID, email (any case), or display name where unique among an org's members.
 
 Every face (CLI, TUI, MCP) calls these with its client, so a reference means the same thing
 embedded and remote. Lookups are server-side operations (`tickets.resolve`,
@@ -101,3 +102,45 @@ def org(client, ref: str) -> dict:
 def org_id(client, ref: str) -> str:
     ref = ref.strip()
     return ref if is_uuid(ref) else org(client, ref)["id"]
+
+
+def _members(client, org_id: str) -> list[dict]:
+    members, cursor = [], None
+    while True:
+        page = client.call("orgs.list_members", org_id=org_id,
+                           query={"limit": 100, "cursor": cursor})
+        members += page["items"]
+        cursor = page.get("next_cursor")
+        if not page.get("has_more") or not cursor:
+            return members
+
+
+def user(client, ref: str, *, org_id: str | None = None) -> dict:
+    """A member of `org_id` (default: the caller's current org) by UUID, email or display
+    name; the membership row (`user_id`, `email`, `display_name`, `role`)."""
+    ref = ref.strip()
+    org_id = org_id or client.call("auth.me").get("org_id")
+    if not org_id:
+        raise Invalid(f"'{ref}' names a person, and no organization is selected to look in: "
+                      "give a user id, or choose an organization (`alloy org switch`)",
+                      [{"field": "user", "message": "no organization selected"}])
+    people = _members(client, org_id)
+    low = ref.lower()
+    found = ([m for m in people if m["user_id"].lower() == low]
+             or [m for m in people if (m.get("email") or "").lower() == low]
+             or [m for m in people if m.get("display_name") == ref]
+             or [m for m in people if (m.get("display_name") or "").lower() == low])
+    if not found:
+        raise NotFound(f"no member '{ref}' in this organization: give their id, email or name")
+    if len(found) > 1:
+        raise Invalid(f"'{ref}' matches {len(found)} members: give their email or id",
+                      [{"field": "user", "message": f"{m['display_name']} ({m['email']}, "
+                        f"{m['user_id']})"} for m in found])
+    return found[0]
+
+
+def user_id(client, ref: str, *, org_id: str | None = None) -> str:
+    """A user id: a UUID costs no call (it may name someone outside the org's list, as
+    before); an email or name is looked up among the org's members."""
+    ref = ref.strip()
+    return ref if is_uuid(ref) else user(client, ref, org_id=org_id)["user_id"]
