@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import shutil
+import ssl
 import subprocess
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from tests.support import free_port
@@ -33,13 +34,15 @@ def available() -> bool:
 
 
 def self_signed(folder: Path, name: str = "localhost", days: float = 1.0,
-                not_before: datetime.datetime | None = None) -> tuple[Path, Path]:
-    """A self-signed certificate for `name` and 127.0.0.1: (cert.pem, key.pem) in `folder`."""
+                rsa_key: bool = False) -> tuple[Path, Path]:
+    """A self-signed certificate for `name` and 127.0.0.1: (cert.pem, key.pem) in `folder`;
+    an ECDSA key, or RSA."""
     import ipaddress
 
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = rsa.generate_private_key(65537, 2048) if rsa_key else ec.generate_private_key(
+        ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    start = not_before or datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    start = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
     cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(start).not_valid_after(start + datetime.timedelta(days=days))
@@ -82,17 +85,21 @@ class Pebble:
         deadline = time.monotonic() + 60
         while True:
             try:
-                httpx.get(self.directory_url, verify=str(self.tls_cert), timeout=2)
+                httpx.get(self.directory_url, verify=self.trust(), timeout=2)
                 break
             except httpx.HTTPError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"pebble did not start: {self.output()}") from None
                 time.sleep(0.05)
 
+    def trust(self) -> ssl.SSLContext:
+        """A client context trusting Pebble's own HTTPS certificate."""
+        return ssl.create_default_context(cafile=str(self.tls_cert))
+
     def root_pem(self) -> str:
         """The root Pebble issues under (made up at its start)."""
         return httpx.get(f"https://127.0.0.1:{self.management}/roots/0",
-                         verify=str(self.tls_cert), timeout=10).text
+                         verify=self.trust(), timeout=10).text
 
     def output(self) -> str:
         return (self.folder / "pebble.log").read_text()

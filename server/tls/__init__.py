@@ -87,13 +87,17 @@ class Plan:
         from alloy.server.tls.http import HttpSide, redirect_app
 
         challenges: dict[str, str] = {}
-        if self.tls.http_port:
-            app = redirect_app(challenges, self.server.port, self.tls.domain)
-            self._http = HttpSide(self.server.host, self.tls.http_port, app).start()
-        if self.tls.domain:
-            cert, key = self._acme(challenges), None
-        else:
-            cert, key = self.tls.cert_file, self.tls.key_file or None
+        try:
+            if self.tls.http_port:
+                app = redirect_app(challenges, self.server.port, self.tls.domain)
+                self._http = HttpSide(self.server.host, self.tls.http_port, app).start()
+            if self.tls.domain:
+                cert, key = self._acme(challenges), None
+            else:
+                cert, key = self.tls.cert_file, self.tls.key_file or None
+        except BaseException:
+            self.stop()
+            raise
         return {"ssl_certfile": cert, "ssl_keyfile": key,
                 "ssl_context_factory": ReloadingContext(cert, key)}
 
