@@ -198,6 +198,11 @@ def test_your_own_certificate_is_served_and_replaced_without_restart(tmp_path):
                  "the new certificate")
         served_cert(server.port, two[0])
         assert server.proc.poll() is None
+        # the image's health check finds a TLS server on $PORT, and fails with none there
+        for port, code in ((server.port, 0), (free_port(), 1)):
+            probe = subprocess.run(_docker_healthcheck(), env={**os.environ, "PORT": str(port)},
+                                   timeout=30)
+            assert probe.returncode == code
     finally:
         server.stop()
 
@@ -261,3 +266,24 @@ def test_links_say_https_behind_tls():
         settings = Settings.from_env({"PORT": port, "ALLOY_TLS_DOMAIN": "api.example.com"})
         settings = Settings.from_env(settings.environ, **plan(settings).environ())
         assert settings.server.base_url == url
+
+
+def test_the_docs_own_certificate_example_runs(tmp_path):
+    from tests.docs_runner import run_doc
+    from tests.support import ROOT
+
+    env = base_env(tmp_path, TLS_PORT=free_port(), HTTP_PORT=free_port())
+    run_doc(ROOT / "docs" / "tls.md", env, tmp_path)
+
+
+def _docker_healthcheck() -> list[str]:
+    """The Dockerfile's HEALTHCHECK command, run with this Python."""
+    import json
+    import re
+    import sys
+
+    from tests.support import ROOT
+
+    text = (ROOT / "Dockerfile").read_text()
+    argv = json.loads(re.search(r"^HEALTHCHECK .*\\\n\s+CMD (\[.*\])$", text, re.M)[1])
+    return [sys.executable, *argv[1:]]
