@@ -22,7 +22,8 @@ from tests import acme_server
 from tests.acme_server import Pebble, self_signed
 from tests.support import BIN, HANG, base_env, cli, free_port
 
-needs_pebble = pytest.mark.skipif(not acme_server.available(),
+# .ci/run installs Pebble: on CI its absence fails these tests instead of skipping them.
+needs_pebble = pytest.mark.skipif(not acme_server.available() and not os.environ.get("CI"),
                                   reason="Pebble is not installed (apt-get install pebble)")
 
 
