@@ -241,6 +241,8 @@ def test_bad_tls_settings_stop_serve_with_one_line(tmp_path):
           str(busy.getsockname()[1])], "cannot listen for HTTP on 127.0.0.1:"),
         ([*acme, "--tls-directory-url", f"https://127.0.0.1:{closed}/dir", "--tls-http-port",
           str(free_port())], "ACME: no certificate for localhost from https://127.0.0.1:"),
+        (["--tls-domain", "localhost", "--tls-cache-dir", str(garbage / "cache"),
+          "--tls-http-port", str(free_port())], "(--tls-cache-dir): Not a directory"),
     ]
     env = base_env(tmp_path, PORT=free_port(), HOST="127.0.0.1")
     try:

@@ -70,7 +70,7 @@ class HttpSide:
             sock.bind((self.host, self.port))
         except OSError as why:
             sock.close()
-            hint = " (a port under 1024 needs root or CAP_NET_BIND_SERVICE)" if (
+            hint = " (ports under 1024 need root or CAP_NET_BIND_SERVICE)" if (
                 self.port < 1024 and why.errno == 13) else ""
             raise NotConfigured(f"cannot listen for HTTP on {self.host}:{self.port} "
                                 f"(--tls-http-port): {why.strerror}{hint}") from None

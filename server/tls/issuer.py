@@ -78,7 +78,7 @@ class Issuer:
     def cached(self, domain: str) -> bytes | None:
         try:
             return self.cert_path(domain).read_bytes()
-        except FileNotFoundError:
+        except OSError:  # none yet (or unreadable: issuing says why when it cannot write)
             return None
 
     def issue(self, domain: str) -> bytes:
@@ -107,9 +107,16 @@ class Issuer:
         finally:
             self.challenges.clear()
         pem = key + order.fullchain_pem.encode()
-        private_dir(self.folder)
-        write_private(self.cert_path(domain), pem)
+        self._save(self.cert_path(domain), pem)
         return pem
+
+    def _save(self, path: Path, data: bytes) -> None:
+        try:
+            private_dir(self.folder)
+            write_private(path, data)
+        except OSError as why:
+            raise NotConfigured(f"cannot write {path} (--tls-cache-dir): "
+                                f"{why.strerror or why}") from None
 
     def _account(self):
         """The ACME client, signed in with the cached account key (made on first use)."""
@@ -119,10 +126,9 @@ class Issuer:
         from acme import client as acme_client
         from acme import errors, messages
 
-        private_dir(self.folder)
         key_path = self.folder / "account.pem"
         if not key_path.exists():
-            write_private(key_path, _new_key())
+            self._save(key_path, _new_key())
         key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
         net = acme_client.ClientNetwork(josepy.JWKEC(key=key), alg=josepy.ES256,
                                         user_agent="alloy")
