@@ -27,7 +27,7 @@ VOLUME ["/data"]
 # non-root user may bind 80 and 443 because Docker (20.10+), Podman and containerd 2 set
 # net.ipv4.ip_unprivileged_port_start=0 in a container's own network namespace; elsewhere
 # (--network host, CRI-O) set that sysctl or map high ports (-p 443:8443 -p 80:8080 with
-# -e PORT=8443 --tls-http-port 8080). No file capability on python: exec of a binary with one
+# -e PORT=8443 -e ALLOY_PUBLIC_URL=https://api.example.com --tls-http-port 8080). No file capability on python: exec of a binary with one
 # fails outright where a runtime drops every capability (Kubernetes' `drop: [ALL]`).
 EXPOSE 3000
 # /health over HTTP, else HTTPS (TLS on $PORT; loopback, so the domain's name is not checked).

@@ -290,3 +290,28 @@ def _docker_healthcheck() -> list[str]:
     text = (ROOT / "Dockerfile").read_text()
     argv = json.loads(re.search(r"^HEALTHCHECK .*\\\n\s+CMD (\[.*\])$", text, re.M)[1])
     return [sys.executable, *argv[1:]]
+
+
+async def test_the_redirect_goes_to_the_public_https_origin(tmp_path):
+    """Behind a port mapping (443 -> 8443) ALLOY_PUBLIC_URL names the port clients use."""
+    from alloy.server.tls import plan
+    from alloy.server.tls.http import redirect_app
+
+    def app_for(**environ):
+        tls = plan(Settings.from_env({"PORT": "8443", "ALLOY_TLS_CERT": str(cert), **environ}))
+        return redirect_app({"tok": "tok.thumb"}, 8443, tls.origin())
+
+    cert, key = self_signed(tmp_path)
+    cert.write_bytes(cert.read_bytes() + key.read_bytes())  # --tls-cert alone: key inside
+    cases = [({}, "GET", 301, "https://evil.test:8443/a?b=1"),
+             ({"ALLOY_PUBLIC_URL": "https://api.example.com/"}, "GET", 301,
+              "https://api.example.com/a?b=1"),
+             ({"ALLOY_PUBLIC_URL": "https://api.example.com"}, "DELETE", 308,
+              "https://api.example.com/a?b=1")]
+    for environ, method, status, location in cases:
+        transport = httpx.ASGITransport(app=app_for(**environ))
+        async with httpx.AsyncClient(transport=transport, base_url="http://evil.test") as http:
+            moved = await http.request(method, "/a?b=1")
+            assert (moved.status_code, moved.headers["location"]) == (status, location)
+            challenge = await http.get("/.well-known/acme-challenge/tok")
+            assert (challenge.status_code, challenge.text) == (200, "tok.thumb")

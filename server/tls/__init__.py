@@ -53,6 +53,8 @@ def plan(settings) -> Plan | None:
 
 
 class Plan:
+    """A checked TLS set-up; `start` brings it up beside the HTTPS server, `stop` ends it."""
+
     def __init__(self, tls, server) -> None:
         self.tls, self.server = tls, server
         self._stop = threading.Event()
@@ -60,11 +62,21 @@ class Plan:
 
     def environ(self) -> dict[str, str]:
         """What the app's settings gain: links it hands out use https (and the domain)."""
-        port = "" if self.server.port == 443 else f":{self.server.port}"
         extra = {"ALLOY_HTTPS": "true"}
         if self.tls.domain and not self.server.public_url:
-            extra["ALLOY_PUBLIC_URL"] = f"https://{self.tls.domain}{port}"
+            extra["ALLOY_PUBLIC_URL"] = self.origin()
         return extra
+
+    def origin(self) -> str:
+        """Where HTTPS is reached: ALLOY_PUBLIC_URL's origin when it is https (a port mapped
+        to another), else the domain on our port; "" (the Host asked for) without either."""
+        from urllib.parse import urlsplit
+
+        public = urlsplit(self.server.public_url or "")
+        if public.scheme == "https" and public.netloc:
+            return f"https://{public.netloc}"
+        port = "" if self.server.port == 443 else f":{self.server.port}"
+        return f"https://{self.tls.domain}{port}" if self.tls.domain else ""
 
     def describe(self) -> str:
         where = f"HTTP on port {self.tls.http_port} redirects to HTTPS" if self.tls.http_port \
@@ -89,7 +101,7 @@ class Plan:
         challenges: dict[str, str] = {}
         try:
             if self.tls.http_port:
-                app = redirect_app(challenges, self.server.port, self.tls.domain)
+                app = redirect_app(challenges, self.server.port, self.origin())
                 self._http = HttpSide(self.server.host, self.tls.http_port, app).start()
             if self.tls.domain:
                 cert, key = self._acme(challenges), None

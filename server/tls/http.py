@@ -15,10 +15,11 @@ from alloy.errors import NotConfigured
 CHALLENGE_PREFIX = "/.well-known/acme-challenge/"
 
 
-def redirect_app(challenges: dict[str, str], https_port: int, domain: str = ""):
+def redirect_app(challenges: dict[str, str], https_port: int, origin: str = ""):
     """The ASGI app: a pending challenge's key authorization, else 301 (308 for methods
-    other than GET and HEAD, so a client repeats its POST) to the same path over HTTPS,
-    on `domain` when one is set (the Host header cannot send anyone elsewhere)."""
+    other than GET and HEAD, so a client repeats its POST) to the same path over HTTPS: at
+    `origin` (`https://host[:port]`) when known, so the Host header cannot send anyone
+    elsewhere, else at the host the client asked for on `https_port`."""
     port = "" if https_port == 443 else f":{https_port}"
 
     async def app(scope, receive, send) -> None:
@@ -31,11 +32,12 @@ def redirect_app(challenges: dict[str, str], https_port: int, domain: str = ""):
             body = (answer or "no such challenge").encode()
             headers.append((b"content-type", b"text/plain"))
         else:
-            host = domain or _hostname(dict(scope["headers"]).get(b"host", b"").decode("latin-1"))
+            if not origin:
+                host = _hostname(dict(scope["headers"]).get(b"host", b"").decode("latin-1"))
             query = scope.get("query_string") or b""
             target = scope.get("raw_path") or path.encode()
-            location = f"https://{host or 'localhost'}{port}".encode() + target + (
-                b"?" + query if query else b"")
+            base = origin or f"https://{host or 'localhost'}{port}"
+            location = base.encode() + target + (b"?" + query if query else b"")
             status = 301 if scope["method"] in ("GET", "HEAD") else 308
             headers, body = [(b"location", location)], b""
         headers.append((b"content-length", str(len(body)).encode()))
