@@ -84,6 +84,41 @@ def _list(raw: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
+def _optional_port(raw: str) -> int:
+    if raw == "0":
+        return 0
+    try:
+        return _port(raw)
+    except ValueError:
+        raise ValueError("a port number (1-65535), or 0 for none") from None
+
+
+_DNS_NAME = r"(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*"
+
+
+def _domain(raw: str) -> str:
+    import re
+
+    name = raw.lower().rstrip(".")
+    if not re.fullmatch(_DNS_NAME, name):
+        raise ValueError("a domain name such as api.example.com (no scheme, port or wildcard)")
+    return name
+
+
+def _email(raw: str) -> str:
+    address = raw.removeprefix("mailto:")
+    local, at, domain = address.rpartition("@")
+    if not (at and local and "." in domain) or any(c.isspace() for c in address):
+        raise ValueError("an email address such as ops@example.com")
+    return address
+
+
+def _http_url(raw: str) -> str:
+    if not raw.startswith(("https://", "http://")):
+        raise ValueError("an http(s):// URL")
+    return raw
+
+
 REGISTRATION_MODES = {"open": "open", "invite": "invite", "invite_only": "invite",
                       "invite-only": "invite", "disabled": "disabled", "closed": "disabled"}
 
@@ -178,6 +213,8 @@ class Server(Section):
     rate_limit_login: int = var("ALLOY_RATE_LIMIT_LOGIN", 0, _whole("requests per minute"))
     rate_limit_auth: int = var("ALLOY_RATE_LIMIT_AUTH", 0, _whole("requests per minute"))
     rate_limit_global: int = var("ALLOY_RATE_LIMIT_GLOBAL", 0, _whole("requests per minute"))
+    # Reached over HTTPS (here, with TLS, or through a proxy): the links it hands out say so.
+    https: bool = var("ALLOY_HTTPS", False, _flag)
     # Identity-provider and webhook URLs may name private addresses (alloy.outbound).
     allow_private_urls: bool = var("ALLOY_ALLOW_PRIVATE_URLS", False, _flag)
 
@@ -186,7 +223,26 @@ class Server(Section):
         if self.public_url:
             return self.public_url.rstrip("/")
         host = "localhost" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.https else 'http'}://{host}:{self.port}"
+
+
+class Tls(Section):
+    """HTTPS served by Alloy itself (alloy.server.tls): a certificate from an ACME CA such
+    as Let's Encrypt for `domain`, or the operator's own `cert_file`/`key_file`."""
+
+    domain: str = var("ALLOY_TLS_DOMAIN", "", _domain)  # "": no automatic certificate
+    contact: str = var("ALLOY_TLS_CONTACT", "", _email)  # the CA's expiry notices
+    staging: bool = var("ALLOY_TLS_STAGING", False, _flag)  # Let's Encrypt's staging CA
+    directory_url: str = var("ALLOY_TLS_DIRECTORY_URL", "", _http_url)  # another ACME CA
+    cache_dir: str = var("ALLOY_TLS_CACHE_DIR", "./acme_cache")  # account key, certificates
+    cert_file: str = var("ALLOY_TLS_CERT", "")  # your own certificate chain (PEM)
+    key_file: str = var("ALLOY_TLS_KEY", "")  # its private key (PEM)
+    # Plain HTTP beside HTTPS: ACME HTTP-01 challenges and a redirect to HTTPS; 0: none.
+    http_port: int = var("ALLOY_TLS_HTTP_PORT", 80, _optional_port)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.domain or self.cert_file or self.key_file)
 
 
 class Webhooks(Section):
@@ -254,7 +310,7 @@ class Settings:
     from the environment captured when the Settings was built."""
 
     SECTIONS = {"paths": Paths, "db": Db, "auth": Auth, "server": Server,
-                "webhooks": Webhooks, "s3": S3, "slack": Slack, "github": GitHub,
+                "tls": Tls, "webhooks": Webhooks, "s3": S3, "slack": Slack, "github": GitHub,
                 "scim": Scim, "client": Client}
 
     def __init__(self, environ: Mapping[str, str]) -> None:
@@ -271,6 +327,7 @@ class Settings:
     paths: Paths = _section(Paths)
     auth: Auth = _section(Auth)
     server: Server = _section(Server)
+    tls: Tls = _section(Tls)
     webhooks: Webhooks = _section(Webhooks)
     s3: S3 = _section(S3)
     slack: Slack = _section(Slack)

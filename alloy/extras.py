@@ -1,16 +1,18 @@
-"""Optional parts of the install: the team server's PostgreSQL driver and the S3 client.
+"""Optional parts of the install: the team server's PostgreSQL driver, the S3 client and
+the ACME client for automatic TLS certificates.
 
-A lean install (`pip install alloy`) is the solo user's tool; `alloy[postgres]`, `alloy[s3]`
-and `alloy[all]` add drivers. Asking for one that is not installed fails at start with one
-line naming the extra, not with an ImportError deep in a request.
+A lean install (`pip install alloy`) is the solo user's tool; `alloy[postgres]`, `alloy[s3]`,
+`alloy[tls]` and `alloy[all]` add them. Asking for one that is not installed fails at start
+with one line naming the extra, not with an ImportError deep in a request.
 """
 
 from __future__ import annotations
 
 from alloy.errors import NotConfigured
 
-EXTRAS = {"postgres": ("psycopg", "psycopg_pool"), "s3": ("botocore",)}
-_WHAT = {"postgres": "a PostgreSQL database", "s3": "attachment storage on S3"}
+EXTRAS = {"postgres": ("psycopg", "psycopg_pool"), "s3": ("botocore",), "tls": ("acme", "josepy")}
+_WHAT = {"postgres": "a PostgreSQL database", "s3": "attachment storage on S3",
+         "tls": "an automatic TLS certificate (--tls-domain)"}
 
 
 def require(extra: str) -> None:

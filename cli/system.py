@@ -24,16 +24,43 @@ def serve(
     host: str = typer.Option(None, "--host", help="Interface to bind (env HOST, default 0.0.0.0)."),
     port: int = typer.Option(None, "--port", help="Listen port (env PORT, default 3000)."),
     workers: int = typer.Option(1, "--workers", help="Server processes sharing the database."),
+    tls_domain: str = typer.Option(None, "--tls-domain", help="Serve HTTPS with a certificate "
+                                   "from Let's Encrypt for this domain (env ALLOY_TLS_DOMAIN)."),
+    tls_contact: str = typer.Option(None, "--tls-contact", help="Email for the CA's notices "
+                                    "(env ALLOY_TLS_CONTACT)."),
+    tls_staging: bool = typer.Option(None, "--tls-staging", help="Use Let's Encrypt's staging "
+                                     "CA, for testing (env ALLOY_TLS_STAGING)."),
+    tls_cache_dir: str = typer.Option(None, "--tls-cache-dir", help="Where certificates and the "
+                                      "account key are kept (env ALLOY_TLS_CACHE_DIR, default "
+                                      "./acme_cache)."),
+    tls_directory_url: str = typer.Option(None, "--tls-directory-url", help="Another ACME CA's "
+                                          "directory URL (env ALLOY_TLS_DIRECTORY_URL)."),
+    tls_cert: str = typer.Option(None, "--tls-cert", help="Serve HTTPS with your own "
+                                 "certificate chain, PEM (env ALLOY_TLS_CERT)."),
+    tls_key: str = typer.Option(None, "--tls-key", help="Its private key, PEM (env "
+                                "ALLOY_TLS_KEY)."),
+    tls_http_port: int = typer.Option(None, "--tls-http-port", help="Plain-HTTP port for ACME "
+                                      "challenges and the redirect to HTTPS; 0: none (env "
+                                      "ALLOY_TLS_HTTP_PORT, default 80)."),
 ) -> None:
-    """Start the HTTP API server.
+    """Start the HTTP API server (HTTPS with --tls-domain or --tls-cert).
 
     Example: ALLOY_REGISTRATION=open alloy serve --port 3000
     """
+    from alloy.server.tls import plan
+
     from alloy.config import Settings
     from alloy.env import bootstrap, redacted
 
-    settings = Settings.from_env(ALLOY_DATABASE_URL=db, HOST=host, PORT=port,
-                                 ALLOY_WORKERS=max(1, workers)).check()
+    settings = Settings.from_env(
+        ALLOY_DATABASE_URL=db, HOST=host, PORT=port, ALLOY_WORKERS=max(1, workers),
+        ALLOY_TLS_DOMAIN=tls_domain, ALLOY_TLS_CONTACT=tls_contact,
+        ALLOY_TLS_STAGING=tls_staging, ALLOY_TLS_CACHE_DIR=tls_cache_dir,
+        ALLOY_TLS_DIRECTORY_URL=tls_directory_url, ALLOY_TLS_CERT=tls_cert,
+        ALLOY_TLS_KEY=tls_key, ALLOY_TLS_HTTP_PORT=tls_http_port).check()
+    tls = plan(settings)
+    if tls:
+        settings = Settings.from_env(settings.environ, **tls.environ())
     if settings.s3.configured:
         from alloy.extras import require
 
@@ -52,6 +79,10 @@ def serve(
             print(f"WARN: {warning}", file=sys.stderr, flush=True)
     print(f"Registration: {settings.auth.registration}", flush=True)
     server = settings.server
+    if tls:
+        print(tls.describe(), flush=True)
+        tls_options = tls.start()
+        os.environ.update(tls.environ())
     print(f"Listening on {server.host}:{server.port}", flush=True)
     import uvicorn
     from alloy.cli import long_running
@@ -61,14 +92,20 @@ def serve(
     os.environ["ALLOY_DATABASE_URL"] = settings.db.url
     os.environ["ALLOY_AUTO_MIGRATE"] = "false"
     os.environ["ALLOY_WORKERS"] = str(server.workers)
-    if workers > 1:
-        uvicorn.run("alloy.server.app:app_from_env", factory=True, host=server.host,
-                    port=server.port, workers=workers, log_level="warning")
-    else:
-        from alloy.server.app import create_app
+    try:
+        if workers > 1:
+            uvicorn.run("alloy.server.app:app_from_env", factory=True, host=server.host,
+                        port=server.port, workers=workers, log_level="warning",
+                        **(tls_options if tls else {}))
+        else:
+            from alloy.server.app import create_app
 
-        uvicorn.run(create_app(env), host=server.host, port=server.port,
-                    log_level="warning", timeout_graceful_shutdown=10)
+            uvicorn.run(create_app(env), host=server.host, port=server.port,
+                        log_level="warning", timeout_graceful_shutdown=10,
+                        **(tls_options if tls else {}))
+    finally:
+        if tls:
+            tls.stop()
 
 
 def migrate() -> None:

@@ -5,7 +5,7 @@ use str
 
 var tree = [
     &''=[&words=['serve' 'migrate' 'health' 'onboard' 'tui' 'board' 'burndown' 'export' 'import' 'auth' 'org' 'invite' 'project' 'ticket' 'team' 'time' 'report' 'comment' 'label' 'tag' 'workflow' 'sprint' 'labor-rate' 'completions' 'usage'] &flags=['--format' '--api-url' '--version' '--help'] &values=[&'--format'=[] &'--api-url'=[]]]
-    &'serve'=[&words=[] &flags=['--db' '--host' '--port' '--workers' '--help'] &values=[&'--db'=[] &'--host'=[] &'--port'=[] &'--workers'=[]]]
+    &'serve'=[&words=[] &flags=['--db' '--host' '--port' '--workers' '--tls-domain' '--tls-contact' '--tls-staging' '--tls-cache-dir' '--tls-directory-url' '--tls-cert' '--tls-key' '--tls-http-port' '--help'] &values=[&'--db'=[] &'--host'=[] &'--port'=[] &'--workers'=[] &'--tls-domain'=[] &'--tls-contact'=[] &'--tls-cache-dir'=[] &'--tls-directory-url'=[] &'--tls-cert'=[] &'--tls-key'=[] &'--tls-http-port'=[]]]
     &'migrate'=[&words=[] &flags=['--help'] &values=[&]]
     &'health'=[&words=[] &flags=['--help'] &values=[&]]
     &'onboard'=[&words=[] &flags=['--email' '--password' '--password-stdin' '--org-name' '--org-slug' '--help'] &values=[&'--email'=[] &'--password'=[] &'--org-name'=[] &'--org-slug'=[]]]

@@ -56,11 +56,12 @@ def test_console_scripts_keep_their_names(wheel):
 
 def test_lean_install_leaves_drivers_to_extras():
     deps = " ".join(PROJECT["dependencies"])
-    assert "psycopg" not in deps and "botocore" not in deps
+    assert "psycopg" not in deps and "botocore" not in deps and "acme" not in deps
     extras = PROJECT["optional-dependencies"]
     assert any(d.startswith("psycopg") for d in extras["postgres"])
     assert any(d.startswith("botocore") for d in extras["s3"])
-    assert extras["all"] == ["alloy[postgres,s3]"]
+    assert any(d.startswith("acme") for d in extras["tls"])
+    assert extras["all"] == ["alloy[postgres,s3,tls]"]
 
 
 def test_version_comes_from_the_package_metadata(env_for):

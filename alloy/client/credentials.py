@@ -8,10 +8,9 @@ the stamp, so they are always read.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from alloy.private import private_dir
+from alloy.private import private_dir, write_private
 
 
 def path() -> Path:
@@ -48,7 +47,7 @@ def load() -> dict:
     except (tomllib.TOMLDecodeError, OSError):
         return {}
     try:
-        write_private(copy, json.dumps({"stamp": stamp, "data": data}))
+        write_private(copy, json.dumps({"stamp": stamp, "data": data}).encode())
     except (OSError, TypeError):  # a read-only directory, or a TOML date: parse next time
         pass
     return data
@@ -67,14 +66,7 @@ def save(update: dict, *, replace: bool = False) -> dict:
     toml = path()
     private_dir(toml.parent)
     _parsed_copy(toml).unlink(missing_ok=True)  # no stale copy of tokens outlives a change
-    write_private(toml, tomli_w.dumps(data))
+    write_private(toml, tomli_w.dumps(data).encode())
     return data
 
 
-def write_private(target: Path, text: str) -> None:
-    """Write `text` to `target` readable by the owner only, atomically."""
-    tmp = target.with_name(target.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.replace(tmp, target)
