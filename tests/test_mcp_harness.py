@@ -204,9 +204,11 @@ def _fail(r):
 async def run_steps(client, world: World, steps, state: dict) -> dict[str, list]:
     """Run `steps`; outcome per tool: list of ("ok"|"fail", reason). A step whose inputs an
     earlier failed step should have given fails too, naming what it lacked."""
+    import jsonschema
     import mcp_types as types
     from mcp.shared.exceptions import MCPError
 
+    schemas = {t.name: t.output_schema for t in (await client.list_tools()).tools}
     outcomes: dict[str, list] = {}
     for step in steps:
         record = outcomes.setdefault(step.tool, []).append
@@ -237,10 +239,14 @@ async def run_steps(client, world: World, steps, state: dict) -> dict[str, list]
             continue
         try:
             step.check(world, state, data(result))
+            schema = schemas.get(step.tool) if not step.uri else None
+            if schema is not None:  # the declared output schema, and the answer it describes
+                jsonschema.Draft202012Validator(schema).validate(result.structured_content)
+                assert result.structured_content == data(result), "structured != text"
             record(("ok", ""))
             for key in step.gives:  # a flag for steps that need this one's effect
                 state.setdefault(key, True)
-        except (AssertionError, KeyError, TypeError) as e:
+        except (AssertionError, KeyError, TypeError, jsonschema.ValidationError) as e:
             record(("fail", f"{step.tool}({args}) -> {data(result)!r}: {e!r}"))
     return outcomes
 

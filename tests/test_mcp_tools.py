@@ -410,3 +410,24 @@ def test_project_summary_counts_every_ticket(world_server):
         "sprints": [{"id": summary["sprints"][0]["id"], "name": "S1", "status": "Planned",
                      "start_date": "2026-01-01", "end_date": "2026-01-14"}]})
     assert list(summary["ticket_summary"]) == ["total", "by_status", "has_more"]
+
+
+def test_output_schemas_are_object_schemas_from_the_declared_results():
+    """outputSchema comes from each operation's declared result (issue 24): a valid JSON
+    Schema of an object, for every tool that answers one object; none for text answers."""
+    import jsonschema
+    from alloy.server.mcp import catalog
+    from alloy.server.mcp.outputs import output_schema
+
+    declared = {}
+    for tool in catalog.TOOLS.values():
+        schema = output_schema(tool)
+        if schema is not None:
+            jsonschema.Draft202012Validator.check_schema(schema)
+            assert schema["type"] == "object", tool.name
+            declared[tool.name] = schema
+    assert {"create_ticket", "get_ticket", "search_tickets", "list_projects", "log_time",
+            "get_capitalization_report", "get_project_summary"} <= set(declared)
+    assert not {"delete_comment", "get_capitalization_export", "export_data"} & set(declared)
+    assert set(declared["search_tickets"]["required"]) == {"data", "next_cursor", "has_more"}
+    assert "title" in declared["get_ticket"]["properties"]

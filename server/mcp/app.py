@@ -11,6 +11,7 @@ import json
 import mcp_types as types
 from alloy.server.mcp import catalog, prompts, resources
 from alloy.server.mcp.errors import bad_params, message_for, resource_not_found, to_mcp
+from alloy.server.mcp.outputs import output_schema, structured
 from alloy.server.mcp.session import Backend, Session
 from alloy.server.mcp.tooling import check_args, render
 from anyio import to_thread
@@ -82,7 +83,7 @@ def build(backend: Backend, stdio_session: Session | None = None) -> Server:
     async def list_tools(ctx, params) -> types.ListToolsResult:
         return types.ListToolsResult(tools=[
             types.Tool(name=t.name, description=t.description, input_schema=t.input_schema(),
-                       annotations=_annotations(t))
+                       output_schema=output_schema(t), annotations=_annotations(t))
             for t in catalog.TOOLS.values()])
 
     async def call_tool(ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
@@ -100,7 +101,8 @@ def build(backend: Backend, stdio_session: Session | None = None) -> Server:
             result = await in_thread(catalog.run, session, tool, args)
         except AlloyError as exc:  # the tool ran and failed: a result the assistant reads
             return _failed(message_for(exc))
-        return types.CallToolResult(content=[types.TextContent(text=render(result))])
+        return types.CallToolResult(content=[types.TextContent(text=render(result))],
+                                    structured_content=structured(tool, result))
 
     async def list_prompts(ctx, params) -> types.ListPromptsResult:
         return types.ListPromptsResult(prompts=[
