@@ -138,14 +138,15 @@ class Session:
         from alloy.client import refs
         from alloy.domain.values import is_uuid
 
-        out = dict(args)
+        out, org = dict(args), getattr(self.client, "org_id", None)
         for name, resolve in (("ticket_id", refs.ticket_id), ("project_id", refs.project_id)):
             value = out.get(name)
             if isinstance(value, str) and value.strip() and not is_uuid(value.strip()):
-                out[name] = resolve(self.client, value)
+                out[name] = resolve(self.client, value, org_id=org)
         if isinstance(out.get("ticket_ids"), list):
             out["ticket_ids"] = [v if not isinstance(v, str) or is_uuid(v.strip())
-                                 else refs.ticket_id(self.client, v) for v in out["ticket_ids"]]
+                                 else refs.ticket_id(self.client, v, org_id=org)
+                                 for v in out["ticket_ids"]]
         return out
 
     def _value(self, value):
