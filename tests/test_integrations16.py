@@ -98,3 +98,26 @@ def test_0095_marks_existing_personal_orgs(tmp_path):
     assert migrate_sqlite(conn) == ["0095_personal_orgs"]
     rows = {r["id"]: (r["slug"], r["personal"]) for r in conn.execute("SELECT * FROM orgs")}
     assert rows == {"o1": ("~alice", 1), "o2": ("bob", 0), "o3": ("acme", 0)}
+
+
+def test_health_reports_a_database_that_does_not_answer(tmp_path):
+    """A query that fails (here: the migrations table is gone) is `db_healthy: false` and
+    `status: degraded`, not an error page: monitors read the answer."""
+    import sqlite3
+
+    from alloy.client.local import LocalClient
+    from alloy.env import bootstrap
+
+    db = tmp_path / "h.db"
+    env = bootstrap(Settings.from_env({"ALLOY_DATABASE_URL": f"sqlite:///{db}",
+                                       "ALLOY_DATA_DIR": str(tmp_path)}))
+    try:
+        client = LocalClient(env, None)
+        assert client.call("system.health")["db_healthy"] is True
+        with sqlite3.connect(db) as raw:
+            raw.execute("DROP TABLE schema_migrations")
+        sick = client.call("system.health")
+        assert (sick["status"], sick["db_healthy"], sick["migration_version"]) == (
+            "degraded", False, None)
+    finally:
+        env.close()
