@@ -271,9 +271,16 @@ class Slack(Section):
     signing_secret: str = var("ALLOY_SLACK_SIGNING_SECRET", "")  # slash commands, events
     bot_token: str = var("ALLOY_SLACK_BOT_TOKEN", "")  # sending notifications
     notification_channel: str = var("ALLOY_SLACK_NOTIFICATION_CHANNEL", "general")
+    default_channel: str = var("ALLOY_SLACK_DEFAULT_CHANNEL", "")  # the API Reference's name
     default_user_id: str = var("ALLOY_SLACK_DEFAULT_USER_ID", "")  # mentioned when none given
     org_id: str = var("ALLOY_SLACK_ORG_ID", "")  # "": the server's only organization
     api_url: str = var("ALLOY_SLACK_API_URL", "https://slack.com/api")
+
+    @property
+    def channel(self) -> str:
+        """Where a notification naming no channel goes: ALLOY_SLACK_DEFAULT_CHANNEL (spec 04's
+        name) when set, else ALLOY_SLACK_NOTIFICATION_CHANNEL (spec 05's, default general)."""
+        return self.default_channel or self.notification_channel
 
 
 class GitHub(Section):

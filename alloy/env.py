@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 
 from alloy.config import Settings
 
@@ -11,6 +12,7 @@ class Env:
     def __init__(self, settings: Settings, store) -> None:
         self.settings = settings
         self.store = store
+        self.started = time.monotonic()  # GET /health reports the uptime from here
 
     @functools.cached_property
     def jwt(self):

@@ -27,11 +27,15 @@ def login(
     """
     body = {"email": email, "password": secret.resolve(password, password_stdin)}
     pair = client(anonymous=True).call("auth.login", body=body)
+    before = load_credentials()
     save_credentials({"access_token": pair["access_token"], "refresh_token": pair["refresh_token"],
                       "user_id": pair["user_id"], "email": pair["email"],
                       "org_id": pair.get("org_id"), "api_url": api_url()}, replace=True)
+    from alloy.cli.orgs import restore  # a re-login keeps the active org and default project
+
     emit({"user_id": pair["user_id"], "email": pair["email"],
-          "display_name": pair["display_name"], "org_id": pair.get("org_id")}, plain="user_id")
+          "display_name": pair["display_name"], "org_id": restore(before, pair)},
+         plain="user_id")
 
 
 @app.command()

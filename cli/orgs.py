@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
-from alloy.cli.session import save_credentials
+from alloy.cli.session import load_credentials, save_credentials
 
 app = typer.Typer(no_args_is_help=True, help="Manage organizations (tenants).")
 
@@ -13,11 +13,13 @@ app = typer.Typer(no_args_is_help=True, help="Manage organizations (tenants).")
 @app.command()
 def create(name: str = typer.Option(..., "--name", help="Organization display name."),
            slug: str = typer.Option(..., "--slug", help="URL-friendly id, e.g. acme-corp.")) -> None:
-    """Create an organization; you become its Owner.
+    """Create an organization; you become its Owner and it becomes the active one.
 
     Example: ORG_ID=$(alloy org create --name "Acme Corp" --slug acme-corp --format json | jq -r '.id')
     """
-    emit(call("orgs.create", body={"name": name, "slug": slug}))
+    org = call("orgs.create", body={"name": name, "slug": slug})
+    activate(org["id"])
+    emit(org)
 
 
 @app.command("list")
@@ -30,19 +32,49 @@ def list_(cursor: str = typer.Option(None, "--cursor"),
     show_list("orgs.list", ["id", "name", "slug", "created_at"], query=page_query(cursor, limit))
 
 
+def activate(org_id: str) -> None:
+    """Make `org_id` the active organization; the default project (`alloy project use`)
+    stays when the org does not change, and is dropped when it does (it lives in one org)."""
+    if load_credentials().get("org_id") != org_id:
+        save_credentials({"org_id": org_id, "project_id": None, "project_key": None})
+
+
+def restore(before: dict, pair: dict) -> str | None:
+    """After a re-login as the same user on the same server, the active org and default
+    project saved before come back (if the user still belongs to that org); the active org."""
+    from alloy.cli.session import api_url
+
+    from alloy.errors import AlloyError
+
+    org_id, kept = pair.get("org_id"), before.get("org_id")
+    if not kept or before.get("user_id") != pair["user_id"] or before.get("api_url") != api_url():
+        return org_id
+    if kept != org_id:
+        try:
+            call("orgs.get", org_id=kept)
+        except AlloyError:  # no longer a member: the login's own org stays
+            return org_id
+    save_credentials({"org_id": kept, **{k: before[k] for k in ("project_id", "project_key")
+                                         if k in before}})
+    return kept
+
+
 @app.command()
-def switch(org_id: str = typer.Argument(None, metavar="[ID]")) -> None:
-    """Set the active organization for later commands (embedded and remote).
+def switch(org_id: str = typer.Argument(None, metavar="[ID]",
+                                    help="Organization id, slug or name.")) -> None:
+    """Set the active organization (ID: its id, slug or name) for later commands.
 
-    Without ID on a terminal, pick one with a fuzzy selector.
+    Without ID on a terminal, pick one with a fuzzy selector. Works embedded and remote.
 
-    Example: alloy org switch $(alloy org list --format json | jq -r '.data[0].id')
+    Example: alloy org switch acme-corp
     """
     from alloy.cli import prompt
+    from alloy.cli.session import client
 
-    org_id = prompt.require(org_id, "ID", prompt.pick_org)
-    org = call("orgs.get", org_id=org_id)
-    save_credentials({"org_id": org["id"], "project_id": None, "project_key": None})
+    from alloy.client import refs
+
+    org = refs.org(client(), prompt.require(org_id, "ID", prompt.pick_org))
+    activate(org["id"])
     emit(org)
 
 

@@ -35,9 +35,16 @@ def org_or_none() -> str | None:
     return os.environ.get("ALLOY_ORG_ID") or load_credentials().get("org_id")
 
 
+def hint(message: str) -> None:
+    """Where a reference was found when not in the active org: one line on stderr."""
+    print(f"hint: {message}; `alloy org switch` to it makes it the active one",
+          file=sys.stderr)
+
+
 def project(ref: str) -> dict:
-    """A project by UUID or key (keys are looked up in the current organization)."""
-    return _core().project(client(), ref, org_id=org_or_none())
+    """A project by UUID or key (keys are looked up in the current organization, then in
+    the one other organization of yours that has it)."""
+    return _core().project(client(), ref, org_id=org_or_none(), note=hint)
 
 
 def project_id(ref: str | None, flag: str = "--project") -> str:
@@ -45,7 +52,7 @@ def project_id(ref: str | None, flag: str = "--project") -> str:
     terminal, else a usage error naming the flag."""
     ref = ref or default_project()
     if ref:
-        return _core().project_id(client(), ref, org_id=org_or_none())
+        return _core().project_id(client(), ref, org_id=org_or_none(), note=hint)
     from alloy.cli import prompt
 
     return prompt.require(None, f"{flag} (or set a default with `alloy project use KEY`)",
@@ -54,7 +61,7 @@ def project_id(ref: str | None, flag: str = "--project") -> str:
 
 def optional_project_id(ref: str | None) -> str | None:
     """A filter flag's project (UUID or key), or None when not given."""
-    return _core().project_id(client(), ref, org_id=org_or_none()) if ref else None
+    return _core().project_id(client(), ref, org_id=org_or_none(), note=hint) if ref else None
 
 
 def resolve(ref: str) -> dict:
@@ -65,7 +72,7 @@ def resolve(ref: str) -> dict:
 
         raise UsageError(f"'{ref.strip()}' is a bare ticket number: set a project first "
                          "with `alloy project use KEY`, or write KEY-N.")
-    return _core().ticket(client(), ref, project=home, org_id=org_or_none())
+    return _core().ticket(client(), ref, project=home, org_id=org_or_none(), note=hint)
 
 
 def ticket_id(ref: str) -> str:

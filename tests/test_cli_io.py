@@ -37,6 +37,7 @@ def setup(request, server, env_for):
     cli(["ticket", "create", "--project", "PROJ", "--title", "Second"], env)
     slug = f"copy-{email.split('@')[0]}"
     other = cli(["org", "create", "--name", "Copy", "--slug", slug, "--format", "json"], env).data
+    cli(["org", "switch", "CliIO" if request.param == "remote" else "Acme"], env)  # created: active
     return {"env": env, "other": other["id"]}
 
 

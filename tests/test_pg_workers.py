@@ -56,7 +56,7 @@ def test_four_workers_share_keys_and_database(fleet):
     while _workers_of(fleet.proc) < 4 and time.time() < deadline:
         time.sleep(0.2)
     assert _workers_of(fleet.proc) >= 4
-    assert fleet.http.get("/health").json()["database"] == "postgres"
+    assert fleet.http.get("/health").json()["database"] == "postgresql"
     users = [_register(fleet.url, n) for n in range(8)]
     # every request on a fresh connection: tokens minted by one worker verify on the others
     for user in users:

@@ -6,6 +6,11 @@
 - org: UUID, slug, or exact name where unique among the caller's organizations;
 - user: UUID, email (any case), or display name where unique among an org's members.
 
+A project key or `KEY-N` is looked up in the active organization first; when it is not
+there but is in exactly one of the caller's other organizations, that one is used and `note`
+(if given) hears where it was found — the CLI prints it as a hint line on stderr. Found in
+several, it is ambiguous (422); found nowhere, the active org's error stands.
+
 Every face (CLI, TUI, MCP) calls these with its client, so a reference means the same thing
 embedded and remote. Lookups are server-side operations (`tickets.resolve`,
 `projects.get_by_key`, `sprints.resolve`); a UUID costs no call when only its id is needed.
@@ -14,8 +19,12 @@ Failures are `alloy.errors` exceptions that quote what the person typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alloy.domain.values import is_uuid, ticket_number
 from alloy.errors import Invalid, NotFound
+
+Note = Callable[[str], None] | None
 
 
 def is_number(ref: str) -> bool:
@@ -23,40 +32,88 @@ def is_number(ref: str) -> bool:
     return ticket_number(ref.strip()) is not None
 
 
-def project(client, ref: str, *, org_id: str | None = None) -> dict:
-    """A project by UUID, or by key in `org_id` (default: the client's current org)."""
+def _elsewhere(client, ref: str, active: str | None, find: Callable[[str], dict],
+               note: Note) -> dict:
+    """`find` (which raised NotFound in the active org) tried in the caller's other orgs."""
+    hits = []
+    for o in my_orgs(client):
+        if o["id"] == active:
+            continue
+        try:
+            hits.append((o, find(o["id"])))
+        except NotFound:
+            continue
+    if len(hits) > 1:
+        raise Invalid(f"'{ref}' is in {len(hits)} of your other organizations: switch to one "
+                      "or name it", [{"field": "org", "message": f"{o['name']} ({o['slug']})"}
+                                     for o, _ in hits])
+    if not hits:
+        raise NotFound(f"'{ref}' not found")  # replaced by the active org's error
+    o, found = hits[0]
+    if note:
+        note(f"'{ref}' is in organization {o['name']} ({o['slug']}), not the active one")
+    return found
+
+
+def _anywhere(client, ref: str, org_id: str | None, find: Callable[[str | None], dict],
+              note: Note) -> dict:
+    """`find` in `org_id` (None: the client's active org), else in exactly one other org."""
+    try:
+        return find(org_id)
+    except NotFound as missing:
+        active = org_id or getattr(client, "org_id", None)
+        try:
+            return _elsewhere(client, ref, active, find, note)
+        except NotFound:
+            raise missing from None
+
+
+def project(client, ref: str, *, org_id: str | None = None, note: Note = None) -> dict:
+    """A project by UUID, or by key in `org_id` (default: the client's current org), else in
+    the one other org of the caller's that has the key."""
     ref = ref.strip()
     if is_uuid(ref):
         return client.call("projects.get", project_id=ref)
-    return client.call("projects.get_by_key", key=ref, query={"org_id": org_id})
+    return _anywhere(client, ref, org_id, lambda org: client.call(
+        "projects.get_by_key", key=ref, query={"org_id": org}), note)
 
 
-def project_id(client, ref: str, *, org_id: str | None = None) -> str:
+def project_id(client, ref: str, *, org_id: str | None = None, note: Note = None) -> str:
     ref = ref.strip()
-    return ref if is_uuid(ref) else project(client, ref, org_id=org_id)["id"]
+    return ref if is_uuid(ref) else project(client, ref, org_id=org_id, note=note)["id"]
 
 
-def ticket(client, ref: str, *, project: str | None = None, org_id: str | None = None) -> dict:
-    """A ticket by UUID, `KEY-N` or bare `N`; `project` (UUID or key) is where `N` lives."""
+def ticket(client, ref: str, *, project: str | None = None, org_id: str | None = None,
+           note: Note = None) -> dict:
+    """A ticket by UUID, `KEY-N` or bare `N`; `project` (UUID or key) is where `N` lives.
+    `KEY-N` not in `org_id` is looked for in the caller's other orgs (module docstring)."""
     ref = ref.strip()
     if is_number(ref) and not project:
         raise Invalid(f"'{ref}' is a bare ticket number: write KEY-{ref.lstrip('#')} or "
                       "choose a default project (`alloy project use KEY`)",
                       [{"field": "ref", "message": "a bare number needs a project"}])
-    return client.call("tickets.resolve", query={
-        "ref": ref, "project_id": project, "org_id": org_id})["ticket"]
+
+    def find(org: str | None) -> dict:
+        return client.call("tickets.resolve", query={
+            "ref": ref, "project_id": project, "org_id": org})["ticket"]
+
+    if is_uuid(ref) or is_number(ref):
+        return find(org_id)
+    return _anywhere(client, ref, org_id, find, note)
 
 
 def ticket_id(client, ref: str, *, project: str | None = None,
-              org_id: str | None = None) -> str:
+              org_id: str | None = None, note: Note = None) -> str:
     ref = ref.strip()
-    return ref if is_uuid(ref) else ticket(client, ref, project=project, org_id=org_id)["id"]
+    return ref if is_uuid(ref) else ticket(client, ref, project=project, org_id=org_id,
+                                           note=note)["id"]
 
 
 def ticket_ids(client, refs: list[str], *, project: str | None = None,
-               org_id: str | None = None) -> list[str]:
+               org_id: str | None = None, note: Note = None) -> list[str]:
     """Several references, in order (each `KEY-N` is one lookup; UUIDs cost nothing)."""
-    return [ticket_id(client, r, project=project, org_id=org_id) for r in refs if r.strip()]
+    return [ticket_id(client, r, project=project, org_id=org_id, note=note)
+            for r in refs if r.strip()]
 
 
 def sprint(client, ref: str, *, project: str | None = None, org_id: str | None = None) -> dict:
@@ -75,18 +132,23 @@ def sprint_id(client, ref: str, *, project: str | None = None,
     return ref if is_uuid(ref) else sprint(client, ref, project=project, org_id=org_id)["id"]
 
 
-def org(client, ref: str) -> dict:
-    """One of the caller's organizations by UUID, slug or exact name (any case)."""
-    ref = ref.strip()
-    if is_uuid(ref):
-        return client.call("orgs.get", org_id=ref)
+def my_orgs(client) -> list[dict]:
+    """Every organization the caller belongs to."""
     mine, cursor = [], None
     while True:  # a person belongs to a handful of organizations: one page in practice
         page = client.call("orgs.list", query={"limit": 100, "cursor": cursor})
         mine += page["items"]
         cursor = page.get("next_cursor")
         if not page.get("has_more") or not cursor:
-            break
+            return mine
+
+
+def org(client, ref: str) -> dict:
+    """One of the caller's organizations by UUID, slug or exact name (any case)."""
+    ref = ref.strip()
+    if is_uuid(ref):
+        return client.call("orgs.get", org_id=ref)
+    mine = my_orgs(client)
     found = ([o for o in mine if o["slug"].lower() == ref.lower()]
              or [o for o in mine if o["name"] == ref]
              or [o for o in mine if o["name"].lower() == ref.lower()])

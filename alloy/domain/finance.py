@@ -122,6 +122,10 @@ Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
 class GroupBy(Canonical):
+    """How a capitalization report groups its lines; `project` is the default grouping,
+    spelled out (spec 22's recipe passes it)."""
+
+    project = "project"
     team = "team"
     user = "user"
 

@@ -105,9 +105,10 @@ class OrgPatch(msgspec.Struct, kw_only=True):
 class Org(msgspec.Struct, kw_only=True):
     id: str
     name: str
-    slug: str
+    slug: str  # a personal org's (the one registration makes) starts with "~"
     created_at: str
     updated_at: str
+    personal: bool = False
 
 
 class MemberIn(msgspec.Struct, kw_only=True):
@@ -153,14 +154,21 @@ class Invite(msgspec.Struct, kw_only=True):
     expires_at: str
     status: str
     accepted_at: str | None = None
+    revoked_at: str | None = None
 
 
 class Health(msgspec.Struct, kw_only=True):
-    status: str
+    status: str  # ok, or degraded when the database does not answer
     version: str
-    database: str
+    database: str  # sqlite | postgresql
+    db_healthy: bool
+    migration_version: str | None  # the latest applied migration, e.g. "0095"
+    uptime_seconds: int
+    service: str = "alloy"
 
 
 class Version(msgspec.Struct, kw_only=True):
     version: str
+    profile: str  # release (an installed package) | development (a source checkout)
     api: str = "v1"
+    service: str = "alloy"

@@ -72,6 +72,16 @@ class TicketEntriesQuery(msgspec.Struct, kw_only=True):
     limit: Limit = 20
 
 
+class ProjectEntriesQuery(msgspec.Struct, kw_only=True):
+    user_id: str | None = None
+    date: dt.date | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    status: EntryStatus | None = None
+    cursor: str | None = None
+    limit: Limit = 20
+
+
 class UserEntriesQuery(msgspec.Struct, kw_only=True):
     org_id: str | None = None
     project_id: str | None = None
@@ -96,6 +106,15 @@ class LaborRateIn(msgspec.Struct, kw_only=True):
     org_id: str | None = None
     loaded_rate_cents: Cents
     effective_date: dt.date
+
+
+class UserLaborRateIn(msgspec.Struct, kw_only=True):
+    """POST /users/{user_id}/orgs/{org_id}/labor-rates: the path names the user and org."""
+
+    loaded_rate_cents: Cents
+    effective_date: dt.date
+    user_id: str | None = None  # tolerated when equal to the path's
+    org_id: str | None = None
 
 
 class LaborRate(msgspec.Struct, kw_only=True):

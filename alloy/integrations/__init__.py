@@ -2,7 +2,8 @@
 
 Such requests carry their own credential (a static token or a signed payload), not a user's.
 Each integration acts in ONE organization — the one its `ALLOY_<NAME>_ORG_ID` names, else the
-server's only organization — as that organization's first Owner (`acting_actor`), and runs
+server's only team organization (personal ones, made by registration, do not count unless
+there is nothing else) — as that organization's first Owner (`acting_actor`), and runs
 its work as that Owner with `alloy.dispatch.run_as`, so permission checks, RLS on PostgreSQL,
 the audit log and webhook events apply to it unchanged.
 
@@ -21,6 +22,18 @@ ORG_SETTING = {"scim": ("SCIM", "ALLOY_SCIM_ORG_ID"),
                "github": ("the GitHub integration", "ALLOY_GITHUB_ORG_ID")}
 
 
+def _only_org(db, feature: str, variable: str) -> str:
+    """The server's only team org; else, on a server with one org in all, that one."""
+    orgs = db.all("SELECT id, personal FROM orgs ORDER BY personal, created_at, id LIMIT 2")
+    if len(orgs) == 2 and not orgs[1]["personal"]:
+        raise NotConfigured(f"{feature} needs one organization: set {variable} (this server "
+                            "has several team organizations)")
+    if not orgs or (len(orgs) == 2 and orgs[0]["personal"]):
+        raise NotConfigured(f"{feature} needs one organization: set {variable} (this server "
+                            f"has {'no' if not orgs else 'only personal'} organizations)")
+    return orgs[0]["id"]
+
+
 def acting_actor(env, integration: str) -> Actor:
     """The Owner `integration` acts as, in its organization; 503 when that is not decided.
 
@@ -37,11 +50,7 @@ def acting_actor(env, integration: str) -> Actor:
                 raise NotConfigured(f"{variable} names no organization ({named})")
             org_id = named
         else:
-            orgs = db.all("SELECT id FROM orgs ORDER BY created_at, id LIMIT 2")
-            if len(orgs) != 1:
-                raise NotConfigured(f"{feature} needs one organization: set {variable} (this "
-                                    f"server has {'no' if not orgs else 'several'} organizations)")
-            org_id = orgs[0]["id"]
+            org_id = _only_org(db, feature, variable)
         owner = db.one("SELECT user_id FROM org_members WHERE org_id = ? AND role = 'Owner' "
                        "ORDER BY joined_at, user_id LIMIT 1", org_id)
     if owner is None:

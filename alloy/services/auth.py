@@ -84,9 +84,7 @@ def register(ctx: Ctx, body: RegisterIn) -> TokenPair:
         if invite is not None:
             org_id = invites.accept_row(ctx, invite, user["id"])
         else:
-            name = f"{body.display_name}'s Workspace"
-            org_id = orgs.insert_org(ctx, name, orgs.unique_slug(ctx, body.email.split("@")[0]),
-                                     user["id"])["id"]
+            org_id = orgs.insert_personal(ctx, body.display_name, body.email, user["id"])["id"]
         return issue_tokens(ctx, user, org_id)
 
 

@@ -34,7 +34,8 @@ def _invite(ctx: Ctx, row: dict, viewer: Role) -> Invite:
                   invite_link=f"{ctx.settings.server.base_url}/join?code={code}" if code else None,
                   email=row["email"], role=Role(row["role"]), created_by=row["created_by"],
                   created_at=row["created_at"], expires_at=row["expires_at"],
-                  status=_status(row), accepted_at=row["accepted_at"])
+                  status=_status(row), accepted_at=row["accepted_at"],
+                  revoked_at=row["revoked_at"])
 
 
 @op("POST", "/api/v1/orgs/{org_id}/invites", scope="admin")

@@ -14,6 +14,7 @@ from alloy.domain.time import (
     LaborRate,
     LaborRateIn,
     RateHistoryQuery,
+    UserLaborRateIn,
 )
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Conflict, Invalid, NotFound
@@ -34,22 +35,41 @@ def rate_on(db, org_id: str, user_id: str, day: str) -> dict | None:
 @op("POST", "/api/v1/labor-rates")
 def create(ctx: Ctx, body: LaborRateIn) -> LaborRate:
     """Set a user's loaded hourly rate (cents) from an effective date (Admin)."""
-    org_id = ctx.org_of(body.org_id)
+    return _insert(ctx, ctx.org_of(body.org_id), body.user_id, body)
+
+
+@op("POST", "/api/v1/users/{user_id}/orgs/{org_id}/labor-rates")
+def create_for_user(ctx: Ctx, user_id: str, org_id: str, body: UserLaborRateIn) -> LaborRate:
+    """Set a user's loaded hourly rate, the user and org named by the path (Admin).
+
+    The spelling spec 20 and 26 use; a body copied from `POST /labor-rates` may keep its
+    `user_id` and `org_id` as long as they agree with the path.
+    """
+    differ = [{"field": f, "message": "differs from the path"}
+              for f, named in (("user_id", body.user_id), ("org_id", body.org_id))
+              if named is not None and named != {"user_id": user_id, "org_id": org_id}[f]]
+    if differ:
+        raise Invalid("invalid labor rate: the body names another user or organization", differ)
+    return _insert(ctx, org_id, user_id, body)
+
+
+def _insert(ctx: Ctx, org_id: str, user_id: str, body) -> LaborRate:
+    """The one way a rate is added: Admin, a member of the org, one rate per effective date."""
     ctx.require(org_id, Role.Admin)
     day = body.effective_date.isoformat()
-    if ctx.role_in_db(org_id, body.user_id) is None:
+    if ctx.role_in_db(org_id, user_id) is None:
         raise Invalid("invalid labor rate: user_id",
                       [{"field": "user_id", "message": "not a member of this organization"}])
     if ctx.db.one("SELECT 1 FROM labor_rates WHERE org_id = ? AND user_id = ? "
-                  "AND effective_date = ?", org_id, body.user_id, day):
+                  "AND effective_date = ?", org_id, user_id, day):
         raise Conflict(f"this user already has a rate effective {day}; add one with another date")
     t = now()
     row = ctx.db.insert("labor_rates", {
-        "id": new_id(), "org_id": org_id, "user_id": body.user_id,
+        "id": new_id(), "org_id": org_id, "user_id": user_id,
         "loaded_rate_cents": body.loaded_rate_cents, "effective_date": day,
         "created_at": t, "updated_at": t})
     ctx.audit(org_id, "labor_rate", row["id"], "create", {
-        "user_id": body.user_id, "loaded_rate_cents": body.loaded_rate_cents,
+        "user_id": user_id, "loaded_rate_cents": body.loaded_rate_cents,
         "effective_date": day})
     return to_rate(row)
 

@@ -14,13 +14,13 @@ from alloy.ops import op
 from alloy.services import members
 
 
-def insert_org(ctx: Ctx, name: str, slug: str, owner_id: str) -> dict:
+def insert_org(ctx: Ctx, name: str, slug: str, owner_id: str, *, personal: bool = False) -> dict:
     """Create an org with its owner; every path that makes an org comes through here."""
     if ctx.db.one("SELECT 1 FROM orgs WHERE slug = ?", slug):
         raise Conflict(f"an organization with slug '{slug}' already exists")
     t = now()
     row = ctx.db.insert("orgs", {"id": new_id(), "name": name, "slug": slug,
-                                 "created_at": t, "updated_at": t})
+                                 "personal": int(personal), "created_at": t, "updated_at": t})
     ctx.audit(row["id"], "org", row["id"], "create", {"name": name, "slug": slug})
     members.add_member(ctx, row["id"], owner_id, Role.Owner, via="founder")
     from alloy.services import workflows  # only a new org needs one
@@ -29,8 +29,23 @@ def insert_org(ctx: Ctx, name: str, slug: str, owner_id: str) -> dict:
     return row
 
 
-def unique_slug(ctx: Ctx, text: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "workspace"
+PERSONAL = "~"  # a personal org's slug starts with it: no OrgIn slug can (see insert_personal)
+
+
+def insert_personal(ctx: Ctx, display_name: str, email: str, owner_id: str) -> dict:
+    """The personal organization registration gives an account: `~<email local part>`.
+
+    Its slug is of a form no one can ask for, so it never takes a slug a team will want
+    (`POST /orgs {"slug": "alice"}` must not collide with alice@'s own workspace), and
+    `personal` lets the rules that pick "the" org of a user or server pass over it.
+    """
+    return insert_org(ctx, f"{display_name}'s Workspace",
+                      unique_slug(ctx, email.split("@")[0], prefix=PERSONAL), owner_id,
+                      personal=True)
+
+
+def unique_slug(ctx: Ctx, text: str, prefix: str = "") -> str:
+    base = prefix + (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "workspace")
     slug, n = base, 1
     while ctx.db.one("SELECT 1 FROM orgs WHERE slug = ?", slug):
         n += 1
@@ -39,7 +54,7 @@ def unique_slug(ctx: Ctx, text: str) -> str:
 
 
 def _org(row: dict) -> Org:
-    return Org(id=row["id"], name=row["name"], slug=row["slug"],
+    return Org(id=row["id"], name=row["name"], slug=row["slug"], personal=bool(row["personal"]),
                created_at=row["created_at"], updated_at=row["updated_at"])
 
 

@@ -61,7 +61,8 @@ def notify(ctx: Ctx, body: NotifyIn) -> Notified:
     """Queue a Slack notification about a ticket (Reporter and above who can see the ticket).
 
     It goes to `channel_id`, else as a DM to `user_slack_id`, else to
-    ALLOY_SLACK_NOTIFICATION_CHANNEL (default `general`); `thread_ts` posts it as a reply.
+    ALLOY_SLACK_DEFAULT_CHANNEL, else ALLOY_SLACK_NOTIFICATION_CHANNEL (default `general`);
+    `thread_ts` posts it as a reply.
     """
     if body.notification_type not in NOTIFICATION_TYPES:
         raise Invalid("invalid body: notification_type", [{
@@ -73,7 +74,7 @@ def notify(ctx: Ctx, body: NotifyIn) -> Notified:
     ticket, project = tickets.load(ctx, body.ticket_id, Role.Reporter)
     key = f"{project['key']}-{ticket['ticket_number']}"
     text = compose(body, ticket, key, slack.default_user_id)
-    channel = body.channel_id or body.user_slack_id or slack.notification_channel
+    channel = body.channel_id or body.user_slack_id or slack.channel
     t = now()
     row = ctx.db.insert("slack_messages", {
         "id": new_id(), "org_id": project["org_id"], "ticket_id": ticket["id"],

@@ -13,6 +13,7 @@ from alloy.domain.page import Page, keyset
 from alloy.domain.time import (
     ActivityType,
     EntryStatus,
+    ProjectEntriesQuery,
     RejectIn,
     SubmittedQuery,
     TicketEntriesQuery,
@@ -222,9 +223,12 @@ def _filters(sql: str, params: list, query) -> tuple[str, list]:
         if value is not None:
             sql += f" AND e.work_date {cmp} ?"
             params.append(value.isoformat())
-    if query.project_id is not None:
+    if getattr(query, "project_id", None) is not None:
         sql += " AND e.project_id = ?"
         params.append(query.project_id)
+    if getattr(query, "user_id", None) is not None:
+        sql += " AND e.user_id = ?"
+        params.append(query.user_id)
     if query.status is not None:
         sql += " AND e.status = ?"
         params.append(query.status.value)
@@ -237,9 +241,16 @@ def list_for_ticket(ctx: Ctx, ticket_id: str, query: TicketEntriesQuery) -> Page
     tickets.load(ctx, ticket_id)
     sql, params = _filters("SELECT e.* FROM time_entries e WHERE e.ticket_id = ?", [ticket_id],
                            query)
-    if query.user_id is not None:
-        sql += " AND e.user_id = ?"
-        params.append(query.user_id)
+    return keyset(ctx.db, sql, tuple(params), query, to_entry, alias="e")
+
+
+@op("GET", "/api/v1/projects/{project_id}/time-entries")
+def list_for_project(ctx: Ctx, project_id: str, query: ProjectEntriesQuery) -> Page[TimeEntry]:
+    """A project's time entries, oldest first, filtered by user, date or status (spec 41's
+    CSV export pages through it with `cursor`)."""
+    projects.load(ctx, project_id)
+    sql, params = _filters("SELECT e.* FROM time_entries e WHERE e.project_id = ?",
+                           [project_id], query)
     return keyset(ctx.db, sql, tuple(params), query, to_entry, alias="e")
 
 

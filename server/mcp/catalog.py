@@ -28,7 +28,8 @@ if len(TOOLS) != len(_ALL):  # a tool defined but left out of ORDER
 def run(session: Session, tool: Tool, args: dict):
     """Run a tool synchronously (the caller puts it in a worker thread)."""
     nullable = {p.name for p in tool.params if p.nullable}
-    args = {k: v for k, v in args.items() if v is not None or k in nullable}
+    args = session.resolve_refs({k: v for k, v in args.items()
+                                 if v is not None or k in nullable})
     if tool.run is not None:
         return tool.run(session, args)
     return reshape(tool.shape, session.call(tool.call, args))

@@ -15,7 +15,7 @@ from alloy.server.mcp.tooling import ME, ORG, Call
 from alloy.client import credentials
 from alloy.client.connect import Login, connect
 from alloy.config import Settings
-from alloy.errors import Invalid, Unauthorized
+from alloy.errors import Invalid, NotFound, Unauthorized
 
 TOKEN_PREFIXES = ("alloy_live_", "alloy_test_")
 _MISSING = object()
@@ -130,6 +130,25 @@ class Session:
                           "organization (set ALLOY_ORG_ID or create one with `alloy org create`)")
         return org
 
+    def resolve_refs(self, args: dict) -> dict:
+        """Tool arguments naming tickets or projects as people do (`SIDE-3`, `SIDE`) turned
+        into the UUIDs the operations take, by the core resolver (`alloy.client.refs`): a
+        key is looked up in the active org, else in the one other org of the caller's that
+        has it. UUIDs pass untouched, at no cost."""
+        from alloy.client import refs
+        from alloy.domain.values import is_uuid
+
+        out, org = dict(args), getattr(self.client, "org_id", None)
+        for name, resolve in (("ticket_id", refs.ticket_id), ("project_id", refs.project_id)):
+            value = out.get(name)
+            if isinstance(value, str) and value.strip() and not is_uuid(value.strip()):
+                out[name] = resolve(self.client, value, org_id=org)
+        if isinstance(out.get("ticket_ids"), list):
+            out["ticket_ids"] = [v if not isinstance(v, str) or is_uuid(v.strip())
+                                 else refs.ticket_id(self.client, v, org_id=org)
+                                 for v in out["ticket_ids"]]
+        return out
+
     def _value(self, value):
         if value == ME:
             return self.me()["user_id"]
@@ -178,6 +197,14 @@ def verify_identity(session: Session) -> dict:
     """Resolve who we are at start (`auth.me`); an invalid credential stops the server."""
     try:
         me = session.me()
+    except NotFound as e:
+        org = session.backend.org_id
+        if not org:
+            raise
+        raise StartupError(f"ALLOY_ORG_ID ({org}) is not an organization this credential can "
+                           f"act in ({e.message}): an API key acts only in the organization "
+                           "it was made in; make one there (`alloy org switch ORG`, then "
+                           "`alloy auth api-key create`) or unset ALLOY_ORG_ID", 3) from None
     except Unauthorized as e:
         if session.backend.token:
             raise StartupError(f"unauthorized: {e.message} — the token is invalid, expired "

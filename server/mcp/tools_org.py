@@ -57,12 +57,12 @@ TOOLS = [
               defaults={"org_id": ORG}), shape="data"),
     Tool("add_ticket_label", "Add a label to a ticket. The label must already exist in the "
          "organization. A ticket can have multiple labels.",
-         (P("ticket_id", "string", "UUID of the ticket to add the label to", required=True),
+         (P("ticket_id", "string", "UUID or key (SIDE-3) of the ticket to add the label to", required=True),
           P("label_id", "string", "UUID of the label to add", required=True)),
          run=_add_label, needs=(ADD_LABEL,)),
     Tool("remove_ticket_label", "Remove a label from a ticket. Does not delete the label "
          "itself, only removes the association.",
-         (P("ticket_id", "string", "UUID of the ticket to remove the label from",
+         (P("ticket_id", "string", "UUID or key (SIDE-3) of the ticket to remove the label from",
             required=True),
           P("label_id", "string", "UUID of the label to remove", required=True)),
          Call("labels.remove_from_ticket"), shape="deleted"),
@@ -166,16 +166,16 @@ TOOLS = [
          needs=(LIST_INVITES,)),
     Tool("add_project_member", "Add a user to a project as a member. Requires the user's UUID "
          "and the project's UUID.",
-         (P("project_id", "string", "UUID of the project", required=True),
+         (P("project_id", "string", "UUID or key (SIDE) of the project", required=True),
           P("user_id", "string", "UUID of the user to add", required=True)),
          Call("projects.add_member", body=("user_id",))),
     Tool("remove_project_member", "Remove a user from a project.",
-         (P("project_id", "string", "UUID of the project", required=True),
+         (P("project_id", "string", "UUID or key (SIDE) of the project", required=True),
           P("user_id", "string", "UUID of the user to remove", required=True)),
          Call("projects.remove_member"),
          shape="deleted"),
     Tool("list_project_members", "List all members of a project.",
-         (P("project_id", "string", "UUID of the project", required=True),),
+         (P("project_id", "string", "UUID or key (SIDE) of the project", required=True),),
          run=_all(LIST_PROJECT_MEMBERS, "array"), needs=(LIST_PROJECT_MEMBERS,)),
     Tool("create_api_key", "Create a new API key for the current user. Returns the full key "
          "value (only shown once). Optionally specify scopes (read, write, admin) and project "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alloy.server.mcp.tooling import DELETED, ME, ORG, Call, P, Tool, page_params
 
-PROJECT = P("project_id", "string", "UUID of the project", required=True)
+PROJECT = P("project_id", "string", "UUID or key (SIDE) of the project", required=True)
 SPRINT = P("sprint_id", "string", "UUID of the sprint", required=True)
 ENTRY = P("time_entry_id", "string", "UUID of the time entry", required=True)
 ENTRY_PATH = {"entry_id": "time_entry_id"}
@@ -134,7 +134,7 @@ TOOLS = [
          "active/planned sprints.", (PROJECT,), Call("projects.summary")),
     Tool("log_time", "Log time spent working on a ticket. Creates a time entry with the "
          "specified duration, date, and activity type.",
-         (P("ticket_id", "string", "UUID of the ticket", required=True), PROJECT,
+         (P("ticket_id", "string", "UUID or key (SIDE-3) of the ticket", required=True), PROJECT,
           P("date", "string", "Date the work was done (YYYY-MM-DD)", required=True),
           P("duration_minutes", "integer", "Duration of work in minutes", required=True),
           ACTIVITY, P("description", "string", "Description of the work done")),
@@ -160,7 +160,7 @@ TOOLS = [
          shape="deleted"),
     Tool("list_time_entries", "List time entries for a specific ticket. Returns paginated "
          "results with time entry details.",
-         (P("ticket_id", "string", "UUID of the ticket", required=True), *page_params()),
+         (P("ticket_id", "string", "UUID or key (SIDE-3) of the ticket", required=True), *page_params()),
          Call("timeentries.list_for_ticket", query=("limit", "cursor")), shape="data"),
     Tool("get_time_report", "Get time entries for a user. Returns paginated time entries "
          "showing logged hours, activity types, and approval status.",

@@ -7,8 +7,8 @@ from alloy.server.mcp.tooling import ME, Call, P, Tool, page_params
 
 from alloy.errors import AlloyError, Conflict, Forbidden, Invalid
 
-TICKET = P("ticket_id", "string", "UUID of the ticket", required=True)
-PROJECT = P("project_id", "string", "UUID of the project", required=True)
+TICKET = P("ticket_id", "string", "UUID or key (SIDE-3) of the ticket", required=True)
+PROJECT = P("project_id", "string", "UUID or key (SIDE) of the project", required=True)
 CASCADE = P("cascade", "boolean", "Force-delete the ticket and all its comments (default false)")
 DRY_RUN = P("dry_run", "boolean",
             "Preview what would be deleted without actually deleting (requires cascade=true)")
@@ -97,13 +97,13 @@ TOOLS = [
     Tool("batch_transition", "Transition multiple tickets to the same status in one call. Each "
          "ticket is validated individually against its project workflow. Returns per-ticket "
          "results: succeeded and failed arrays.",
-         (P("ticket_ids", "string[]", "Array of ticket UUIDs to transition", required=True),
+         (P("ticket_ids", "string[]", "Array of ticket UUIDs or keys (SIDE-3) to transition", required=True),
           P("to_status", "string", "Target status for all tickets", required=True)),
          Call("transitions.batch", body=("ticket_ids", "to_status"))),
     Tool("batch_update_tickets", "Update multiple tickets at once with the same field values. "
          "Pass ticket_ids and any combination of fields to update: status, priority, "
          "assignee_id, sprint_id, title, description. Returns the count of updated tickets.",
-         (P("ticket_ids", "string[]", "Array of ticket UUIDs to update", required=True),
+         (P("ticket_ids", "string[]", "Array of ticket UUIDs or keys (SIDE-3) to update", required=True),
           P("title", "string", "New title for all tickets (1–500 characters)"),
           P("description", "string", "New description (or null to clear)", nullable=True),
           P("status", "string", "New status for all tickets"),
@@ -130,7 +130,7 @@ TOOLS = [
     Tool("delete_ticket", "Delete a ticket by its UUID. Fails with 409 Conflict if the ticket "
          "has comments — use cascade=true to force deletion. Use dry_run=true with cascade to "
          "preview what would be deleted.",
-         (P("ticket_id", "string", "UUID of the ticket to delete", required=True), CASCADE,
+         (P("ticket_id", "string", "UUID or key (SIDE-3) of the ticket to delete", required=True), CASCADE,
           DRY_RUN),
          Call("tickets.delete", query=("cascade", "dry_run"))),
     Tool("add_comment", "Add a comment to a ticket. The comment author is set to the "
