@@ -88,6 +88,10 @@ def import_(
                                help="Source format: alloy (native), jira or linear."),
     dry_run: bool = typer.Option(False, "--dry-run",
                                  help="Preview the import without making changes."),
+    key_map: list[str] = typer.Option(None, "--key-map", metavar="SOURCE=KEY",
+                                      help="Rename a Jira or Linear project key (Alloy keys "
+                                      "are a letter and up to 9 letters or digits), e.g. "
+                                      "SAMPLEPROJECT=SAMPLE; repeat or comma-separate."),
 ) -> None:
     """Import an Alloy, Jira or Linear JSON export into the organization (Admin).
 
@@ -98,14 +102,21 @@ def import_(
                       [{"field": "from", "message": "expected alloy, jira or linear"}])
     data = _read(file)
     warnings: list[str] = []
+    if key_map and source == "alloy":
+        raise Invalid("--key-map renames Jira or Linear keys: use it with --from jira or linear")
     if source != "alloy":
+        from alloy.domain.imports_common import SourceError, parse_key_map
         from alloy.domain.imports_jira import convert_jira
         from alloy.domain.imports_linear import convert_linear
 
         try:
-            data, warnings = (convert_jira if source == "jira" else convert_linear)(data)
-        except (ValueError, TypeError, AttributeError) as e:
-            raise Invalid(f"cannot read the {source} export: {e}") from None
+            data, warnings = (convert_jira if source == "jira" else convert_linear)(
+                data, parse_key_map(key_map or []))
+        except SourceError as e:
+            raise Invalid(f"cannot import the {source} export: {e}") from None
+        except (ValueError, TypeError, AttributeError, KeyError):
+            raise Invalid(f"cannot import the {source} export: {file or 'stdin'} does not have "
+                          f"the shape of a {source} export (see docs/import-export.md)") from None
     result = call("io.import_data", body=data,
                   query={"org_id": _org(org), "dry_run": dry_run or None})
     result["warnings"] = warnings + result.get("warnings", [])

@@ -113,3 +113,25 @@ def test_errors(setup, tmp_path):
     assert bad.returncode == 7
     bad = cli(["export", "--project", "NOPE"], env, check=False)
     assert bad.returncode == 5
+
+
+def test_long_jira_keys_need_a_key_map(setup):
+    env, other = setup["env"], setup["other"]
+    longkey = str(FIXTURES / "jira-longkey.json")
+    refused = cli(["import", longkey, "--from", "jira", "--org", other], env, check=False)
+    assert refused.returncode == 7 and "Traceback" not in refused.stderr
+    assert ("jira project key 'SAMPLEPROJECT' cannot be an Alloy key" in refused.stderr
+            and "--key-map SAMPLEPROJECT=SAMPLEPROJ" in refused.stderr)
+    done = cli(["import", longkey, "--from", "jira", "--org", other,
+                "--key-map", "SAMPLEPROJECT=SAMPLE"], env).data
+    assert done["summary"]["tickets_created"] == 1
+    assert any("has no email" in w for w in done["warnings"])
+    shape = cli(["import", "--from", "jira", "--org", other], env, check=False,
+                input='{"issues": [{"key": "A-1", "fields": {"labels": 5}}]}')
+    assert shape.returncode == 7 and "issue A-1 has a field in a shape" in shape.stderr
+    assert "'int'" not in shape.stderr
+    native = cli(["import", "--key-map", "A=B"], env, check=False, input="{}")
+    assert native.returncode == 7 and "--from jira or linear" in native.stderr
+    bad_map = cli(["import", longkey, "--from", "jira", "--key-map", "SAMPLEPROJECT"], env,
+                  check=False)
+    assert bad_map.returncode == 7 and "SOURCE=KEY" in bad_map.stderr

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from alloy.domain.imports_common import SourceError
 from alloy.domain.imports_jira import convert_jira
 from alloy.domain.imports_linear import convert_linear
 from tests.conftest import unique_email
@@ -345,7 +346,7 @@ def test_jira_import_follows_the_mapping(server):
     assert [(e["user"], e["date"], e["duration_minutes"]) for e in t1["time_entries"]] == [
         ("ann@jira.example", "2026-01-03", 90)]
     assert (t3["key"], t3["priority"], t3["description"]) == (
-        "WEB-3", "Low", "New copyright year\n")
+        "WEB-3", "Low", "New copyright year")
     assert {u["email"]: u["display_name"] for u in data["users"]}["ann@jira.example"] == \
         "Ann Jira"
     assert warnings == [
@@ -382,14 +383,93 @@ def test_linear_import_follows_the_mapping(server):
 
 def test_converters_reject_other_files():
     for convert in (convert_jira, convert_linear):
-        with pytest.raises(ValueError):
+        with pytest.raises(SourceError):
             convert({"something": "else"})
+    with pytest.raises(SourceError, match="issue A-1 has a field in a shape") as bad:
+        convert_jira({"issues": [{"key": "A-1", "fields": {"labels": 5}}]})
+    assert "object" not in str(bad.value) and "int" not in str(bad.value)
     data, _ = convert_jira({"issues": [{"key": "A-1", "fields": {
         "summary": "Long", "priority": {"name": "Weird"}, "worklog": {"worklogs": [
             {"timeSpentSeconds": 100000, "started": "2026-01-01T00:00:00.000+0000"}]}}}]})
     entries = data["projects"][0]["tickets"][0]["time_entries"]
     assert [e["duration_minutes"] for e in entries] == [1440, 227]
     assert data["projects"][0]["tickets"][0]["priority"] == "None"
+
+
+def _fixture(name: str):
+    return json.loads((FIXTURES / name).read_text())
+
+
+def test_jira_agile_shape_and_a_second_import_extend_the_workflow(server):
+    """The Agile API's bare `comment`/`worklog` lists convert; importing a second Jira file
+    into the same org adds the statuses the existing "Jira Import" workflow lacks, so no
+    ticket sits in a status its workflow does not know."""
+    http = server.http
+    admin = new_user(http, "agile")
+    org_id = new_org(http, admin, "io-agile")
+    first, _ = convert_jira(_fixture("jira-export.json"))
+    ok(http.post("/api/v1/import", headers=admin["h"], params={"org_id": org_id}, json=first))
+    second, warnings = convert_jira(_fixture("jira-agile.json"))
+    (web,) = second["projects"]
+    w4 = web["tickets"][0]
+    assert [(c["author"], c["body"]) for c in w4["comments"]] == [
+        ("bob@jira.example", "Also on tablets")]
+    assert [(e["user"], e["duration_minutes"]) for e in w4["time_entries"]] == [
+        ("ann@jira.example", 30)]
+    assert w4["created_at"] == "2026-02-02T08:30:00.000Z"
+    result = ok(http.post("/api/v1/import", headers=admin["h"], params={"org_id": org_id},
+                          json=second))
+    assert result["summary"]["tickets_created"] == 2
+    assert "workflow 'Jira Import' already existed: added the statuses 'QA Review'" in \
+        result["warnings"]
+    data = export(http, admin, org_id)
+    flow = next(w for w in data["workflows"] if w["name"] == "Jira Import")
+    known = {s["name"] for s in flow["statuses"]}
+    assert known == {"In Progress", "Done", "QA Review"}
+    for ticket in data["projects"][0]["tickets"]:
+        assert ticket["status"] in known, ticket
+
+
+def test_a_status_the_project_workflow_lacks_is_reported_per_ticket(server):
+    http = server.http
+    admin = new_user(http, "unknown-status")
+    org_id = new_org(http, admin, "io-status")
+    body = {"version": 1, "source": "alloy", "exported_at": "2026-01-01T00:00:00.000Z",
+            "users": [], "workflows": [], "labels": [], "projects": [{
+                "key": "OPS", "name": "Ops", "tickets": [
+                    {"number": 1, "title": "Rotate keys", "status": "Parked"},
+                    {"number": 2, "title": "Patch hosts", "status": "Done"}]}]}
+    result = ok(http.post("/api/v1/import", headers=admin["h"], params={"org_id": org_id},
+                          json=body))
+    (warning,) = [w for w in result["warnings"] if w.startswith("OPS-1")]
+    assert "status 'Parked' is not in workflow 'Default'; imported as 'Backlog'" in warning
+    tickets = export(http, admin, org_id)["projects"][0]["tickets"]
+    assert [t["status"] for t in tickets] == ["Backlog", "Done"]
+
+
+def test_long_jira_keys_are_mapped_and_adf_and_people_without_email(server):
+    data = _fixture("jira-longkey.json")
+    with pytest.raises(SourceError) as refused:
+        convert_jira(data)
+    assert str(refused.value) == (
+        "jira project key 'SAMPLEPROJECT' cannot be an Alloy key (a letter, then up to 9 "
+        "letters or digits): map it to one with --key-map SAMPLEPROJECT=SAMPLEPROJ")
+    converted, warnings = convert_jira(data, {"sampleproject": "sample"})
+    (project,) = converted["projects"]
+    (ticket,) = project["tickets"]
+    assert (project["key"], ticket["key"]) == ("SAMPLE", "SAMPLE-1")
+    assert ticket["description"] == "Old runners retire in March.\nKeep the cache."
+    assert ticket["comments"][0]["body"] == "On it."
+    assert ("user 'Former Contractor' has no email: their comments and time are attributed "
+            "to the importing user, and their tickets are left unassigned") in warnings
+    http = server.http
+    admin = new_user(http, "longkey")
+    org_id = new_org(http, admin, "io-longkey")
+    ok(http.post("/api/v1/import", headers=admin["h"], params={"org_id": org_id},
+                 json=converted))
+    (t,) = export(http, admin, org_id)["projects"][0]["tickets"]
+    assert t["assignee"] is None and t["reporter"] == "lead@jira.example"
+    assert t["comments"][0]["author"] == admin["email"]
 
 
 def test_docs_examples_run(tmp_path):

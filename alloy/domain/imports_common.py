@@ -9,7 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alloy.domain.io import DEFAULT_LABEL_COLOR, VERSION
-from alloy.domain.values import iso, now
+from alloy.domain.values import is_project_key, iso, now
+
+
+class SourceError(ValueError):
+    """The export cannot be converted as it is; the message says what to do (in the user's
+    words: the CLI prints it as it is)."""
 
 
 def stamp(value) -> str | None:
@@ -36,6 +41,8 @@ def text_of(value) -> str:
         if value.get("type") == "text":
             return value.get("text", "")
         inner = "".join(text_of(c) for c in value.get("content") or [])
+        if value.get("type") == "doc":  # the document: no newline after its last paragraph
+            return inner.rstrip("\n")
         return inner + ("\n" if value.get("type") in ("paragraph", "heading") else "")
     if isinstance(value, list):
         return "".join(text_of(v) for v in value)
@@ -43,22 +50,27 @@ def text_of(value) -> str:
 
 
 def person_email(person, out: Collector) -> str | None:
-    """A source person's email, recorded as a user; None (the importer) when it has none."""
+    """A source person's email, recorded as a user; None when it has none (an author becomes
+    the importing user, an assignee nobody: the import says so)."""
     if not isinstance(person, dict):
         return None
     email = person.get("emailAddress") or person.get("email")
     name = person.get("displayName") or person.get("name")
     if not email:
         if name:
-            out.warn_once(f"user '{name}' has no email; their items are attributed to the "
-                          "importing user")
+            out.warn_once(f"user '{name}' has no email: their comments and time are attributed "
+                          "to the importing user, and their tickets are left unassigned")
         return None
     return out.user(email, name)
 
 
 class Collector:
-    def __init__(self, source: str, workflow: str) -> None:
+    """`key_map` renames source project keys (`{"SAMPLEPROJECT": "SAMPLE"}`): Jira allows keys
+    longer than Alloy's ten characters."""
+
+    def __init__(self, source: str, workflow: str, key_map: dict[str, str] | None = None) -> None:
         self.source, self.workflow_name = source, workflow
+        self.key_map = {k.upper(): v.upper() for k, v in (key_map or {}).items()}
         self.users: dict[str, dict] = {}
         self.labels: dict[str, dict] = {}
         self.statuses: dict[str, dict] = {}
@@ -86,8 +98,19 @@ class Collector:
     def status(self, name: str, category: str) -> str:
         return self.statuses.setdefault(name.lower(), {"name": name, "category": category})["name"]
 
+    def key(self, source_key: str) -> str:
+        """The Alloy project key for a source project key (mapped, then checked)."""
+        key = self.key_map.get(source_key.upper(), source_key.upper())
+        if not is_project_key(key):
+            where = "" if key == source_key.upper() else f" (mapped from {source_key})"
+            raise SourceError(
+                f"{self.source} project key '{key}'{where} cannot be an Alloy key (a letter, "
+                f"then up to 9 letters or digits): map it to one with --key-map "
+                f"{source_key.upper()}={_suggest(key)}")
+        return key
+
     def project(self, key: str, name: str | None = None, description: str | None = None) -> dict:
-        key = key.upper()
+        key = self.key(key)
         found = self.projects.setdefault(key, {
             "key": key, "name": name or key, "description": description or None,
             "workflow": self.workflow_name, "members": [], "sprints": [], "tickets": []})
@@ -106,6 +129,7 @@ class Collector:
         return name
 
     def ticket(self, project: dict, ticket: dict) -> None:
+        ticket["key"] = f"{project['key']}-{ticket['number']}"
         project["tickets"].append(ticket)
 
     def result(self) -> tuple[dict, list[str]]:
@@ -124,3 +148,21 @@ class Collector:
                 "users": list(self.users.values()), "workflows": workflows,
                 "labels": list(self.labels.values()),
                 "projects": list(self.projects.values())}, self.warnings
+
+
+def _suggest(key: str) -> str:
+    """A valid key to offer for one that is not (letters and digits, ten at most)."""
+    kept = "".join(c for c in key if c.isascii() and c.isalnum()).lstrip("0123456789")
+    return (kept or "PROJ")[:10]
+
+
+def parse_key_map(pairs: list[str]) -> dict[str, str]:
+    """`["SAMPLEPROJECT=SAMPLE", ...]` (or one comma-separated string) as a dict."""
+    found: dict[str, str] = {}
+    for pair in (p.strip() for item in pairs for p in item.split(",")):
+        source, eq, target = pair.partition("=")
+        if not eq or not source.strip() or not target.strip():
+            raise SourceError(f"--key-map takes SOURCE=KEY pairs (e.g. SAMPLEPROJECT=SAMPLE), "
+                              f"not '{pair}'")
+        found[source.strip().upper()] = target.strip().upper()
+    return found

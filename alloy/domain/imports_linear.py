@@ -15,7 +15,7 @@ Like the Jira converter it runs on the client (`alloy import --from linear`).
 
 from __future__ import annotations
 
-from alloy.domain.imports_common import Collector, person_email, stamp
+from alloy.domain.imports_common import Collector, SourceError, person_email, stamp
 
 PRIORITY = {0: "None", 1: "Urgent", 2: "High", 3: "Medium", 4: "Low"}
 CATEGORY = {"backlog": "backlog", "triage": "backlog", "unstarted": "todo",
@@ -34,13 +34,13 @@ def _cycle_name(cycle: dict) -> str:
     return cycle.get("name") or f"Cycle {cycle.get('number', '?')}"
 
 
-def convert_linear(data) -> tuple[dict, list[str]]:
+def convert_linear(data, key_map: dict[str, str] | None = None) -> tuple[dict, list[str]]:
     """(AlloyExport as JSON-shaped dict, warnings) for a Linear export."""
     if isinstance(data, dict) and isinstance(data.get("data"), dict):
         data = data["data"]
     if not isinstance(data, dict) or not isinstance(data.get("issues"), (list, dict)):
-        raise ValueError("not a Linear export: expected {\"issues\": [...], \"teams\": [...]}")
-    out = Collector("linear", WORKFLOW)
+        raise SourceError("not a Linear export: expected {\"issues\": [...], \"teams\": [...]}")
+    out = Collector("linear", WORKFLOW, key_map)
     teams = {}
     for t in _nodes(data.get("teams")):
         teams[t.get("id") or t.get("key")] = out.project(t.get("key", ""), t.get("name"),

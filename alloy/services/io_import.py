@@ -22,7 +22,7 @@ import datetime as dt
 import msgspec
 
 from alloy.context import Ctx
-from alloy.domain.flow import SprintIn, SprintStatus, WorkflowIn
+from alloy.domain.flow import SprintIn, SprintStatus, WorkflowIn, WorkflowPatch, squash
 from alloy.domain.io import (
     DEFAULT_LABEL_COLOR,
     ExportLabel,
@@ -84,6 +84,7 @@ class Importer:
         self.warnings: list[str] = []
         self.users: dict[str, str] = {}  # lower email -> user id
         self.workflows: dict[str, str] = {}  # lower name -> id
+        self.statuses: dict[tuple, tuple[str, str | None]] = {}  # (project, status) -> kept
         self.labels: dict[str, str] = {}  # lower name -> id
         self.my_role = ctx.role_in(org_id)
 
@@ -145,10 +146,7 @@ class Importer:
             row = self.db.one("SELECT * FROM workflows WHERE org_id = ? AND lower(name) = ?",
                               self.org_id, key)
         if row is not None:
-            have = [s["name"] for s in workflows._decode(row)["statuses"]]
-            if [s.name for s in w.statuses] != have:
-                self.warnings.append(f"workflow '{w.name}' already exists with other statuses; "
-                                     "kept the existing one")
+            self._extend(row, w)
         else:
             made = workflows.create(self.ctx, self.org_id, convert(WorkflowIn, {
                 "name": w.name, "enforcement": w.enforcement,
@@ -158,6 +156,25 @@ class Importer:
             self.summary.workflows_created += 1
         self.workflows[key] = row["id"]
         return row["id"]
+
+    def _extend(self, row: dict, w: ExportWorkflow) -> None:
+        """An existing workflow of the export's name gains the statuses it lacks (and the
+        export's transitions into and out of them), so no imported ticket sits in a status
+        its workflow does not know; its own statuses and rules stay."""
+        row = workflows._decode(row)
+        have = {squash(s["name"]) for s in row["statuses"]}
+        new = [s for s in w.statuses if squash(s.name) not in have]
+        if not new:
+            return
+        names = {squash(s.name) for s in new}
+        workflows.update(self.ctx, row["id"], convert(WorkflowPatch, {
+            "statuses": row["statuses"] + [{"name": s.name, "category": s.category}
+                                           for s in new],
+            "transitions": row["transitions"] + [
+                {"from": t.from_, "to": t.to} for t in w.transitions
+                if squash(t.from_) in names or squash(t.to) in names]}))
+        self.warnings.append(f"workflow '{row['name']}' already existed: added the statuses "
+                             + ", ".join(f"'{s.name}'" for s in new))
 
     def label(self, name: str, color: str | None = None) -> str:
         key = name.strip().lower()
@@ -275,19 +292,29 @@ class Importer:
                                  + ", ".join(renumbered))
         return out
 
+    def _status(self, project: dict, wanted: str | None) -> tuple[str, str | None]:
+        """(status to store, name of the workflow that lacks `wanted` or None), once per
+        project and status: never a status the ticket's workflow does not know."""
+        key = (project["id"], (wanted or "").strip().lower())
+        if key not in self.statuses:
+            status, unknown = statuses.initial(self.ctx, project), None
+            if wanted and wanted.strip():
+                flow = workflows.governing(self.ctx, project, None, wanted)
+                if flow.find(wanted):
+                    status = statuses.apply(self.ctx, project, None, wanted)[0]
+                else:
+                    unknown = flow.name
+            self.statuses[key] = (status, unknown)
+        return self.statuses[key]
+
     def ticket(self, project: dict, t: ExportTicket, number: int, sprint_ids: dict) -> None:
         if not t.title.strip() or len(t.title) > 500:
             raise Invalid("invalid ticket title", [{"field": "title",
                                                     "message": "must be 1-500 characters"}])
-        if t.status:
-            try:
-                status, warning = statuses.apply(self.ctx, project, None, t.status)
-            except Invalid:
-                status, warning = t.status.strip(), "kept although its workflow lacks it"
-            if warning:
-                self.warnings.append(f"{project['key']}-{number}: status '{status}' {warning}")
-        else:
-            status = statuses.initial(self.ctx, project)
+        status, unknown = self._status(project, t.status)
+        if unknown:
+            self.warnings.append(f"{project['key']}-{number}: status '{t.status.strip()}' "
+                                 f"is not in workflow '{unknown}'; imported as '{status}'")
         try:
             priority = Priority.parse(t.priority).value
         except ValueError:
