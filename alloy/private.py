@@ -19,11 +19,23 @@ def private_dir(path: Path) -> None:
 def private_file(path: Path) -> None:
     """Create an empty file 0600 unless it exists: SQLite then gives its -wal and -shm
     files the same mode, so the database's secrets (OIDC client secrets, webhook signing
-    secrets, hashes) are the owner's alone."""
+    secrets, hashes) are the owner's alone. One that exists is made the owner's alone too
+    (a database an older Alloy created 0644)."""
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except FileExistsError:
-        pass
+        owner_only(path)
+
+
+def owner_only(path: Path) -> None:
+    """Take group and other permissions off `path` if it exists and is ours (a file someone
+    else owns, or shared on purpose through its owner, is not ours to change)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        os.chmod(path, info.st_mode & 0o700)
 
 
 def write_private(path: Path, data: bytes) -> None:

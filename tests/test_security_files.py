@@ -34,6 +34,29 @@ def test_server_data_files_are_the_owners_alone(tmp_path):
         srv.stop()
 
 
+@pytest.mark.skipif(use_postgres(), reason="the SQLite files of a server's data directory")
+def test_a_database_an_older_alloy_left_0644_is_tightened(tmp_path):
+    """Files created before Alloy made them 0600 are made the owner's alone when opened."""
+    import sqlite3
+
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    db = data / "alloy.db"
+    old = sqlite3.connect(db)
+    old.execute("PRAGMA journal_mode=WAL")
+    old.execute("CREATE TABLE leftover (x)")  # -wal and -shm exist while this stays open
+    for path in (db, data / "alloy.db-wal", data / "alloy.db-shm"):
+        path.chmod(0o644)
+    srv = Server(tmp_path)
+    try:
+        assert srv.http.get("/health").status_code == 200
+        for name in ("alloy.db", "alloy.db-wal", "alloy.db-shm"):
+            assert _mode(data / name) == 0o600, name
+    finally:
+        srv.stop()
+        old.close()
+
+
 def _login(env, *extra, input=None):
     return cli(["auth", "login", "--email", "pw@example.com", *extra, "--format", "json"],
                env, input=input, check=False)

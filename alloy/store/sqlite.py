@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 
-from alloy.private import private_dir, private_file
+from alloy.private import owner_only, private_dir, private_file
 from alloy.store.db import Db
 
 
@@ -28,6 +28,8 @@ class SqliteStore:
             if self.path != ":memory:":
                 private_dir(os.path.dirname(os.path.abspath(self.path)))
                 private_file(self.path)
+                for journal in ("-wal", "-shm"):  # left 0644 by an older Alloy
+                    owner_only(self.path + journal)
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                    timeout=30)
             conn.row_factory = _dict_row
