@@ -1,4 +1,4 @@
-"""auth login | me | token | api-key create/list/revoke."""
+"""auth login | register | me | token | api-key create/list/revoke."""
 
 from __future__ import annotations
 
@@ -26,7 +26,34 @@ def login(
     Example: alloy auth login --email admin@example.com --password s3cret --format plain
     """
     body = {"email": email, "password": secret.resolve(password, password_stdin)}
-    pair = client(anonymous=True).call("auth.login", body=body)
+    _signed_in(client(anonymous=True).call("auth.login", body=body))
+
+
+@app.command()
+def register(
+    email: str = typer.Option(..., "--email", help="Email address for the new account."),
+    display_name: str = typer.Option(..., "--display-name", "--name", help="Your name."),
+    invite_code: str = typer.Option(None, "--invite-code",
+                                    help="Invite code from the org that invited you: you join "
+                                    "it with the invite's role."),
+    password: str | None = secret.option(),
+    password_stdin: bool = secret.stdin_option(),
+) -> None:
+    """Create an account on a server and log in as it (credentials saved as by login).
+
+    Without an invite you get a personal organization (where the server allows open
+    registration); with one you join the inviting organization.
+
+    Example: alloy --api-url https://alloy.example.com auth register --email me@example.com --name "Me" --invite-code inv_...
+    """
+    body = {"email": email, "password": secret.resolve(password, password_stdin),
+            "display_name": display_name, "invite_code": invite_code}
+    _signed_in(client(anonymous=True).call(
+        "auth.register", body={k: v for k, v in body.items() if v is not None}))
+
+
+def _signed_in(pair: dict) -> None:
+    """Save a new session's tokens, then say who is signed in (login and register)."""
     before = load_credentials()
     save_credentials({"access_token": pair["access_token"], "refresh_token": pair["refresh_token"],
                       "user_id": pair["user_id"], "email": pair["email"],

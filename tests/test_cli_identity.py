@@ -108,3 +108,33 @@ def test_remote_refreshes_an_expired_token(server, env_for):
     assert fresh["access_token"] != "expired.jwt.token"
     assert server.http.get("/api/v1/auth/me", headers=auth(fresh["access_token"])
                            ).status_code == 200
+
+
+def test_register_from_the_cli_with_and_without_an_invite(server, env_for, register):
+    """`alloy auth register` makes an account on a server and signs in as it; with an invite
+    code the new account joins the inviting org with the invite's role."""
+    from tests.conftest import unique_email
+    from tests.support import auth
+
+    owner = register("inviter")
+    org_id = owner["org_id"]
+    invite = server.http.post(f"/api/v1/orgs/{org_id}/invites", headers=auth(
+        owner["access_token"]), json={"role": "Reporter"}).json()
+    env = env_for(ALLOY_API_URL=server.url)
+    email = unique_email("joiner")
+    joined = cli(["auth", "register", "--email", email, "--name", "Joiner", "--invite-code",
+                  invite["invite_code"], "--password-stdin", "--format", "json"], env,
+                 input="password123\n").data
+    assert joined["email"] == email and joined["org_id"] == org_id
+    me = cli(["auth", "me", "--format", "json"], env).data
+    assert (me["email"], me["role"]) == (email, "Reporter")
+    solo = env_for(ALLOY_API_URL=server.url, ALLOY_CONFIG_DIR=str(env["ALLOY_CONFIG_DIR"]) + "2")
+    alone = cli(["auth", "register", "--email", unique_email("solo"), "--name", "Solo",
+                 "--password-stdin", "--format", "json"], solo, input="password123\n").data
+    assert alone["org_id"] != org_id
+    taken = cli(["auth", "register", "--email", email, "--name", "Again", "--password-stdin"],
+                solo, input="password123\n", check=False)
+    assert taken.returncode == 6 and "Traceback" not in taken.stderr
+    short = cli(["auth", "register", "--email", unique_email("x"), "--name", "X",
+                 "--password-stdin"], solo, input="short\n", check=False)
+    assert short.returncode == 7 and "password" in short.stderr
