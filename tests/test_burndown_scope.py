@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from alloy.domain.flow import burndown_rows
+from tests.daily_support import make_day
 from tests.support import cli
 
 
@@ -22,14 +25,24 @@ def test_cancelled_is_out_of_scope_and_future_days_are_empty():
     assert got == [(3, 0, 3), (2, 1, 1), (None, None, None), (None, None, None)]
 
 
-def _sprint_with_cancelled(env) -> str:
+@pytest.fixture(params=["embedded", "remote"])
+def day(request, server, env_for):
+    return make_day(request.param, server, env_for)
+
+
+def test_burndown_through_the_cli(day):
     """A sprint from yesterday to tomorrow with one open and one cancelled ticket."""
     today = date.today()
-    sprint = cli(env, "sprint", "create", "--project", "DAY", "--name", "Now", "--start-date",
-                 (today - timedelta(days=1)).isoformat(), "--end-date",
-                 (today + timedelta(days=1)).isoformat(), "--format", "json").json["id"]
-    ids = [cli(env, "ticket", "create", "--project", env.project_id, "--title", t,
-               "--format", "json").json["id"] for t in ("open", "dropped")]
-    cli(env, "sprint", "assign", sprint, "--ticket-ids", ",".join(ids))
-    cli(env, "ticket", "transition", ids[1], "--to", "Cancelled")
-    return sprint
+    sprint = cli(["sprint", "create", "--project", "DAY", "--name", "Now", "--start-date",
+                  (today - timedelta(days=1)).isoformat(), "--end-date",
+                  (today + timedelta(days=1)).isoformat(), "--format", "json"], day.env).data
+    keys = [cli(["ticket", "create", "--project", "DAY", "--title", t, "--format", "plain"],
+                day.env).stdout.strip() for t in ("open", "dropped")]
+    cli(["sprint", "assign", sprint["id"], "--ticket-ids", ",".join(
+        cli(["ticket", "get", k], day.env).data["id"] for k in keys)], day.env)
+    cli(["ticket", "transition", keys[1], "--to-status", "Cancelled"], day.env)
+    data = cli(["burndown", sprint["id"], "--format", "json"], day.env).data["data"]
+    assert [(d["total_tickets"], d["completed_tickets"], d["remaining_tickets"])
+            for d in data] == [(0, 0, 0), (1, 0, 1), (None, None, None)]
+    plain = cli(["burndown", sprint["id"], "--format", "plain"], day.env).stdout.splitlines()
+    assert plain[-1] == f"{(today + timedelta(days=1)).isoformat()}\t\t\t"
