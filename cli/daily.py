@@ -60,11 +60,15 @@ def _ticket(ref: str | None, verb: str) -> dict:
 
 
 def _say(result: dict, sentence: str, plain: str) -> None:
-    """A sentence for people (table format), the result for scripts (json, plain)."""
-    if fmt() == "table":
+    """A sentence for people (table), the result for scripts (json), one value for xargs
+    (plain: the ticket key, the entry id, the branch name)."""
+    mode = fmt()
+    if mode == "table":
         print(sentence)
+    elif mode == "plain":
+        print(plain)
     else:
-        emit(result, plain=plain)
+        emit(result)
 
 
 def _timer() -> dict | None:
@@ -127,7 +131,7 @@ def start(ref: str = _TICKET) -> None:
     status = (moved or ticket)["status"]
     change = f"{ticket['status']} -> {status}" if moved else f"already {status}"
     _say({"ticket": moved or ticket, "timer": timer},
-         f"Started {ticket['key']} ({change}); timer running", plain="ticket")
+         f"Started {ticket['key']} ({change}); timer running", plain=ticket["key"])
 
 
 def stop(activity: str = _ACTIVITY, note: str = _NOTE,
@@ -141,10 +145,11 @@ def stop(activity: str = _ACTIVITY, note: str = _NOTE,
     if discard:
         timer = call("timers.current")
         call("timers.discard")
-        _say({"timer": timer}, f"Discarded the timer on {timer['ticket_key']}", plain="timer")
+        _say({"timer": timer}, f"Discarded the timer on {timer['ticket_key']}",
+             plain=timer["ticket_key"])
         return
     stopped = _stop(activity, note)
-    _say(stopped, _logged(stopped), plain="entry")
+    _say(stopped, _logged(stopped), plain=stopped["entry"]["id"])
 
 
 def done(ref: str = _TICKET, activity: str = _ACTIVITY, note: str = _NOTE) -> None:
@@ -162,7 +167,7 @@ def done(ref: str = _TICKET, activity: str = _ACTIVITY, note: str = _NOTE) -> No
     status = (moved or ticket)["status"]
     change = f"{ticket['status']} -> {status}" if moved else f"already {status}"
     _say({"ticket": moved or ticket, "logged": stopped and stopped["entry"]},
-         f"Done: {ticket['key']} ({change})", plain="ticket")
+         f"Done: {ticket['key']} ({change})", plain=ticket["key"])
 
 
 def slug(title: str, limit: int = 40) -> str:
@@ -195,7 +200,7 @@ def branch(ref: str = typer.Argument(..., metavar="TICKET", help="KEY-N, number 
         raise AlloyError(f"git checkout {name} failed: {' '.join(done_.stderr.split())}")
     _say({"branch": name, "ticket": ticket["key"], "created": not exists},
          f"{'Switched to' if exists else 'Created and switched to'} branch {name}",
-         plain="branch")
+         plain=name)
 
 
 def register(root: typer.Typer) -> None:
