@@ -35,6 +35,28 @@ def login(
 
 
 @app.command()
+def logout() -> None:
+    """Forget the saved login (revoking its refresh token on the server): later commands are
+    embedded again, as after `gh auth logout`.
+
+    Example: alloy auth logout
+    """
+    from alloy.client import credentials
+    from alloy.errors import AlloyError
+
+    saved = credentials.load(tolerant=True)
+    if saved.get("refresh_token"):
+        try:
+            client(anonymous=True).call("auth.logout",
+                                        body={"refresh_token": saved["refresh_token"]})
+        except AlloyError:  # already revoked, expired, or the server is gone: forget it anyway
+            pass
+    credentials.path().unlink(missing_ok=True)
+    credentials.path().with_name(".credentials.parsed.json").unlink(missing_ok=True)
+    emit({"logged_out": bool(saved), "api_url": saved.get("api_url")}, plain="logged_out")
+
+
+@app.command()
 def me() -> None:
     """Show who you are: user, current organization, your role there and key limits.
 
