@@ -52,3 +52,15 @@ def test_jq_errors_say_what_is_wrong(day):
     assert syntax.returncode == 2 and syntax.stderr.startswith("error: --jq: jq: error: syntax")
     runtime = cli(["DAY-1", "--jq", ".ticket_number.x"], day.env, check=False)
     assert runtime.returncode == 7 and "Cannot index number" in runtime.stderr
+
+
+def test_jq_without_its_extra_says_what_to_install(env_for, monkeypatch):
+    import sys
+
+    env = env_for()
+    cli(["onboard", "--email", "x@example.com", "--password", "password123", "--org-name", "X",
+         "--org-slug", "x"], env)
+    monkeypatch.setitem(sys.modules, "jq", None)  # as if the extra were not installed
+    out = cli(["org", "list", "--jq", ".data"], env, check=False)
+    assert out.returncode == 1
+    assert out.stderr.strip() == "error: --jq needs the 'jq' extra: pip install 'alloy[jq]'"
