@@ -46,3 +46,11 @@ def test_burndown_through_the_cli(day):
             for d in data] == [(0, 0, 0), (1, 0, 1), (None, None, None)]
     plain = cli(["burndown", sprint["id"], "--format", "plain"], day.env).stdout.splitlines()
     assert plain[-1] == f"{(today + timedelta(days=1)).isoformat()}\t\t\t"
+
+
+def test_the_tui_draws_nothing_for_days_to_come():
+    from alloy.tui.widgets.board import burndown_text
+
+    days = [{"completed_tickets": 0}, {"completed_tickets": 2}, {"completed_tickets": None}]
+    text = burndown_text({"name": "S"}, [], {"data": days}).plain
+    assert text.splitlines()[-1] == "▁█"  # two days drawn, the third left out
