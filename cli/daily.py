@@ -105,7 +105,17 @@ def _move(ticket: dict, category: str) -> dict | None:
 
 
 def _stop(activity: str | None, note: str | None) -> dict:
-    return call("timers.stop", body={"activity_type": activity, "description": note})
+    from alloy.errors import Invalid, NotFound
+
+    try:
+        return call("timers.stop", body={"activity_type": activity, "description": note})
+    except NotFound:
+        raise NotFound("no timer running: start one with `alloy start TICKET`") from None
+    except Invalid as bad:
+        if any(d.get("field") == "activity_type" for d in bad.details) and not activity:
+            raise Invalid("give --activity (e.g. --activity Coding): you have no earlier time "
+                          "entry to take it from", bad.details) from None
+        raise
 
 
 def _logged(stopped: dict) -> str:

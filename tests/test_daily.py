@@ -32,13 +32,14 @@ def test_a_ticket_ref_as_the_first_word_shows_it(day):
 def test_start_stop_done(day):
     key = _ticket(day, "Fix the login form")
     first = cli(["stop"], day.env, check=False)
-    assert first.returncode == 5 and "no timer running" in first.stderr
+    assert first.returncode == 5
+    assert first.stderr.strip() == "error: no timer running: start one with `alloy start TICKET`"
     started = cli(["start", key, "--format", "json"], day.env).data
     assert started["ticket"]["status"] == "InProgress" and started["timer"]["ticket_key"] == key
     again = cli(["start", key, "--format", "table"], day.env).stdout
     assert again.strip() == f"Started {key} (already InProgress); timer running"
     unknown = cli(["stop"], day.env, check=False)  # no activity given, none used before
-    assert unknown.returncode == 7 and "activity_type is required" in unknown.stderr
+    assert unknown.returncode == 7 and "give --activity (e.g. --activity Coding)" in unknown.stderr
     age_timer(day, 25 * 60 + 20)
     said = cli(["stop", "--activity", "coding", "-m", "form", "--format", "table"], day.env)
     assert said.stdout.startswith(f"Logged 25m on {key} as Coding (draft time entry ")
