@@ -7,7 +7,6 @@ import hashlib
 import os
 import secrets
 import string
-import sys
 import time
 from functools import cache
 from pathlib import Path
@@ -112,6 +111,17 @@ def load_jwt_keys(auth, key_dir: Path) -> JwtKeys:
     return JwtKeys(private, public, auth.jwt_issuer, auth.jwt_audience, auth.jwt_ttl_seconds)
 
 
+def generated_key_warning(auth, key_dir: Path) -> str | None:
+    """What `alloy serve` says when it signs with the generated pair: a server's operator
+    should configure keys. Embedded commands say nothing (their tokens never leave the
+    machine, and the advice means nothing to a solo user)."""
+    if auth.jwt_private_key or auth.jwt_private_key_file:
+        return None
+    return ("WARN: No JWT keys configured — signing with the Ed25519 key pair generated for "
+            f"development at {key_dir / 'jwt_ed25519.pem'}.\n      Set ALLOY_JWT_PRIVATE_KEY "
+            "/ ALLOY_JWT_PUBLIC_KEY (or *_FILE) for production.")
+
+
 def _public_from(private_pem: bytes) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
@@ -136,8 +146,5 @@ def _generated_pair(key_dir: Path) -> tuple[bytes, bytes]:
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
         os.replace(tmp, path)
-        print("WARN: No JWT keys configured — generated an Ed25519 key pair for development "
-              f"at {path}.\n      Set ALLOY_JWT_PRIVATE_KEY / ALLOY_JWT_PUBLIC_KEY (or *_FILE) "
-              "for production.", file=sys.stderr)
     private = path.read_bytes()
     return private, _public_from(private)

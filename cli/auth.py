@@ -54,7 +54,7 @@ def register(
 
 def _signed_in(pair: dict) -> None:
     """Save a new session's tokens, then say who is signed in (login and register)."""
-    before = load_credentials()
+    before = load_credentials(tolerant=True)  # a broken file is what this replaces
     save_credentials({"access_token": pair["access_token"], "refresh_token": pair["refresh_token"],
                       "user_id": pair["user_id"], "email": pair["email"],
                       "org_id": pair.get("org_id"), "api_url": api_url()}, replace=True)
@@ -63,6 +63,28 @@ def _signed_in(pair: dict) -> None:
     emit({"user_id": pair["user_id"], "email": pair["email"],
           "display_name": pair["display_name"], "org_id": restore(before, pair)},
          plain="user_id")
+
+
+@app.command()
+def logout() -> None:
+    """Forget the saved login (revoking its refresh token on the server): later commands are
+    embedded again, as after `gh auth logout`.
+
+    Example: alloy auth logout
+    """
+    from alloy.client import credentials
+    from alloy.errors import AlloyError
+
+    saved = credentials.load(tolerant=True)
+    if saved.get("refresh_token"):
+        try:
+            client(anonymous=True).call("auth.logout",
+                                        body={"refresh_token": saved["refresh_token"]})
+        except AlloyError:  # already revoked, expired, or the server is gone: forget it anyway
+            pass
+    credentials.path().unlink(missing_ok=True)
+    credentials.path().with_name(".credentials.parsed.json").unlink(missing_ok=True)
+    emit({"logged_out": bool(saved), "api_url": saved.get("api_url")}, plain="logged_out")
 
 
 @app.command()

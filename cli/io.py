@@ -72,6 +72,10 @@ def export(
 def _read(file: Path | None):
     try:
         raw = sys.stdin.read() if file is None or str(file) == "-" else file.read_text()
+    except FileNotFoundError:  # a wrong path is a wrong command line (exit 2)
+        from alloy.cli.output import UsageError
+
+        raise UsageError(f"no such file: {file}") from None
     except OSError as e:
         raise Invalid(f"cannot read {file}: {e.strerror}") from None
     try:

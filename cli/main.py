@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 import sys
 
 import typer
@@ -24,6 +25,8 @@ COMMANDS = {
     "onboard": "alloy.cli.system", "tui": "alloy.cli.tui_cmd", "board": "alloy.cli.sprints",
     "burndown": "alloy.cli.sprints", "export": "alloy.cli.io", "import": "alloy.cli.io",
     "completions": "alloy.cli.usage", "usage": "alloy.cli.usage",
+    "start": "alloy.cli.daily", "stop": "alloy.cli.daily", "done": "alloy.cli.daily",
+    "branch": "alloy.cli.daily",
 }
 
 
@@ -127,11 +130,13 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-_GLOBAL = {"--format": "format", "--api-url": "api_url"}
+_GLOBAL = {"--format": "format", "--api-url": "api_url", "--json": "json", "--jq": "jq"}
+_BARE = {"--json": ""}  # given with no value: list the fields (as gh does)
 
 
 def _lift_globals(argv: list[str]) -> list[str]:
-    """Accept --format/--api-url anywhere (`alloy health --format json`), as the spec writes."""
+    """Accept --format/--api-url/--json/--jq anywhere (`alloy health --format json`), as the
+    spec writes; `--json` with no value (last, or before another flag) lists the fields."""
     out, i = [], 0
     while i < len(argv):
         arg = argv[i]
@@ -139,14 +144,27 @@ def _lift_globals(argv: list[str]) -> list[str]:
             out.extend(argv[i:])
             break
         name, eq, value = arg.partition("=")
-        if name in _GLOBAL and (eq or i + 1 < len(argv)):
+        bare = name in _BARE and not eq and (i + 1 == len(argv) or argv[i + 1].startswith("-"))
+        if bare:
+            STATE[_GLOBAL[name]] = _BARE[name]
+        elif name in _GLOBAL and (eq or i + 1 < len(argv)):
             if not eq:
                 value, i = argv[i + 1], i + 1
             STATE[_GLOBAL[name]] = value
         else:
             out.append(arg)
         i += 1
-    return out
+    return _ticket_first(out)
+
+
+_REF = re.compile(r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]+")
+
+
+def _ticket_first(argv: list[str]) -> list[str]:
+    """`alloy BACK-12` is `alloy ticket get BACK-12`: no command is spelled like a ticket."""
+    if argv and _REF.fullmatch(argv[0]):
+        return ["ticket", "get", *argv]
+    return argv
 
 
 def command(argv: list[str] | None = None):

@@ -56,6 +56,10 @@ def as_list(page) -> dict:
 def emit(data, *, columns: list[str] | None = None, plain: str | None = None,
          title: str | None = None) -> None:
     """Print a result in the chosen format. `plain` names the field printed per row."""
+    if STATE.get("json") is not None or STATE.get("jq"):  # --json / --jq: cli/select.py
+        from alloy.cli import select
+
+        return select.write(data)
     mode = fmt()
     rows = data["data"] if isinstance(data, dict) and "data" in data else None
     if mode == "json":

@@ -72,7 +72,16 @@ def resolve(ref: str) -> dict:
 
         raise UsageError(f"'{ref.strip()}' is a bare ticket number: set a project first "
                          "with `alloy project use KEY`, or write KEY-N.")
-    return _core().ticket(client(), ref, project=home, org_id=org_or_none(), note=hint)
+    from alloy.errors import Invalid
+
+    try:
+        return _core().ticket(client(), ref, project=home, org_id=org_or_none(), note=hint)
+    except Invalid as bad:  # not a reference at all: the command line is wrong (exit 2)
+        if any(d.get("field") == "ref" for d in bad.details):
+            from alloy.cli.output import UsageError
+
+            raise UsageError(bad.message) from None
+        raise
 
 
 def ticket_id(ref: str) -> str:

@@ -206,6 +206,14 @@ def _board_table(data: dict) -> None:
         console.print(table)
 
 
+_COUNTS = ("total_tickets", "completed_tickets", "remaining_tickets")
+
+
+def _count(value: int | None) -> str:
+    """A day still to come has no counts: draw nothing for it."""
+    return "" if value is None else str(value)
+
+
 @app.command("burndown")
 def burndown(ref: str = typer.Argument(..., metavar="SPRINT_ID", help="Sprint UUID, name or id prefix.")) -> None:
     """Show the sprint burndown: per day, total, completed and remaining tickets.
@@ -220,11 +228,10 @@ def burndown(ref: str = typer.Argument(..., metavar="SPRINT_ID", help="Sprint UU
     if mode == "plain":
         print("date\ttotal\tcompleted\tremaining")
         for d in data["data"]:
-            print(f"{d['date']}\t{d['total_tickets']}\t{d['completed_tickets']}\t"
-                  f"{d['remaining_tickets']}")
+            print("\t".join([d["date"], *(_count(d[k]) for k in _COUNTS)]))
         return
-    rows = [{"date": d["date"], "total": d["total_tickets"], "completed": d["completed_tickets"],
-             "remaining": d["remaining_tickets"]} for d in data["data"]]
+    rows = [{"date": d["date"], **{k.split("_")[0]: _count(d[k]) for k in _COUNTS}}
+            for d in data["data"]]
     emit({"data": rows, "next_cursor": None, "has_more": False},
          columns=["date", "total", "completed", "remaining"])
 

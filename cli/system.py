@@ -73,6 +73,11 @@ def serve(
     if settings.db.auto_migrate:
         print("Migrations complete.", flush=True)
     env.jwt  # noqa: B018 - load or generate keys before the first request (shared by workers)
+    from alloy.security import generated_key_warning
+
+    unset = generated_key_warning(settings.auth, settings.paths.data)
+    if unset:
+        print(unset, file=sys.stderr, flush=True)
     if env.store.dialect == "postgres":
         warning = env.store.role_warning()
         if warning:

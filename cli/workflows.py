@@ -140,3 +140,12 @@ def delete(workflow_id: str = typer.Argument(..., metavar="ID"),
     call("workflows.delete", workflow_id=workflow_id)
     emit({"id": workflow_id, "deleted": True}, plain="id")
 
+
+
+def _check() -> None:
+    from alloy.cli.check import check  # its own module: the rule's answer, not a workflow's
+
+    app.command("check")(check)
+
+
+_check()

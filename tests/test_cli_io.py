@@ -108,7 +108,7 @@ def test_errors(setup, tmp_path):
     bad = cli(["import", "--from", "jira"], env, input='{"nope": 1}', check=False)
     assert bad.returncode == 7 and "not a Jira export" in bad.stderr
     bad = cli(["import", str(tmp_path / "missing.json")], env, check=False)
-    assert bad.returncode == 7
+    assert bad.returncode == 2 and "no such file" in bad.stderr  # a wrong path: usage (issue 17)
     bad = cli(["export", "--export-format", "xml"], env, check=False)
     assert bad.returncode == 7
     bad = cli(["export", "--project", "NOPE"], env, check=False)

@@ -57,11 +57,13 @@ def test_console_scripts_keep_their_names(wheel):
 def test_lean_install_leaves_drivers_to_extras():
     deps = " ".join(PROJECT["dependencies"])
     assert "psycopg" not in deps and "botocore" not in deps and "acme" not in deps
+    assert not any(d.startswith("jq") for d in PROJECT["dependencies"])  # compiled: an extra
     extras = PROJECT["optional-dependencies"]
     assert any(d.startswith("psycopg") for d in extras["postgres"])
     assert any(d.startswith("botocore") for d in extras["s3"])
     assert any(d.startswith("acme") for d in extras["tls"])
-    assert extras["all"] == ["alloy[postgres,s3,tls]"]
+    assert any(d.startswith("jq") for d in extras["jq"])
+    assert extras["all"] == ["alloy[postgres,s3,tls,jq]"]
 
 
 def test_version_comes_from_the_package_metadata(env_for):

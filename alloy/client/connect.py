@@ -35,8 +35,8 @@ def server_url(explicit: str | None = None, creds: dict | None = None,
                settings: Settings | None = None) -> str | None:
     """Remote when a flag, ALLOY_API_URL or the saved login (a server's) names a server."""
     settings = settings or Settings.from_env()
-    return (explicit or settings.client.api_url
-            or (credentials.load() if creds is None else creds).get("api_url"))
+    return (explicit or settings.client.api_url  # a broken file is reported by saved_login
+            or (credentials.load(tolerant=True) if creds is None else creds).get("api_url"))
 
 
 def saved_login(api_url: str | None = None, *, anonymous: bool = False) -> Login:
@@ -45,7 +45,7 @@ def saved_login(api_url: str | None = None, *, anonymous: bool = False) -> Login
     Remote uses ALLOY_API_TOKEN or the saved token; embedded acts as the saved user in
     ALLOY_ORG_ID or the saved org. `anonymous` keeps only the where (login, onboard, health).
     """
-    creds, settings = credentials.load(), Settings.from_env()
+    creds, settings = credentials.load(tolerant=anonymous), Settings.from_env()
     url = server_url(api_url, creds, settings)
     if url:
         if anonymous:

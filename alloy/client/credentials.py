@@ -23,8 +23,12 @@ def _parsed_copy(toml: Path) -> Path:
     return toml.with_name(".credentials.parsed.json")
 
 
-def load() -> dict:
-    """credentials.toml, parsed ({} when absent or unreadable)."""
+def load(*, tolerant: bool = False) -> dict:
+    """credentials.toml, parsed ({} when absent).
+
+    A file that cannot be read or parsed is an error naming it and the way out, since
+    acting as nobody would only say "authentication required"; `tolerant` (a login or
+    onboard about to replace it) reads it as empty instead."""
     import json
 
     toml = path()
@@ -44,8 +48,13 @@ def load() -> dict:
 
     try:
         data = tomllib.loads(toml.read_text())
-    except (tomllib.TOMLDecodeError, OSError):
-        return {}
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as err:
+        if tolerant:
+            return {}
+        from alloy.errors import Unauthorized
+
+        raise Unauthorized(f"cannot read {toml} ({' '.join(str(err).split())}): run "
+                           "`alloy auth login` to write a new one, or delete the file") from None
     try:
         write_private(copy, json.dumps({"stamp": stamp, "data": data}).encode())
     except (OSError, TypeError):  # a read-only directory, or a TOML date: parse next time
@@ -57,7 +66,7 @@ def save(update: dict, *, replace: bool = False) -> dict:
     """Merge `update` into credentials.toml (None removes a key); written 0600, atomically."""
     import tomli_w
 
-    data = {} if replace else load()
+    data = {} if replace else load(tolerant=True)
     for key, value in update.items():
         if value is None:
             data.pop(key, None)

@@ -55,8 +55,11 @@ class RemoteClient:
         url = op.path.format(**{k: _quote(v) for k, v in path.items()})
         query = {k: _q(v) for k, v in (query or {}).items() if v is not None}
         resp = self._send(op, url, body, query)
-        if resp.status_code == 401 and self.refresh_token and op.auth and self._refresh():
-            resp = self._send(op, url, body, query)
+        if resp.status_code == 401 and self.refresh_token and op.auth:
+            if self._refresh():
+                resp = self._send(op, url, body, query)
+            elif self.on_refresh:  # a saved login whose refresh token is spent too
+                raise Unauthorized("session expired: run `alloy auth login`")
         if resp.status_code >= 400:
             try:
                 payload = resp.json()

@@ -103,6 +103,22 @@ class Available(msgspec.Struct, kw_only=True):
     available: list[StatusDef]
 
 
+class TransitionCheckQuery(msgspec.Struct, kw_only=True):
+    to: str
+
+
+class TransitionCheck(msgspec.Struct, kw_only=True):
+    """Whether a move would be accepted now, judged by the rule the move itself applies."""
+    ticket_id: str
+    from_status: str
+    to_status: str
+    allowed: bool
+    reason: str | None = None
+    warning: str | None = None
+    workflow_name: str
+    enforcement: str
+
+
 class BatchTransitionIn(msgspec.Struct, kw_only=True):
     ticket_ids: Ids
     to_status: StatusName
@@ -185,10 +201,11 @@ class Board(msgspec.Struct, kw_only=True):
 
 
 class BurndownDay(msgspec.Struct, kw_only=True):
+    """A sprint day's counts at its end (UTC); null for days that have not happened yet."""
     date: str
-    total_tickets: int
-    completed_tickets: int
-    remaining_tickets: int
+    total_tickets: int | None
+    completed_tickets: int | None
+    remaining_tickets: int | None
 
 
 class Burndown(msgspec.Struct, kw_only=True):
@@ -264,14 +281,20 @@ def day_range(start: str, end: str) -> list[date]:
 
 
 def burndown_rows(start: str, end: str, sprint_id: str, histories: list[list[tuple]],
-                  is_done) -> list[BurndownDay]:
+                  category, today: date) -> list[BurndownDay]:
     """One row per sprint day: the state of every ticket at the end of that day (UTC).
 
     `histories` holds, per ticket, `(timestamp, sprint_id, status)` states in time order
-    (the first is its creation); `is_done(status)` says whether a status counts as done.
+    (the first is its creation); `category(status)` gives a status's workflow category.
+    A cancelled ticket has left the sprint's scope: it is neither remaining nor completed.
+    Days after `today` have not happened, so their counts are None (not today's again).
     """
     rows = []
     for day in day_range(start, end):
+        if day > today:
+            rows.append(BurndownDay(date=day.isoformat(), total_tickets=None,
+                                    completed_tickets=None, remaining_tickets=None))
+            continue
         cutoff = (day + timedelta(days=1)).isoformat() + "T00:00:00.000Z"
         total = completed = 0
         for states in histories:
@@ -282,8 +305,11 @@ def burndown_rows(start: str, end: str, sprint_id: str, histories: list[list[tup
                 state = (sprint, status)
             if state is None or state[0] != sprint_id:
                 continue
+            kind = category(state[1])
+            if kind == "cancelled":
+                continue
             total += 1
-            completed += bool(is_done(state[1]))
+            completed += kind == "done"
         rows.append(BurndownDay(date=day.isoformat(), total_tickets=total,
                                 completed_tickets=completed,
                                 remaining_tickets=total - completed))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import json
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from alloy.context import Ctx
 from alloy.domain.flow import (
@@ -345,10 +345,12 @@ def histories(ctx: Ctx, sprint_id: str, org_id: str) -> list[list[tuple]]:
 
 @op("GET", "/api/v1/sprints/{sprint_id}/burndown")
 def burndown(ctx: Ctx, sprint_id: str) -> Burndown:
-    """One row per sprint day: tickets in the sprint, done, and remaining at day's end (UTC)."""
+    """One row per sprint day: tickets in the sprint, done, and remaining at day's end (UTC);
+    cancelled tickets are out of scope, and days still to come are null."""
     row, project = load(ctx, sprint_id)
     cats = workflows.category_map(ctx, project)
     data = burndown_rows(row["start_date"], row["end_date"], sprint_id,
                          histories(ctx, sprint_id, project["org_id"]),
-                         lambda status: cats.get(squash(status or "")) == "done")
+                         lambda status: cats.get(squash(status or "")),
+                         datetime.now(UTC).date())
     return Burndown(sprint_id=sprint_id, data=data)

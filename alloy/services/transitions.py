@@ -18,12 +18,14 @@ from alloy.domain.flow import (
     Moved,
     StatusDef,
     TransitionBody,
+    TransitionCheck,
+    TransitionCheckQuery,
     Transitioned,
 )
 from alloy.domain.values import Role
-from alloy.errors import AlloyError, Forbidden, NotFound
+from alloy.errors import AlloyError, Forbidden, Invalid, NotFound
 from alloy.ops import op
-from alloy.services import tickets, workflows
+from alloy.services import projects, statuses, tickets, workflows
 
 
 @op("POST", "/api/v1/tickets/{ticket_id}/transition", status=200)
@@ -59,6 +61,28 @@ def available_alt(ctx: Ctx, ticket_id: str) -> Available:
     return _available(ctx, ticket_id)
 
 
+@op("GET", "/api/v1/tickets/{ticket_id}/transitions/check")
+def check(ctx: Ctx, ticket_id: str, query: TransitionCheckQuery) -> TransitionCheck:
+    """Whether moving a ticket to `to` would be accepted, and why not, without moving it.
+
+    The same rules as `transition` decide (the caller's role, then `statuses.apply`), so
+    the answer cannot drift from what the move does.
+    """
+    row, project = tickets.load(ctx, ticket_id)
+    flow = workflows.governing(ctx, project, row["status"], query.to)
+    answer = TransitionCheck(ticket_id=row["id"], from_status=row["status"],
+                             to_status=flow.find(query.to) or query.to.strip(),
+                             allowed=True, workflow_name=flow.name,
+                             enforcement=flow.enforcement.value)
+    try:
+        projects.check_access(ctx, project, Role.Member)
+        answer.to_status, answer.warning = statuses.apply(ctx, project, row["status"],
+                                                          query.to)
+    except (Forbidden, Invalid) as refused:
+        answer.allowed, answer.reason = False, refused.message
+    return answer
+
+
 @op("POST", "/api/v1/tickets/batch-transition", status=200)
 def batch(ctx: Ctx, body: BatchTransitionIn) -> BatchTransitionResult:
     """Move many tickets to one status; each is judged by its own workflow (Member).
@@ -73,7 +97,7 @@ def batch(ctx: Ctx, body: BatchTransitionIn) -> BatchTransitionResult:
         except (NotFound, Forbidden):
             failed.append(Failed(id=ticket_id, reason=f"not found: ticket {ticket_id}"))
     for _, project in found:
-        ctx.require(project["org_id"], Role.Member, what="ticket")
+        projects.check_access(ctx, project, Role.Member)
     succeeded = []
     for row, project in found:
         try:

@@ -47,15 +47,24 @@ class SqliteStore:
         `scope` (tenancy) is enforced by RLS on PostgreSQL; SQLite relies on the services'
         org filters, as the spec's single-tenant SQLite mode does.
         """
-        conn = self.connect()
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        db = Db(conn)
         try:
-            yield db
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT" if db.committed else "ROLLBACK")
+            conn = self.connect()
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            db = Db(conn)
+            try:
+                yield db
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT" if db.committed else "ROLLBACK")
+        except sqlite3.OperationalError as err:
+            if "readonly" not in str(err):
+                raise
+            from alloy.errors import AlloyError
+
+            raise AlloyError(f"the database {os.path.abspath(self.path)} is read-only: make it "
+                             "and its directory writable, or set ALLOY_DATABASE_URL to a "
+                             "writable one") from None
 
     def migrate(self) -> list[str]:
         from alloy.store.migrate import migrate_sqlite

@@ -19,6 +19,9 @@ remove_project_member list_project_members create_api_key list_api_keys delete_a
 get_ticket_activity log_time get_time_entry update_time_entry delete_time_entry list_time_entries
 get_time_report get_capitalization_report submit_time_entry approve_time_entry
 get_capitalization_export export_data import_data""".split()
+# Tools beyond the reference (listed after its own): issue 17's pre-flight transition check.
+BEYOND = ["check_transition"]
+ORDER += BEYOND
 _ALL = {t.name: t for t in tools_tickets.TOOLS + tools_org.TOOLS + tools_plan.TOOLS}
 TOOLS: dict[str, Tool] = {name: _ALL[name] for name in ORDER}
 if len(TOOLS) != len(_ALL):  # a tool defined but left out of ORDER

@@ -94,6 +94,11 @@ TOOLS = [
          (TICKET, P("to_status", "string", "Target status — must be a valid transition in the "
                     "project's workflow (e.g., InProgress, InReview, Done)", required=True)),
          run=_transition, needs=(TRANSITION, AVAILABLE)),
+    Tool("check_transition", "Check, without moving it, whether a ticket may move to a status "
+         "now under its workflow and your role. Returns allowed (true/false), the reason when "
+         "not, any warn-mode warning, and the workflow's name and enforcement.",
+         (TICKET, P("to", "string", "The status to check (e.g., Done)", required=True)),
+         Call("transitions.check", query=("to",))),
     Tool("batch_transition", "Transition multiple tickets to the same status in one call. Each "
          "ticket is validated individually against its project workflow. Returns per-ticket "
          "results: succeeded and failed arrays.",

@@ -44,7 +44,8 @@ def burndown_text(sprint: dict, columns: list[dict], burndown: dict | None) -> T
     out.append(f"{printable(sprint.get('name', ''))} ({sprint.get('start_date', '')} → "
                f"{sprint.get('end_date', '')})  {pct}%\n", style="bold")
     out.append(f"Total: {total}  Done: {done}  Remaining: {total - done}\n")
-    out.append(sparkline([d["completed_tickets"] for d in data]) or "(no burndown data yet)")
+    out.append(sparkline([d["completed_tickets"] for d in data
+                          if d["completed_tickets"] is not None]) or "(no burndown data yet)")
     return out
 
 
