@@ -1,4 +1,9 @@
-"""SQLite store: WAL, foreign keys, busy timeout, `BEGIN IMMEDIATE` for writes."""
+"""SQLite store: WAL, foreign keys, busy timeout, `BEGIN IMMEDIATE` for writes.
+
+Write units queue for the process's write lock (`alloy.store.writelock`) before they begin,
+so threads take turns in order instead of racing in SQLite's busy handler; the busy timeout
+still arbitrates between processes sharing the file.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import sqlite3
 import threading
 
 from alloy.private import private_dir, private_file
+from alloy.store import writelock
 from alloy.store.db import Db
 
 
@@ -21,6 +27,7 @@ class SqliteStore:
     def __init__(self, path: str, **_kw) -> None:
         self.path = path
         self._local = threading.local()
+        self._write_lock = writelock.for_path(path)
 
     def connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -46,7 +53,15 @@ class SqliteStore:
         org filters, as the spec's single-tenant SQLite mode does.
         """
         conn = self.connect()
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        if not write:
+            yield from self._transaction(conn, "BEGIN")
+            return
+        with self._write_lock:
+            yield from self._transaction(conn, "BEGIN IMMEDIATE")
+
+    @staticmethod
+    def _transaction(conn, begin: str):
+        conn.execute(begin)
         db = Db(conn)
         try:
             yield db
