@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from alloy.outbox import TABLES as OUTBOXES
+
 
 class Db:
     """Thin verbs over one connection in one transaction. Rows come back as dicts."""
@@ -14,6 +16,7 @@ class Db:
     def __init__(self, conn) -> None:
         self.conn = conn
         self.committed = False
+        self.queued = False  # rows went into an outbox: wake its worker after the commit
 
     def sql(self, text: str) -> str:
         return text
@@ -43,6 +46,8 @@ class Db:
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         self.run(f"INSERT INTO {table} ({cols}) VALUES ({marks})", *(_cell(v) for v in row.values()))
+        if table in OUTBOXES:
+            self.queued = True
         return row
 
     def update(self, table: str, key: dict, changes: dict) -> int:

@@ -12,6 +12,7 @@ import os
 import sqlite3
 import threading
 
+from alloy import outbox
 from alloy.private import private_dir, private_file
 from alloy.store import writelock
 from alloy.store.db import Db
@@ -69,6 +70,8 @@ class SqliteStore:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT" if db.committed else "ROLLBACK")
+        if db.committed and db.queued:
+            outbox.queued()
 
     def migrate(self) -> list[str]:
         from alloy.store.migrate import migrate_sqlite

@@ -1,0 +1,121 @@
+"""The outbox worker: delivers queued webhooks and Slack messages; idle, it costs nothing.
+
+It sleeps until a commit queues something (`alloy.outbox.on_queued` in this process; on
+PostgreSQL also LISTEN on `alloy.outbox.CHANNEL`, so every server process hears every
+commit), until the next retry falls due, or until the slow fallback poll
+(ALLOY_WEBHOOK_POLL_SECONDS) — which catches rows queued by a process that cannot wake it
+(a CLI writing to the same SQLite file). Looking for due rows is a read; only due rows are
+leased in a write transaction. One HTTP client per outbox, made when something is first due,
+lives as long as the worker. Every server process may run one (leases keep each row to one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from anyio import to_thread
+
+from alloy import outbox
+
+log = logging.getLogger("alloy.server")
+RELISTEN = 5.0  # seconds before a lost LISTEN connection is opened again
+
+
+class OutboxWorker:
+    def __init__(self, env) -> None:
+        self.env = env
+        self.fallback = env.settings.webhooks.poll_seconds
+        self.tasks: list[asyncio.Task] = []
+        self.clients: dict[str, object] = {}  # outbox table -> its long-lived HTTP client
+        self._wake: asyncio.Event | None = None
+        self._unsubscribe = None
+
+    def start(self) -> None:
+        if self.fallback <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._unsubscribe = outbox.on_queued(lambda: loop.call_soon_threadsafe(self._wake.set))
+        self.tasks.append(loop.create_task(self._loop()))
+        if self.env.store.dialect == "postgres":
+            self.tasks.append(loop.create_task(self._listen()))
+
+    async def stop(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+        for task in self.tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for client in self.clients.values():
+            client.close()
+        self.clients.clear()
+
+    async def _loop(self) -> None:
+        while True:
+            self._wake.clear()  # a commit during the round sets it again: no wake-up is lost
+            try:
+                due_in = await to_thread.run_sync(self.round)
+            except Exception:  # keep serving; the failure is logged and retried
+                log.exception("outbox delivery failed")
+                due_in = None
+            timeout = self.fallback if due_in is None else min(due_in, self.fallback)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    def round(self) -> float | None:
+        """Send everything due now; seconds until the next row falls due (None: none)."""
+        waits = []
+        for table, deliver in self._outboxes():
+            while (due_in := outbox.wait(self.env.store, table)) == 0:
+                if not deliver():
+                    break  # what is due is leased by another process
+            if due_in is not None:
+                waits.append(due_in)
+        return min(waits, default=None)
+
+    def _outboxes(self):
+        from alloy.integrations.slack_outbox import deliver_due as deliver_slack
+        from alloy.webhooks import deliver_due as deliver_hooks
+
+        store, settings = self.env.store, self.env.settings
+        yield "webhook_deliveries", lambda: deliver_hooks(
+            store, self._client("webhook_deliveries"))
+        if settings.slack.bot_token:  # unconfigured, queued messages wait
+            yield "slack_messages", lambda: deliver_slack(
+                store, settings.slack, self._client("slack_messages"))
+
+    def _client(self, table: str):
+        client = self.clients.get(table)
+        if client is None:
+            client = self.clients[table] = self._make_client(table)
+        return client
+
+    def _make_client(self, table: str):
+        import httpx
+
+        from alloy import outbound
+
+        if table == "webhook_deliveries":  # user-set URLs: checked on every request
+            return outbound.client(allow_private=self.env.settings.server.allow_private_urls,
+                                   timeout=10)
+        return httpx.Client(timeout=10)
+
+    async def _listen(self) -> None:
+        """Wake on every commit that queued outbox rows, in any process (PostgreSQL)."""
+        import psycopg
+
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                        self.env.store.url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {outbox.CHANNEL}")
+                    self._wake.set()  # whatever was queued while nobody listened
+                    async for _ in conn.notifies():
+                        self._wake.set()
+            except psycopg.Error as e:
+                log.warning("outbox: LISTEN %s failed (%s); retrying in %.0f s",
+                            outbox.CHANNEL, e, RELISTEN)
+            await asyncio.sleep(RELISTEN)
