@@ -30,7 +30,7 @@ def serve(
     Example: ALLOY_REGISTRATION=open alloy serve --port 3000
     """
     from alloy.config import Settings
-    from alloy.env import bootstrap, redacted
+    from alloy.env import bootstrap, redacted, require_migrated
 
     settings = Settings.from_env(ALLOY_DATABASE_URL=db, HOST=host, PORT=port,
                                  ALLOY_WORKERS=max(1, workers)).check()
@@ -45,6 +45,8 @@ def serve(
     env = bootstrap(settings)
     if settings.db.auto_migrate:
         print("Migrations complete.", flush=True)
+    else:
+        require_migrated(env)
     env.jwt  # noqa: B018 - load or generate keys before the first request (shared by workers)
     if env.store.dialect == "postgres":
         warning = env.store.role_warning()

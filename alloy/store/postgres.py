@@ -194,6 +194,17 @@ class PostgresStore:
         except psycopg.OperationalError as e:
             raise Unavailable(f"cannot connect to the database: {e}") from None
 
+    def pending_migrations(self) -> list[str]:
+        import psycopg
+
+        from alloy.store.migrate import applied_postgres, pending
+
+        try:
+            with self.connect() as conn:
+                return pending("postgres", applied_postgres(conn))
+        except psycopg.OperationalError as e:
+            raise Unavailable(f"cannot connect to the database: {e}") from None
+
     def role_warning(self) -> str | None:
         """Why RLS would not bind the runtime role, or None (see pg_rls.role_warning)."""
         import psycopg

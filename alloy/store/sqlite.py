@@ -78,6 +78,11 @@ class SqliteStore:
 
         return migrate_sqlite(self.connect())
 
+    def pending_migrations(self) -> list[str]:
+        from alloy.store.migrate import applied_sqlite, pending
+
+        return pending("sqlite", applied_sqlite(self.connect()))
+
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
