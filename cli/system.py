@@ -68,9 +68,10 @@ def serve(
                     port=server.port, workers=workers, log_level="warning")
     else:
         from alloy.server.app import create_app
+        from alloy.server.runner import run
 
-        uvicorn.run(create_app(env), host=server.host, port=server.port,
-                    log_level="warning", timeout_graceful_shutdown=10)
+        run(create_app(env), host=server.host, port=server.port, log_level="warning",
+            timeout_graceful_shutdown=10)
 
 
 def migrate() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 
 from anyio import to_thread
@@ -104,18 +105,45 @@ class OutboxWorker:
         return httpx.Client(timeout=10)
 
     async def _listen(self) -> None:
-        """Wake on every commit that queued outbox rows, in any process (PostgreSQL)."""
+        """Wake on every commit that queued outbox rows, in any process (PostgreSQL).
+
+        The LISTEN connection's socket is watched by the event loop itself: psycopg's own
+        `notifies()` wakes ten times a second to check for interrupts, which an idle server
+        should not pay for."""
         import psycopg
 
+        loop = asyncio.get_running_loop()
         while True:
+            conn = None
             try:
-                async with await psycopg.AsyncConnection.connect(
-                        self.env.store.url, autocommit=True) as conn:
-                    await conn.execute(f"LISTEN {outbox.CHANNEL}")
-                    self._wake.set()  # whatever was queued while nobody listened
-                    async for _ in conn.notifies():
-                        self._wake.set()
+                conn = await to_thread.run_sync(functools.partial(
+                    psycopg.connect, self.env.store.url, autocommit=True))
+                conn.execute(f"LISTEN {outbox.CHANNEL}")
+                lost = loop.create_future()
+                loop.add_reader(conn.fileno(), self._heard, conn, lost)
+                self._wake.set()  # whatever was queued while nobody listened
+                log.warning("outbox: LISTEN %s connection lost (%s); reconnecting in %.0f s",
+                            outbox.CHANNEL, await lost, RELISTEN)
             except psycopg.Error as e:
                 log.warning("outbox: LISTEN %s failed (%s); retrying in %.0f s",
                             outbox.CHANNEL, e, RELISTEN)
+            finally:
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        loop.remove_reader(conn.fileno())
+                    conn.close()
             await asyncio.sleep(RELISTEN)
+
+    def _heard(self, conn, lost: asyncio.Future) -> None:
+        """The LISTEN socket is readable: a notification, or the connection went away."""
+        try:
+            conn.pgconn.consume_input()
+            heard = False
+            while conn.pgconn.notifies() is not None:
+                heard = True
+        except Exception as e:  # psycopg.OperationalError: the server closed it
+            if not lost.done():
+                lost.set_result(e)
+            return
+        if heard:
+            self._wake.set()

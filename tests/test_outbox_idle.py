@@ -15,6 +15,8 @@ from alloy.server.worker import OutboxWorker
 from alloy.client.local import LocalClient
 from alloy.config import Settings
 from alloy.env import bootstrap
+from alloy.outbox import CHANNEL
+from tests import pg
 from tests.pg import use_postgres
 from tests.support import Server, auth
 from tests.test_webhooks import Receiver
@@ -66,6 +68,13 @@ def test_a_commit_in_another_process_wakes_the_worker(tmp_path, receiver):
         h, tickets = _hooked(front, receiver, "notify@example.com")
         assert front.http.post(tickets, headers=h, json={"title": "a"}).status_code == 201
         receiver.wait(1, seconds=WAIT)
+        # The listening connection dies (a database restart, a failover): the worker
+        # listens again and sends what was queued meanwhile.
+        database = worker.env["ALLOY_DATABASE_URL"].rsplit("/", 1)[1]
+        pg.cluster().admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           f"WHERE datname = '{database}' AND query = 'LISTEN {CHANNEL}'")
+        assert front.http.post(tickets, headers=h, json={"title": "b"}).status_code == 201
+        receiver.wait(2, seconds=WAIT)
     finally:
         front.stop()
         worker.stop()
