@@ -71,8 +71,9 @@ class OutboxWorker:
         waits = []
         for table, deliver in self._outboxes():
             while (due_in := outbox.wait(self.env.store, table)) == 0:
-                if not deliver():
-                    break  # what is due is leased by another process
+                if not deliver():  # leased by another process meanwhile: look again soon
+                    due_in = 1.0
+                    break
             if due_in is not None:
                 waits.append(due_in)
         return min(waits, default=None)
