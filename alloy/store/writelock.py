@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import os
 import threading
+import time
 
 
 class FairLock:
@@ -37,10 +38,15 @@ class FairLock:
 
     def release(self) -> None:
         with self._mutex:
-            if self._queue:
+            handed = bool(self._queue)
+            if handed:
                 self._queue.popleft().release()  # ownership passes on; `_held` stays True
             else:
                 self._held = False
+        if handed:
+            # Let the new owner take the GIL now. Else it waits, holding the database, until
+            # this thread blocks or the interpreter's switch interval (5 ms) forces a turn.
+            time.sleep(0)
 
     def __enter__(self) -> FairLock:
         self.acquire()
