@@ -169,7 +169,7 @@ def main() -> None:
         idle = idle_cpu(pids, args.idle)
 
         print(f"wrk: {c} connections, one server worker; median of {args.rounds} interleaved "
-              f"runs of {s} s")
+              f"runs of {s} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"{'run':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
         for name, m in r.items():
             print(f"{name:<18}{m['rps']:>9.0f}{m['p50']:>9.1f}{m['p99']:>9.1f}")
