@@ -248,7 +248,8 @@ class Tls(Section):
 class Webhooks(Section):
     """The outbox worker delivering webhooks and Slack messages."""
 
-    poll_seconds: float = var("ALLOY_WEBHOOK_POLL_SECONDS", 1.0, _seconds)  # 0: no worker
+    # The fallback poll: commits that queue rows wake the worker at once. 0: no worker.
+    poll_seconds: float = var("ALLOY_WEBHOOK_POLL_SECONDS", 30.0, _seconds)
 
 
 class S3(Section):

@@ -34,6 +34,20 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool | None = None) 
     return Env(settings, store)
 
 
+def require_migrated(env: Env) -> None:
+    """Refuse to serve a database with migrations pending (`ALLOY_AUTO_MIGRATE=false`): it
+    would answer "healthy" and then fail every request that meets a missing table."""
+    from alloy.errors import NotConfigured
+
+    missing = env.store.pending_migrations()
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise NotConfigured(
+            f"the database has {len(missing)} pending migration(s) ({shown}) and "
+            "ALLOY_AUTO_MIGRATE is false: apply them with `alloy migrate` (same "
+            "ALLOY_DATABASE_URL), or start without ALLOY_AUTO_MIGRATE=false")
+
+
 def _open(settings: Settings):
     from alloy.store import open_store
 

@@ -50,7 +50,7 @@ def serve(
     from alloy.server.tls import plan
 
     from alloy.config import Settings
-    from alloy.env import bootstrap, redacted
+    from alloy.env import bootstrap, redacted, require_migrated
 
     settings = Settings.from_env(
         ALLOY_DATABASE_URL=db, HOST=host, PORT=port, ALLOY_WORKERS=max(1, workers),
@@ -72,6 +72,8 @@ def serve(
     env = bootstrap(settings)
     if settings.db.auto_migrate:
         print("Migrations complete.", flush=True)
+    else:
+        require_migrated(env)
     env.jwt  # noqa: B018 - load or generate keys before the first request (shared by workers)
     from alloy.security import generated_key_warning
 
@@ -104,10 +106,10 @@ def serve(
                         **(tls_options if tls else {}))
         else:
             from alloy.server.app import create_app
+            from alloy.server.runner import run
 
-            uvicorn.run(create_app(env), host=server.host, port=server.port,
-                        log_level="warning", timeout_graceful_shutdown=10,
-                        **(tls_options if tls else {}))
+            run(create_app(env), host=server.host, port=server.port, log_level="warning",
+                timeout_graceful_shutdown=10, **(tls_options if tls else {}))
     finally:
         if tls:
             tls.stop()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
-import functools
 import logging
 import re
 import sys
@@ -198,6 +195,7 @@ def create_app(env) -> Litestar:
     from alloy.server.integrations import scim, signed
     from alloy.server.openapi import openapi_document
     from alloy.server.ratelimit import RateLimiter
+    from alloy.server.worker import OutboxWorker
 
     env.settings.check()  # every bad value now, not on the first request that needs it
     limiter = RateLimiter.from_settings(env.settings.server)
@@ -215,7 +213,7 @@ def create_app(env) -> Litestar:
         from litestar.config.cors import CORSConfig
 
         cors = CORSConfig(allow_origins=list(env.settings.server.cors_origins))
-    worker = WebhookWorker(env)
+    worker = OutboxWorker(env)
 
     def stopped() -> None:
         print("Shutdown complete.", file=sys.stderr, flush=True)
@@ -224,43 +222,6 @@ def create_app(env) -> Litestar:
                     on_startup=[worker.start], on_shutdown=[worker.stop, stopped],
                     exception_handlers={HTTPException: _http_error, Exception: _crash},
                     request_max_body_size=2 * 1024 * 1024, logging_config=None)
-
-
-class WebhookWorker:
-    """Polls the webhook outbox in the background; every server process may run one."""
-
-    def __init__(self, env) -> None:
-        self.env = env
-        self.task = None
-        self.interval = env.settings.webhooks.poll_seconds
-
-    async def _loop(self) -> None:
-        from alloy.integrations.slack_outbox import deliver_due as deliver_slack
-        from alloy.webhooks import deliver_due
-
-        store, slack = self.env.store, self.env.settings.slack
-        hooks = functools.partial(deliver_due,
-                                  allow_private=self.env.settings.server.allow_private_urls)
-        while True:
-            sent = 0
-            # the webhook and Slack outboxes
-            for deliver, args in ((hooks, (store,)), (deliver_slack, (store, slack))):
-                try:
-                    sent += await to_thread.run_sync(deliver, *args)
-                except Exception:  # keep serving; the failure is logged and retried
-                    log.exception("%s failed", getattr(deliver, "func", deliver).__module__)
-            if not sent:
-                await asyncio.sleep(self.interval)
-
-    def start(self) -> None:
-        if self.interval > 0:
-            self.task = asyncio.get_running_loop().create_task(self._loop())
-
-    async def stop(self) -> None:
-        if self.task:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
 
 
 def app_from_env() -> Litestar:

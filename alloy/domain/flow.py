@@ -7,6 +7,8 @@ can be reasoned about (and tested) without a database.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from datetime import date, timedelta
 from typing import Annotated
@@ -220,9 +222,13 @@ class SprintDeletePreview(msgspec.Struct, kw_only=True):
 
 # ---- rules -----------------------------------------------------------------------------
 
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+@functools.lru_cache(maxsize=4096)
 def squash(text: str) -> str:
     """Status names match ignoring case, spaces, `_` and `-` ("in progress" = "InProgress")."""
-    return re.sub(r"[\s_\-]+", "", text).lower()
+    return _SEPARATORS.sub("", text).lower()
 
 
 # Spellings people use for the Default statuses; applied only when the workflow has them.
@@ -232,15 +238,38 @@ STATUS_ALIASES = {"todo": "Todo", "doing": "InProgress", "started": "InProgress"
 
 
 
+_BUILT: dict[tuple, Flow] = {}  # a workflow row's content -> its Flow (see Flow.of)
+
+
 class Flow:
-    """A workflow as the status rules see it."""
+    """A workflow as the status rules see it. Treat it as read-only: `Flow.of` shares it."""
 
     def __init__(self, row: dict) -> None:
         self.id, self.name = row["id"], row["name"]
         self.enforcement = Enforcement(row["enforcement"])
-        self.statuses = [(s["name"], s["category"]) for s in row["statuses"]]
+        statuses, transitions = (json.loads(v) if isinstance(v, str) else v
+                                 for v in (row["statuses"], row["transitions"]))
+        self.statuses = [(s["name"], s["category"]) for s in statuses]
         self._by_key = {squash(n): n for n, _ in self.statuses}
-        self.pairs = {(squash(t["from"]), squash(t["to"])) for t in row["transitions"]}
+        self.pairs = {(squash(t["from"]), squash(t["to"])) for t in transitions}
+
+    @classmethod
+    def of(cls, row: dict) -> Flow:
+        """The Flow of a workflow row as stored (statuses and transitions as JSON text).
+
+        Every ticket create and move needs one, and building it (JSON, name squashing for
+        every transition) cost a third of a create. It is kept by the row's whole content,
+        so an edited workflow is a new key and is seen at once, by every process.
+        """
+        key = (row["id"], row["name"], row["enforcement"], row["statuses"], row["transitions"])
+        if not isinstance(key[3], str) or not isinstance(key[4], str):
+            return cls(row)  # a row just built in memory (lists): nothing stable to key on
+        flow = _BUILT.get(key)
+        if flow is None:
+            if len(_BUILT) >= 1024:
+                _BUILT.clear()
+            flow = _BUILT[key] = cls(row)
+        return flow
 
     def find(self, text: str | None) -> str | None:
         """This workflow's spelling of a status name, or None when it does not define it."""

@@ -61,14 +61,15 @@ def create_default(ctx: Ctx, org_id: str) -> dict:
 
 
 def default_row(ctx: Ctx, org_id: str) -> dict:
-    """The org's Default workflow, made on first use for orgs older than workflows."""
+    """The org's Default workflow as stored (`_decode` it to read its lists), made on first
+    use for orgs older than workflows."""
     row = ctx.db.one("SELECT * FROM workflows WHERE org_id = ? AND is_default = 1", org_id)
-    return _decode(row) if row else _decode(create_default(ctx, org_id))
+    return row or create_default(ctx, org_id)
 
 
 def _org_rows(ctx: Ctx, org_id: str) -> list[dict]:
-    return [_decode(r) for r in ctx.db.all(
-        "SELECT * FROM workflows WHERE org_id = ? AND is_default = 0 ORDER BY id", org_id)]
+    return ctx.db.all(
+        "SELECT * FROM workflows WHERE org_id = ? AND is_default = 0 ORDER BY id", org_id)
 
 
 def governing(ctx: Ctx, project: dict, current: str | None = None,
@@ -78,12 +79,12 @@ def governing(ctx: Ctx, project: dict, current: str | None = None,
         row = ctx.db.one("SELECT * FROM workflows WHERE id = ? AND org_id = ?",
                          project["workflow_id"], project["org_id"])
         if row:
-            return Flow(_decode(row))
-    default = Flow(default_row(ctx, project["org_id"]))
+            return Flow.of(row)
+    default = Flow.of(default_row(ctx, project["org_id"]))
     probe = current if current is not None else requested
     if not probe or default.find(probe):
         return default
-    others = [Flow(r) for r in _org_rows(ctx, project["org_id"])]
+    others = [Flow.of(r) for r in _org_rows(ctx, project["org_id"])]
     defining = [f for f in others if f.find(probe)]
     if requested and current is not None:
         defining.sort(key=lambda f: f.find(requested) is None)  # prefer one knowing both
@@ -94,8 +95,8 @@ def category_map(ctx: Ctx, project: dict) -> dict[str, str]:
     """squashed status name -> category, from the project's workflow first, then the org's."""
     first = governing(ctx, project)
     found: dict[str, str] = {}
-    for flow in (first, Flow(default_row(ctx, project["org_id"])),
-                 *(Flow(r) for r in _org_rows(ctx, project["org_id"]))):
+    for flow in (first, Flow.of(default_row(ctx, project["org_id"])),
+                 *(Flow.of(r) for r in _org_rows(ctx, project["org_id"]))):
         for name, cat in flow.statuses:
             found.setdefault(squash(name), cat)
     return found

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from alloy.outbox import TABLES as OUTBOXES
+
 
 class Db:
     """Thin verbs over one connection in one transaction. Rows come back as dicts."""
@@ -14,17 +16,33 @@ class Db:
     def __init__(self, conn) -> None:
         self.conn = conn
         self.committed = False
+        self.queued = False  # rows went into an outbox: wake its worker after the commit
 
     def sql(self, text: str) -> str:
         return text
 
+    def _cursor(self, sql: str, params):
+        """A cursor over plain tuples: `_rows` names them once per statement, cheaper than
+        the connection's row factory, which names every row anew (a 50-row page felt it)."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(self.sql(sql), params)
+
+    @staticmethod
+    def _rows(cur, rows) -> list[dict]:
+        if not rows:
+            return []
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
     def all(self, sql: str, *params) -> list[dict]:
-        cur = self.conn.execute(self.sql(sql), params)
-        return cur.fetchall()
+        cur = self._cursor(sql, params)
+        return self._rows(cur, cur.fetchall())
 
     def one(self, sql: str, *params) -> dict | None:
-        cur = self.conn.execute(self.sql(sql), params)
-        return cur.fetchone()
+        cur = self._cursor(sql, params)
+        row = cur.fetchone()
+        return None if row is None else self._rows(cur, [row])[0]
 
     def locked(self, sql: str, *params) -> dict | None:
         """`one`, and the row stays locked until commit on PostgreSQL (`FOR UPDATE`), so a
@@ -43,6 +61,8 @@ class Db:
         cols = ", ".join(row)
         marks = ", ".join("?" for _ in row)
         self.run(f"INSERT INTO {table} ({cols}) VALUES ({marks})", *(_cell(v) for v in row.values()))
+        if table in OUTBOXES:
+            self.queued = True
         return row
 
     def update(self, table: str, key: dict, changes: dict) -> int:

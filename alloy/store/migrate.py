@@ -25,6 +25,26 @@ def available(dialect: str) -> list[tuple[int, str, str]]:
     return [(v, n, path.read_text()) for v, n, path in files(dialect)]
 
 
+def pending(dialect: str, applied: set[int]) -> list[str]:
+    """Names (`0007_webhooks`) of the migrations of `dialect` not among the `applied` versions."""
+    return [f"{v:04d}_{n}" for v, n, _ in files(dialect) if v not in applied]
+
+
+def applied_sqlite(conn) -> set[int]:
+    """Versions recorded in the database (none when it was never migrated); reads only."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                    "name = 'schema_migrations'").fetchone() is None:
+        return set()
+    return {r["version"] for r in conn.execute("SELECT version FROM schema_migrations")}
+
+
+def applied_postgres(conn) -> set[int]:
+    """Versions recorded in the database (none when it was never migrated); reads only."""
+    if conn.execute("SELECT to_regclass('schema_migrations') AS t").fetchone()["t"] is None:
+        return set()
+    return {r["version"] for r in conn.execute("SELECT version FROM schema_migrations")}
+
+
 _TABLE = ("CREATE TABLE IF NOT EXISTS schema_migrations "
           "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
 

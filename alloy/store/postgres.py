@@ -13,6 +13,7 @@ import functools
 import re
 import threading
 
+from alloy import outbox
 from alloy.errors import AlloyError, Conflict, NotFound, Unavailable
 from alloy.store import NOBODY
 from alloy.store.db import Db
@@ -74,7 +75,10 @@ class PgDb(Db):
         return self._exec(sql, params).rowcount
 
     def insert(self, table: str, row: dict) -> dict:
+        first = not self.queued
         out = super().insert(table, row)
+        if first and self.queued:  # delivered at commit, to every listening worker process
+            self.conn.execute(f"NOTIFY {outbox.CHANNEL}")
         # Whoever founds an org or joins one in this transaction acts in it from now on.
         if table == "orgs":
             self.conn.execute("SELECT alloy_join_tenant(%s)", (row["id"],))
@@ -143,6 +147,8 @@ class PostgresStore:
                 raise
             if db.committed:
                 conn.commit()
+                if db.queued:
+                    outbox.queued()
             else:
                 conn.rollback()
 
@@ -185,6 +191,17 @@ class PostgresStore:
                 f"cannot migrate the database: {e.diag.message_primary}. Apply migrations as "
                 "the owner role: set ALLOY_MIGRATION_DATABASE_URL (see docs/deployment.md)"
             ) from None
+        except psycopg.OperationalError as e:
+            raise Unavailable(f"cannot connect to the database: {e}") from None
+
+    def pending_migrations(self) -> list[str]:
+        import psycopg
+
+        from alloy.store.migrate import applied_postgres, pending
+
+        try:
+            with self.connect() as conn:
+                return pending("postgres", applied_postgres(conn))
         except psycopg.OperationalError as e:
             raise Unavailable(f"cannot connect to the database: {e}") from None
 

@@ -1,4 +1,9 @@
-"""SQLite store: WAL, foreign keys, busy timeout, `BEGIN IMMEDIATE` for writes."""
+"""SQLite store: WAL, foreign keys, busy timeout, `BEGIN IMMEDIATE` for writes.
+
+Write units queue for the process's write lock (`alloy.store.writelock`) before they begin,
+so threads take turns in order instead of racing in SQLite's busy handler; the busy timeout
+still arbitrates between processes sharing the file.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ import os
 import sqlite3
 import threading
 
+from alloy import outbox
 from alloy.private import owner_only, private_dir, private_file
+from alloy.store import writelock
 from alloy.store.db import Db
 
 
@@ -21,6 +28,7 @@ class SqliteStore:
     def __init__(self, path: str, **_kw) -> None:
         self.path = path
         self._local = threading.local()
+        self._write_lock = writelock.for_path(path)
 
     def connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -49,14 +57,11 @@ class SqliteStore:
         """
         try:
             conn = self.connect()
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            db = Db(conn)
-            try:
-                yield db
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT" if db.committed else "ROLLBACK")
+            if not write:
+                yield from self._transaction(conn, "BEGIN")
+                return
+            with self._write_lock:
+                yield from self._transaction(conn, "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
             if "readonly" not in str(err):
                 raise
@@ -66,10 +71,28 @@ class SqliteStore:
                              "and its directory writable, or set ALLOY_DATABASE_URL to a "
                              "writable one") from None
 
+    @staticmethod
+    def _transaction(conn, begin: str):
+        conn.execute(begin)
+        db = Db(conn)
+        try:
+            yield db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT" if db.committed else "ROLLBACK")
+        if db.committed and db.queued:
+            outbox.queued()
+
     def migrate(self) -> list[str]:
         from alloy.store.migrate import migrate_sqlite
 
         return migrate_sqlite(self.connect())
+
+    def pending_migrations(self) -> list[str]:
+        from alloy.store.migrate import applied_sqlite, pending
+
+        return pending("sqlite", applied_sqlite(self.connect()))
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
