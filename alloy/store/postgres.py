@@ -58,6 +58,10 @@ class PgDb(Db):
             raise Conflict(f"already exists ({_constraint(e)})") from None
         except psycopg.errors.ForeignKeyViolation as e:
             raise Conflict(f"conflicts with related data ({_constraint(e)})") from None
+        except psycopg.errors.DeadlockDetected:
+            # Two transactions each waiting for a row the other locked (rare: a cascading
+            # delete meeting a write beneath it); PostgreSQL rolled this one back.
+            raise Conflict("conflicts with a concurrent change; try again") from None
         except psycopg.errors.InsufficientPrivilege as e:
             # RLS WITH CHECK: a write aimed at another tenant's rows. They do not exist for you.
             if "row-level security" in str(e):
