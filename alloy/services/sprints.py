@@ -68,7 +68,7 @@ def load(ctx: Ctx, sprint_id: str, minimum: Role = Role.Viewer) -> tuple[dict, d
     row = ctx.db.one("SELECT * FROM sprints WHERE id = ?", sprint_id)
     if row is None:
         raise NotFound("sprint not found")
-    project = ctx.db.one("SELECT * FROM projects WHERE id = ?", row["project_id"])
+    project = projects.fetch(ctx, row["project_id"])
     projects.check_access(ctx, project, minimum)
     return row, project
 

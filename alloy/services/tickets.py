@@ -141,7 +141,7 @@ def load(ctx: Ctx, ticket_id: str, minimum: Role = Role.Viewer) -> tuple[dict, d
     row = ctx.db.one("SELECT * FROM tickets WHERE id = ?", ticket_id)
     if row is None:
         raise NotFound("ticket not found")
-    project = ctx.db.one("SELECT * FROM projects WHERE id = ?", row["project_id"])
+    project = projects.fetch(ctx, row["project_id"])
     try:
         projects.check_access(ctx, project, minimum)
     except NotFound:

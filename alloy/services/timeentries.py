@@ -51,7 +51,7 @@ def load(ctx: Ctx, entry_id: str, minimum: Role = Role.Viewer,
     row = read("SELECT * FROM time_entries WHERE id = ?", entry_id)
     if row is None:
         raise NotFound("time entry not found")
-    project = ctx.db.one("SELECT * FROM projects WHERE id = ?", row["project_id"])
+    project = projects.fetch(ctx, row["project_id"])
     try:
         role = projects.check_access(ctx, project, minimum)
     except NotFound:
