@@ -61,7 +61,7 @@ def race(srv: Server, *requests: tuple) -> list[httpx.Response]:
         user, method, path, kw = requests[i]
         gate.wait()
         try:
-            out[i] = clients[i].request(method, path, headers=user.h, **kw)
+            out[i] = clients[i].request(method, path, headers=user.h if user else {}, **kw)
         except Exception as e:  # noqa: BLE001 - reported by the assertion below
             out[i] = e
 
@@ -238,6 +238,14 @@ def test_sprint_delete_guard_sees_a_ticket_joining(srv, owner):
         assert (deleted, created) in ((204, 422), (409, 201)), [r.text for r in answers]
 
 
+def test_label_names_stay_unique_ignoring_case(srv, owner):
+    for i in range(ROUNDS):
+        path = f"/api/v1/orgs/{owner.org_id}/labels"
+        answers = race(srv, (owner, "POST", path, {"json": {"name": f"Bug{i}", "color": "#FF5733"}}),
+                       (owner, "POST", path, {"json": {"name": f"bug{i}", "color": "#FF5733"}}))
+        assert codes(answers) == [201, 409], [r.text for r in answers]
+
+
 def test_ticket_numbers_stay_unique(srv, owner):
     project = _project(srv, owner)
     path = f"/api/v1/projects/{project['id']}/tickets"
@@ -259,3 +267,20 @@ def test_an_invite_is_accepted_once(srv, owner):
         assert codes(answers) == [201, 404], [r.text for r in answers]
         members = call(srv, owner, "GET", f"/api/v1/orgs/{org['id']}/members", 200).json()
         assert len(members["items"]) == 2
+
+
+def test_a_server_is_onboarded_once(tmp_path):
+    """The first-run onboarding checks that no organization exists, then makes one: two
+    raced onboardings of an empty server must not both succeed."""
+    for i in range(4):
+        home = tmp_path / f"empty{i}"
+        home.mkdir()
+        fresh = Server(home, args=("--workers", "2"))
+        try:
+            onboard = [(None, "POST", "/api/v1/onboard", {"json": {
+                "email": f"first{i}{side}@example.com", "password": "password123",
+                "org_name": "First", "org_slug": f"first-{side}"}}) for side in "ab"]
+            answers = race(fresh, *onboard)
+            assert codes(answers) == [201, 409], [r.text for r in answers]
+        finally:
+            fresh.stop()

@@ -68,6 +68,10 @@ class PgDb(Db):
                 raise NotFound("not found") from None
             raise
 
+    def lock_table(self, table: str) -> None:
+        # conflicts with itself and with every INSERT/UPDATE/DELETE; reads go on
+        self.conn.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+
     def all(self, sql: str, *params) -> list[dict]:
         return self._exec(sql, params).fetchall()
 
