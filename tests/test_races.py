@@ -284,3 +284,13 @@ def test_a_server_is_onboarded_once(tmp_path):
             assert codes(answers) == [201, 409], [r.text for r in answers]
         finally:
             fresh.stop()
+
+
+def test_an_api_key_is_revoked_once(srv, owner):
+    for i in range(ROUNDS):
+        key = call(srv, owner, "POST", "/api/v1/api-keys", 201,
+                   json={"name": f"k{i}"}).json()
+        path = f"/api/v1/api-keys/{key['id']}"
+        answers = race(srv, (owner, "DELETE", path, {}), (owner, "DELETE", path, {}))
+        assert codes(answers) == [204, 404], [r.text for r in answers]
+
