@@ -108,26 +108,6 @@ def _configure(conn) -> None:
     conn.adapters.register_loader("numeric", NumberLoader)
 
 
-def _begin(scope):
-    """`BEGIN` and the unit's RLS scope in one round trip: a simple query (no parameters) may
-    hold two statements, so the values go in as quoted literals."""
-    from psycopg import sql
-
-    return sql.SQL("BEGIN; SELECT alloy_enter({}, {}, {})").format(
-        sql.Literal(scope.user_id), sql.Literal(scope.identity), sql.Literal(scope.worker))
-
-
-def _end(conn, verb: str) -> None:
-    """End the unit's transaction; a connection already broken is the pool's to discard."""
-    import psycopg
-
-    try:
-        conn.execute(verb)
-    except psycopg.OperationalError:
-        if verb == "COMMIT":
-            raise
-
-
 class PostgresStore:
     dialect = "postgres"
 
@@ -150,8 +130,7 @@ class PostgresStore:
                     self._pool = ConnectionPool(
                         self.url, min_size=1, max_size=self.pool_size, open=True,
                         timeout=self.pool_timeout,
-                        # transactions are begun and ended by `unit`, explicitly
-                        kwargs={"row_factory": dict_row, "autocommit": True},
+                        kwargs={"row_factory": dict_row, "autocommit": False},
                         configure=_configure, name="alloy")
         return self._pool
 
@@ -163,13 +142,19 @@ class PostgresStore:
         scope = scope or NOBODY
         with self._connection() as conn:
             db = PgDb(conn)
-            conn.execute(_begin(scope))
             try:
+                # A prepared statement after a few uses; folding BEGIN into it as one simple
+                # query saves a round trip but costs more CPU on both sides (docs/server.md).
+                conn.execute("SELECT alloy_enter(%s, %s, %s)",
+                             (scope.user_id, scope.identity, scope.worker))
                 yield db
             except BaseException:
-                _end(conn, "ROLLBACK")
+                conn.rollback()
                 raise
-            _end(conn, "COMMIT" if db.committed else "ROLLBACK")
+            if db.committed:
+                conn.commit()
+            else:
+                conn.rollback()
 
     @contextlib.contextmanager
     def _connection(self):
