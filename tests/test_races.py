@@ -295,3 +295,17 @@ def test_an_api_key_is_revoked_once(srv, owner):
         answers = race(srv, (owner, "DELETE", path, {}), (owner, "DELETE", path, {}))
         assert codes(answers) == [204, 404], [r.text for r in answers]
 
+
+
+def test_batches_locking_in_opposite_orders_answer_409_not_500(srv, owner):
+    """Two batch updates of the same tickets in opposite orders each lock one and wait for
+    the other: PostgreSQL breaks the deadlock by rolling one back, which answers 409."""
+    project = _project(srv, owner)
+    tickets = [_ticket(srv, owner, project["id"])["id"] for _ in range(4)]
+    for _ in range(ROUNDS):
+        answers = race(srv, (owner, "POST", "/api/v1/tickets/batch-update",
+                             {"json": {"ticket_ids": tickets, "priority": "High"}}),
+                       (owner, "POST", "/api/v1/tickets/batch-update",
+                        {"json": {"ticket_ids": tickets[::-1], "priority": "Low"}}))
+        assert set(codes(answers)) <= {200, 409} and 200 in codes(answers), \
+            [r.text for r in answers]
