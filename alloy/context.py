@@ -68,6 +68,10 @@ class Ctx:
             self._roles[org_id] = Role(row["role"]) if row else None
         return self._roles[org_id]
 
+    def learn_role(self, org_id: str, role: str | None) -> None:
+        """The actor's role in an org, read along with other rows (one query fewer)."""
+        self._roles.setdefault(org_id, Role(role) if role else None)
+
     def role_in_db(self, org_id: str, user_id: str) -> Role | None:
         """Another user's role in an org (None when not a member)."""
         row = self.db.one("SELECT role FROM org_members WHERE org_id = ? AND user_id = ?",

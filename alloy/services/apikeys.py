@@ -116,7 +116,8 @@ def revoke(ctx: Ctx, key_id: str) -> None:
     """Revoke one of the caller's API keys; it stops working at once."""
     row = ctx.db.one("SELECT * FROM api_keys WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
                      key_id, ctx.user_id)
-    if row is None:
+    # the UPDATE re-checks `revoked_at IS NULL` on the row it locks: revoked once, audited once
+    if row is None or not ctx.db.run("UPDATE api_keys SET revoked_at = ? WHERE id = ? "
+                                     "AND revoked_at IS NULL", now(), key_id):
         raise NotFound("API key not found")
-    ctx.db.update("api_keys", {"id": key_id}, {"revoked_at": now()})
     ctx.audit(row["org_id"], "api_key", key_id, "delete")

@@ -3,6 +3,10 @@
 Dependents are declared here, one line per (parent, dependent) — the schema's ON DELETE
 CASCADE foreign keys do the actual deleting, so counting and deleting cannot disagree.
 Each module that adds a dependent table adds its line here.
+
+The parent row is locked before counting (`FOR UPDATE` on PostgreSQL), so a dependent
+created at the same moment is either counted (its transaction committed first) or refused
+(its foreign key, or its own lock on the parent, waits for the delete and then finds nothing).
 """
 
 from __future__ import annotations
@@ -40,6 +44,20 @@ DEPENDENTS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+TABLES = {"project": "projects", "sprint": "sprints", "workflow": "workflows",
+          "team": "teams", "ticket": "tickets", "label": "labels"}
+
+
+def lock(ctx, table: str, row_id: str) -> dict | None:
+    """The row, locked until commit: the one place a read-check-write rule takes its lock.
+
+    PostgreSQL runs writers side by side, so a rule that reads a row and writes on what it
+    read locks it (`SELECT ... FOR UPDATE`); a concurrent writer waits and then reads the
+    committed result. SQLite already runs one write transaction at a time.
+    """
+    return ctx.db.locked(f"SELECT * FROM {table} WHERE id = ?", row_id)
+
+
 class DeleteQuery(msgspec.Struct, kw_only=True):
     cascade: bool = False
     dry_run: bool = False
@@ -47,6 +65,7 @@ class DeleteQuery(msgspec.Struct, kw_only=True):
 
 def check(ctx, entity: str, entity_id: str, query: DeleteQuery) -> dict | None:
     """Counts of dependents when this is a dry run; raise Conflict if they block the delete."""
+    lock(ctx, TABLES[entity], entity_id)
     counts = {name: ctx.db.value(sql, entity_id) for name, sql in DEPENDENTS.get(entity, [])}
     blocking = {k: v for k, v in counts.items() if v}
     if query.dry_run:

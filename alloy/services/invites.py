@@ -76,8 +76,10 @@ def revoke(ctx: Ctx, org_id: str, invite_id: str) -> None:
 
 
 def usable(ctx: Ctx, code: str, email: str | None) -> dict | None:
-    """The pending invite for `code` (and this email, if the invite names one), else None."""
-    row = ctx.db.one("SELECT * FROM invites WHERE code = ?", code.strip())
+    """The pending invite for `code` (and this email, if the invite names one), else None.
+
+    Locked until commit: of two people accepting one code at once, the second sees it used."""
+    row = ctx.db.locked("SELECT * FROM invites WHERE code = ?", code.strip())
     if row is None or _status(row) != "pending":
         return None
     if row["email"] and email and row["email"] != email.strip().lower():

@@ -41,6 +41,9 @@ def _clean(name: str) -> str:
 
 
 def _unique(ctx: Ctx, org_id: str, name: str, other_than: str = "") -> None:
+    """Names are unique ignoring case (wider than the table's UNIQUE), so two namings in one
+    org take turns on the org row."""
+    guards.lock(ctx, "orgs", org_id)
     if ctx.db.one("SELECT 1 FROM labels WHERE org_id = ? AND lower(name) = lower(?) AND id <> ?",
                   org_id, name, other_than):
         raise Conflict(f"a label named '{name}' already exists in this organization")

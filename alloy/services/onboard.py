@@ -21,6 +21,7 @@ def run(ctx: Ctx, body: OnboardIn) -> Onboarded:
     """Create the first organization, its Owner and an admin API key (once only)."""
     password_hash = hash_password(body.password)
     with ctx.transaction():
+        ctx.db.lock_table("orgs")  # two first runs at once: the second sees the first's org
         if ctx.db.one("SELECT 1 FROM orgs LIMIT 1"):
             raise Conflict("onboarding was already completed")
         name = body.display_name or body.email.split("@")[0]

@@ -11,7 +11,7 @@ from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Conflict, Forbidden, Invalid, NotFound
 from alloy.ops import op
-from alloy.services import members
+from alloy.services import guards, members
 
 
 def insert_org(ctx: Ctx, name: str, slug: str, owner_id: str, *, personal: bool = False) -> dict:
@@ -140,6 +140,12 @@ def list_members(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Membership]:
     return keyset(ctx.db, _MEMBERS, (org_id,), query, _member, key="user_id", alias="m")
 
 
+def _one_at_a_time(ctx: Ctx, org_id: str) -> None:
+    """Role changes and removals in one org run one after the other (its row locked until
+    commit), so "keep one Owner" counts Owners that no concurrent change is demoting."""
+    guards.lock(ctx, "orgs", org_id)
+
+
 def _owners(ctx: Ctx, org_id: str) -> int:
     return ctx.db.value("SELECT COUNT(*) FROM org_members WHERE org_id = ? AND role = 'Owner'",
                         org_id)
@@ -158,6 +164,7 @@ def _target(ctx: Ctx, org_id: str, user_id: str) -> Role:
 @op("PATCH", "/api/v1/orgs/{org_id}/members/{user_id}", scope="admin")
 def update_member(ctx: Ctx, org_id: str, user_id: str, body: RolePatch) -> Membership:
     """Change a member's role (Admin; only an Owner makes or unmakes Owners)."""
+    _one_at_a_time(ctx, org_id)
     _grantable(ctx, org_id, body.role)
     old = _target(ctx, org_id, user_id)
     if old is Role.Owner and body.role is not Role.Owner and _owners(ctx, org_id) == 1:
@@ -172,6 +179,7 @@ def update_member(ctx: Ctx, org_id: str, user_id: str, body: RolePatch) -> Membe
 @op("DELETE", "/api/v1/orgs/{org_id}/members/{user_id}", scope="admin")
 def remove_member(ctx: Ctx, org_id: str, user_id: str) -> None:
     """Remove a member from the organization (Admin)."""
+    _one_at_a_time(ctx, org_id)
     ctx.require(org_id, Role.Admin)
     old = _target(ctx, org_id, user_id)
     if old is Role.Owner and _owners(ctx, org_id) == 1:

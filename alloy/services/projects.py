@@ -50,9 +50,20 @@ def check_access(ctx: Ctx, project: dict, minimum: Role = Role.Viewer) -> Role:
     return role
 
 
+def fetch(ctx: Ctx, project_id: str) -> dict | None:
+    """A project row, and the actor's role in its org read in the same query (every
+    project-scoped request checks it: one round trip fewer)."""
+    row = ctx.db.one("SELECT p.*, m.role AS actor_role FROM projects p LEFT JOIN org_members m "
+                     "ON m.org_id = p.org_id AND m.user_id = ? WHERE p.id = ?",
+                     ctx.actor.user_id, project_id)
+    if row is not None:
+        ctx.learn_role(row["org_id"], row.pop("actor_role"))
+    return row
+
+
 def load(ctx: Ctx, project_id: str, minimum: Role = Role.Viewer) -> dict:
     """Fetch a project the actor may use at `minimum` role, else 404/403."""
-    row = ctx.db.one("SELECT * FROM projects WHERE id = ?", project_id)
+    row = fetch(ctx, project_id)
     if row is None:
         raise NotFound("project not found")
     check_access(ctx, row, minimum)

@@ -68,7 +68,7 @@ def load(ctx: Ctx, sprint_id: str, minimum: Role = Role.Viewer) -> tuple[dict, d
     row = ctx.db.one("SELECT * FROM sprints WHERE id = ?", sprint_id)
     if row is None:
         raise NotFound("sprint not found")
-    project = ctx.db.one("SELECT * FROM projects WHERE id = ?", row["project_id"])
+    project = projects.fetch(ctx, row["project_id"])
     projects.check_access(ctx, project, minimum)
     return row, project
 
@@ -81,9 +81,8 @@ def check_ticket_sprint(ctx: Ctx, project: dict, sprint_id: str | None,
     """
     if sprint_id is None:
         return
-    row = ctx.db.one("SELECT status FROM sprints WHERE id = ? AND project_id = ?",
-                     sprint_id, project["id"])
-    if row is None:
+    row = guards.lock(ctx, "sprints", sprint_id)  # not deleted or completed while we join
+    if row is None or row["project_id"] != project["id"]:
         raise Invalid("sprint not found in this project",
                       [{"field": field, "message": "no such sprint in this project"}])
     if row["status"] == SprintStatus.Completed.value:
@@ -176,8 +175,21 @@ def _may_open(ctx: Ctx, row: dict) -> bool:
 _NEXT = {SprintStatus.Planned: SprintStatus.Active, SprintStatus.Active: SprintStatus.Completed}
 
 
+def _locked(ctx: Ctx, sprint_id: str, minimum: Role) -> tuple[dict, dict]:
+    """`load`, then the sprint row again, locked: its status is the one no concurrent step
+    or delete is changing. (Lock order: the sprint, then its project, as ticket create.)"""
+    row, project = load(ctx, sprint_id, minimum)
+    row = guards.lock(ctx, "sprints", sprint_id)
+    if row is None:
+        raise NotFound("sprint not found")
+    return row, project
+
+
 def _change_status(ctx: Ctx, row: dict, project: dict, to: SprintStatus) -> dict:
-    """One lifecycle step: Planned -> Active (none other Active) or Active -> Completed."""
+    """One lifecycle step: Planned -> Active (none other Active) or Active -> Completed.
+
+    `row` comes from `_locked`; starting also locks the project row, so two sprints started
+    at once are judged one after the other by "at most one Active sprint per project"."""
     now_status = SprintStatus(row["status"])
     if _NEXT.get(now_status) is not to:
         verb = {SprintStatus.Active: "started", SprintStatus.Completed: "completed"}.get(to)
@@ -186,6 +198,7 @@ def _change_status(ctx: Ctx, row: dict, project: dict, to: SprintStatus) -> dict
                    else f"sprint is {now_status.value}; it cannot go back to {to.value}")
         raise Invalid(message, [{"field": "status", "message": message}])
     if to is SprintStatus.Active:
+        guards.lock(ctx, "projects", row["project_id"])
         other = ctx.db.one("SELECT name FROM sprints WHERE project_id = ? AND status = 'Active' "
                            "AND id <> ?", row["project_id"], row["id"])
         if other:
@@ -205,7 +218,7 @@ def _change_status(ctx: Ctx, row: dict, project: dict, to: SprintStatus) -> dict
 @op("PATCH", "/api/v1/sprints/{sprint_id}")
 def update(ctx: Ctx, sprint_id: str, body: SprintPatch) -> Sprint:
     """Change name, goal (null clears) or dates (Member); `status` takes one lifecycle step."""
-    row, project = load(ctx, sprint_id, Role.Member)
+    row, project = _locked(ctx, sprint_id, Role.Member)
     changes = given(body)
     status = changes.pop("status", None)
     if "name" in changes:
@@ -227,21 +240,21 @@ def update(ctx: Ctx, sprint_id: str, body: SprintPatch) -> Sprint:
 @op("POST", "/api/v1/sprints/{sprint_id}/start", status=200)
 def start(ctx: Ctx, sprint_id: str) -> Sprint:
     """Planned -> Active (Member). 422 if it is not Planned or another sprint is Active."""
-    row, project = load(ctx, sprint_id, Role.Member)
+    row, project = _locked(ctx, sprint_id, Role.Member)
     return to_sprint(_change_status(ctx, row, project, SprintStatus.Active))
 
 
 @op("POST", "/api/v1/sprints/{sprint_id}/complete", status=200)
 def complete(ctx: Ctx, sprint_id: str) -> Sprint:
     """Active -> Completed (Member). Unfinished tickets keep their status and sprint."""
-    row, project = load(ctx, sprint_id, Role.Member)
+    row, project = _locked(ctx, sprint_id, Role.Member)
     return to_sprint(_change_status(ctx, row, project, SprintStatus.Completed))
 
 
 @op("POST", "/api/v1/sprints/{sprint_id}/batch-assign", status=200)
 def batch_assign(ctx: Ctx, sprint_id: str, body: BatchAssignIn) -> Assigned:
     """Put tickets of the sprint's project into the sprint (Member); all or none."""
-    row, project = load(ctx, sprint_id, Role.Member)
+    row, project = _locked(ctx, sprint_id, Role.Member)
     if row["status"] == SprintStatus.Completed.value:
         raise Invalid("sprint is Completed; tickets cannot be added to it",
                       [{"field": "sprint_id", "message": "sprint is Completed"}])

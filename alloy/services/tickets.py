@@ -61,9 +61,15 @@ def _sprints():
 
 
 def next_number(ctx: Ctx, project_id: str) -> int:
-    """Take the project's next ticket number inside this transaction (the row lock orders us)."""
-    return ctx.db.value("UPDATE projects SET ticket_counter = ticket_counter + 1 WHERE id = ? "
-                        "RETURNING ticket_counter", project_id)
+    """Take the project's next ticket number inside this transaction (the row lock orders us).
+
+    No row means the project was deleted while we waited for its lock (a delete guard holds
+    it): the ticket has nowhere to go."""
+    number = ctx.db.value("UPDATE projects SET ticket_counter = ticket_counter + 1 WHERE id = ? "
+                          "RETURNING ticket_counter", project_id)
+    if number is None:
+        raise NotFound("project not found")
+    return number
 
 
 @op("POST", "/api/v1/projects/{project_id}/tickets")
@@ -135,7 +141,7 @@ def load(ctx: Ctx, ticket_id: str, minimum: Role = Role.Viewer) -> tuple[dict, d
     row = ctx.db.one("SELECT * FROM tickets WHERE id = ?", ticket_id)
     if row is None:
         raise NotFound("ticket not found")
-    project = ctx.db.one("SELECT * FROM projects WHERE id = ?", row["project_id"])
+    project = projects.fetch(ctx, row["project_id"])
     try:
         projects.check_access(ctx, project, minimum)
     except NotFound:

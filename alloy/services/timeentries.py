@@ -42,12 +42,17 @@ def to_entry(row: dict) -> TimeEntry:
         updated_at=row["updated_at"])
 
 
-def load(ctx: Ctx, entry_id: str, minimum: Role = Role.Viewer) -> tuple[dict, Role]:
-    """An entry the actor may see (through its project), and the actor's role there."""
-    row = ctx.db.one("SELECT * FROM time_entries WHERE id = ?", entry_id)
+def load(ctx: Ctx, entry_id: str, minimum: Role = Role.Viewer,
+         lock: bool = False) -> tuple[dict, Role]:
+    """An entry the actor may see (through its project), and the actor's role there.
+
+    `lock` for a change: the row stays locked until commit, so its status check (edit only
+    a Draft, approve only a Submitted entry) sees no concurrent step."""
+    read = ctx.db.locked if lock else ctx.db.one
+    row = read("SELECT * FROM time_entries WHERE id = ?", entry_id)
     if row is None:
         raise NotFound("time entry not found")
-    project = ctx.db.one("SELECT * FROM projects WHERE id = ?", row["project_id"])
+    project = projects.fetch(ctx, row["project_id"])
     try:
         role = projects.check_access(ctx, project, minimum)
     except NotFound:
@@ -120,7 +125,7 @@ def get(ctx: Ctx, entry_id: str) -> TimeEntry:
 @op("PATCH", "/api/v1/time-entries/{entry_id}")
 def update(ctx: Ctx, entry_id: str, body: TimeEntryPatch) -> TimeEntry:
     """Edit a Draft or Rejected entry: date, duration, description, activity type."""
-    row, role = load(ctx, entry_id, Role.Member)
+    row, role = load(ctx, entry_id, Role.Member, lock=True)
     _owner_or_admin(ctx, row, role, "edit")
     if row["status"] not in EDITABLE:
         raise Conflict(f"a {row['status']} time entry cannot be edited",
@@ -141,7 +146,7 @@ def update(ctx: Ctx, entry_id: str, body: TimeEntryPatch) -> TimeEntry:
 @op("DELETE", "/api/v1/time-entries/{entry_id}")
 def delete(ctx: Ctx, entry_id: str) -> None:
     """Delete a Draft or Rejected entry (owner or Admin); 204."""
-    row, role = load(ctx, entry_id, Role.Member)
+    row, role = load(ctx, entry_id, Role.Member, lock=True)
     _owner_or_admin(ctx, row, role, "delete")
     if row["status"] not in EDITABLE:
         raise Conflict(f"a {row['status']} time entry cannot be deleted",
@@ -154,7 +159,7 @@ def delete(ctx: Ctx, entry_id: str) -> None:
 @op("POST", "/api/v1/time-entries/{entry_id}/submit", status=200)
 def submit(ctx: Ctx, entry_id: str) -> TimeEntry:
     """Draft (or Rejected) -> Submitted, for approval (owner or Admin)."""
-    row, role = load(ctx, entry_id, Role.Member)
+    row, role = load(ctx, entry_id, Role.Member, lock=True)
     _owner_or_admin(ctx, row, role, "submit")
     if row["status"] not in EDITABLE:
         raise Conflict(f"cannot submit a {row['status']} time entry",
@@ -166,7 +171,7 @@ def submit(ctx: Ctx, entry_id: str) -> TimeEntry:
 @op("POST", "/api/v1/time-entries/{entry_id}/approve", status=200)
 def approve(ctx: Ctx, entry_id: str) -> TimeEntry:
     """Submitted -> Approved; records who approved and when (Admin)."""
-    row, _ = load(ctx, entry_id, Role.Admin)
+    row, _ = load(ctx, entry_id, Role.Admin, lock=True)
     if row["status"] != EntryStatus.Submitted.value:
         raise Conflict(f"cannot approve a {row['status']} time entry",
                        [{"field": "status", "message": "only Submitted entries"}])
@@ -177,7 +182,7 @@ def approve(ctx: Ctx, entry_id: str) -> TimeEntry:
 @op("POST", "/api/v1/time-entries/{entry_id}/reject", status=200)
 def reject(ctx: Ctx, entry_id: str, body: RejectIn) -> TimeEntry:
     """Submitted -> Rejected with an optional reason; the owner may edit and resubmit (Admin)."""
-    row, _ = load(ctx, entry_id, Role.Admin)
+    row, _ = load(ctx, entry_id, Role.Admin, lock=True)
     if row["status"] != EntryStatus.Submitted.value:
         raise Conflict(f"cannot reject a {row['status']} time entry",
                        [{"field": "status", "message": "only Submitted entries"}])

@@ -109,7 +109,8 @@ def validate_assignment(ctx: Ctx, org_id: str, workflow_id: str | None) -> None:
     """
     if workflow_id is None:
         return
-    if not ctx.db.one("SELECT 1 FROM workflows WHERE id = ? AND org_id = ?", workflow_id, org_id):
+    row = guards.lock(ctx, "workflows", workflow_id)  # not deleted while a project takes it
+    if row is None or row["org_id"] != org_id:
         raise Invalid("workflow not found in this organization",
                       [{"field": "workflow_id", "message": "no such workflow in this organization"}])
 
@@ -160,6 +161,9 @@ def _clean(statuses, transitions) -> tuple[list[dict], list[dict], list[dict]]:
 
 
 def _unique_name(ctx: Ctx, org_id: str, name: str, skip: str | None = None) -> None:
+    """Names are unique ignoring case (wider than the table's UNIQUE), so two namings in one
+    org take turns on the org row."""
+    guards.lock(ctx, "orgs", org_id)
     for row in ctx.db.all("SELECT id, name FROM workflows WHERE org_id = ?", org_id):
         if row["id"] != skip and row["name"].strip().lower() == name.strip().lower():
             raise Conflict(f"a workflow named '{name}' already exists in this organization")

@@ -50,6 +50,10 @@ class Db:
         its write transactions already run one at a time."""
         return self.one(sql + self.lock_clause, *params)
 
+    def lock_table(self, table: str) -> None:
+        """Hold off other writers of `table` until commit, for a rule about the table as a
+        whole ("is it empty?") on PostgreSQL. SQLite's writers already run one at a time."""
+
     def value(self, sql: str, *params):
         row = self.one(sql, *params)
         return None if row is None else next(iter(row.values()))

@@ -59,11 +59,19 @@ class PgDb(Db):
             raise Conflict(f"already exists ({_constraint(e)})") from None
         except psycopg.errors.ForeignKeyViolation as e:
             raise Conflict(f"conflicts with related data ({_constraint(e)})") from None
+        except psycopg.errors.DeadlockDetected:
+            # Two transactions each waiting for a row the other locked (rare: a cascading
+            # delete meeting a write beneath it); PostgreSQL rolled this one back.
+            raise Conflict("conflicts with a concurrent change; try again") from None
         except psycopg.errors.InsufficientPrivilege as e:
             # RLS WITH CHECK: a write aimed at another tenant's rows. They do not exist for you.
             if "row-level security" in str(e):
                 raise NotFound("not found") from None
             raise
+
+    def lock_table(self, table: str) -> None:
+        # conflicts with itself and with every INSERT/UPDATE/DELETE; reads go on
+        self.conn.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
     def all(self, sql: str, *params) -> list[dict]:
         return self._exec(sql, params).fetchall()
@@ -139,6 +147,8 @@ class PostgresStore:
         with self._connection() as conn:
             db = PgDb(conn)
             try:
+                # A prepared statement after a few uses; folding BEGIN into it as one simple
+                # query saves a round trip but costs more CPU on both sides (docs/server.md).
                 conn.execute("SELECT alloy_enter(%s, %s, %s)",
                              (scope.user_id, scope.identity, scope.worker))
                 yield db
