@@ -31,7 +31,7 @@ def list_(org_id: str = typer.Option(None, "--org-id", "--org", help="Organizati
 
     Example: alloy invite list --format json | jq '.data[] | select(.status == "pending")'
     """
-    show_list("invites.list", ["id", "email", "role", "status", "expires_at"],
+    show_list("invites.list", ["id", "email", "role", "status", "expires_at"], main="email",
               org_id=current_org(org_id), query=page_query(cursor, limit))
 
 

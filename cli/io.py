@@ -22,9 +22,11 @@ SOURCES = ("alloy", "jira", "linear")
 
 
 def _org(explicit: str | None) -> str | None:
+    from alloy.cli.session import org_ref
+
     from alloy.client.connect import saved_org
 
-    return saved_org(explicit)
+    return saved_org(org_ref(explicit))
 
 
 def _write(path: Path, content: bytes | str) -> None:
@@ -40,7 +42,7 @@ def _write(path: Path, content: bytes | str) -> None:
 
 
 def export(
-    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization UUID (default: org from login)."),
+    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization: UUID, slug or name (default: the current one)."),
     project: str = typer.Option(None, "--project", metavar="KEY", help="Export a single project by key."),
     export_format: str = typer.Option("json", "--export-format", metavar="FORMAT",
                                       help="Export format: json or sqlite."),
@@ -83,7 +85,7 @@ def _read(file: Path | None):
 
 def import_(
     file: Path = typer.Argument(None, help="JSON export file (reads stdin if omitted)."),
-    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization UUID (default: org from login)."),
+    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization: UUID, slug or name (default: the current one)."),
     source: str = typer.Option("alloy", "--from", metavar="SOURCE",
                                help="Source format: alloy (native), jira or linear."),
     dry_run: bool = typer.Option(False, "--dry-run",

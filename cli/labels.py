@@ -14,7 +14,7 @@ from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True, help="Manage labels for organizing tickets.")
 
-COLUMNS = ["id", "name", "color", "created_at"]
+COLUMNS = ["name", "color", "created_at", "id"]
 ORG_HELP = "Organization UUID (default: the current one)."
 
 

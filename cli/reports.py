@@ -13,9 +13,11 @@ app = typer.Typer(no_args_is_help=True, help="Generate capitalization and financ
 
 
 def _filters(team_id, user_id, cost_center_id, activity_type, tag) -> dict:
-    from alloy.cli.refs import org_or_none
+    from alloy.cli.refs import named_id, org_or_none
+    from alloy.cli.refs import user_id as person
 
-    return {"org_id": org_or_none(), "team_id": team_id, "user_id": user_id, "cost_center_id": cost_center_id,
+    return {"org_id": org_or_none(), "team_id": named_id("team", team_id),
+            "user_id": person(user_id), "cost_center_id": cost_center_id,
             "activity_type": activity_type, "tag": ",".join(tag) if tag else None}
 
 
@@ -74,8 +76,8 @@ def capitalization(
     include_users: bool = typer.Option(False, "--include-users",
                                        help="Include individual user breakdowns."),
     include_budget: bool = typer.Option(False, "--include-budget", help="Include budget data."),
-    team_id: str = typer.Option(None, "--team-id", help="Filter by team UUID."),
-    user_id: str = typer.Option(None, "--user-id", help="Filter by user UUID."),
+    team_id: str = typer.Option(None, "--team-id", help="Filter by team (name or UUID)."),
+    user_id: str = typer.Option(None, "--user-id", help="Filter by user (UUID, email or name)."),
     cost_center_id: str = typer.Option(None, "--cost-center-id", help="Filter by cost center."),
     activity_type: str = typer.Option(None, "--activity-type", help="Filter by activity type."),
     tag: list[str] = typer.Option(None, "--tag", help=TAG_HELP),
@@ -93,8 +95,8 @@ def capitalization(
 def export(
     period: str = typer.Option(..., "--period", help="Reporting month, YYYY-MM."),
     group_by: str = typer.Option(None, "--group-by", help="Rows per team (team) or by person."),
-    team_id: str = typer.Option(None, "--team-id", help="Filter by team UUID."),
-    user_id: str = typer.Option(None, "--user-id", help="Filter by user UUID."),
+    team_id: str = typer.Option(None, "--team-id", help="Filter by team (name or UUID)."),
+    user_id: str = typer.Option(None, "--user-id", help="Filter by user (UUID, email or name)."),
     cost_center_id: str = typer.Option(None, "--cost-center-id", help="Filter by cost center."),
     activity_type: str = typer.Option(None, "--activity-type", help="Filter by activity type."),
     tag: list[str] = typer.Option(None, "--tag", help=TAG_HELP),

@@ -15,7 +15,7 @@ from alloy.cli.refs import sprint_id as resolve
 app = typer.Typer(no_args_is_help=True, help="Manage sprints within projects "
                   "(Planned -> Active -> Completed). See also `alloy board` and `alloy burndown`.")
 
-COLUMNS = ["id", "name", "status", "start_date", "end_date", "goal"]
+COLUMNS = ["name", "status", "start_date", "end_date", "goal", "id"]
 SPRINT_DAYS = 14
 
 
@@ -59,7 +59,7 @@ def list_(project: str = typer.Option(None, "--project", "--project-id",
 
     Example: alloy sprint list --project $PROJECT_ID --format json | jq -r '.data[].name'
     """
-    show_list("sprints.list", COLUMNS, project_id=project_id(project),
+    show_list("sprints.list", COLUMNS, main="goal", project_id=project_id(project),
               query={**page_query(cursor, limit), "status": status})
 
 

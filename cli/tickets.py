@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 from alloy.cli import refs
-from alloy.cli.common import call, page_query, show_list
+from alloy.cli.common import call, nothing_to_change, page_query, show_list
 from alloy.cli.output import as_list, emit, fmt
 
 app = typer.Typer(no_args_is_help=True,
@@ -16,7 +16,7 @@ app = typer.Typer(no_args_is_help=True,
 
 _PROJECT = typer.Option(None, "--project", "--project-id",
                         help="Project UUID or key (default: `alloy project use`).")
-_COLUMNS = ["key", "title", "status", "priority", "assignee_id", "updated_at"]
+_COLUMNS = ["key", "title", "status", "priority", "assignee", "updated_at"]
 _ASSIGNEE_HELP = "Assignee: user UUID, email or name"
 
 
@@ -83,7 +83,8 @@ def list_(project: str = _PROJECT,
     Example: alloy ticket list --status todo,in_progress --format json | jq -r '.data[].key'
     """
     pid = refs.project_id(project)
-    show_list("tickets.list", _COLUMNS, plain="id", project_id=pid,
+    show_list("tickets.list", _COLUMNS, plain="key", people={"assignee_id": "assignee"},
+              project_id=pid,
               query={"status": status, "priority": priority,
                      "assignee_id": refs.user_id(assignee_id, pid),
                      "sprint_id": sprint_id and refs.sprint_id(sprint_id, pid),
@@ -96,7 +97,7 @@ def get(ref: str = _REF) -> None:
 
     Example: alloy ticket get BACK-42
     """
-    emit(refs.resolve(ref))
+    emit(refs.resolve(ref), plain="key")
 
 
 @app.command()
@@ -127,7 +128,8 @@ def update(
     if "sprint_id" in body:
         body["sprint_id"] = _sprint(sprint_id)
     if not body and not add_label and not remove_label:
-        raise typer.BadParameter("give at least one field to change", param_hint="--status")
+        raise nothing_to_change("ticket update", "--title, --status, --priority, --assignee, "
+                                "--description, --sprint-id or --add-label")
     if refs.is_person(body.get("assignee_id")):  # looked up in the ticket's org
         found = refs.resolve(ref)
         tid, body["assignee_id"] = found["id"], refs.user_id(body["assignee_id"],
@@ -170,7 +172,8 @@ def batch_update(
     if body.get("assignee_id"):
         body["assignee_id"] = refs.user_id(body["assignee_id"])
     if not body:
-        raise typer.BadParameter("give at least one field to change", param_hint="--status")
+        raise nothing_to_change("ticket batch-update", "--title, --status, --priority, "
+                                "--assignee, --description or --sprint-id")
     result = call("tickets.batch_update", body={"ticket_ids": refs.ticket_ids(ticket_ids), **body})
     refs.warn(result)
     emit(result, plain="updated")
@@ -187,14 +190,16 @@ def delete(ref: str = _REF,
 
     Example: alloy ticket delete BACK-42 --cascade --dry-run
     """
-    tid = refs.ticket_id(ref)
+    found = refs.resolve(ref)
+    tid = found["id"]
     if not dry_run:
         from alloy.cli.prompt import confirm_destructive
 
-        confirm_destructive(f"Delete ticket {ref}?", yes)
+        confirm_destructive(f"Delete ticket {found['key']}?", yes)
     result = call("tickets.delete", ticket_id=tid, query={"cascade": cascade,
                                                           "dry_run": dry_run})
-    emit(result if result is not None else {"id": tid, "deleted": True})
+    emit(result if result is not None else {"id": tid, "key": found["key"], "deleted": True},
+         plain="key")
 
 
 @app.command("batch-delete")

@@ -49,21 +49,22 @@ def batch_transition(
 
     Example: alloy ticket batch-transition --ticket-ids "$ID1,$ID2" --to-status Done
     """
-    ids = ticket_ids(refs)
+    named: dict[str, str] = {}  # id -> KEY-N: tickets are shown by the key they were named by
+    ids = ticket_ids(refs, named=named)
     result = call("transitions.batch", body={"ticket_ids": ids, "to_status": to_status})
     if fmt() == "json":
         emit(result)
     else:
-        rows = [{"id": m["id"], "result": "ok", "status": m["status"],
+        rows = [{"ticket": named.get(m["id"], m["id"]), "result": "ok", "status": m["status"],
                  "note": m.get("warning") or ""} for m in result["succeeded"]]
-        rows += [{"id": f["id"], "result": "failed", "status": "-", "note": f["reason"]}
-                 for f in result["failed"]]
+        rows += [{"ticket": named.get(f["id"], f["id"]), "result": "failed", "status": "-",
+                  "note": f["reason"]} for f in result["failed"]]
         if fmt() == "plain":
             for r in rows:
-                print("\t".join([r["id"], r["result"], r["status"], r["note"]]).rstrip("\t"))
+                print("\t".join([r["ticket"], r["result"], r["status"], r["note"]]).rstrip("\t"))
         else:
             emit({"data": rows, "next_cursor": None, "has_more": False},
-                 columns=["id", "result", "status", "note"])
+                 columns=["ticket", "result", "status", "note"], main="note")
     if result["failed"]:
         print(f"error: {len(result['failed'])} of {len(ids)} tickets did not move",
               file=sys.stderr)

@@ -14,6 +14,13 @@ app = typer.Typer(no_args_is_help=True,
                   help="Define custom workflows with statuses and allowed transitions.")
 
 
+def _workflow(ref: str) -> str:
+    """A workflow by UUID or name, in the current organization."""
+    from alloy.cli.refs import named_id
+
+    return named_id("workflow", ref)
+
+
 def _json_list(text: str | None, flag: str):
     """Parse a --statuses/--transitions JSON array, or explain what is wrong with it."""
     from alloy.errors import Invalid
@@ -88,20 +95,21 @@ def list_(org_id: str = typer.Option(None, "--org-id", "--org", help="Organizati
     if fmt() == "table":
         page["items"] = [{**w, "statuses": " > ".join(s["name"] for s in w["statuses"])}
                          for w in page["items"]]
-    emit(as_list(page), columns=["id", "name", "enforcement", "statuses"], plain="id")
+    emit(as_list(page), columns=["name", "enforcement", "statuses", "id"], main="statuses",
+         plain="id")
 
 
 @app.command()
-def show(workflow_id: str = typer.Argument(..., metavar="ID")) -> None:
+def show(workflow_id: str = typer.Argument(..., metavar="ID", help="Workflow name or UUID.")) -> None:
     """Show a workflow with its statuses and transitions.
 
     Example: alloy workflow show $WORKFLOW_ID --format json
     """
-    _show(call("workflows.get", workflow_id=workflow_id))
+    _show(call("workflows.get", workflow_id=_workflow(workflow_id)))
 
 
 @app.command("get", hidden=True)
-def get(workflow_id: str = typer.Argument(..., metavar="ID")) -> None:
+def get(workflow_id: str = typer.Argument(..., metavar="ID", help="Workflow name or UUID.")) -> None:
     """Same as `workflow show`.
 
     Example: alloy workflow get $WORKFLOW_ID
@@ -111,7 +119,7 @@ def get(workflow_id: str = typer.Argument(..., metavar="ID")) -> None:
 
 @app.command()
 def update(
-    workflow_id: str = typer.Argument(..., metavar="ID"),
+    workflow_id: str = typer.Argument(..., metavar="ID", help="Workflow name or UUID."),
     name: str = typer.Option(None, "--name", help="New name."),
     statuses: str = typer.Option(None, "--statuses", help="Replacement JSON array of statuses."),
     transitions: str = typer.Option(None, "--transitions",
@@ -125,11 +133,11 @@ def update(
     body = {"name": name, "statuses": _json_list(statuses, "--statuses"),
             "transitions": _json_list(transitions, "--transitions"), "enforcement": enforcement}
     body = {k: v for k, v in body.items() if v is not None}
-    _show(call("workflows.update", workflow_id=workflow_id, body=body))
+    _show(call("workflows.update", workflow_id=_workflow(workflow_id), body=body))
 
 
 @app.command()
-def delete(workflow_id: str = typer.Argument(..., metavar="ID"),
+def delete(workflow_id: str = typer.Argument(..., metavar="ID", help="Workflow name or UUID."),
            yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")
            ) -> None:
     """Delete a workflow no project uses (Admin).
@@ -137,6 +145,7 @@ def delete(workflow_id: str = typer.Argument(..., metavar="ID"),
     Example: alloy workflow delete $WORKFLOW_ID --yes
     """
     confirm_destructive(f"Delete workflow {workflow_id}?", yes)
+    workflow_id = _workflow(workflow_id)
     call("workflows.delete", workflow_id=workflow_id)
     emit({"id": workflow_id, "deleted": True}, plain="id")
 
