@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call
 from alloy.cli.output import emit, fmt
 
@@ -43,7 +44,7 @@ def _write(path: Path, content: bytes | str) -> None:
 
 def export(
     org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization: UUID, slug or name (default: the current one)."),
-    project: str = typer.Option(None, "--project", metavar="KEY", help="Export a single project by key."),
+    project: str = typer.Option(None, "--project", metavar="KEY", autocompletion=complete.PROJECT, help="Export a single project by key."),
     export_format: str = typer.Option("json", "--export-format", metavar="FORMAT",
                                       help="Export format: json or sqlite."),
     output: Path = typer.Option(None, "--output", "-o", metavar="FILE",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from alloy.cli import refs
+from alloy.cli import complete, refs
 from alloy.cli.common import call, nothing_to_change, page_query, show_list
 from alloy.cli.output import emit
 from alloy.cli.prompt import confirm_destructive
@@ -12,7 +12,7 @@ from alloy.cli.session import current_org, save_credentials
 app = typer.Typer(no_args_is_help=True, help="Manage projects within an organization.")
 members = typer.Typer(no_args_is_help=True, help="Manage project membership.")
 
-_PROJECT = typer.Option(None, "--project-id", "--project",
+_PROJECT = typer.Option(None, "--project-id", "--project", autocompletion=complete.PROJECT,
                         help="Project UUID or key (default: `alloy project use`).")
 _COLUMNS = ["id", "key", "name", "description", "team_id", "ticket_counter"]
 _LIST = ["key", "name", "description", "ticket_counter", "team_id", "id"]

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call
 from alloy.cli.output import emit, fmt
 
@@ -79,7 +80,8 @@ def capitalization(
     team_id: str = typer.Option(None, "--team-id", help="Filter by team (name or UUID)."),
     user_id: str = typer.Option(None, "--user-id", help="Filter by user (UUID, email or name)."),
     cost_center_id: str = typer.Option(None, "--cost-center-id", help="Filter by cost center."),
-    activity_type: str = typer.Option(None, "--activity-type", help="Filter by activity type."),
+    activity_type: str = typer.Option(None, "--activity-type", autocompletion=complete.ACTIVITY,
+                                       help="Filter by activity type."),
     tag: list[str] = typer.Option(None, "--tag", help=TAG_HELP),
 ) -> None:
     """Capitalization report as JSON: approved hours x labor rates per project and activity.
@@ -98,7 +100,8 @@ def export(
     team_id: str = typer.Option(None, "--team-id", help="Filter by team (name or UUID)."),
     user_id: str = typer.Option(None, "--user-id", help="Filter by user (UUID, email or name)."),
     cost_center_id: str = typer.Option(None, "--cost-center-id", help="Filter by cost center."),
-    activity_type: str = typer.Option(None, "--activity-type", help="Filter by activity type."),
+    activity_type: str = typer.Option(None, "--activity-type", autocompletion=complete.ACTIVITY,
+                                       help="Filter by activity type."),
     tag: list[str] = typer.Option(None, "--tag", help=TAG_HELP),
     output: Path = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit, fmt
 from alloy.cli.prompt import confirm_destructive
@@ -26,7 +27,7 @@ _SPRINT = typer.Argument(..., metavar="ID", help="Sprint UUID, name (in the defa
 @app.command()
 def create(
     name: str = typer.Option(..., "--name", help="Sprint name (e.g. Sprint 12)."),
-    project: str = typer.Option(None, "--project", "--project-id",
+    project: str = typer.Option(None, "--project", "--project-id", autocompletion=complete.PROJECT,
                                 help="Project UUID or key (default: the project from `project use`)."),
     start_date: str = typer.Option(None, "--start-date", "--start", help="Start date YYYY-MM-DD "
                                    "(default: today)."),
@@ -51,8 +52,10 @@ def create(
 
 @app.command("list")
 def list_(project: str = typer.Option(None, "--project", "--project-id",
+                                      autocompletion=complete.PROJECT,
                                       help="Project UUID or key (default: current project)."),
-          status: str = typer.Option(None, "--status", help="Only Planned, Active or Completed."),
+          status: str = typer.Option(None, "--status", autocompletion=complete.SPRINT_STATUS,
+                                     help="Only Planned, Active or Completed."),
           cursor: str = typer.Option(None, "--cursor", help="Pagination cursor."),
           limit: int = typer.Option(None, "--limit", help="Results per page (max 100).")) -> None:
     """List a project's sprints.

@@ -7,14 +7,14 @@ chosen with `alloy project use` (see cli/refs.py).
 from __future__ import annotations
 
 import typer
-from alloy.cli import refs
+from alloy.cli import complete, refs
 from alloy.cli.common import call, nothing_to_change, page_query, show_list
 from alloy.cli.output import as_list, emit, fmt
 
 app = typer.Typer(no_args_is_help=True,
                   help="Create, list, update and manage tickets (UUID, KEY-N or N).")
 
-_PROJECT = typer.Option(None, "--project", "--project-id",
+_PROJECT = typer.Option(None, "--project", "--project-id", autocompletion=complete.PROJECT,
                         help="Project UUID or key (default: `alloy project use`).")
 _COLUMNS = ["key", "title", "status", "priority", "assignee", "updated_at"]
 _ASSIGNEE_HELP = "Assignee: user UUID, email or name"
@@ -38,9 +38,9 @@ def create(
     project: str = _PROJECT,
     title: str = typer.Option(None, "--title", help="Ticket title."),
     description: str = typer.Option(None, "--description", help="Detailed description."),
-    priority: str = typer.Option(None, "--priority",
+    priority: str = typer.Option(None, "--priority", autocompletion=complete.PRIORITY,
                                  help="none, low, medium (default), high, urgent."),
-    status: str = typer.Option(None, "--status", help="backlog (default), todo, in_progress, "
+    status: str = typer.Option(None, "--status", autocompletion=complete.STATUS, help="backlog (default), todo, in_progress, "
                                "in_review, done, cancelled, or a workflow status."),
     assignee_id: str = _assignee(),
     sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint: UUID, name or id prefix."),
@@ -69,9 +69,9 @@ def create(
 
 @app.command("list")
 def list_(project: str = _PROJECT,
-          status: str = typer.Option(None, "--status", help="Filter by status "
+          status: str = typer.Option(None, "--status", autocompletion=complete.STATUS, help="Filter by status "
                                      "(comma-separated, e.g. todo,in_progress)."),
-          priority: str = typer.Option(None, "--priority", help="Filter by priority."),
+          priority: str = typer.Option(None, "--priority", autocompletion=complete.PRIORITY, help="Filter by priority."),
           assignee_id: str = _assignee("Filter by assignee: user UUID, email or name."),
           sprint_id: str = typer.Option(None, "--sprint-id", help="Filter by sprint (UUID, "
                                         "name or id prefix)."),
@@ -105,8 +105,8 @@ def update(
     ref: str = _REF,
     title: str = typer.Option(None, "--title", help="New title."),
     description: str = typer.Option(None, "--description", help="New description, or none."),
-    status: str = typer.Option(None, "--status", help="New status."),
-    priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
+    status: str = typer.Option(None, "--status", autocompletion=complete.STATUS, help="New status."),
+    priority: str = typer.Option(None, "--priority", autocompletion=complete.PRIORITY, help="none, low, medium, high, urgent."),
     assignee_id: str = _assignee(_ASSIGNEE_HELP + ", or none."),
     sprint_id: str = typer.Option(None, "--sprint-id",
                                   help="Sprint (UUID, name or id prefix), or none."),
@@ -153,8 +153,8 @@ def batch_update(
                                    "(UUIDs or KEY-N)."),
     title: str = typer.Option(None, "--title", help="New title for all tickets."),
     description: str = typer.Option(None, "--description", help="New description, or none."),
-    status: str = typer.Option(None, "--status", help="New status for all tickets."),
-    priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
+    status: str = typer.Option(None, "--status", autocompletion=complete.STATUS, help="New status for all tickets."),
+    priority: str = typer.Option(None, "--priority", autocompletion=complete.PRIORITY, help="none, low, medium, high, urgent."),
     assignee_id: str = _assignee(_ASSIGNEE_HELP + ", or none."),
     sprint_id: str = typer.Option(None, "--sprint-id",
                                   help="Sprint (UUID, name or id prefix), or none."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import typer
-from alloy.cli import prompt, refs
+from alloy.cli import complete, prompt, refs
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
 
@@ -38,13 +38,13 @@ def log(
     user_id: str = typer.Option(None, "--user-id", help="User: UUID, email or name (default: you)."),
     ticket: str = typer.Option(None, "--ticket", "--ticket-id",
                                help="Ticket: UUID, KEY-N, or N (prompted if missing)."),
-    project: str = typer.Option(None, "--project",
+    project: str = typer.Option(None, "--project", autocompletion=complete.PROJECT,
                                 help="Project UUID or key (default: the ticket's)."),
     date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
     duration: str = typer.Option(None, "--duration",
                                  help="Minutes, or 90m / 2h / 1h30m (prompted if missing)."),
     description: str = typer.Option(None, "--description", help="What was done."),
-    activity_type: str = typer.Option(None, "--activity-type", "--type",
+    activity_type: str = typer.Option(None, "--activity-type", "--type", autocompletion=complete.ACTIVITY,
                                       help="Activity (prompted if missing): "
                                       f"{', '.join(ACTIVITY_TYPES)}."),
 ) -> None:
@@ -71,9 +71,9 @@ def list_(
     ticket: str = typer.Option(None, "--ticket", "--ticket-id", help="Ticket: UUID, KEY-N or N."),
     user_id: str = typer.Option(None, "--user-id", help="A user's entries (or, with --ticket, "
                                 "filter)."),
-    project: str = typer.Option(None, "--project", help="Filter by project UUID or key."),
+    project: str = typer.Option(None, "--project", autocompletion=complete.PROJECT, help="Filter by project UUID or key."),
     date: str = typer.Option(None, "--date", help="Filter by date (YYYY-MM-DD)."),
-    status: str = typer.Option(None, "--status", help="Draft, Submitted, Approved, Rejected."),
+    status: str = typer.Option(None, "--status", autocompletion=complete.ENTRY_STATUS, help="Draft, Submitted, Approved, Rejected."),
     cursor: str = typer.Option(None, "--cursor"),
     limit: int = typer.Option(None, "--limit"),
 ) -> None:
@@ -108,7 +108,7 @@ def update(
     date: str = typer.Option(None, "--date", help="New date (YYYY-MM-DD)."),
     duration: str = typer.Option(None, "--duration", help="New duration (90, 2h, 1h30m)."),
     description: str = typer.Option(None, "--description", help="New description."),
-    activity_type: str = typer.Option(None, "--activity-type", "--type", help="New activity."),
+    activity_type: str = typer.Option(None, "--activity-type", "--type", autocompletion=complete.ACTIVITY, help="New activity."),
 ) -> None:
     """Edit a Draft or Rejected entry.
 
@@ -162,7 +162,7 @@ def reject(entry_id: str = typer.Argument(..., metavar="ID"),
 
 
 @app.command()
-def submitted(project: str = typer.Option(None, "--project", help="Filter by project UUID or key."),
+def submitted(project: str = typer.Option(None, "--project", autocompletion=complete.PROJECT, help="Filter by project UUID or key."),
               user_id: str = typer.Option(None, "--user-id", help="Filter by user."),
               cursor: str = typer.Option(None, "--cursor"),
               limit: int = typer.Option(None, "--limit")) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call
 from alloy.cli.output import emit, fmt
 from alloy.cli.refs import ticket_id, ticket_ids
@@ -16,7 +17,7 @@ from alloy.cli.refs import ticket_id, ticket_ids
 def transition(
     ref: str = typer.Argument(None, metavar="[ID]", help="Ticket UUID, KEY-N or number."),
     id_: str = typer.Option(None, "--id", help="Ticket reference (instead of the argument)."),
-    to_status: str = typer.Option(None, "--to-status", "--status", help="Target status."),
+    to_status: str = typer.Option(None, "--to-status", "--status", autocompletion=complete.STATUS, help="Target status."),
 ) -> None:
     """Move a ticket to another status under its workflow's rules.
 
@@ -40,7 +41,7 @@ def transition(
 def batch_transition(
     refs: str = typer.Option(..., "--ticket-ids", help="Comma-separated tickets: UUIDs, "
                              "KEY-N, or N in the default project."),
-    to_status: str = typer.Option(..., "--to-status", "--status",
+    to_status: str = typer.Option(..., "--to-status", "--status", autocompletion=complete.STATUS,
                                   help="Target status for all of them."),
 ) -> None:
     """Move several tickets to one status; each is checked against its project's workflow.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call, page_query
 from alloy.cli.output import emit, fmt
 from alloy.cli.prompt import confirm_destructive
@@ -63,7 +64,7 @@ def create(
                                  'built-in Backlog..Cancelled).'),
     transitions: str = typer.Option("[]", "--transitions",
                                     help='JSON array: [{"from":"Todo","to":"Done"}, ...].'),
-    enforcement: str = typer.Option("none", "--enforcement", help="none, warn or strict."),
+    enforcement: str = typer.Option("none", "--enforcement", autocompletion=complete.ENFORCEMENT, help="none, warn or strict."),
     org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: current)."),
 ) -> None:
     """Create a workflow (Admin).
@@ -124,7 +125,7 @@ def update(
     statuses: str = typer.Option(None, "--statuses", help="Replacement JSON array of statuses."),
     transitions: str = typer.Option(None, "--transitions",
                                     help="Replacement JSON array of transitions."),
-    enforcement: str = typer.Option(None, "--enforcement", help="none, warn or strict."),
+    enforcement: str = typer.Option(None, "--enforcement", autocompletion=complete.ENFORCEMENT, help="none, warn or strict."),
 ) -> None:
     """Rename a workflow, change enforcement, or replace its statuses/transitions (Admin).
 
