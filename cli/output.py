@@ -132,7 +132,9 @@ def _table(rows: list, columns, title, single: bool, main: str | None = None) ->
 
     laid = tables.layout(rows, columns or list(rows[0].keys()), main=main,
                          width=out.width if out.width < 10_000 else None, measure=_measure)
-    table = Table(title=title, box=None, pad_edge=False, padding=(0, 1), show_edge=False,
+    if title:  # a line of its own: a narrow table would wrap it
+        out.print(Text(title, style="bold"))
+    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False,
                   header_style="bold", expand=False)
     for i, (name, width) in enumerate(laid.widths.items()):
         table.add_column(tables.header(name), width=width, no_wrap=True, overflow="ellipsis",

@@ -36,7 +36,8 @@ def show_report(query: dict, force_json: bool = False) -> None:
         for group in data.get(group_key, []):
             rows += [{"group": group[label], **_row(p)} for p in group["projects"]]
     rows += [_row(p) for p in data.get("projects", [])]
-    emit({"data": rows, "next_cursor": None, "has_more": False}, plain="project_key")
+    emit({"data": rows, "next_cursor": None, "has_more": False}, plain="project_key",
+         main="project_name")
 
 
 def _dumps(data) -> str:

@@ -175,12 +175,9 @@ def _names(org_tickets: list[dict]) -> dict[str, str]:
     """user id -> display name for assignees (best effort: ids are shown otherwise)."""
     if not any(t.get("assignee_id") for t in org_tickets):
         return {}
-    try:
-        me = call("auth.me")
-        page = call("orgs.list_members", org_id=me.get("org_id"), query={"limit": 100})
-        return {m["user_id"]: m["display_name"] or m["email"] for m in page["items"]}
-    except Exception:  # noqa: BLE001 - names are a nicety; the board still renders
-        return {}
+    from alloy.cli.common import member_names
+
+    return member_names()
 
 
 def _board_table(data: dict) -> None:

@@ -33,7 +33,10 @@ HEADERS = {"duration_minutes": "min", "ticket_counter": "tickets", "activity_typ
            "created_at": "created", "updated_at": "updated", "expires_at": "expires",
            "last_used_at": "last used", "joined_at": "joined", "key_prefix": "prefix",
            "effective_date": "from", "loaded_rate_cents": "rate (cents)",
-           "entity_type": "type", "entity_id": "entity"}
+           "entity_type": "type", "entity_id": "entity", "project_key": "key",
+           "project_name": "project", "development_phase": "phase", "total_hours": "hours",
+           "total_amount_cents": "total (cents)", "capex_amount_cents": "capex (cents)",
+           "opex_amount_cents": "opex (cents)", "budget_utilization_pct": "budget %"}
 _STAMP = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?(Z|[+-]00:?00)?$")
 
 
@@ -99,11 +102,11 @@ def layout(rows: list[dict], columns: list[str], *, main: str | None = None,
         return Layout(natural, [[cells[c][i] for c in columns] for i in range(len(rows))])
     main = main_column(columns, main)
     shown = [c for c in columns  # an all-empty secondary column says nothing on a screen
-             if c in (key, main) or any(v != "-" for v in cells[c])]
+             if c in (key, main) or any(v not in ("-", "") for v in cells[c])]
     while True:
         widths = _fit(shown, natural, key, main, width)
         spare_ids = [c for c in widths if is_id(c) and c != key]
-        cut = any(widths[c] < natural[c] for c in widths if c in TEXT)
+        cut = any(widths[c] < natural[c] for c in widths if c in TEXT or c == main)
         if not (cut and spare_ids):  # words for people before ids for scripts
             break
         shown.remove(spare_ids[-1])

@@ -110,9 +110,9 @@ def update(
     assignee_id: str = _assignee(_ASSIGNEE_HELP + ", or none."),
     sprint_id: str = typer.Option(None, "--sprint-id",
                                   help="Sprint (UUID, name or id prefix), or none."),
-    add_label: list[str] = typer.Option(None, "--add-label", help="Label UUID to add "
+    add_label: list[str] = typer.Option(None, "--add-label", help="Label name or UUID to add "
                                         "(repeatable)."),
-    remove_label: list[str] = typer.Option(None, "--remove-label", help="Label UUID to remove "
+    remove_label: list[str] = typer.Option(None, "--remove-label", help="Label name or UUID to remove "
                                            "(repeatable)."),
 ) -> None:
     """Change a ticket's fields (Member) and add or remove labels.
@@ -233,7 +233,11 @@ def activity(ref: str = _REF, cursor: str = typer.Option(None, "--cursor"),
     page = as_list(call("tickets.activity", ticket_id=refs.ticket_id(ref),
                         query=page_query(cursor, limit)))
     if fmt() != "json":  # JSON keeps the credential whole; a table shows it in a few words
+        from alloy.cli.common import member_names
+
+        names = member_names() if fmt() == "table" else {}
         for row in page["data"]:
+            row["actor"] = names.get(row.get("actor"), row.get("actor"))
             row["via"] = via_label(row.get("via"))
             row["line"] = f"{row['type']}\t{row['via']}"
     emit(page, columns=["timestamp", "type", "actor", "via"], plain="line")

@@ -106,3 +106,15 @@ def test_teams_workflows_people_and_orgs_by_name(world):
     assert [p["key"] for p in by_slug] == ["WEEK"]
     key = cli(["auth", "api-key", "create", "--name", "ci", "--projects", "week"], env).data
     assert key["project_ids"] == [updated["id"]]
+
+
+def test_labels_by_name(world):
+    env = world
+    bug = cli(["label", "create", "--name", "bug", "--color", "#FF0000"], env).data
+    assert cli(["label", "get", "BUG"], env).data["id"] == bug["id"]
+    cli(["ticket", "update", "WEEK-1", "--add-label", "bug"], env)
+    assert [x["name"] for x in cli(["label", "list", "--ticket", "WEEK-1"], env).data[
+        "data"]] == ["bug"]
+    assert cli(["label", "update", "bug", "--color", "#00FF00"], env).data["color"] == "#00FF00"
+    cli(["label", "delete", "bug", "--cascade", "--yes"], env)
+    assert cli(["label", "list"], env).data["data"] == []
