@@ -5,8 +5,9 @@
   8 characters that is unique among the rows shown, as git shows commits; `--format json`
   and `plain` keep whole ids, and so does a table written to a pipe (no width to fit).
 - The main column (`main`, else the first of title/body/name/description...) gets the
-  width: it shrinks, with an ellipsis, only after every secondary column that did not fit
-  was dropped.
+  width: secondary columns are dropped before it is shortened below `MAIN_MIN` characters
+  (a 300-character title does not push every other column off); it takes whatever width
+  is left, and is cut with an ellipsis only when it still does not fit.
 - Secondary columns drop from the right (the declared order, read backwards). Ids and other
   short values are shown whole or not at all; long text (a description, a goal) may shrink
   to `TEXT_MIN` before it is dropped. A secondary id column also drops when keeping it

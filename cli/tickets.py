@@ -128,6 +128,8 @@ def update(
     if "sprint_id" in body:
         body["sprint_id"] = _sprint(sprint_id)
     if not body and not add_label and not remove_label:
+        body = _ask_fields()  # on a terminal: tick the fields, then give their values
+    if not body and not add_label and not remove_label:
         raise nothing_to_change("ticket update", "--title, --status, --priority, --assignee, "
                                 "--description, --sprint-id or --add-label")
     if refs.is_person(body.get("assignee_id")):  # looked up in the ticket's org
@@ -145,6 +147,20 @@ def update(
         result = call("tickets.get", ticket_id=tid)
     refs.warn(result)
     emit(result, plain="key")
+
+
+def _ask_fields() -> dict:
+    """`ticket update` with no flag on a terminal: which fields, then each value (docs/cli.md
+    "Interactive prompts"); off a terminal, nothing (the caller says what to give)."""
+    from alloy.cli import prompt
+
+    if not prompt.interactive():
+        return {}
+    ask = {"title": lambda: prompt.text("Title"), "status": prompt.pick_status,
+           "priority": prompt.pick_priority, "assignee_id": prompt.pick_user,
+           "description": lambda: prompt.text("Description")}
+    fields = prompt.multiselect("Fields to change", [(f.removesuffix("_id"), f) for f in ask])
+    return {f: ask[f]() for f in fields}
 
 
 @app.command("batch-update")

@@ -41,7 +41,7 @@ def test_cli_doc_examples_run(fresh_server, tmp_path):
 
 
 def test_every_bash_block_is_counted():
-    assert len(bash_blocks(DOC)) == 11
+    assert len(bash_blocks(DOC)) == 12
 
 
 def _has(*path: str) -> bool:
