@@ -111,7 +111,8 @@ def convert(cls: type, data: object, *, strict: bool = True, where: str = "body"
     for name, wire, tp, required, enum_cls in _plan(cls):
         if wire not in data:
             if required:
-                errors.append({"field": wire, "message": "field required"})
+                errors.append({"field": wire, "message": "is required",
+                               "label": _label(tp, wire)})
             continue
         raw = data[wire]
         try:
