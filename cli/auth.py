@@ -126,14 +126,17 @@ def _csv(text: str | None) -> list[str] | None:
 def key_create(
     name: str = typer.Option(..., "--name", help="Human-readable key name."),
     scopes: str = typer.Option("read,write", "--scopes", help="Comma-separated: read, write, admin."),
-    projects: str = typer.Option(None, "--projects", help="Comma-separated project UUIDs."),
+    projects: str = typer.Option(None, "--projects", help="Comma-separated projects (keys or UUIDs)."),
     expires_at: str = typer.Option(None, "--expires-at", help="Expiry (RFC 3339 date/time)."),
 ) -> None:
     """Create an API key; the full key is shown only once.
 
     Example: alloy auth api-key create --name "Admin Script" --scopes read,write,admin --format plain
     """
-    body = {"name": name, "scopes": _csv(scopes) or [], "project_ids": _csv(projects) or [],
+    from alloy.cli.refs import project_id
+
+    body = {"name": name, "scopes": _csv(scopes) or [],
+            "project_ids": [project_id(p) for p in _csv(projects) or []],
             "expires_at": expires_at}
     emit(call("apikeys.create", body=body), plain="key")
 
@@ -145,8 +148,8 @@ def key_list(cursor: str = typer.Option(None, "--cursor"),
 
     Example: alloy auth api-key list --format json | jq -r '.data[0].id'
     """
-    show_list("apikeys.list", ["id", "name", "key_prefix", "scopes", "last_used_at",
-                               "expires_at"], query=page_query(cursor, limit))
+    show_list("apikeys.list", ["key_prefix", "name", "scopes", "last_used_at", "expires_at",
+                               "id"], query=page_query(cursor, limit))
 
 
 @keys.command("revoke")

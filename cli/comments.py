@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import typer
-from alloy.cli.common import call, page_query, show_list
-from alloy.cli.output import emit
+from alloy.cli.common import call, member_names, page_query
+from alloy.cli.output import as_list, emit
 from alloy.cli.prompt import confirm_destructive
 from alloy.cli.refs import ticket_id
 
 app = typer.Typer(no_args_is_help=True, help="Add and manage comments on tickets.")
 
-COLUMNS = ["id", "author_id", "parent_comment_id", "body", "created_at"]
+COLUMNS = ["id", "author", "body", "created_at"]
 TICKET_HELP = "Ticket: UUID, KEY-NUMBER, or a bare number in the default project."
 
 
@@ -47,8 +47,16 @@ def list_(ticket: str = typer.Option(..., "--ticket", "--ticket-id", help=TICKET
 
     Example: alloy comment list --ticket BACK-42 --format json | jq -r '.data[].body'
     """
-    show_list("comments.list", COLUMNS, ticket_id=ticket_id(ticket),
-              query=page_query(cursor, limit))
+    from alloy.cli.output import fmt
+
+    page = as_list(call("comments.list", ticket_id=ticket_id(ticket),
+                        query=page_query(cursor, limit)))
+    if fmt() == "table":  # who wrote it, by name; a reply is marked as one
+        names = member_names()
+        for c in page["data"]:
+            c["author"] = names.get(c["author_id"], c["author_id"])
+            c["body"] = ("↳ " if c.get("parent_comment_id") else "") + c["body"]
+    emit(page, columns=COLUMNS, main="body")
 
 
 @app.command()

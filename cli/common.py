@@ -11,9 +11,42 @@ def call(name: str, **kw):
     return client().call(name, **kw)
 
 
-def show_list(name: str, columns: list[str], plain: str = "id", **kw) -> None:
-    emit(as_list(call(name, **kw)), columns=columns, plain=plain)
-
-
 def page_query(cursor: str | None, limit: int | None) -> dict:
     return {"cursor": cursor, "limit": limit}
+
+
+def show_list(name: str, columns: list[str], plain: str = "id", main: str | None = None,
+              people: dict[str, str] | None = None, **kw) -> None:
+    """Operation `name`'s page in the chosen format. `columns` and `main` shape the table
+    (cli/tables.py); for each `field: column` of `people`, the table's `column` names the
+    member whose user id is in `field` (display name, else email)."""
+    from alloy.cli.output import fmt
+
+    page = as_list(call(name, **kw))
+    if people and fmt() == "table":
+        name_of = member_names()
+        for row in page["data"]:
+            for field, column in people.items():
+                who = row.get(field)
+                row[column] = name_of.get(who, who) if who else None
+    emit(page, columns=columns, plain=plain, main=main)
+
+
+def member_names(org_id: str | None = None) -> dict[str, str]:
+    """user id -> display name (else email) among the current organization's members; best
+    effort for tables: a person outside it (or a failed lookup) is shown by id."""
+    from alloy.cli.refs import org_or_none
+
+    try:
+        org_id = org_id or org_or_none() or call("auth.me").get("org_id")
+        page = call("orgs.list_members", org_id=org_id, query={"limit": 100})
+    except Exception:  # noqa: BLE001 - names are a nicety; the table still renders
+        return {}
+    return {m["user_id"]: m.get("display_name") or m.get("email") for m in page["items"]}
+
+
+def nothing_to_change(command: str, flags: str):
+    """The usage error of an update given no field: what to type instead (exit 2)."""
+    from alloy.cli.output import UsageError
+
+    return UsageError(f"nothing to change: give {flags} (see `alloy {command} --help`)")

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 import typer
+from alloy.cli import complete
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "elvish")
 FILES = {"bash": "alloy.bash", "zsh": "_alloy", "fish": "alloy.fish",
@@ -28,7 +29,7 @@ FILES = {"bash": "alloy.bash", "zsh": "_alloy", "fish": "alloy.fish",
 COMPLETE_VAR = "_ALLOY_COMPLETE"
 
 
-def completions(shell: str = typer.Argument(..., metavar="SHELL",
+def completions(shell: str = typer.Argument(..., metavar="SHELL", autocompletion=complete.SHELL,
                                             help="bash, zsh, fish, powershell or elvish.")
                 ) -> None:
     """Print a shell completion script (commands, subcommands, flags and enum values).
@@ -66,7 +67,7 @@ def _node(cmd) -> str:
             continue
         flags.extend(o for o in p.opts if o.startswith("--"))
         takes_value = not p.is_flag
-        choices = getattr(p.type, "choices", None)
+        choices = getattr(p.type, "choices", None) or complete.values_of(p)
         for o in p.opts:
             if takes_value:
                 values[o] = [str(c) for c in choices] if choices else []

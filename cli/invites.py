@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
 from alloy.cli.session import current_org
@@ -13,7 +14,7 @@ app = typer.Typer(no_args_is_help=True, help="Invite people to an organization."
 @app.command()
 def create(org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: current)."),
            email: str = typer.Option(None, "--email", help="Email to invite."),
-           role: str = typer.Option("Member", "--role", help="Owner, Admin, Member, Reporter "
+           role: str = typer.Option("Member", "--role", autocompletion=complete.ROLE, help="Owner, Admin, Member, Reporter "
                                     "or Viewer.")) -> None:
     """Create an invite code and link (Admin).
 
@@ -31,7 +32,7 @@ def list_(org_id: str = typer.Option(None, "--org-id", "--org", help="Organizati
 
     Example: alloy invite list --format json | jq '.data[] | select(.status == "pending")'
     """
-    show_list("invites.list", ["id", "email", "role", "status", "expires_at"],
+    show_list("invites.list", ["id", "email", "role", "status", "expires_at"], main="email",
               org_id=current_org(org_id), query=page_query(cursor, limit))
 
 

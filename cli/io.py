@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call
 from alloy.cli.output import emit, fmt
 
@@ -22,9 +23,11 @@ SOURCES = ("alloy", "jira", "linear")
 
 
 def _org(explicit: str | None) -> str | None:
+    from alloy.cli.session import org_ref
+
     from alloy.client.connect import saved_org
 
-    return saved_org(explicit)
+    return saved_org(org_ref(explicit))
 
 
 def _write(path: Path, content: bytes | str) -> None:
@@ -40,8 +43,8 @@ def _write(path: Path, content: bytes | str) -> None:
 
 
 def export(
-    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization UUID (default: org from login)."),
-    project: str = typer.Option(None, "--project", metavar="KEY", help="Export a single project by key."),
+    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization: UUID, slug or name (default: the current one)."),
+    project: str = typer.Option(None, "--project", metavar="KEY", autocompletion=complete.PROJECT, help="Export a single project by key."),
     export_format: str = typer.Option("json", "--export-format", metavar="FORMAT",
                                       help="Export format: json or sqlite."),
     output: Path = typer.Option(None, "--output", "-o", metavar="FILE",
@@ -87,7 +90,7 @@ def _read(file: Path | None):
 
 def import_(
     file: Path = typer.Argument(None, help="JSON export file (reads stdin if omitted)."),
-    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization UUID (default: org from login)."),
+    org: str = typer.Option(None, "--org", metavar="ORG_ID", help="Organization: UUID, slug or name (default: the current one)."),
     source: str = typer.Option("alloy", "--from", metavar="SOURCE",
                                help="Source format: alloy (native), jira or linear."),
     dry_run: bool = typer.Option(False, "--dry-run",

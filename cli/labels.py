@@ -14,12 +14,19 @@ from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True, help="Manage labels for organizing tickets.")
 
-COLUMNS = ["id", "name", "color", "created_at"]
+COLUMNS = ["name", "color", "created_at", "id"]
 ORG_HELP = "Organization UUID (default: the current one)."
 
 
 def _show(labels) -> None:
     emit(as_list(labels), columns=COLUMNS, plain="id")
+
+
+def _label(ref: str) -> str:
+    """A label by UUID or name, in the current organization."""
+    from alloy.cli.refs import named_id
+
+    return named_id("label", ref)
 
 
 def _ids(text: str) -> list[str]:
@@ -56,16 +63,16 @@ def list_(org: str = typer.Option(None, "--org", "--org-id", help=ORG_HELP),
 
 
 @app.command()
-def get(label_id: str = typer.Argument(..., metavar="ID")) -> None:
+def get(label_id: str = typer.Argument(..., metavar="ID", help="Label name or UUID.")) -> None:
     """Show one label.
 
     Example: alloy label get $LABEL_ID
     """
-    emit(call("labels.get", label_id=label_id), plain="id")
+    emit(call("labels.get", label_id=_label(label_id)), plain="id")
 
 
 @app.command()
-def update(label_id: str = typer.Argument(..., metavar="ID"),
+def update(label_id: str = typer.Argument(..., metavar="ID", help="Label name or UUID."),
            name: str = typer.Option(None, "--name", help="New name."),
            color: str = typer.Option(None, "--color", help="New hex color.")) -> None:
     """Rename a label or change its color (Member).
@@ -73,11 +80,11 @@ def update(label_id: str = typer.Argument(..., metavar="ID"),
     Example: alloy label update $LABEL_ID --color "#0000FF"
     """
     body = {k: v for k, v in {"name": name, "color": color}.items() if v is not None}
-    emit(call("labels.update", label_id=label_id, body=body), plain="id")
+    emit(call("labels.update", label_id=_label(label_id), body=body), plain="id")
 
 
 @app.command()
-def delete(label_id: str = typer.Argument(..., metavar="ID"),
+def delete(label_id: str = typer.Argument(..., metavar="ID", help="Label name or UUID."),
            cascade: bool = typer.Option(False, "--cascade", help="Also take it off every ticket."),
            dry_run: bool = typer.Option(False, "--dry-run", help="Only count the tickets using "
                                         "it; change nothing."),
@@ -88,6 +95,7 @@ def delete(label_id: str = typer.Argument(..., metavar="ID"),
     Example: alloy label delete $LABEL_ID --cascade --dry-run
     """
     query = {"cascade": cascade or None, "dry_run": dry_run or None}
+    label_id = _label(label_id)
     if dry_run:
         emit(call("labels.delete", label_id=label_id, query=query))
         return
@@ -133,14 +141,14 @@ def remove(ticket: str = typer.Option(..., "--ticket", "--ticket-id", help=TICKE
 
 
 @app.command("batch-assign")
-def batch_assign(label_id: str = typer.Argument(..., metavar="ID"),
+def batch_assign(label_id: str = typer.Argument(..., metavar="ID", help="Label name or UUID."),
                  refs: str = typer.Option(..., "--ticket-ids", help="Comma-separated "
                                           "ticket references.")) -> None:
     """Put a label on many tickets at once (Member); already-labeled tickets are fine.
 
     Example: alloy label batch-assign $LABEL_ID --ticket-ids "BACK-1,BACK-2"
     """
-    emit(call("labels.batch_assign", label_id=label_id,
+    emit(call("labels.batch_assign", label_id=_label(label_id),
               body={"ticket_ids": ticket_ids(refs)}), plain="assigned")
 
 

@@ -16,7 +16,7 @@ from alloy.cli.output import emit
 app = typer.Typer(no_args_is_help=True, help="Set and view labor rates (loaded cost per hour, "
                   "Admin) that price capitalization reports.")
 
-COLUMNS = ["id", "user_id", "effective_date", "loaded_rate_cents", "created_at"]
+COLUMNS = ["id", "user", "effective_date", "loaded_rate_cents", "created_at", "user_id"]
 _USER = "Person: user UUID, email or name (default: you)."
 _ORG = "Organization: UUID, slug or name (default: current)."
 
@@ -85,7 +85,7 @@ def list_(
     Example: alloy labor-rate list --user dev@acme.com --format json | jq '.data[0].loaded_rate_cents'
     """
     user_id, org_id = _who(user, org)
-    show_list("laborrates.history", COLUMNS, user_id=user_id, org_id=org_id,
+    show_list("laborrates.history", COLUMNS, people={"user_id": "user"}, user_id=user_id, org_id=org_id,
               query=page_query(cursor, limit))
 
 

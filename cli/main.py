@@ -8,6 +8,7 @@ import re
 import sys
 
 import typer
+from alloy.cli import complete
 from alloy.cli.session import STATE
 
 # Command groups: name -> module whose `app` is the group. Only the group a command line
@@ -47,7 +48,8 @@ def _print_version(value: bool) -> None:
 
 
 def main(
-    format: str = typer.Option(None, "--format", metavar="json|table|plain", help="Output: json, table or plain "
+    format: str = typer.Option(None, "--format", metavar="json|table|plain",
+                               autocompletion=complete.FORMAT, help="Output: json, table or plain "
                                "(default: table on a terminal, json when piped). Env ALLOY_FORMAT."),
     api_url: str = typer.Option(None, "--api-url", metavar="URL", help="Talk to an Alloy server instead of the "
                                 "local database. Env ALLOY_API_URL."),
@@ -246,13 +248,27 @@ def _invoke(args: list[str]) -> int:
     try:
         if STATE["format"] or os.environ.get("ALLOY_FORMAT"):
             output.fmt()  # a bad --format is a usage error before anything runs
-        tree = command(None if os.environ.get("_ALLOY_COMPLETE") else args)
+        completing = bool(os.environ.get("_ALLOY_COMPLETE"))
+        tree = command(None if completing else args)
+        if completing:
+            _global_flags_everywhere(tree)
         rv = tree.main(args, prog_name="alloy", standalone_mode=False)
         return rv if isinstance(rv, int) else output.OK
     except (AlloyError, output.UsageError) as err:
         return output.fail(err)
     except Exception as err:  # click's exceptions: typer's vendored copy, or click itself
         return _click_failure(err)
+
+
+def _global_flags_everywhere(tree) -> None:
+    """While completing: --format may stand anywhere on a line (see _lift_globals), so every
+    command offers its values, not only `alloy --format`."""
+    from alloy.cli.usage import walk
+
+    root_format = next(p for p in tree.params if p.name == "format")
+    for _, cmd in walk(tree):
+        if not any(p.name == "format" for p in cmd.params):
+            cmd.params.append(root_format)
 
 
 def _click_failure(err: Exception) -> int:

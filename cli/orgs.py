@@ -29,7 +29,7 @@ def list_(cursor: str = typer.Option(None, "--cursor"),
 
     Example: alloy org list --format json | jq -r '.data[].id'
     """
-    show_list("orgs.list", ["id", "name", "slug", "created_at"], query=page_query(cursor, limit))
+    show_list("orgs.list", ["slug", "name", "created_at", "id"], query=page_query(cursor, limit))
 
 
 def activate(org_id: str) -> None:
@@ -97,7 +97,7 @@ def members(org: str = typer.Argument(None, metavar="[ORG]", help="Organization:
                                  param_hint="--org-id")
     from alloy.cli import refs
 
-    show_list("orgs.list_members", ["user_id", "display_name", "email", "role", "joined_at"],
+    show_list("orgs.list_members", ["email", "display_name", "role", "joined_at", "user_id"],
               plain="user_id", org_id=refs.org_id(org or org_id), query=page_query(cursor, limit))
 
 

@@ -2,7 +2,8 @@
 plain for xargs. This module is the one place a failure becomes an exit code.
 
 - json: pretty-printed, keys in the API's order; lists are {"data", "next_cursor", "has_more"}.
-- table: rich, only imported when a table is drawn; ids are never truncated; NO_COLOR honoured.
+- table: rich, only imported when a table is drawn; laid out to fit the terminal as gh does
+  (cli/tables.py: key first, ids whole or dropped, the title gets the width); NO_COLOR honoured.
 - plain: one value per line (the row's id, or the field a command names), nothing else on
   stdout, so `alloy ... --format plain | xargs ...` works.
 """
@@ -54,8 +55,10 @@ def as_list(page) -> dict:
 
 
 def emit(data, *, columns: list[str] | None = None, plain: str | None = None,
-         title: str | None = None) -> None:
-    """Print a result in the chosen format. `plain` names the field printed per row."""
+         title: str | None = None, main: str | None = None) -> None:
+    """Print a result in the chosen format. `plain` names the field printed per row; for a
+    table, `columns` are shown in order (the first is the row's key), `main` is the column
+    that gets the width (see cli/tables.py)."""
     if STATE.get("json") is not None or STATE.get("jq"):  # --json / --jq: cli/select.py
         from alloy.cli import select
 
@@ -69,7 +72,7 @@ def emit(data, *, columns: list[str] | None = None, plain: str | None = None,
         out = [plain_value(item, plain) for item in (rows if rows is not None else [data])]
         sys.stdout.write("".join(f"{line}\n" for line in out if line != ""))
         return
-    _table(rows if rows is not None else [data], columns, title, single=rows is None)
+    _table(rows if rows is not None else [data], columns, title, single=rows is None, main=main)
     if rows is not None and data.get("has_more"):
         print(f"more: --cursor {data['next_cursor']}", file=sys.stderr)
 
@@ -99,10 +102,6 @@ def _cell(value) -> str:
     return printable(str(value))
 
 
-def _is_id(column: str) -> bool:
-    return column == "id" or column.endswith("_id") or column in ("key", "ref", "number")
-
-
 def console(stderr: bool = False):
     """A rich Console that honours NO_COLOR and never squeezes output written to a pipe."""
     from rich.console import Console
@@ -113,7 +112,7 @@ def console(stderr: bool = False):
                    soft_wrap=False, highlight=False)
 
 
-def _table(rows: list, columns, title, single: bool) -> None:
+def _table(rows: list, columns, title, single: bool, main: str | None = None) -> None:
     """Cells are rich `Text`, never markup: a stored `[red]` is shown, not obeyed."""
     from rich.table import Table
     from rich.text import Text
@@ -133,25 +132,35 @@ def _table(rows: list, columns, title, single: bool) -> None:
         return
     if not isinstance(rows[0], dict):
         rows = [{"value": r} for r in rows]
-    cols = columns or list(rows[0].keys())
-    table = Table(title=title)
-    for c in cols:
-        if _is_id(c):
-            width = max([len(c)] + [len(_cell(r.get(c))) for r in rows])
-            table.add_column(c, no_wrap=True, min_width=width, overflow="fold", style="cyan")
-        else:
-            table.add_column(c, overflow="fold")
-    for r in rows:
-        table.add_row(*(Text(_cell(r.get(c))) for c in cols))
+    from alloy.cli import tables
+
+    laid = tables.layout(rows, columns or list(rows[0].keys()), main=main,
+                         width=out.width if out.width < 10_000 else None, measure=_measure)
+    if title:  # a line of its own: a narrow table would wrap it
+        out.print(Text(title, style="bold"))
+    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False,
+                  header_style="bold", expand=False)
+    for i, (name, width) in enumerate(laid.widths.items()):
+        table.add_column(tables.header(name), width=width, no_wrap=True, overflow="ellipsis",
+                         style="cyan" if i == 0 else None)
+    for cells in laid.rows:
+        table.add_row(*(Text(c) for c in cells))
     out.print(table)
+
+
+def _measure(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def fail(err) -> int:
     """Print an error as one line on stderr and return its exit code."""
     message = printable(" ".join(str(getattr(err, "message", err)).split()))
     details = getattr(err, "details", None) or []
-    extra = "; ".join(f"{d.get('field')}: {d.get('message')}" if isinstance(d, dict) else str(d)
-                      for d in details)
+    said = [f"{d.get('field')}: {d.get('message')}" if isinstance(d, dict) else str(d)
+            for d in details if not (isinstance(d, dict) and str(d.get("message")) in message)]
+    extra = "; ".join(said)  # a detail the message already says is not repeated
     print(f"error: {message}" + (f" ({extra})" if extra else ""), file=sys.stderr)
     if isinstance(err, UsageError):
         return USAGE

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import typer
-from alloy.cli import refs
-from alloy.cli.common import call, page_query, show_list
+from alloy.cli import complete, refs
+from alloy.cli.common import call, nothing_to_change, page_query, show_list
 from alloy.cli.output import emit
 from alloy.cli.prompt import confirm_destructive
 from alloy.cli.session import current_org, save_credentials
@@ -12,9 +12,11 @@ from alloy.cli.session import current_org, save_credentials
 app = typer.Typer(no_args_is_help=True, help="Manage projects within an organization.")
 members = typer.Typer(no_args_is_help=True, help="Manage project membership.")
 
-_PROJECT = typer.Option(None, "--project-id", "--project",
+_PROJECT = typer.Option(None, "--project-id", "--project", autocompletion=complete.PROJECT,
                         help="Project UUID or key (default: `alloy project use`).")
 _COLUMNS = ["id", "key", "name", "description", "team_id", "ticket_counter"]
+_LIST = ["key", "name", "description", "ticket_counter", "team_id", "id"]
+_PEOPLE = ["email", "display_name", "created_at", "user_id"]
 
 
 @app.command()
@@ -23,8 +25,8 @@ def create(
     name: str = typer.Option(..., "--name", help="Project display name."),
     org_id: str = typer.Option(None, "--org-id", "--org", help="Organization UUID (default: current)."),
     description: str = typer.Option(None, "--description", help="Optional description."),
-    team_id: str = typer.Option(None, "--team-id", help="Optional team UUID."),
-    workflow_id: str = typer.Option(None, "--workflow-id", help="Workflow UUID (default: the "
+    team_id: str = typer.Option(None, "--team-id", help="Optional team: name or UUID."),
+    workflow_id: str = typer.Option(None, "--workflow-id", help="Workflow name or UUID (default: the "
                                     "org's Default workflow)."),
     budget_cents: int = typer.Option(None, "--budget-cents", help="Budget in cents."),
     budget_period: str = typer.Option(None, "--budget-period",
@@ -34,8 +36,10 @@ def create(
 
     Example: alloy project create --org-id $ORG_ID --key BACK --name "Backend Services"
     """
-    body = {"org_id": current_org(org_id), "key": key, "name": name,
-            "description": description, "team_id": team_id, "workflow_id": workflow_id,
+    org = current_org(org_id)
+    body = {"org_id": org, "key": key, "name": name, "description": description,
+            "team_id": refs.named_id("team", team_id, org),
+            "workflow_id": refs.named_id("workflow", workflow_id, org),
             "budget_cents": budget_cents, "budget_period": budget_period}
     emit(call("projects.create", body={k: v for k, v in body.items() if v is not None}))
 
@@ -49,7 +53,7 @@ def list_(org_id: str = typer.Option(None, "--org-id", "--org", help="Organizati
 
     Example: alloy project list --org-id $ORG_ID --limit 5 --format json | jq -r '.data[].key'
     """
-    show_list("projects.list", _COLUMNS, query={"org_id": current_org(org_id),
+    show_list("projects.list", _LIST, main="name", query={"org_id": current_org(org_id),
                                                **page_query(cursor, limit)})
 
 
@@ -67,8 +71,8 @@ def update(
     ref: str = typer.Argument(..., metavar="ID", help="Project UUID or key."),
     name: str = typer.Option(None, "--name", help="New name."),
     description: str = typer.Option(None, "--description", help="New description, or none."),
-    team_id: str = typer.Option(None, "--team-id", help="Team UUID, or none."),
-    workflow_id: str = typer.Option(None, "--workflow-id", help="Workflow UUID, or none."),
+    team_id: str = typer.Option(None, "--team-id", help="Team name or UUID, or none."),
+    workflow_id: str = typer.Option(None, "--workflow-id", help="Workflow name or UUID, or none."),
     cap_type: str = typer.Option(None, "--cap-type", help="capex, opex or none."),
     phase: str = typer.Option(None, "--phase", help="preliminary, app-development, "
                               "post-implementation or none."),
@@ -89,6 +93,9 @@ def update(
              "amortization_months": amortization_months, "budget_cents": budget_cents,
              "budget_period": budget_period}
     body = {k: refs.none_or(v) for k, v in flags.items() if v is not None}
+    for field, what in (("team_id", "team"), ("workflow_id", "workflow")):
+        if body.get(field):
+            body[field] = refs.named_id(what, body[field])
     for number in ("amortization_months", "budget_cents"):
         if isinstance(body.get(number), str):
             try:
@@ -97,7 +104,8 @@ def update(
                 raise typer.BadParameter(f"expected an integer or none, got {body[number]!r}",
                                          param_hint="--" + number.replace("_", "-")) from None
     if not body:
-        raise typer.BadParameter("give at least one field to change", param_hint="--name")
+        raise nothing_to_change("project update", "--name, --description, --team-id, "
+                                "--workflow-id, --cap-type, --phase or --budget-cents")
     emit(call("projects.update", project_id=refs.project_id(ref), body=body))
 
 
@@ -134,25 +142,26 @@ def use(ref: str = typer.Argument(..., metavar="KEY_OR_ID", help="Project key or
 
 @members.command("add")
 def member_add(project: str = _PROJECT,
-               user_id: str = typer.Option(..., "--user-id", "--user", help="User UUID to add.")
+               user_id: str = typer.Option(..., "--user-id", "--user", help="User to add: UUID, email or name.")
                ) -> None:
     """Assign a user to a project (Member); Reporters only see projects they are assigned to.
 
     Example: alloy project member add --project-id $PROJECT_ID --user-id $USER_ID
     """
-    emit(call("projects.add_member", project_id=refs.project_id(project, "--project-id"),
-              body={"user_id": user_id}))
+    pid = refs.project_id(project, "--project-id")
+    emit(call("projects.add_member", project_id=pid, body={"user_id": refs.user_id(user_id, pid)}))
 
 
 @members.command("remove")
 def member_remove(project: str = _PROJECT,
                   user_id: str = typer.Option(..., "--user-id", "--user",
-                                              help="User UUID to remove.")) -> None:
+                                              help="User to remove: UUID, email or name.")) -> None:
     """Unassign a user from a project (Member).
 
     Example: alloy project member remove --project-id $PROJECT_ID --user-id $USER_ID
     """
     pid = refs.project_id(project, "--project-id")
+    user_id = refs.user_id(user_id, pid)
     call("projects.remove_member", project_id=pid, user_id=user_id)
     emit({"project_id": pid, "user_id": user_id, "removed": True})
 
@@ -165,7 +174,7 @@ def member_list(project: str = _PROJECT,
 
     Example: alloy project member list --project-id $PROJECT_ID --format json
     """
-    show_list("projects.list_members", ["user_id", "display_name", "email", "created_at"],
+    show_list("projects.list_members", _PEOPLE,
               plain="user_id", project_id=refs.project_id(project, "--project-id"),
               query=page_query(cursor, limit))
 

@@ -91,9 +91,14 @@ def ticket_id(ref: str) -> str:
     return ref.strip() if is_uuid(ref.strip()) else resolve(ref)["id"]
 
 
-def ticket_ids(text: str, flag: str = "--ticket-ids") -> list[str]:
-    """A comma-separated list of ticket references (`BACK-1,BACK-2`, UUIDs, numbers)."""
-    ids = [ticket_id(part) for part in text.split(",") if part.strip()]
+def ticket_ids(text: str, flag: str = "--ticket-ids", named: dict | None = None) -> list[str]:
+    """A comma-separated list of ticket references (`BACK-1,2,3`, UUIDs, numbers: a bare
+    number after KEY-N is in that key's project, else in the default project)."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if parts and _core().is_number(parts[0]) and not default_project():
+        resolve(parts[0])  # the usage error that names `alloy project use`
+    ids = _core().ticket_list(client(), text, project=default_project(), org_id=org_or_none(),
+                              named=named)
     if not ids:
         from alloy.cli.output import UsageError
 
@@ -139,3 +144,18 @@ def none_or(value: str | None):
 def warn(result) -> None:
     if isinstance(result, dict) and result.get("warning"):
         print(f"warning: {result['warning']}", file=sys.stderr)
+
+
+def named_id(what: str, ref: str | None, org: str | None = None) -> str | None:
+    """A `--team-id`/`--workflow-id`/`--label` flag: UUID or name in the organization;
+    None and `none` pass through."""
+    if ref is None or none_or(ref) is None:
+        return ref if ref is None else None
+    return _core().named_id(client(), what, ref, org_id=org or org_or_none())
+
+
+def entity_id(entity_type: str, ref: str, org: str | None = None) -> str:
+    """What `tag --entity-id` names, by its type: project key, ticket KEY-N, email, team
+    name, or an id."""
+    return _core().entity_id(client(), entity_type, ref, project=default_project(),
+                             org_id=org or org_or_none())

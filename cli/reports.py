@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call
 from alloy.cli.output import emit, fmt
 
@@ -13,9 +14,11 @@ app = typer.Typer(no_args_is_help=True, help="Generate capitalization and financ
 
 
 def _filters(team_id, user_id, cost_center_id, activity_type, tag) -> dict:
-    from alloy.cli.refs import org_or_none
+    from alloy.cli.refs import named_id, org_or_none
+    from alloy.cli.refs import user_id as person
 
-    return {"org_id": org_or_none(), "team_id": team_id, "user_id": user_id, "cost_center_id": cost_center_id,
+    return {"org_id": org_or_none(), "team_id": named_id("team", team_id),
+            "user_id": person(user_id), "cost_center_id": cost_center_id,
             "activity_type": activity_type, "tag": ",".join(tag) if tag else None}
 
 
@@ -33,7 +36,8 @@ def show_report(query: dict, force_json: bool = False) -> None:
         for group in data.get(group_key, []):
             rows += [{"group": group[label], **_row(p)} for p in group["projects"]]
     rows += [_row(p) for p in data.get("projects", [])]
-    emit({"data": rows, "next_cursor": None, "has_more": False}, plain="project_key")
+    emit({"data": rows, "next_cursor": None, "has_more": False}, plain="project_key",
+         main="project_name")
 
 
 def _dumps(data) -> str:
@@ -74,10 +78,11 @@ def capitalization(
     include_users: bool = typer.Option(False, "--include-users",
                                        help="Include individual user breakdowns."),
     include_budget: bool = typer.Option(False, "--include-budget", help="Include budget data."),
-    team_id: str = typer.Option(None, "--team-id", help="Filter by team UUID."),
-    user_id: str = typer.Option(None, "--user-id", help="Filter by user UUID."),
+    team_id: str = typer.Option(None, "--team-id", help="Filter by team (name or UUID)."),
+    user_id: str = typer.Option(None, "--user-id", help="Filter by user (UUID, email or name)."),
     cost_center_id: str = typer.Option(None, "--cost-center-id", help="Filter by cost center."),
-    activity_type: str = typer.Option(None, "--activity-type", help="Filter by activity type."),
+    activity_type: str = typer.Option(None, "--activity-type", autocompletion=complete.ACTIVITY,
+                                       help="Filter by activity type."),
     tag: list[str] = typer.Option(None, "--tag", help=TAG_HELP),
 ) -> None:
     """Capitalization report as JSON: approved hours x labor rates per project and activity.
@@ -93,10 +98,11 @@ def capitalization(
 def export(
     period: str = typer.Option(..., "--period", help="Reporting month, YYYY-MM."),
     group_by: str = typer.Option(None, "--group-by", help="Rows per team (team) or by person."),
-    team_id: str = typer.Option(None, "--team-id", help="Filter by team UUID."),
-    user_id: str = typer.Option(None, "--user-id", help="Filter by user UUID."),
+    team_id: str = typer.Option(None, "--team-id", help="Filter by team (name or UUID)."),
+    user_id: str = typer.Option(None, "--user-id", help="Filter by user (UUID, email or name)."),
     cost_center_id: str = typer.Option(None, "--cost-center-id", help="Filter by cost center."),
-    activity_type: str = typer.Option(None, "--activity-type", help="Filter by activity type."),
+    activity_type: str = typer.Option(None, "--activity-type", autocompletion=complete.ACTIVITY,
+                                       help="Filter by activity type."),
     tag: list[str] = typer.Option(None, "--tag", help=TAG_HELP),
     output: Path = typer.Option(None, "--output", "-o", help="Write to FILE instead of stdout."),
 ) -> None:

@@ -64,10 +64,12 @@ def _invocation():
 
 
 def current_org(explicit: str | None = None) -> str:
+    """The organization a command acts in: `explicit` (UUID, slug or name), else the
+    current one (ALLOY_ORG_ID, else the saved one)."""
     from alloy.client.connect import saved_org
     from alloy.errors import Invalid
 
-    org = saved_org(explicit)
+    org = saved_org(org_ref(explicit))
     if not org:
         raise Invalid("no organization selected: pass --org-id or run `alloy org switch <ID>`")
     return org
@@ -75,3 +77,14 @@ def current_org(explicit: str | None = None) -> str:
 
 def is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+def org_ref(ref: str | None) -> str | None:
+    """An `--org` flag as an id: a slug or name is looked up among your organizations."""
+    from alloy.domain.values import is_uuid
+
+    if not ref or is_uuid(ref.strip()):
+        return ref
+    from alloy.client import refs
+
+    return refs.org_id(client(), ref)

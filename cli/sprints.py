@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit, fmt
 from alloy.cli.prompt import confirm_destructive
@@ -15,7 +16,7 @@ from alloy.cli.refs import sprint_id as resolve
 app = typer.Typer(no_args_is_help=True, help="Manage sprints within projects "
                   "(Planned -> Active -> Completed). See also `alloy board` and `alloy burndown`.")
 
-COLUMNS = ["id", "name", "status", "start_date", "end_date", "goal"]
+COLUMNS = ["name", "status", "start_date", "end_date", "goal", "id"]
 SPRINT_DAYS = 14
 
 
@@ -26,7 +27,7 @@ _SPRINT = typer.Argument(..., metavar="ID", help="Sprint UUID, name (in the defa
 @app.command()
 def create(
     name: str = typer.Option(..., "--name", help="Sprint name (e.g. Sprint 12)."),
-    project: str = typer.Option(None, "--project", "--project-id",
+    project: str = typer.Option(None, "--project", "--project-id", autocompletion=complete.PROJECT,
                                 help="Project UUID or key (default: the project from `project use`)."),
     start_date: str = typer.Option(None, "--start-date", "--start", help="Start date YYYY-MM-DD "
                                    "(default: today)."),
@@ -51,15 +52,17 @@ def create(
 
 @app.command("list")
 def list_(project: str = typer.Option(None, "--project", "--project-id",
+                                      autocompletion=complete.PROJECT,
                                       help="Project UUID or key (default: current project)."),
-          status: str = typer.Option(None, "--status", help="Only Planned, Active or Completed."),
+          status: str = typer.Option(None, "--status", autocompletion=complete.SPRINT_STATUS,
+                                     help="Only Planned, Active or Completed."),
           cursor: str = typer.Option(None, "--cursor", help="Pagination cursor."),
           limit: int = typer.Option(None, "--limit", help="Results per page (max 100).")) -> None:
     """List a project's sprints.
 
     Example: alloy sprint list --project $PROJECT_ID --format json | jq -r '.data[].name'
     """
-    show_list("sprints.list", COLUMNS, project_id=project_id(project),
+    show_list("sprints.list", COLUMNS, main="goal", project_id=project_id(project),
               query={**page_query(cursor, limit), "status": status})
 
 
@@ -172,12 +175,9 @@ def _names(org_tickets: list[dict]) -> dict[str, str]:
     """user id -> display name for assignees (best effort: ids are shown otherwise)."""
     if not any(t.get("assignee_id") for t in org_tickets):
         return {}
-    try:
-        me = call("auth.me")
-        page = call("orgs.list_members", org_id=me.get("org_id"), query={"limit": 100})
-        return {m["user_id"]: m["display_name"] or m["email"] for m in page["items"]}
-    except Exception:  # noqa: BLE001 - names are a nicety; the board still renders
-        return {}
+    from alloy.cli.common import member_names
+
+    return member_names()
 
 
 def _board_table(data: dict) -> None:

@@ -11,9 +11,17 @@ from alloy.cli.session import current_org
 app = typer.Typer(no_args_is_help=True, help="Manage key-value tags on entities (projects, "
                   "tickets, users, teams, time entries).")
 
-COLUMNS = ["key", "value", "entity_type", "entity_id", "updated_at"]
+COLUMNS = ["key", "value", "entity_type", "updated_at", "entity_id"]
 ORG_HELP = "Organization UUID (default: the current one)."
 TYPE_HELP = "Entity type: project, ticket, user, team, time_entry."
+ENTITY_HELP = ("Entity: a project key, ticket KEY-N, user email or name, team name, or "
+               "any UUID.")
+
+
+def _entity(entity_type: str, ref: str, org: str | None) -> str:
+    from alloy.cli import refs
+
+    return refs.entity_id(entity_type, ref, current_org(org))
 
 
 def _pair(text: str) -> dict:
@@ -28,7 +36,7 @@ def _pair(text: str) -> dict:
 @app.command("set")
 def set_(org: str = typer.Option(None, "--org", "--org-id", help=ORG_HELP),
          entity_type: str = typer.Option(..., "--entity-type", help=TYPE_HELP),
-         entity_id: str = typer.Option(..., "--entity-id", help="Entity UUID."),
+         entity_id: str = typer.Option(..., "--entity-id", help=ENTITY_HELP),
          tag: list[str] = typer.Option(..., "--tag", help="KEY=VALUE (repeatable).")) -> None:
     """Set one or more tags on an entity (upsert: creates or updates), Member.
 
@@ -36,30 +44,33 @@ def set_(org: str = typer.Option(None, "--org", "--org-id", help=ORG_HELP),
     """
     tags = [_pair(t) for t in tag]
     emit(as_list(call("tags.set", org_id=current_org(org), entity_type=entity_type,
-                      entity_id=entity_id, body={"tags": tags})), columns=COLUMNS, plain="key")
+                      entity_id=_entity(entity_type, entity_id, org), body={"tags": tags})),
+         columns=COLUMNS, plain="key")
 
 
 @app.command()
 def get(org: str = typer.Option(None, "--org", "--org-id", help=ORG_HELP),
         entity_type: str = typer.Option(..., "--entity-type", help=TYPE_HELP),
-        entity_id: str = typer.Option(..., "--entity-id", help="Entity UUID.")) -> None:
+        entity_id: str = typer.Option(..., "--entity-id", help=ENTITY_HELP)) -> None:
     """Get all tags on an entity.
 
     Example: alloy tag get --org $ORG_ID --entity-type ticket --entity-id $TICKET_ID --format json
     """
     emit(as_list(call("tags.get", org_id=current_org(org), entity_type=entity_type,
-                      entity_id=entity_id)), columns=COLUMNS, plain="key")
+                      entity_id=_entity(entity_type, entity_id, org))),
+         columns=COLUMNS, plain="key")
 
 
 @app.command()
 def delete(org: str = typer.Option(None, "--org", "--org-id", help=ORG_HELP),
            entity_type: str = typer.Option(..., "--entity-type", help=TYPE_HELP),
-           entity_id: str = typer.Option(..., "--entity-id", help="Entity UUID."),
+           entity_id: str = typer.Option(..., "--entity-id", help=ENTITY_HELP),
            key: str = typer.Option(..., "--key", help="Tag key to delete.")) -> None:
     """Delete a tag, by key, from an entity (Member).
 
     Example: alloy tag delete --org $ORG_ID --entity-type project --entity-id $PROJECT_ID --key env
     """
+    entity_id = _entity(entity_type, entity_id, org)
     call("tags.delete", org_id=current_org(org), entity_type=entity_type, entity_id=entity_id,
          key=key)
     emit({"entity_type": entity_type, "entity_id": entity_id, "key": key, "deleted": True},

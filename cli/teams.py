@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 from alloy.cli import refs
-from alloy.cli.common import call, page_query, show_list
+from alloy.cli.common import call, nothing_to_change, page_query, show_list
 from alloy.cli.output import emit
 from alloy.cli.prompt import confirm_destructive
 from alloy.cli.session import current_org
@@ -12,8 +12,13 @@ from alloy.cli.session import current_org
 app = typer.Typer(no_args_is_help=True, help="Manage teams within an organization.")
 members = typer.Typer(no_args_is_help=True, help="Manage team membership.")
 
+def _team(ref: str) -> str:
+    """A team named by UUID or name, in the current organization."""
+    return refs.named_id("team", ref)
+
+
 _ORG = typer.Option(None, "--org-id", "--org", help="Organization (default: current).")
-_TEAM = typer.Option(..., "--team-id", "--team", help="Team UUID.")
+_TEAM = typer.Option(..., "--team-id", "--team", help="Team name or UUID.")
 
 
 @app.command()
@@ -35,21 +40,21 @@ def list_(org_id: str = _ORG, cursor: str = typer.Option(None, "--cursor"),
 
     Example: alloy team list --format json | jq -r '.data[].name'
     """
-    show_list("teams.list", ["id", "name", "description", "created_at"],
+    show_list("teams.list", ["name", "description", "created_at", "id"],
               org_id=current_org(org_id), query=page_query(cursor, limit))
 
 
 @app.command()
-def get(team_id: str = typer.Argument(..., metavar="ID")) -> None:
+def get(team_id: str = typer.Argument(..., metavar="ID", help="Team name or UUID.")) -> None:
     """Show a team.
 
     Example: alloy team get $TEAM_ID
     """
-    emit(call("teams.get", team_id=team_id))
+    emit(call("teams.get", team_id=_team(team_id)))
 
 
 @app.command()
-def update(team_id: str = typer.Argument(..., metavar="ID"),
+def update(team_id: str = typer.Argument(..., metavar="ID", help="Team name or UUID."),
            name: str = typer.Option(None, "--name", help="New name."),
            description: str = typer.Option(None, "--description", help="New description, "
                                            "or none.")) -> None:
@@ -60,12 +65,12 @@ def update(team_id: str = typer.Argument(..., metavar="ID"),
     body = {k: refs.none_or(v) for k, v in {"name": name, "description": description}.items()
             if v is not None}
     if not body:
-        raise typer.BadParameter("give at least one field to change", param_hint="--name")
-    emit(call("teams.update", team_id=team_id, body=body))
+        raise nothing_to_change("team update", "--name or --description")
+    emit(call("teams.update", team_id=_team(team_id), body=body))
 
 
 @app.command()
-def delete(team_id: str = typer.Argument(..., metavar="ID"),
+def delete(team_id: str = typer.Argument(..., metavar="ID", help="Team name or UUID."),
            cascade: bool = typer.Option(False, "--cascade", help="Cascade-delete all dependents "
                                         "(members; projects are unassigned)."),
            dry_run: bool = typer.Option(False, "--dry-run", help="Preview what would be deleted "
@@ -78,6 +83,7 @@ def delete(team_id: str = typer.Argument(..., metavar="ID"),
     """
     if not dry_run:
         confirm_destructive(f"Delete team {team_id}?", yes)
+    team_id = _team(team_id)
     result = call("teams.delete", team_id=team_id, query={"cascade": cascade,
                                                           "dry_run": dry_run})
     emit(result if result is not None else {"id": team_id, "deleted": True})
@@ -85,22 +91,24 @@ def delete(team_id: str = typer.Argument(..., metavar="ID"),
 
 @members.command("add")
 def member_add(team_id: str = _TEAM,
-               user_id: str = typer.Option(..., "--user-id", "--user", help="User UUID.")) -> None:
+               user_id: str = typer.Option(..., "--user-id", "--user", help="User: UUID, email or name.")) -> None:
     """Add an organization member to a team (Member).
 
     Example: alloy team member add --team-id $TEAM_ID --user-id $USER_ID
     """
-    emit(call("teams.add_member", team_id=team_id, body={"user_id": user_id}))
+    emit(call("teams.add_member", team_id=_team(team_id),
+              body={"user_id": refs.user_id(user_id)}))
 
 
 @members.command("remove")
 def member_remove(team_id: str = _TEAM,
-                  user_id: str = typer.Option(..., "--user-id", "--user", help="User UUID.")
+                  user_id: str = typer.Option(..., "--user-id", "--user", help="User: UUID, email or name.")
                   ) -> None:
     """Remove a user from a team (Member).
 
     Example: alloy team member remove --team-id $TEAM_ID --user-id $USER_ID
     """
+    team_id, user_id = _team(team_id), refs.user_id(user_id)
     call("teams.remove_member", team_id=team_id, user_id=user_id)
     emit({"team_id": team_id, "user_id": user_id, "removed": True})
 
@@ -112,8 +120,8 @@ def member_list(team_id: str = _TEAM, cursor: str = typer.Option(None, "--cursor
 
     Example: alloy team member list --team-id $TEAM_ID --format json
     """
-    show_list("teams.list_members", ["user_id", "display_name", "email", "created_at"],
-              plain="user_id", team_id=team_id, query=page_query(cursor, limit))
+    show_list("teams.list_members", ["email", "display_name", "created_at", "user_id"],
+              plain="user_id", team_id=_team(team_id), query=page_query(cursor, limit))
 
 
 app.add_typer(members, name="member")

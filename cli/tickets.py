@@ -7,16 +7,16 @@ chosen with `alloy project use` (see cli/refs.py).
 from __future__ import annotations
 
 import typer
-from alloy.cli import refs
-from alloy.cli.common import call, page_query, show_list
+from alloy.cli import complete, refs
+from alloy.cli.common import call, nothing_to_change, page_query, show_list
 from alloy.cli.output import as_list, emit, fmt
 
 app = typer.Typer(no_args_is_help=True,
                   help="Create, list, update and manage tickets (UUID, KEY-N or N).")
 
-_PROJECT = typer.Option(None, "--project", "--project-id",
+_PROJECT = typer.Option(None, "--project", "--project-id", autocompletion=complete.PROJECT,
                         help="Project UUID or key (default: `alloy project use`).")
-_COLUMNS = ["key", "title", "status", "priority", "assignee_id", "updated_at"]
+_COLUMNS = ["key", "title", "status", "priority", "assignee", "updated_at"]
 _ASSIGNEE_HELP = "Assignee: user UUID, email or name"
 
 
@@ -38,9 +38,9 @@ def create(
     project: str = _PROJECT,
     title: str = typer.Option(None, "--title", help="Ticket title."),
     description: str = typer.Option(None, "--description", help="Detailed description."),
-    priority: str = typer.Option(None, "--priority",
+    priority: str = typer.Option(None, "--priority", autocompletion=complete.PRIORITY,
                                  help="none, low, medium (default), high, urgent."),
-    status: str = typer.Option(None, "--status", help="backlog (default), todo, in_progress, "
+    status: str = typer.Option(None, "--status", autocompletion=complete.STATUS, help="backlog (default), todo, in_progress, "
                                "in_review, done, cancelled, or a workflow status."),
     assignee_id: str = _assignee(),
     sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint: UUID, name or id prefix."),
@@ -69,9 +69,9 @@ def create(
 
 @app.command("list")
 def list_(project: str = _PROJECT,
-          status: str = typer.Option(None, "--status", help="Filter by status "
+          status: str = typer.Option(None, "--status", autocompletion=complete.STATUS, help="Filter by status "
                                      "(comma-separated, e.g. todo,in_progress)."),
-          priority: str = typer.Option(None, "--priority", help="Filter by priority."),
+          priority: str = typer.Option(None, "--priority", autocompletion=complete.PRIORITY, help="Filter by priority."),
           assignee_id: str = _assignee("Filter by assignee: user UUID, email or name."),
           sprint_id: str = typer.Option(None, "--sprint-id", help="Filter by sprint (UUID, "
                                         "name or id prefix)."),
@@ -83,7 +83,8 @@ def list_(project: str = _PROJECT,
     Example: alloy ticket list --status todo,in_progress --format json | jq -r '.data[].key'
     """
     pid = refs.project_id(project)
-    show_list("tickets.list", _COLUMNS, plain="id", project_id=pid,
+    show_list("tickets.list", _COLUMNS, plain="key", people={"assignee_id": "assignee"},
+              project_id=pid,
               query={"status": status, "priority": priority,
                      "assignee_id": refs.user_id(assignee_id, pid),
                      "sprint_id": sprint_id and refs.sprint_id(sprint_id, pid),
@@ -96,7 +97,7 @@ def get(ref: str = _REF) -> None:
 
     Example: alloy ticket get BACK-42
     """
-    emit(refs.resolve(ref))
+    emit(refs.resolve(ref), plain="key")
 
 
 @app.command()
@@ -104,14 +105,14 @@ def update(
     ref: str = _REF,
     title: str = typer.Option(None, "--title", help="New title."),
     description: str = typer.Option(None, "--description", help="New description, or none."),
-    status: str = typer.Option(None, "--status", help="New status."),
-    priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
+    status: str = typer.Option(None, "--status", autocompletion=complete.STATUS, help="New status."),
+    priority: str = typer.Option(None, "--priority", autocompletion=complete.PRIORITY, help="none, low, medium, high, urgent."),
     assignee_id: str = _assignee(_ASSIGNEE_HELP + ", or none."),
     sprint_id: str = typer.Option(None, "--sprint-id",
                                   help="Sprint (UUID, name or id prefix), or none."),
-    add_label: list[str] = typer.Option(None, "--add-label", help="Label UUID to add "
+    add_label: list[str] = typer.Option(None, "--add-label", help="Label name or UUID to add "
                                         "(repeatable)."),
-    remove_label: list[str] = typer.Option(None, "--remove-label", help="Label UUID to remove "
+    remove_label: list[str] = typer.Option(None, "--remove-label", help="Label name or UUID to remove "
                                            "(repeatable)."),
 ) -> None:
     """Change a ticket's fields (Member) and add or remove labels.
@@ -127,7 +128,10 @@ def update(
     if "sprint_id" in body:
         body["sprint_id"] = _sprint(sprint_id)
     if not body and not add_label and not remove_label:
-        raise typer.BadParameter("give at least one field to change", param_hint="--status")
+        body = _ask_fields()  # on a terminal: tick the fields, then give their values
+    if not body and not add_label and not remove_label:
+        raise nothing_to_change("ticket update", "--title, --status, --priority, --assignee, "
+                                "--description, --sprint-id or --add-label")
     if refs.is_person(body.get("assignee_id")):  # looked up in the ticket's org
         found = refs.resolve(ref)
         tid, body["assignee_id"] = found["id"], refs.user_id(body["assignee_id"],
@@ -145,14 +149,28 @@ def update(
     emit(result, plain="key")
 
 
+def _ask_fields() -> dict:
+    """`ticket update` with no flag on a terminal: which fields, then each value (docs/cli.md
+    "Interactive prompts"); off a terminal, nothing (the caller says what to give)."""
+    from alloy.cli import prompt
+
+    if not prompt.interactive():
+        return {}
+    ask = {"title": lambda: prompt.text("Title"), "status": prompt.pick_status,
+           "priority": prompt.pick_priority, "assignee_id": prompt.pick_user,
+           "description": lambda: prompt.text("Description")}
+    fields = prompt.multiselect("Fields to change", [(f.removesuffix("_id"), f) for f in ask])
+    return {f: ask[f]() for f in fields}
+
+
 @app.command("batch-update")
 def batch_update(
     ticket_ids: str = typer.Option(..., "--ticket-ids", help="Comma-separated ticket ids "
                                    "(UUIDs or KEY-N)."),
     title: str = typer.Option(None, "--title", help="New title for all tickets."),
     description: str = typer.Option(None, "--description", help="New description, or none."),
-    status: str = typer.Option(None, "--status", help="New status for all tickets."),
-    priority: str = typer.Option(None, "--priority", help="none, low, medium, high, urgent."),
+    status: str = typer.Option(None, "--status", autocompletion=complete.STATUS, help="New status for all tickets."),
+    priority: str = typer.Option(None, "--priority", autocompletion=complete.PRIORITY, help="none, low, medium, high, urgent."),
     assignee_id: str = _assignee(_ASSIGNEE_HELP + ", or none."),
     sprint_id: str = typer.Option(None, "--sprint-id",
                                   help="Sprint (UUID, name or id prefix), or none."),
@@ -170,7 +188,8 @@ def batch_update(
     if body.get("assignee_id"):
         body["assignee_id"] = refs.user_id(body["assignee_id"])
     if not body:
-        raise typer.BadParameter("give at least one field to change", param_hint="--status")
+        raise nothing_to_change("ticket batch-update", "--title, --status, --priority, "
+                                "--assignee, --description or --sprint-id")
     result = call("tickets.batch_update", body={"ticket_ids": refs.ticket_ids(ticket_ids), **body})
     refs.warn(result)
     emit(result, plain="updated")
@@ -187,14 +206,16 @@ def delete(ref: str = _REF,
 
     Example: alloy ticket delete BACK-42 --cascade --dry-run
     """
-    tid = refs.ticket_id(ref)
+    found = refs.resolve(ref)
+    tid = found["id"]
     if not dry_run:
         from alloy.cli.prompt import confirm_destructive
 
-        confirm_destructive(f"Delete ticket {ref}?", yes)
+        confirm_destructive(f"Delete ticket {found['key']}?", yes)
     result = call("tickets.delete", ticket_id=tid, query={"cascade": cascade,
                                                           "dry_run": dry_run})
-    emit(result if result is not None else {"id": tid, "deleted": True})
+    emit(result if result is not None else {"id": tid, "key": found["key"], "deleted": True},
+         plain="key")
 
 
 @app.command("batch-delete")
@@ -228,7 +249,11 @@ def activity(ref: str = _REF, cursor: str = typer.Option(None, "--cursor"),
     page = as_list(call("tickets.activity", ticket_id=refs.ticket_id(ref),
                         query=page_query(cursor, limit)))
     if fmt() != "json":  # JSON keeps the credential whole; a table shows it in a few words
+        from alloy.cli.common import member_names
+
+        names = member_names() if fmt() == "table" else {}
         for row in page["data"]:
+            row["actor"] = names.get(row.get("actor"), row.get("actor"))
             row["via"] = via_label(row.get("via"))
             row["line"] = f"{row['type']}\t{row['via']}"
     emit(page, columns=["timestamp", "type", "actor", "via"], plain="line")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import typer
-from alloy.cli import prompt, refs
+from alloy.cli import complete, prompt, refs
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit
 
@@ -14,7 +14,8 @@ from alloy.domain.enums import ACTIVITY_TYPES
 app = typer.Typer(no_args_is_help=True, help="Log and manage time entries for capitalization "
                   "tracking (Draft -> Submitted -> Approved | Rejected).")
 
-COLUMNS = ["id", "date", "duration_minutes", "activity_type", "status", "description"]
+COLUMNS = ["id", "date", "duration_minutes", "status", "activity_type", "description"]
+_USER = {"user_id": "user"}  # the approval queue names whose time it is
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+)m?)?$")
 
 
@@ -34,16 +35,16 @@ def minutes(text: str) -> int:
 
 @app.command()
 def log(
-    user_id: str = typer.Option(None, "--user-id", help="User UUID (default: you)."),
+    user_id: str = typer.Option(None, "--user-id", help="User: UUID, email or name (default: you)."),
     ticket: str = typer.Option(None, "--ticket", "--ticket-id",
                                help="Ticket: UUID, KEY-N, or N (prompted if missing)."),
-    project: str = typer.Option(None, "--project",
+    project: str = typer.Option(None, "--project", autocompletion=complete.PROJECT,
                                 help="Project UUID or key (default: the ticket's)."),
     date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
     duration: str = typer.Option(None, "--duration",
                                  help="Minutes, or 90m / 2h / 1h30m (prompted if missing)."),
     description: str = typer.Option(None, "--description", help="What was done."),
-    activity_type: str = typer.Option(None, "--activity-type", "--type",
+    activity_type: str = typer.Option(None, "--activity-type", "--type", autocompletion=complete.ACTIVITY,
                                       help="Activity (prompted if missing): "
                                       f"{', '.join(ACTIVITY_TYPES)}."),
 ) -> None:
@@ -59,7 +60,7 @@ def log(
 
         date = day.today().isoformat()
     emit(call("timeentries.create", body={
-        "user_id": user_id, "ticket_id": found["id"],
+        "user_id": refs.user_id(user_id, found["project_id"]), "ticket_id": found["id"],
         "project_id": refs.optional_project_id(project) or found["project_id"],
         "date": date, "duration_minutes": mins, "description": description,
         "activity_type": kind}))
@@ -70,9 +71,9 @@ def list_(
     ticket: str = typer.Option(None, "--ticket", "--ticket-id", help="Ticket: UUID, KEY-N or N."),
     user_id: str = typer.Option(None, "--user-id", help="A user's entries (or, with --ticket, "
                                 "filter)."),
-    project: str = typer.Option(None, "--project", help="Filter by project UUID or key."),
+    project: str = typer.Option(None, "--project", autocompletion=complete.PROJECT, help="Filter by project UUID or key."),
     date: str = typer.Option(None, "--date", help="Filter by date (YYYY-MM-DD)."),
-    status: str = typer.Option(None, "--status", help="Draft, Submitted, Approved, Rejected."),
+    status: str = typer.Option(None, "--status", autocompletion=complete.ENTRY_STATUS, help="Draft, Submitted, Approved, Rejected."),
     cursor: str = typer.Option(None, "--cursor"),
     limit: int = typer.Option(None, "--limit"),
 ) -> None:
@@ -84,11 +85,11 @@ def list_(
              "date": date, "status": status}
     if ticket:
         show_list("timeentries.list_for_ticket", COLUMNS, ticket_id=refs.ticket_id(ticket),
-                  query={**query, "user_id": user_id})
+                  query={**query, "user_id": refs.user_id(user_id)})
         return
     if not user_id:
         raise typer.BadParameter("give --ticket or --user-id", param_hint="--ticket")
-    show_list("timeentries.list_for_user", COLUMNS, user_id=user_id,
+    show_list("timeentries.list_for_user", COLUMNS, user_id=refs.user_id(user_id),
               query={**query, "org_id": refs.org_or_none()})
 
 
@@ -107,7 +108,7 @@ def update(
     date: str = typer.Option(None, "--date", help="New date (YYYY-MM-DD)."),
     duration: str = typer.Option(None, "--duration", help="New duration (90, 2h, 1h30m)."),
     description: str = typer.Option(None, "--description", help="New description."),
-    activity_type: str = typer.Option(None, "--activity-type", "--type", help="New activity."),
+    activity_type: str = typer.Option(None, "--activity-type", "--type", autocompletion=complete.ACTIVITY, help="New activity."),
 ) -> None:
     """Edit a Draft or Rejected entry.
 
@@ -161,7 +162,7 @@ def reject(entry_id: str = typer.Argument(..., metavar="ID"),
 
 
 @app.command()
-def submitted(project: str = typer.Option(None, "--project", help="Filter by project UUID or key."),
+def submitted(project: str = typer.Option(None, "--project", autocompletion=complete.PROJECT, help="Filter by project UUID or key."),
               user_id: str = typer.Option(None, "--user-id", help="Filter by user."),
               cursor: str = typer.Option(None, "--cursor"),
               limit: int = typer.Option(None, "--limit")) -> None:
@@ -169,9 +170,9 @@ def submitted(project: str = typer.Option(None, "--project", help="Filter by pro
 
     Example: alloy time submitted --format json | jq -r '.data[].id' | xargs -I{} alloy time approve {}
     """
-    show_list("timeentries.submitted", ["id", "user_id", *COLUMNS[1:]],
+    show_list("timeentries.submitted", ["id", "user", *COLUMNS[1:]], people=_USER,
               query={**page_query(cursor, limit), "project_id": refs.optional_project_id(project),
-                     "user_id": user_id,
+                     "user_id": refs.user_id(user_id),
                      "org_id": refs.org_or_none()})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call
 from alloy.cli.output import emit, fmt
 from alloy.cli.refs import ticket_id, ticket_ids
@@ -16,7 +17,7 @@ from alloy.cli.refs import ticket_id, ticket_ids
 def transition(
     ref: str = typer.Argument(None, metavar="[ID]", help="Ticket UUID, KEY-N or number."),
     id_: str = typer.Option(None, "--id", help="Ticket reference (instead of the argument)."),
-    to_status: str = typer.Option(None, "--to-status", "--status", help="Target status."),
+    to_status: str = typer.Option(None, "--to-status", "--status", autocompletion=complete.STATUS, help="Target status."),
 ) -> None:
     """Move a ticket to another status under its workflow's rules.
 
@@ -40,7 +41,7 @@ def transition(
 def batch_transition(
     refs: str = typer.Option(..., "--ticket-ids", help="Comma-separated tickets: UUIDs, "
                              "KEY-N, or N in the default project."),
-    to_status: str = typer.Option(..., "--to-status", "--status",
+    to_status: str = typer.Option(..., "--to-status", "--status", autocompletion=complete.STATUS,
                                   help="Target status for all of them."),
 ) -> None:
     """Move several tickets to one status; each is checked against its project's workflow.
@@ -49,21 +50,22 @@ def batch_transition(
 
     Example: alloy ticket batch-transition --ticket-ids "$ID1,$ID2" --to-status Done
     """
-    ids = ticket_ids(refs)
+    named: dict[str, str] = {}  # id -> KEY-N: tickets are shown by the key they were named by
+    ids = ticket_ids(refs, named=named)
     result = call("transitions.batch", body={"ticket_ids": ids, "to_status": to_status})
     if fmt() == "json":
         emit(result)
     else:
-        rows = [{"id": m["id"], "result": "ok", "status": m["status"],
+        rows = [{"ticket": named.get(m["id"], m["id"]), "result": "ok", "status": m["status"],
                  "note": m.get("warning") or ""} for m in result["succeeded"]]
-        rows += [{"id": f["id"], "result": "failed", "status": "-", "note": f["reason"]}
-                 for f in result["failed"]]
+        rows += [{"ticket": named.get(f["id"], f["id"]), "result": "failed", "status": "-",
+                  "note": f["reason"]} for f in result["failed"]]
         if fmt() == "plain":
             for r in rows:
-                print("\t".join([r["id"], r["result"], r["status"], r["note"]]).rstrip("\t"))
+                print("\t".join([r["ticket"], r["result"], r["status"], r["note"]]).rstrip("\t"))
         else:
             emit({"data": rows, "next_cursor": None, "has_more": False},
-                 columns=["id", "result", "status", "note"])
+                 columns=["ticket", "result", "status", "note"], main="note")
     if result["failed"]:
         print(f"error: {len(result['failed'])} of {len(ids)} tickets did not move",
               file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import typer
+from alloy.cli import complete
 from alloy.cli.common import call, page_query
 from alloy.cli.output import emit, fmt
 from alloy.cli.prompt import confirm_destructive
@@ -12,6 +13,13 @@ from alloy.cli.session import current_org
 
 app = typer.Typer(no_args_is_help=True,
                   help="Define custom workflows with statuses and allowed transitions.")
+
+
+def _workflow(ref: str) -> str:
+    """A workflow by UUID or name, in the current organization."""
+    from alloy.cli.refs import named_id
+
+    return named_id("workflow", ref)
 
 
 def _json_list(text: str | None, flag: str):
@@ -56,7 +64,7 @@ def create(
                                  'built-in Backlog..Cancelled).'),
     transitions: str = typer.Option("[]", "--transitions",
                                     help='JSON array: [{"from":"Todo","to":"Done"}, ...].'),
-    enforcement: str = typer.Option("none", "--enforcement", help="none, warn or strict."),
+    enforcement: str = typer.Option("none", "--enforcement", autocompletion=complete.ENFORCEMENT, help="none, warn or strict."),
     org_id: str = typer.Option(None, "--org-id", "--org", help="Organization (default: current)."),
 ) -> None:
     """Create a workflow (Admin).
@@ -88,20 +96,21 @@ def list_(org_id: str = typer.Option(None, "--org-id", "--org", help="Organizati
     if fmt() == "table":
         page["items"] = [{**w, "statuses": " > ".join(s["name"] for s in w["statuses"])}
                          for w in page["items"]]
-    emit(as_list(page), columns=["id", "name", "enforcement", "statuses"], plain="id")
+    emit(as_list(page), columns=["name", "enforcement", "statuses", "id"], main="statuses",
+         plain="id")
 
 
 @app.command()
-def show(workflow_id: str = typer.Argument(..., metavar="ID")) -> None:
+def show(workflow_id: str = typer.Argument(..., metavar="ID", help="Workflow name or UUID.")) -> None:
     """Show a workflow with its statuses and transitions.
 
     Example: alloy workflow show $WORKFLOW_ID --format json
     """
-    _show(call("workflows.get", workflow_id=workflow_id))
+    _show(call("workflows.get", workflow_id=_workflow(workflow_id)))
 
 
 @app.command("get", hidden=True)
-def get(workflow_id: str = typer.Argument(..., metavar="ID")) -> None:
+def get(workflow_id: str = typer.Argument(..., metavar="ID", help="Workflow name or UUID.")) -> None:
     """Same as `workflow show`.
 
     Example: alloy workflow get $WORKFLOW_ID
@@ -111,12 +120,12 @@ def get(workflow_id: str = typer.Argument(..., metavar="ID")) -> None:
 
 @app.command()
 def update(
-    workflow_id: str = typer.Argument(..., metavar="ID"),
+    workflow_id: str = typer.Argument(..., metavar="ID", help="Workflow name or UUID."),
     name: str = typer.Option(None, "--name", help="New name."),
     statuses: str = typer.Option(None, "--statuses", help="Replacement JSON array of statuses."),
     transitions: str = typer.Option(None, "--transitions",
                                     help="Replacement JSON array of transitions."),
-    enforcement: str = typer.Option(None, "--enforcement", help="none, warn or strict."),
+    enforcement: str = typer.Option(None, "--enforcement", autocompletion=complete.ENFORCEMENT, help="none, warn or strict."),
 ) -> None:
     """Rename a workflow, change enforcement, or replace its statuses/transitions (Admin).
 
@@ -125,11 +134,11 @@ def update(
     body = {"name": name, "statuses": _json_list(statuses, "--statuses"),
             "transitions": _json_list(transitions, "--transitions"), "enforcement": enforcement}
     body = {k: v for k, v in body.items() if v is not None}
-    _show(call("workflows.update", workflow_id=workflow_id, body=body))
+    _show(call("workflows.update", workflow_id=_workflow(workflow_id), body=body))
 
 
 @app.command()
-def delete(workflow_id: str = typer.Argument(..., metavar="ID"),
+def delete(workflow_id: str = typer.Argument(..., metavar="ID", help="Workflow name or UUID."),
            yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation.")
            ) -> None:
     """Delete a workflow no project uses (Admin).
@@ -137,6 +146,7 @@ def delete(workflow_id: str = typer.Argument(..., metavar="ID"),
     Example: alloy workflow delete $WORKFLOW_ID --yes
     """
     confirm_destructive(f"Delete workflow {workflow_id}?", yes)
+    workflow_id = _workflow(workflow_id)
     call("workflows.delete", workflow_id=workflow_id)
     emit({"id": workflow_id, "deleted": True}, plain="id")
 

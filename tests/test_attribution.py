@@ -92,7 +92,7 @@ def test_cli_activity_shows_via(world, ticket):
     cli(["ticket", "update", "ATT-1", "--title", "by the CLI"], env)
     assert _last_via(world, ticket)["kind"] == "embedded"
     table = cli(["ticket", "activity", "ATT-1", "--limit", "100", "--format", "table"], env)
-    for shown in ("via", "session", "key CI", "mcp Claude Code", "embedded"):
+    for shown in ("VIA", "session", "key CI", "mcp Claude Code", "embedded"):
         assert shown in table.stdout, table.stdout
     plain = cli(["ticket", "activity", "ATT-1", "--limit", "100", "--format", "plain"], env)
     assert plain.stdout.splitlines()[0] == "ticket.created\tsession"

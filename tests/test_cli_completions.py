@@ -94,3 +94,48 @@ def test_elvish_completer_in_a_real_shell(env_for, tmp_path):
         term.type("alloy auth api-key cr")
         term.send("Tab")
         term.wait_for("alloy auth api-key create")
+
+
+def _bash(env, line: str) -> list[str]:
+    words = line.split()
+    cword = len(words) if line.endswith(" ") else len(words) - 1
+    return _complete(env, _ALLOY_COMPLETE="complete_bash", COMP_WORDS=line,
+                     COMP_CWORD=str(cword)).split()
+
+
+def test_enum_values_complete(env_for):
+    env = env_for()
+    assert _bash(env, "alloy ticket create --priority ") == ["None", "Low", "Medium", "High",
+                                                             "Urgent"]
+    assert _bash(env, "alloy ticket update 1 --priority hi") == ["high"]  # the case typed
+    assert "InProgress" in _bash(env, "alloy ticket list --status ")
+    assert _bash(env, "alloy ticket transition 1 --to-status Do") == ["Done"]
+    assert _bash(env, "alloy ticket list --format ") == ["json", "table", "plain"]
+    assert _bash(env, "alloy --format t") == ["table"]
+    assert _bash(env, "alloy time log --activity-type Code") == ["CodeReview"]
+    assert _bash(env, "alloy time list --status ") == ["Draft", "Submitted", "Approved",
+                                                       "Rejected"]
+    assert _bash(env, "alloy sprint list --status ") == ["Planned", "Active", "Completed"]
+    assert _bash(env, "alloy invite create --role ") == ["Owner", "Admin", "Member",
+                                                         "Reporter", "Viewer"]
+    assert _bash(env, "alloy workflow create --enforcement ") == ["none", "warn", "strict"]
+    assert _bash(env, "alloy completions ") == list(completions.SHELLS)
+
+
+def test_project_keys_and_the_projects_statuses_complete_from_the_database(env_for):
+    env = env_for()
+    assert _bash(env, "alloy ticket list --project ") == []  # nobody logged in: no error
+    cli(["onboard", "--email", "tab@example.com", "--password", "password123",
+         "--org-name", "Tab", "--org-slug", "tab"], env)
+    for key in ("BACK", "WEEK"):
+        cli(["project", "create", "--key", key, "--name", key.title()], env)
+    assert _bash(env, "alloy ticket list --project ") == ["BACK", "WEEK"]
+    assert _bash(env, "alloy sprint create --project w") == ["wEEK"]  # the case typed
+    flow = cli(["workflow", "create", "--name", "Ops", "--statuses",
+                '[{"name": "Open", "category": "todo"}, {"name": "Shipped", '
+                '"category": "done"}]', "--format", "json"], env).data
+    cli(["project", "update", "WEEK", "--workflow-id", flow["id"]], env)
+    assert _bash({**env, "ALLOY_PROJECT_ID": "WEEK"}, "alloy ticket list --status ") == [
+        "Open", "Shipped"]
+    assert "InProgress" in _bash({**env, "ALLOY_PROJECT_ID": "BACK"},
+                                 "alloy ticket list --status ")

@@ -145,7 +145,7 @@ def test_sprint_board_burndown(mode):
     burn = cli(["burndown", sid, "--format", "json"], env).data
     assert burn["sprint_id"] == sid and len(burn["data"]) == 15
     table = cli(["burndown", sid, "--format", "table"], env).stdout
-    for word in ("date", "total", "completed", "remaining", "2026-03-25", "2026-04-08"):
+    for word in ("DATE", "TOTAL", "COMPLETED", "REMAINING", "2026-03-25", "2026-04-08"):
         assert word in table
     tsv = cli(["burndown", sid, "--format", "plain"], env).stdout.splitlines()
     assert tsv[0] == "date\ttotal\tcompleted\tremaining" and len(tsv) == 16

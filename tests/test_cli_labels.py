@@ -137,7 +137,7 @@ def test_comments(mode):
     assert missing.returncode == 5
     assert cli(["comment", "add", "--ticket", "LBL-1", "--body", " "], env,
                check=False).returncode == 7
-    assert cli(["comment", "list", "--ticket", "nonsense"], env, check=False).returncode == 7
+    assert cli(["comment", "list", "--ticket", "nonsense"], env, check=False).returncode == 2  # not a reference: usage
 
 
 def test_tags(mode):

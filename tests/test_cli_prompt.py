@@ -219,3 +219,23 @@ def test_destructive_commands_confirm_only_when_a_person_can_answer(world, tmp_p
                   tmp_path) as term:
         assert term.exit_code() == 0, term.screen()
     assert cli(["sprint", "get", sprint["id"]], env, check=False).returncode == 5
+
+
+@needs_tmux
+def test_ticket_update_without_flags_asks_which_fields_on_a_terminal(world, tmp_path):
+    env, _ = world
+    cli(["project", "create", "--key", "UPD", "--name", "Upd"], env)
+    cli(["ticket", "create", "--project", "UPD", "--title", "old title"], env)
+    with Terminal([str(BIN / "alloy"), "ticket", "update", "UPD-1", "--format", "plain"], env,
+                  tmp_path) as term:
+        term.wait_for("Fields to change")
+        term.send("Space")  # the first: title
+        term.send("Enter")
+        term.wait_for("Title")
+        term.type("new title")
+        term.send("Enter")
+        assert term.exit_code() == 0
+        term.wait_for("UPD-1")
+    assert cli(["ticket", "get", "UPD-1"], env).data["title"] == "new title"
+    off = cli(["ticket", "update", "UPD-1"], env, check=False)  # not a terminal: no prompt
+    assert off.returncode == 2 and "nothing to change" in off.stderr

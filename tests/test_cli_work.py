@@ -84,7 +84,7 @@ def test_project_use_and_smart_refs(mode):
     listed = cli(["ticket", "list", "--status", "todo,in_progress"], env).data["data"]
     assert [t["key"] for t in listed] == ["BACK-1"]
     plain = cli(["ticket", "list", "--format", "plain"], env).stdout.split()
-    assert plain == [t["id"] for t in made]
+    assert plain == [t["key"] for t in made]  # tickets' plain identity is KEY-N
     assert cli(["ticket", "list", "--project-id", used["id"], "--priority", "medium",
                 "--limit", "2"], env).data["has_more"] is True
     by_uuid = cli(["project", "use", used["id"]], env).data
@@ -120,7 +120,8 @@ def test_batch_delete_and_activity(mode):
     assert preview == {"deleted": [a["id"], b["id"]], "blocked": []}
     assert cli(["ticket", "delete", "OPS-1", "--cascade", "--dry-run"], env).data == {
         "ticket_id": a["id"], "dependents": {"time_entries": 0, "comments": 0}}
-    assert cli(["ticket", "delete", "OPS-1"], env).data == {"id": a["id"], "deleted": True}
+    assert cli(["ticket", "delete", "OPS-1"], env).data == {"id": a["id"], "key": "OPS-1",
+                                                          "deleted": True}
     assert cli(["ticket", "batch-delete", "--ticket-ids", b["id"]], env).data["deleted"] == [
         b["id"]]
 

@@ -37,10 +37,11 @@ def test_cli_doc_examples_run(fresh_server, tmp_path):
     assert "already exists" in run.block(7)
     assert "alloy org switch [ID]" in run.block(9)
     assert run.block(10).split() == ["Owner", "16000", "15000", "2026-07-01", "2026-01-01"]
+    assert run.block(11).split() == ["env", "production"]  # a tag on a project named by key
 
 
 def test_every_bash_block_is_counted():
-    assert len(bash_blocks(DOC)) == 11
+    assert len(bash_blocks(DOC)) == 12
 
 
 def _has(*path: str) -> bool:

@@ -4,7 +4,9 @@
 - ticket: UUID, `KEY-N` (any case), or bare `N` / `#N` in a default project;
 - sprint: UUID, exact name (unique within its project) or an unambiguous id prefix;
 - org: UUID, slug, or exact name where unique among the caller's organizations;
-- user: UUID, email (any case), or display name where unique among an org's members.
+- user: UUID, email (any case), or display name where unique among an org's members;
+- team, label, workflow: UUID or exact name (any case) within an organization;
+- a tagged entity: by the reference its type takes (`entity_id`).
 
 A project key or `KEY-N` is looked up in the active organization first; when it is not
 there but is in exactly one of the caller's other organizations, that one is used and `note`
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from alloy.domain.values import is_uuid, ticket_number
+from alloy.domain.values import is_uuid, ticket_key, ticket_number
 from alloy.errors import Invalid, NotFound
 
 Note = Callable[[str], None] | None
@@ -116,6 +118,25 @@ def ticket_ids(client, refs: list[str], *, project: str | None = None,
             for r in refs if r.strip()]
 
 
+def ticket_list(client, text: str, *, project: str | None = None,
+                org_id: str | None = None, named: dict | None = None) -> list[str]:
+    """A comma-separated list as a person writes it (`BACK-1,2,WEB-7,8`): a bare number
+    after a `KEY-N` is in that key's project, else in `project`; UUIDs as given. `named`,
+    if given, receives id -> `KEY-N` for the tickets written by key or number."""
+    ids, home = [], project
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        key = None if is_uuid(part) else ticket_key(part)
+        if key:
+            home = key[0]
+        ids.append(ticket_id(client, part, project=home, org_id=org_id))
+        number = key[1] if key else ticket_number(part)
+        if named is not None and number is not None and home and not is_uuid(home):
+            named[ids[-1]] = f"{home.upper()}-{number}"
+    return ids
+
+
 def sprint(client, ref: str, *, project: str | None = None, org_id: str | None = None) -> dict:
     """A sprint by UUID, name or id prefix: in `project` (UUID or key) if given, else in
     the organization's projects."""
@@ -206,3 +227,59 @@ def user_id(client, ref: str, *, org_id: str | None = None) -> str:
     before); an email or name is looked up among the org's members."""
     ref = ref.strip()
     return ref if is_uuid(ref) else user(client, ref, org_id=org_id)["user_id"]
+
+
+def _all(client, op: str, **path) -> list[dict]:
+    """Every row of a list operation, page by page (an org's teams, labels, workflows)."""
+    rows, cursor = [], None
+    while True:
+        page = client.call(op, **path, query={"limit": 100, "cursor": cursor})
+        rows += page["items"] if isinstance(page, dict) else page
+        cursor = page.get("next_cursor") if isinstance(page, dict) else None
+        if not cursor or not page.get("has_more"):
+            return rows
+
+
+def named(client, what: str, ref: str, *, org_id: str) -> dict:
+    """An org's team, label or workflow (`what`) by UUID or exact name (any case)."""
+    ref = ref.strip()
+    rows = _all(client, f"{what}s.list", org_id=org_id)
+    found = ([r for r in rows if r["id"] == ref] or [r for r in rows if r["name"] == ref]
+             or [r for r in rows if r["name"].lower() == ref.lower()])
+    if not found:
+        raise NotFound(f"no {what} '{ref}' in this organization: give its id or name")
+    if len(found) > 1:
+        raise Invalid(f"'{ref}' matches {len(found)} {what}s: give its id",
+                      [{"field": what, "message": f"{r['name']} ({r['id']})"} for r in found])
+    return found[0]
+
+
+def named_id(client, what: str, ref: str, *, org_id: str | None) -> str:
+    """A team/label/workflow id: a UUID costs no call; a name is looked up in `org_id`."""
+    ref = ref.strip()
+    if is_uuid(ref):
+        return ref
+    org_id = org_id or client.call("auth.me").get("org_id")
+    return named(client, what, ref, org_id=org_id)["id"]
+
+
+def entity_id(client, entity_type: str, ref: str, *, project: str | None = None,
+              org_id: str | None = None) -> str:
+    """The id of what a tag is on, named the way a person names that kind of thing: a
+    project key, a ticket `KEY-N`, a user's email or name, a team's name, a sprint's name
+    (time entries by id). A UUID is used as given."""
+    ref = ref.strip()
+    kind = entity_type.strip().lower().replace("-", "_")
+    if is_uuid(ref) or kind in ("time_entry", "time_entries"):
+        return ref
+    if kind in ("project", "projects"):
+        return project_id(client, ref, org_id=org_id)
+    if kind in ("ticket", "tickets"):
+        return ticket_id(client, ref, project=project, org_id=org_id)
+    if kind in ("user", "users"):
+        return user_id(client, ref, org_id=org_id)
+    if kind in ("team", "teams"):
+        return named_id(client, "team", ref, org_id=org_id)
+    if kind in ("sprint", "sprints"):
+        return sprint_id(client, ref, project=project, org_id=org_id)
+    return ref

@@ -118,7 +118,8 @@ def budget_window(period: str, budget_period: str | None) -> tuple[str, str]:
 CSV_HEADER = ("Period,Project,ProjectKey,Employee,Department,CostCenter,Hours,ActivityType,"
               "Phase,CapExOpEx,LoadedRate,Amount,Team,Tags,BudgetCents,SpentCents,Utilization")
 
-Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+                                     description="a month, YYYY-MM (e.g. 2026-03)")]
 
 
 class GroupBy(Canonical):

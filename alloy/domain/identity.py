@@ -10,10 +10,13 @@ from alloy.domain.text import required
 from alloy.domain.values import Role
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-Email = Annotated[str, msgspec.Meta(pattern=EMAIL_PATTERN, max_length=320)]
+Email = Annotated[str, msgspec.Meta(pattern=EMAIL_PATTERN, max_length=320,
+                                     description="an email address (e.g. ada@example.com)")]
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=1024)]
 Name = required(255)
-Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Slug = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9-]*$",
+                                    description="lowercase letters, digits and dashes, "
+                                    "starting with a letter or digit (e.g. acme-corp)")]
 
 
 class RegisterIn(msgspec.Struct, kw_only=True):

@@ -14,7 +14,7 @@ LabelName = required(100)
 # "#RGB", "#RGBA" or "#RRGGBB": the 4-7 characters the API Reference allows.
 Color = Annotated[str, msgspec.Meta(
     pattern=r"^#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{4}|[0-9A-Fa-f]{6})$",
-    examples=["#FF5733"])]
+    examples=["#FF5733"], description="a hex colour: #RGB, #RGBA or #RRGGBB (e.g. #FF5733)")]
 Ids = Annotated[list[str], msgspec.Meta(max_length=1000)]
 
 

@@ -7,6 +7,7 @@ field is converted on its own and every problem becomes one detail of a single 4
 from __future__ import annotations
 
 import functools
+import re
 import types
 import typing
 
@@ -42,12 +43,61 @@ def _enum_in(tp) -> type | None:
     return None
 
 
-def _message(err: Exception) -> str:
-    text = str(err)
-    if f"matching regex {NOT_BLANK!r}" in text:  # msgspec's words for a blank name
+def _metas(tp) -> list[msgspec.Meta]:
+    """The constraints (`msgspec.Meta`) on a field's type, through Annotated and unions."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        base, *extra = typing.get_args(tp)
+        return [m for m in extra if isinstance(m, msgspec.Meta)] + _metas(base)
+    if origin in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(tp) for m in _metas(arg)]
+    return []
+
+
+_KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false",
+          "str": "text", "array": "a list", "object": "an object"}
+_FORMATS = {"date": "YYYY-MM-DD (e.g. 2026-03-15)",
+            "datetime": "an RFC 3339 date and time (e.g. 2026-03-15T09:30:00Z)",
+            "time": "a time of day, HH:MM[:SS]", "uuid": "an id (a UUID)"}
+_BOUND = re.compile(r"^Expected `(\w+)`(?: of length)? (>=|<=|>|<) (-?[\d.]+)$")
+_WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
+
+
+def _message(err: Exception, tp=None) -> str:
+    """msgspec's words for a bad value, said the way a person would (the field's own
+    description for a pattern, formats spelled out, bounds in words)."""
+    text = str(err).split(" - at `", 1)[0]  # the field name is reported separately
+    if f"matching regex {NOT_BLANK!r}" in text:
         return BLANK_MESSAGE
-    # msgspec appends " - at `$...`"; the field name is reported separately.
-    return text.split(" - at `", 1)[0]
+    metas = _metas(tp) if tp is not None else []
+    if " matching regex " in text:
+        described = next((m.description for m in metas if m.description), None)
+        return f"must be {described}" if described else "is not in the expected form"
+    found = re.match(r"^Invalid RFC3339 encoded (\w+)$", text) or re.match(
+        r"^Invalid (uuid)$", text)
+    if found and found.group(1) in _FORMATS:
+        return f"must be {_FORMATS[found.group(1)]}"
+    bound = _BOUND.match(text)
+    if bound:
+        kind, op, n = bound.groups()
+        if kind == "str" and (op, n) == (">=", "1"):
+            return "must not be empty"
+        unit = {"str": " characters", "array": " items"}.get(kind, "")
+        return f"must be {_WORDS[op]} {n}{unit}" if not unit else \
+            f"must have {_WORDS[op]} {n}{unit}"
+    typed = re.match(r"^Expected `([\w |]+)`, got `\w+`$", text)
+    if typed:
+        kinds = [_KINDS.get(k.strip(), k.strip()) for k in typed.group(1).split("|")
+                 if k.strip() != "null"]
+        return f"must be {' or '.join(kinds)}"
+    if text.startswith("expected one of "):  # an enumeration (Canonical.parse)
+        return "must be one of " + text.removeprefix("expected one of ")
+    return text
+
+
+def _label(tp, field: str) -> str:
+    """How a field is named in a sentence: its `title` (e.g. "project key"), else its name."""
+    return next((m.title for m in _metas(tp) if m.title), field)
 
 
 def convert(cls: type, data: object, *, strict: bool = True, where: str = "body"):
@@ -61,7 +111,8 @@ def convert(cls: type, data: object, *, strict: bool = True, where: str = "body"
     for name, wire, tp, required, enum_cls in _plan(cls):
         if wire not in data:
             if required:
-                errors.append({"field": wire, "message": "field required"})
+                errors.append({"field": wire, "message": "is required",
+                               "label": _label(tp, wire)})
             continue
         raw = data[wire]
         try:
@@ -71,8 +122,12 @@ def convert(cls: type, data: object, *, strict: bool = True, where: str = "body"
                 continue
             values[name] = msgspec.convert(raw, tp, strict=strict)
         except (msgspec.ValidationError, ValueError) as e:
-            errors.append({"field": wire, "message": _message(e)})
+            errors.append({"field": wire, "message": _message(e, tp),
+                           "label": _label(tp, wire)})
     if errors:
+        labels = [e.pop("label") for e in errors]
+        if len(errors) == 1:  # one problem: the sentence says it all
+            raise Invalid(f"{labels[0]} {errors[0]['message']}", errors)
         names = ", ".join(e["field"] for e in errors)
         raise Invalid(f"invalid {where}: {names}", errors)
     try:

@@ -13,9 +13,11 @@ from alloy.domain.values import UUID_PATTERN, Canonical, Priority
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
 Name = required(255)
-ProjectKey = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9]{0,9}$")]
+ProjectKey = Annotated[str, msgspec.Meta(
+    pattern=r"^[A-Za-z][A-Za-z0-9]{0,9}$", title="project key",
+    description="a letter followed by up to 9 letters or digits (e.g. BACK)")]
 Title = required(500)
-Uuid = Annotated[str, msgspec.Meta(pattern=UUID_PATTERN)]
+Uuid = Annotated[str, msgspec.Meta(pattern=UUID_PATTERN, description="an id (a UUID)")]
 # Money is 64-bit signed cents in both databases; bounded here so no store sees more.
 Cents = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
 Months = Annotated[int, msgspec.Meta(ge=1, le=600)]

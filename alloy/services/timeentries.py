@@ -156,14 +156,21 @@ def delete(ctx: Ctx, entry_id: str) -> None:
               {"duration_minutes": row["duration_minutes"], "date": row["work_date"]})
 
 
+def _refused(verb: str, status: str, allowed: str) -> Conflict:
+    """A move the entry's status does not allow, said plainly ("already approved")."""
+    done = {"submit": "submitted", "approve": "approved", "reject": "rejected"}[verb]
+    said = (f"time entry is already {done}" if status.lower() == done else
+            f"time entry is {status}: only {allowed} entries can be {done}")
+    return Conflict(said, [{"field": "status", "message": f"only {allowed} entries"}])
+
+
 @op("POST", "/api/v1/time-entries/{entry_id}/submit", status=200)
 def submit(ctx: Ctx, entry_id: str) -> TimeEntry:
     """Draft (or Rejected) -> Submitted, for approval (owner or Admin)."""
     row, role = load(ctx, entry_id, Role.Member, lock=True)
     _owner_or_admin(ctx, row, role, "submit")
     if row["status"] not in EDITABLE:
-        raise Conflict(f"cannot submit a {row['status']} time entry",
-                       [{"field": "status", "message": "only Draft or Rejected entries"}])
+        raise _refused("submit", row["status"], "Draft or Rejected")
     return _save(ctx, row, {"status": EntryStatus.Submitted.value, "rejection_reason": None},
                  "submit")
 
@@ -173,8 +180,7 @@ def approve(ctx: Ctx, entry_id: str) -> TimeEntry:
     """Submitted -> Approved; records who approved and when (Admin)."""
     row, _ = load(ctx, entry_id, Role.Admin, lock=True)
     if row["status"] != EntryStatus.Submitted.value:
-        raise Conflict(f"cannot approve a {row['status']} time entry",
-                       [{"field": "status", "message": "only Submitted entries"}])
+        raise _refused("approve", row["status"], "Submitted")
     return _save(ctx, row, {"status": EntryStatus.Approved.value, "approved_by": ctx.user_id,
                             "approved_at": now()}, "approve")
 
@@ -184,8 +190,7 @@ def reject(ctx: Ctx, entry_id: str, body: RejectIn) -> TimeEntry:
     """Submitted -> Rejected with an optional reason; the owner may edit and resubmit (Admin)."""
     row, _ = load(ctx, entry_id, Role.Admin, lock=True)
     if row["status"] != EntryStatus.Submitted.value:
-        raise Conflict(f"cannot reject a {row['status']} time entry",
-                       [{"field": "status", "message": "only Submitted entries"}])
+        raise _refused("reject", row["status"], "Submitted")
     return _save(ctx, row, {"status": EntryStatus.Rejected.value, "approved_by": None,
                             "approved_at": None, "rejection_reason": body.reason}, "reject")
 

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from alloy.errors import AlloyError
+from alloy.errors import AlloyError, BadRequest
 
 log = logging.getLogger("alloy.mcp")
 
@@ -76,21 +76,22 @@ def _token_routes(backend: Backend) -> list[Route]:
     refresh endpoints are served here, by the same operations `alloy serve` runs."""
     if backend.api_url:
         return []
+    from alloy.server.app import envelope  # the API's one error envelope
+
     from alloy.client.local import LocalClient
 
     def exchange(op: str, body) -> tuple[int, dict]:
         try:
             return 200, LocalClient(backend.env).call(op, body=body)
         except AlloyError as e:
-            return e.status, e.envelope()
+            return tuple(envelope(e)[:2])
 
     def endpoint(op: str):
         async def handle(request: Request) -> JSONResponse:
             try:
                 body = await request.json()
             except ValueError:
-                status, answer = 400, {"error": {"code": "BAD_REQUEST",
-                                                 "message": "the body is not JSON", "details": []}}
+                status, answer = envelope(BadRequest("the body is not JSON"))[:2]
             else:
                 status, answer = await to_thread.run_sync(exchange, op, body)
             return JSONResponse(answer, status_code=status)
