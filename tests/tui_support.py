@@ -73,3 +73,31 @@ class Workspace:
         from alloy.tui.app import AlloyApp
 
         return AlloyApp(client=self.client)
+
+
+async def type_fast(pilot, *keys: str) -> None:
+    """Queue every key before the app handles the first, as a paste or a fast typist does
+    (`pilot.press` waits for the app to go idle after each key, which hides ordering bugs)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    named = {"enter": "\r", "escape": "\x1b", "tab": "\t", "backspace": "\x7f"}
+    app = pilot.app
+    for key in keys:
+        if len(key) == 1:
+            event = events.Key(key if key.isalnum() else _character_to_key(key), key)
+        else:
+            event = events.Key(key, named.get(key))
+        event.set_sender(app)
+        app.post_message(event)
+    await settle(pilot)
+
+
+def workspace(tmp_path: Path, monkeypatch, tickets: int = 5) -> Workspace:
+    """A Workspace in a private data/config dir, with no remote or org settings leaking in."""
+    for name in ("ALLOY_ORG_ID", "ALLOY_BASE_URL", "ALLOY_API_URL", "ALLOY_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ALLOY_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ALLOY_DATABASE_URL", f"sqlite:///{tmp_path / 'data' / 'alloy.db'}")
+    return Workspace(tmp_path, tickets=tickets)

@@ -13,6 +13,7 @@ import time
 from alloy.tui import api, keymap
 from alloy.tui.actions import TicketActions
 from alloy.tui.commands import CommandError, complete, parse, parse_filter
+from alloy.tui.keys import KeyRouter
 from alloy.tui.model import Model, parse_sort
 from alloy.tui.sprints import SprintCommands
 from alloy.tui.widgets.board import SprintBoard, done_count
@@ -25,7 +26,7 @@ from textual.widgets import ContentSwitcher
 from alloy.errors import AlloyError, Unauthorized, Unavailable
 
 
-class AlloyApp(TicketActions, SprintCommands, App):
+class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
     TITLE = "Alloy"
     BINDINGS = keymap.GLOBAL + keymap.ACTIONS
     CSS = "Screen { layout: vertical; } #views { height: 1fr; }"
@@ -58,7 +59,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
 
     def on_mount(self) -> None:
         self.marks["mounted"] = time.perf_counter()
-        self._main.query_one(CommandLine).completer = self._complete
+        self.command_line.completer = self._complete
         self.set_mode("NORMAL")
         self.table.focus()
         self.io(self._boot, done=lambda _: None, what="connect")
@@ -84,9 +85,16 @@ class AlloyApp(TicketActions, SprintCommands, App):
     def view(self) -> str:
         return self._main.query_one(ContentSwitcher).current or "list"
 
+    @property
+    def command_line(self) -> CommandLine:
+        return self._main.query_one(CommandLine)
+
+    def _view_widget(self, name: str):
+        return {"list": self.table, "detail": self.detail, "board": self.board}[name]
+
     def show_view(self, name: str) -> None:
         self._main.query_one(ContentSwitcher).current = name
-        {"list": self.table, "detail": self.detail, "board": self.board}[name].focus()
+        self._main.set_focus(self._view_widget(name))  # now, so the next key goes there
         self.update_status()
 
     # -- workers ---------------------------------------------------------------------------
@@ -274,13 +282,13 @@ class AlloyApp(TicketActions, SprintCommands, App):
     # -- global keys -----------------------------------------------------------------------
     def action_command_mode(self) -> None:
         self.set_mode("COMMAND")
-        self._main.query_one(CommandLine).start()
+        self.command_line.start()
 
     def action_search_mode(self) -> None:
         if self.view != "list":
             self.show_view("list")
         self.set_mode("SEARCH")
-        line = self._main.query_one(CommandLine)
+        line = self.command_line
         line.start()
         line.value = self.model.search
         line.cursor_position = len(line.value)
@@ -304,31 +312,25 @@ class AlloyApp(TicketActions, SprintCommands, App):
             self.refresh_list()
         self.set_mode("NORMAL")
 
-    def _leave_line(self) -> None:
-        line = self._main.query_one(CommandLine)
-        line.display = False
+    def leave_line(self) -> None:
+        self.command_line.display = False
         self.set_mode("NORMAL")
-        {"list": self.table, "detail": self.detail, "board": self.board}[self.view].focus()
+        self._main.set_focus(self._view_widget(self.view))
         self.update_status()
 
-    def on_command_line_leave(self, _event) -> None:
-        self._leave_line()
+    def submit_line(self) -> None:
+        mode, line = self.mode, self.command_line.value
+        self.leave_line()
+        if mode == "COMMAND" and line.strip():
+            self.command_line.remember(line.strip())
+            self.run_command(line)
 
-    def on_input_changed(self, event) -> None:
-        if self.mode == "SEARCH" and isinstance(event.input, CommandLine):
-            self.model.search = event.value
+    def search_for(self, text: str) -> None:
+        """Search mode: filter as each key is typed."""
+        if text != self.model.search:
+            self.model.search = text
             self.table.cursor = 0
             self.refresh_list()
-
-    def on_input_submitted(self, event) -> None:
-        if not isinstance(event.input, CommandLine):
-            return
-        event.stop()
-        mode, line = self.mode, event.value
-        self._leave_line()
-        if mode == "COMMAND" and line.strip():
-            event.input.remember(line.strip())
-            self.run_command(line)
 
     def _complete(self, text: str) -> list[str]:
         if self.mode != "COMMAND":

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from alloy.tui import keymap
 from alloy.tui.keymap import b
+from alloy.tui.widgets.vim import GPrefix
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 
-class VimList(OptionList):
+class VimList(GPrefix, OptionList):
     """An OptionList that also moves with j/k, gg and G."""
 
     BINDINGS = [
@@ -19,16 +20,9 @@ class VimList(OptionList):
         b("g", "g_prefix", "gg: first", "popup.first"),
         b("G", "last", "Last", "popup.last"),
     ]
-    _g = False
 
-    def action_g_prefix(self) -> None:
-        if self._g:
-            self.action_first()
-        self._g = not self._g
-
-    def on_key(self, event) -> None:
-        if event.key != "g":
-            self._g = False
+    def jump_top(self) -> None:
+        self.action_first()
 
 
 class Popup(ModalScreen):

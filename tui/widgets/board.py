@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alloy.tui import keymap
+from alloy.tui.widgets.vim import GPrefix
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -48,7 +49,7 @@ def burndown_text(sprint: dict, columns: list[dict], burndown: dict | None) -> T
     return out
 
 
-class SprintBoard(Vertical, can_focus=True):
+class SprintBoard(GPrefix, Vertical, can_focus=True):
     BINDINGS = keymap.BOARD
     DEFAULT_CSS = """
     SprintBoard { height: 1fr; }
@@ -73,7 +74,6 @@ class SprintBoard(Vertical, can_focus=True):
         self.columns: list[dict] = []
         self.col, self.row = 0, 0
         self.burndown: dict | None = None
-        self._g = False
 
     def compose(self):
         yield Horizontal(id="columns")
@@ -145,15 +145,9 @@ class SprintBoard(Vertical, can_focus=True):
         self._clamp()
         self._paint()
 
-    def action_g_prefix(self) -> None:
-        if self._g:
-            self.row = 0
-            self._paint()
-        self._g = not self._g
-
-    def on_key(self, event) -> None:
-        if event.key != "g":
-            self._g = False
+    def jump_top(self) -> None:
+        self.row = 0
+        self._paint()
 
     def action_cursor_bottom(self) -> None:
         self.row = 10**9

@@ -5,14 +5,16 @@ from __future__ import annotations
 from alloy.tui.keymap import b
 from rich.text import Text
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Input, Static
 
 MODE_COLOURS = {"NORMAL": "blue", "INSERT": "green", "COMMAND": "yellow", "SEARCH": "magenta"}
 
 
 class CommandLine(Input):
-    """A one-line buffer with history (Up/Down) and completion (Tab); empty Backspace leaves."""
+    """A one-line buffer with history (Up/Down) and completion (Tab); empty Backspace leaves.
+
+    The app feeds it keys (`feed`) while it is open, so its rules apply in the order typed.
+    """
 
     BINDINGS = [
         b("tab", "complete", "Auto-complete command name", "cmdline.complete"),
@@ -21,20 +23,34 @@ class CommandLine(Input):
         b("escape", "leave", "Cancel, return to Normal mode", "cmdline.escape"),
     ]
 
-    class Leave(Message):
-        """Esc, or Backspace on an empty buffer."""
-
     def __init__(self, completer=None, **kw) -> None:
-        super().__init__(**kw)
+        # no select-all on focus: keys typed before the Focus event lands would replace it
+        super().__init__(select_on_focus=False, **kw)
         self.completer = completer
         self.history: list[str] = []
         self._at = 0
+        self._outcome: str | None = None
 
     def start(self) -> None:
         self.value = ""
         self._at = len(self.history)
         self.display = True
-        self.focus()
+        self.screen.set_focus(self)  # now: the next key must land here, not a key later
+
+    async def feed(self, event) -> str | None:
+        """Apply one key now (its binding, else the character); returns "submit" (Enter)
+        or "leave" (Esc, Backspace on an empty line) when the line is done."""
+        self._outcome = None
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if await self.app.run_action(binding.action, self):
+                return self._outcome
+        if event.is_printable:
+            start, end = self.selection
+            if start == end:
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, start, end)
+        return self._outcome
 
     def remember(self, line: str) -> None:
         if line and (not self.history or self.history[-1] != line):
@@ -66,14 +82,17 @@ class CommandLine(Input):
                                 title="completions", timeout=3)
         self.cursor_position = len(self.value)
 
+    async def action_submit(self) -> None:
+        self._outcome = "submit"
+
     def action_delete_left(self) -> None:
         if not self.value:
-            self.post_message(self.Leave())
+            self._outcome = "leave"
             return
         super().action_delete_left()
 
     def action_leave(self) -> None:
-        self.post_message(self.Leave())
+        self._outcome = "leave"
 
 
 class StatusBar(Horizontal):
