@@ -213,6 +213,8 @@ async def test_sprint_commands_and_board_keys(ws):
         await pilot.press("enter")
         await settle(pilot)
         assert app.view == "detail"
+        await pilot.press("escape")  # back where the detail was opened from
+        assert app.view == "board"
         await pilot.press("escape")
         assert app.view == "list"
         await pilot.press("colon", *f"sprint {sid}", "enter")

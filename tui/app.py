@@ -37,6 +37,7 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
         super().__init__()
         self.client, self.api_url = client, api_url
         self.model = Model()
+        self.detail_from = "list"  # the view the detail was opened from (Esc/q go back)
         self.mode = "NORMAL"
         self.connection = "Connecting…"
         self.loading = True
@@ -93,6 +94,8 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
         return {"list": self.table, "detail": self.detail, "board": self.board}[name]
 
     def show_view(self, name: str) -> None:
+        if name != "detail":  # a detail left behind must not reopen when its ticket changes
+            self.detail.ticket = None
         self._main.query_one(ContentSwitcher).current = name
         self._main.set_focus(self._view_widget(name))  # now, so the next key goes there
         self.update_status()
@@ -298,15 +301,19 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
 
         self.push_screen(HelpPopup())
 
+    def back(self) -> None:
+        """Leave the detail for the view it was opened from; leave the board for the list."""
+        self.show_view(self.detail_from if self.view == "detail" else "list")
+
     def action_back_or_quit(self) -> None:
         if self.view == "list":
             self.exit()
         else:
-            self.show_view("list")
+            self.back()
 
     def action_normal(self) -> None:
         if self.view != "list":
-            self.show_view("list")
+            self.back()
         elif self.model.search:
             self.model.search = ""
             self.refresh_list()

@@ -17,7 +17,8 @@ GLOBAL = [
     b("colon", "command_mode", "Enter Command mode", "global.command"),
     b("slash", "search_mode", "Enter Search mode", "global.search"),
     b("question_mark", "help", "Show help overlay", "global.help"),
-    b("q", "back_or_quit", "Quit (or back to the ticket list)", "global.quit"),
+    b("q", "back_or_quit", "Quit (or back: detail to where it came from, board to list)",
+      "global.quit"),
     b("escape", "normal", "Return to Normal mode / back", "global.escape"),
 ]
 
