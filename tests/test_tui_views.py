@@ -106,3 +106,27 @@ async def test_detail_labels_line_follows_l(ws):
         await pilot.press("enter", "escape")
         await settle(pilot)
         assert "Labels:   —" in screen_text(app)
+
+
+async def test_board_column_scrolls_to_the_selected_card(ws):
+    many = [ws.ticket(f"Card number {n}") for n in range(20)]
+    for t in many:
+        api.set_status(ws.client, t["id"], "Done")
+    sprint = sprint_with(ws, ws.tickets + many)
+    app = ws.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start(app, pilot)
+        await open_board(pilot, sprint)
+        while app.board.columns[app.board.col]["status"] != "Done":
+            await pilot.press("l")
+        await pilot.press("G")
+        await settle(pilot)
+        assert app.board.selected["key"] == many[-1]["key"] and "row 20/20" in app.context()
+        assert f"{many[-1]['key']}:" in screen_text(app), "the selected card is off screen"
+        await pilot.press("g", "g")
+        await settle(pilot)
+        assert f"{many[0]['key']}:" in screen_text(app)
+        for _ in range(19):
+            await pilot.press("j")
+            await settle(pilot)
+            assert f"{app.board.selected['key']}:" in screen_text(app)

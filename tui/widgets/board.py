@@ -5,7 +5,7 @@ from __future__ import annotations
 from alloy.tui import keymap
 from alloy.tui.widgets.vim import GPrefix
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
@@ -49,6 +49,41 @@ def burndown_text(sprint: dict, columns: list[dict], burndown: dict | None) -> T
     return out
 
 
+class Cards(VerticalScroll, can_focus=False):
+    """A column's cards, one line each; keeps card `follow` (if any) in view, also when
+    its size is known only after a layout."""
+
+    DEFAULT_CSS = """
+    Cards { height: 1fr; scrollbar-size-vertical: 1; }
+    Cards > Static { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+    follow: int | None = None
+
+    def compose(self):
+        yield Static()
+
+    def show(self, text: Text, follow: int | None) -> None:
+        self.query_one(Static).update(text)
+        self.follow = follow
+        self.keep_in_view()
+
+    def keep_in_view(self) -> None:
+        if self.follow is None:
+            return
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        if self.follow < top:
+            self.scroll_to(y=self.follow, animate=False, immediate=True)
+        elif self.follow >= top + height:
+            self.scroll_to(y=self.follow - height + 1, animate=False, immediate=True)
+
+    def watch_virtual_size(self) -> None:
+        self.keep_in_view()
+
+    def on_resize(self) -> None:
+        self.keep_in_view()
+
+
 class SprintBoard(GPrefix, Vertical, can_focus=True):
     BINDINGS = keymap.BOARD
     DEFAULT_CSS = """
@@ -56,6 +91,7 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
     SprintBoard #columns { height: 1fr; }
     SprintBoard .column { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
     SprintBoard .column.current { border: round $accent; }
+    SprintBoard .head { height: 1; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
     SprintBoard #burndown { height: 5; border: round $secondary; padding: 0 1; }
     SprintBoard #burndown.hidden { display: none; }
     """
@@ -87,7 +123,8 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
         self.row = 0
         holder = self.query_one("#columns", Horizontal)
         holder.remove_children()
-        holder.mount_all([Static(classes="column") for _ in columns])
+        holder.mount_all([Vertical(Static(classes="head"), Cards(), classes="column")
+                          for _ in columns])
         self.query_one("#burndown", Static).remove_class("hidden")
         self.call_after_refresh(self._paint)
 
@@ -112,14 +149,18 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
         self._paint()
 
     def _paint(self) -> None:
-        statics = list(self.query(".column").results(Static))
-        for n, (column, widget) in enumerate(zip(self.columns, statics, strict=False)):
-            text = Text(f"{printable(column['status'])} ({len(column['tickets'])})\n", style="bold",
-                        no_wrap=True, overflow="ellipsis")
+        """One line per card (long titles end in …), so card r is line r of its column."""
+        widgets = list(self.query(".column").results(Vertical))
+        for n, (column, widget) in enumerate(zip(self.columns, widgets, strict=False)):
+            widget.query_one(".head", Static).update(Text(
+                f"{printable(column['status'])} ({len(column['tickets'])})", no_wrap=True,
+                overflow="ellipsis"))
+            text = Text(no_wrap=True, overflow="ellipsis", end="")
             for r, t in enumerate(column["tickets"]):
                 style = "reverse" if (n, r) == (self.col, self.row) else ""
-                text.append(f"{t['key']}: {printable(t['title'])}\n", style=style)
-            widget.update(text)
+                text.append(f"{t['key']}: {printable(t['title'])}", style=style)
+                text.append("\n" if r < len(column["tickets"]) - 1 else "")
+            widget.query_one(Cards).show(text, self.row if n == self.col else None)
             widget.set_class(n == self.col, "current")
         self.query_one("#burndown", Static).update(
             burndown_text(self.sprint, self.columns, self.burndown))
