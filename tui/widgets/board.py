@@ -59,16 +59,17 @@ class Cards(VerticalScroll, can_focus=False):
     """
     follow: int | None = None
 
-    def compose(self):
-        yield Static()
+    def __init__(self) -> None:
+        self.body = Static()  # held, not queried: it may be painted before it is mounted
+        super().__init__(self.body, can_focus=False)
 
     def show(self, text: Text, follow: int | None) -> None:
-        self.query_one(Static).update(text)
+        self.body.update(text)
         self.follow = follow
         self.keep_in_view()
 
     def keep_in_view(self) -> None:
-        if self.follow is None:
+        if self.follow is None or not self.is_mounted:
             return
         height = max(1, self.scrollable_content_region.height)
         top = int(self.scroll_y)
@@ -82,6 +83,12 @@ class Cards(VerticalScroll, can_focus=False):
 
     def on_resize(self) -> None:
         self.keep_in_view()
+
+
+class Column(Vertical):
+    def __init__(self) -> None:
+        self.head, self.cards = Static(classes="head"), Cards()
+        super().__init__(self.head, self.cards, classes="column")
 
 
 class SprintBoard(GPrefix, Vertical, can_focus=True):
@@ -109,6 +116,7 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
         self.sprint: dict = {}
         self.columns: list[dict] = []
         self.col, self.row = 0, 0
+        self._columns: list[Column] = []
         self.burndown: dict | None = None
 
     def compose(self):
@@ -123,8 +131,8 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
         self.row = 0
         holder = self.query_one("#columns", Horizontal)
         holder.remove_children()
-        holder.mount_all([Vertical(Static(classes="head"), Cards(), classes="column")
-                          for _ in columns])
+        self._columns = [Column() for _ in columns]
+        holder.mount_all(self._columns)
         self.query_one("#burndown", Static).remove_class("hidden")
         self.call_after_refresh(self._paint)
 
@@ -150,9 +158,8 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
 
     def _paint(self) -> None:
         """One line per card (long titles end in …), so card r is line r of its column."""
-        widgets = list(self.query(".column").results(Vertical))
-        for n, (column, widget) in enumerate(zip(self.columns, widgets, strict=False)):
-            widget.query_one(".head", Static).update(Text(
+        for n, (column, widget) in enumerate(zip(self.columns, self._columns, strict=False)):
+            widget.head.update(Text(
                 f"{printable(column['status'])} ({len(column['tickets'])})", no_wrap=True,
                 overflow="ellipsis"))
             text = Text(no_wrap=True, overflow="ellipsis", end="")
@@ -160,7 +167,7 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
                 style = "reverse" if (n, r) == (self.col, self.row) else ""
                 text.append(f"{t['key']}: {printable(t['title'])}", style=style)
                 text.append("\n" if r < len(column["tickets"]) - 1 else "")
-            widget.query_one(Cards).show(text, self.row if n == self.col else None)
+            widget.cards.show(text, self.row if n == self.col else None)
             widget.set_class(n == self.col, "current")
         self.query_one("#burndown", Static).update(
             burndown_text(self.sprint, self.columns, self.burndown))
