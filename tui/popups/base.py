@@ -31,16 +31,31 @@ class Popup(ModalScreen):
     BINDINGS = [b("escape", "cancel", "Cancel and close popup", "popup.cancel")]
     DEFAULT_CSS = """
     Popup { align: center middle; }
-    Popup > Vertical { width: 64; height: auto; max-height: 90%; border: round $accent;
-                       background: $surface; padding: 0 1; }
+    Popup > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%;
+                       border: round $accent; background: $surface; padding: 0 1; }
     Popup .title { text-style: bold; width: 1fr; }
     Popup .error { color: $error; }
-    Popup VimList { height: auto; max-height: 16; }
+    Popup VimList { height: auto; }
     Popup TextArea { height: 6; }
     """
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_mount(self) -> None:
+        self.fit(self.app.size.height)
+
+    def on_resize(self, event) -> None:
+        self.fit(event.size.height)
+
+    def fit(self, rows: int) -> None:
+        """Lists take at most half the screen's height and scrolled text three quarters, so
+        every popup, with its fields and its validation message, fits a 80x24 terminal.
+        (Set in rows: Textual's auto height does not honour a `vh` maximum.)"""
+        for part in self.query(VimList):
+            part.styles.max_height = max(3, rows // 2)
+        for part in self.query(VerticalScroll):
+            part.styles.max_height = max(3, rows * 3 // 4)
 
     def on_descendant_focus(self, event) -> None:
         editing = isinstance(event.widget, (Input, TextArea))
@@ -120,7 +135,7 @@ class HelpPopup(Popup):
         b("j,down", "scroll(1)", "Scroll down", "help.down"),
         b("k,up", "scroll(-1)", "Scroll up", "help.up"),
     ]
-    DEFAULT_CSS = "HelpPopup VerticalScroll { height: auto; max-height: 30; }"
+    DEFAULT_CSS = "HelpPopup VerticalScroll { height: auto; }"
 
     def action_scroll(self, step: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)
