@@ -351,7 +351,7 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
             if name in ("q", "quit"):
                 self.exit()
             elif name == "filter":
-                self.model.status = parse_filter(args)
+                self.model.status = self.status_filter(parse_filter(args))
                 self.show_view("list")
                 self.refresh_list()
             elif name == "sort":
@@ -369,6 +369,15 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
                 self.sprint_command(args)
         except CommandError as e:
             self.notify(str(e), title="command", severity="error")
+
+    def status_filter(self, wanted: str | None) -> str | None:
+        if wanted is None:
+            return None
+        found = self.model.find_status(wanted)
+        if found is None:
+            raise CommandError(f"no status {wanted!r}; the statuses are "
+                               + ", ".join(self.model.status_names()))
+        return found
 
     def switch_project(self, key: str | None) -> None:
         if key is None:
