@@ -123,7 +123,8 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
             self.set_connection("Offline")
         elif isinstance(err, Unauthorized):
             self.set_connection("Not logged in")
-        message = err.message if isinstance(err, AlloyError) else f"{type(err).__name__}: {err}"
+        message = err.message if isinstance(err, AlloyError) else str(err) \
+            if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"  # a bug: say so
         details = getattr(err, "details", None)
         if details:
             message += " — " + "; ".join(
