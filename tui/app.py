@@ -40,6 +40,7 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
         self.detail_from = "list"  # the view the detail was opened from (Esc/q go back)
         self.mode = "NORMAL"
         self.connection = "Connecting…"
+        self.connect_problem = ""  # why start-up failed, shown until it succeeds
         self.loading = True
         self.started_at = time.perf_counter()
         self.marks: dict[str, float] = {}
@@ -112,6 +113,8 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
             except Exception as err:  # noqa: BLE001 - every failure becomes a message
                 self.call_from_thread(self.failed, err, what)
                 return
+            if self.connection in ("Offline", "Not logged in") and self.model.org_id:
+                self.call_from_thread(self.set_connection, "Connected")  # it answered again
             if done is not None:
                 self.call_from_thread(done, result)
 
@@ -135,6 +138,9 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
         self.notify(message, title=f"{what} failed" if what else "error", severity="error",
                     timeout=8)
         if what == "connect":
+            if not isinstance(err, (Unavailable, Unauthorized)):
+                self.set_connection("Not connected")
+            self.connect_problem = message
             self.loading = False
             self.update_status()
 
@@ -194,6 +200,7 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
         self.model.projects, self.model.members = projects, members
         self.model.workflows = workflows
         self.set_connection("Connected")
+        self.connect_problem = ""
         if not projects:
             self.notify("No projects yet: create one with `alloy project create`.")
         self.update_status()
@@ -267,6 +274,8 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
             t = self.detail.ticket
             return f"{t['key']} {t['status']}" if t else ""
         m = self.model
+        if self.connect_problem and not m.org_id:
+            return self.connect_problem
         shown = len(m.visible)
         text = f"[{m.project_label}] {self.table.cursor + 1 if shown else 0}/{shown}"
         if m.status:
