@@ -12,9 +12,9 @@ import time
 
 from alloy.tui import api, keymap
 from alloy.tui.actions import TicketActions
-from alloy.tui.commands import CommandError, complete, parse, parse_filter
+from alloy.tui.command_mode import CommandMode
 from alloy.tui.keys import KeyRouter
-from alloy.tui.model import Model, parse_sort
+from alloy.tui.model import Model
 from alloy.tui.sprints import SprintCommands
 from alloy.tui.widgets.board import SprintBoard, done_count
 from alloy.tui.widgets.detail import TicketDetail
@@ -26,7 +26,7 @@ from textual.widgets import ContentSwitcher
 from alloy.errors import AlloyError, Unauthorized, Unavailable
 
 
-class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
+class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
     TITLE = "Alloy"
     BINDINGS = keymap.GLOBAL + keymap.ACTIONS
     CSS = "Screen { layout: vertical; } #views { height: 1fr; }"
@@ -348,54 +348,3 @@ class AlloyApp(KeyRouter, TicketActions, SprintCommands, App):
             self.model.search = text
             self.table.cursor = 0
             self.refresh_list()
-
-    def _complete(self, text: str) -> list[str]:
-        if self.mode != "COMMAND":
-            return []
-        return complete(text, [p["key"] for p in self.model.projects])
-
-    # -- command mode ----------------------------------------------------------------------
-    def run_command(self, line: str) -> None:
-        try:
-            name, args = parse(line)
-            if name in ("q", "quit"):
-                self.exit()
-            elif name == "filter":
-                self.model.status = self.status_filter(parse_filter(args))
-                self.show_view("list")
-                self.refresh_list()
-            elif name == "sort":
-                try:
-                    self.model.sort = parse_sort(args[0]) if args else None
-                except ValueError as e:
-                    raise CommandError(str(e)) from None
-                self.show_view("list")
-                self.refresh_list()
-            elif name == "project":
-                self.switch_project(args[0] if args else None)
-            elif name == "reload":
-                self.reload()
-            elif name == "sprint":
-                self.sprint_command(args)
-        except CommandError as e:
-            self.notify(str(e), title="command", severity="error")
-
-    def status_filter(self, wanted: str | None) -> str | None:
-        if wanted is None:
-            return None
-        found = self.model.find_status(wanted)
-        if found is None:
-            raise CommandError(f"no status {wanted!r}; the statuses are "
-                               + ", ".join(self.model.status_names()))
-        return found
-
-    def switch_project(self, key: str | None) -> None:
-        if key is None:
-            self.model.project_id = None
-        else:
-            project = self.model.project_by_key(key)
-            if project is None:
-                raise CommandError(f"no project with key {key.upper()}")
-            self.model.project_id = project["id"]
-        self.show_view("list")
-        self.refresh_list()
