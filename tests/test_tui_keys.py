@@ -66,3 +66,36 @@ async def test_paste_opens_the_line_but_runs_nothing(ws):
         assert app.model.sort is None
         await type_fast(pilot, "enter")
         assert app.model.sort == ("title", False) and "sort title:asc" in screen_text(app)
+
+
+def hint_line(app) -> str:
+    return screen_text(app).splitlines()[-2]
+
+
+async def test_key_hints_follow_the_view_and_mode_and_H_toggles_them(ws):
+    app = ws.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(app, pilot)
+        assert hint_line(app).strip().startswith("? help  j/k move  Enter open")
+        await pilot.press("colon")
+        assert "Enter run  Tab complete  ↑/↓ history  Esc cancel" in hint_line(app)
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        assert "Esc back  j/k scroll" in hint_line(app)
+        await pilot.press("H")
+        assert "j/k" not in screen_text(app).splitlines()[-2]
+        await pilot.press("H")
+        assert "Esc back" in hint_line(app)
+
+
+async def test_help_lists_the_command_line_keys(ws):
+    app = ws.app()
+    async with app.run_test(size=(110, 60)) as pilot:
+        await start(app, pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        app.screen.query_one("VerticalScroll").scroll_end(animate=False)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Command line" in text and "Auto-complete command name" in text
+        assert "Previous command from history" in text and "on an empty line" in text

@@ -18,7 +18,7 @@ from alloy.tui.model import Model
 from alloy.tui.sprints import SprintCommands
 from alloy.tui.widgets.board import SprintBoard, done_count
 from alloy.tui.widgets.detail import TicketDetail
-from alloy.tui.widgets.statusbar import CommandLine, StatusBar
+from alloy.tui.widgets.statusbar import CommandLine, KeyHints, StatusBar
 from alloy.tui.widgets.table import TicketTable
 from textual.app import App
 from textual.widgets import ContentSwitcher
@@ -57,6 +57,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
             yield TicketTable(who=self.model.who, id="list")
             yield TicketDetail(id="detail")
             yield SprintBoard(id="board")
+        yield KeyHints()
         yield StatusBar()
 
     def on_mount(self) -> None:
@@ -249,6 +250,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         prompt = {"COMMAND": ":", "SEARCH": "/"}.get(mode, "")
         for bar in self._bar():
             bar.set_mode(mode, prompt)
+        self.update_hints()
 
     def _bar(self) -> list[StatusBar]:
         """The status bar, or none while the app is starting or shutting down."""
@@ -291,6 +293,16 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
     def update_status(self) -> None:
         for bar in self._bar():
             bar.set_context(self.context())
+        self.update_hints()
+
+    def update_hints(self) -> None:
+        if self.screen_stack:
+            for line in self.screen_stack[0].query(KeyHints):
+                line.show_for(self.view if self.mode == "NORMAL" else self.mode)
+
+    def action_toggle_hints(self) -> None:
+        line = self._main.query_one(KeyHints)
+        line.display = not line.display
 
     # -- global keys -----------------------------------------------------------------------
     def action_command_mode(self) -> None:

@@ -143,7 +143,8 @@ class HelpPopup(Popup):
     def compose(self):
         sections = [("Global", keymap.GLOBAL), ("Ticket list", keymap.TABLE),
                     ("Ticket detail", keymap.DETAIL), ("Sprint board", keymap.BOARD),
-                    ("Actions", keymap.ACTIONS), ("Popups", keymap.POPUP)]
+                    ("Actions", keymap.ACTIONS), ("Popups", keymap.POPUP),
+                    ("Command line (: and /)", keymap.COMMAND_LINE)]
         lines = []
         for title, bindings in sections:
             lines.append(f"[b]{title}[/b]")
@@ -151,6 +152,8 @@ class HelpPopup(Popup):
                 keys = binding.key.replace("question_mark", "?").replace("colon", ":") \
                     .replace("slash", "/").replace(",", " / ")
                 lines.append(f"  {keys:<18} {binding.description}")
+        lines.append("  enter              Run the command / keep the search matches")
+        lines.append("  backspace          Delete a character (on an empty line: back to Normal)")
         lines.append("[b]Commands[/b]  :q  :filter status=X  :sort field:dir  :project KEY  "
                      ":sprint <id>|list|create|start|complete  :reload")
         with Vertical():

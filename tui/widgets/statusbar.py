@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alloy.tui.keymap import b
+from alloy.tui import keymap
 from rich.text import Text
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
@@ -16,12 +16,7 @@ class CommandLine(Input):
     The app feeds it keys (`feed`) while it is open, so its rules apply in the order typed.
     """
 
-    BINDINGS = [
-        b("tab", "complete", "Auto-complete command name", "cmdline.complete"),
-        b("up", "history(-1)", "Previous command from history", "cmdline.prev"),
-        b("down", "history(1)", "Next command from history", "cmdline.next"),
-        b("escape", "leave", "Cancel, return to Normal mode", "cmdline.escape"),
-    ]
+    BINDINGS = keymap.COMMAND_LINE
 
     def __init__(self, completer=None, **kw) -> None:
         # no select-all on focus: keys typed before the Focus event lands would replace it
@@ -93,6 +88,26 @@ class CommandLine(Input):
 
     def action_leave(self) -> None:
         self._outcome = "leave"
+
+
+class KeyHints(Static):
+    """One line of the keys that matter here (lazygit/k9s style); `H` hides or shows it."""
+
+    DEFAULT_CSS = "KeyHints { height: 1; padding: 0 1; color: $text-muted; }"
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.context = ""
+
+    def show_for(self, context: str) -> None:
+        if context == self.context:
+            return
+        self.context = context
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for n, (keys, label) in enumerate(keymap.hints(context)):
+            text.append(("  " if n else "") + keys, style="bold")
+            text.append(f" {label}")
+        self.update(text)
 
 
 class StatusBar(Horizontal):
