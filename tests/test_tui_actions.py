@@ -183,6 +183,9 @@ async def test_sprint_commands_and_board_keys(ws):
         await start(app, pilot)
         await pilot.press("colon", *"sprint create Sprint-4 2026-04-01 2026-04-14", "enter")
         await settle(pilot)
+        assert app.screen.query_one(".title").render().plain.startswith("Which project?")
+        await pilot.press("enter")  # PROJ, the first
+        await settle(pilot)
         sprints = api.sprints(ws.client, ws.project["id"])
         assert [(s["name"], s["status"]) for s in sprints] == [("Sprint-4", "Planned")]
         sid = sprints[0]["id"]
@@ -191,6 +194,7 @@ async def test_sprint_commands_and_board_keys(ws):
         await pilot.press("colon", *f"sprint start {sid}", "enter")
         await settle(pilot)
         assert api.sprint(ws.client, sid)["status"] == "Active"
+        await pilot.press("tab")  # the filter on PROJ: no question
         await pilot.press("colon", *"sprint list", "enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "SelectPopup" and "Sprint-4" in screen_text(app)
@@ -213,6 +217,8 @@ async def test_sprint_commands_and_board_keys(ws):
         await pilot.press("enter")
         await settle(pilot)
         assert app.view == "detail"
+        await pilot.press("escape")  # back where the detail was opened from
+        assert app.view == "board"
         await pilot.press("escape")
         assert app.view == "list"
         await pilot.press("colon", *f"sprint {sid}", "enter")

@@ -83,3 +83,44 @@ async def test_not_logged_in_is_shown_not_crashed(clean_env):
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
         assert app.connection == "Not logged in" and app.is_running
+
+
+async def test_connection_state_recovers_when_the_server_answers_again(server, register,
+                                                                       clean_env):
+    """Issue 18, bug 5: after an outage a successful change still showed Offline."""
+    from tests.tui_support import Relay
+
+    _, token = seed(server, register, "REMC")
+    relay = Relay(server.port)
+    clean_env.setenv("ALLOY_API_TOKEN", token)
+    app = AlloyApp(api_url=relay.url)
+    try:
+        async with app.run_test(size=(110, 30)) as pilot:
+            await settle(pilot)
+            assert app.connection == "Connected"
+            relay.cut()
+            await pilot.press("p", "k", "enter")
+            await settle(pilot)
+            assert app.connection == "Offline" and "Offline" in screen_text(app)
+            relay.restore()
+            await pilot.press("p", "k", "enter")
+            await settle(pilot)
+            assert app.connection == "Connected" and "Connected" in screen_text(app)
+    finally:
+        relay.cut()
+
+
+async def test_unknown_alloy_org_id_says_what_is_wrong(tmp_path, clean_env):
+    """Issue 18, bug 5: an org id that is not one of yours left `Connecting…` forever."""
+    import uuid
+
+    from tests.tui_support import Workspace
+
+    ws = Workspace(tmp_path)
+    clean_env.setenv("ALLOY_ORG_ID", str(uuid.uuid4()))
+    app = ws.app()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert app.connection == "Not connected" and "Connecting" not in text
+        assert "ALLOY_ORG_ID is not one of your organizations" in text

@@ -121,3 +121,43 @@ def test_tmux_create_and_quit(tmp_path):
 def test_tmux_create_change_status_and_quit(tmp_path):
     tickets = session(tmp_path, change_status=True)
     assert [(t["title"], t["status"]) for t in tickets] == [("Ship from tmux", "InProgress")]
+
+
+SEED = SETUP + """
+p = client().call("projects.get_by_key", key="PROJ")
+for title in ("Tune cache", "Add dark mode", "Fix login bug"):
+    client().call("tickets.create", project_id=p["id"], body={"title": title})
+"""
+
+
+def test_tmux_pasted_command_and_search_go_to_the_line(tmp_path):
+    """`send-keys -l` delivers the text in one burst: nothing may run as a Normal-mode key
+    (issue 18: `s` of `:sort` opened "Status of", `c` of `/cach` a comment popup)."""
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "me@example.com", "--password", "password123", "--org-name",
+         "Acme", "--org-slug", "acme"], env)
+    subprocess.run([sys.executable, "-c", SEED], env=env, check=True, timeout=60,
+                   capture_output=True)
+    term = Tmux(env, [str(BIN / "alloy-tui")])
+    try:
+        term.wait_for("[All] 1/3")
+        term.type(":sort title\r")
+        screen = term.wait_for("sort title:asc")
+        assert "Status of" not in screen
+        rows = [line for line in screen.splitlines() if line.startswith("PROJ-")]
+        assert [r.split()[1] for r in rows] == ["Add", "Fix", "Tune"], screen
+        term.type("/cach")
+        screen = term.wait_for("Tune cache")
+        time.sleep(0.5)  # a misrouted key would open its popup by now
+        screen = term.screen()
+        assert "[SEARCH]" in screen and "Comment on" not in screen, screen
+        assert "Add dark mode" not in screen
+        term.type("\x1b")
+        term.wait_for("[NORMAL]")
+        term.type(":q\r")
+        deadline = time.monotonic() + 30
+        while term.running() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not term.running(), term.screen()
+    finally:
+        term.close()

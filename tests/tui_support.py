@@ -73,3 +73,100 @@ class Workspace:
         from alloy.tui.app import AlloyApp
 
         return AlloyApp(client=self.client)
+
+
+async def type_fast(pilot, *keys: str) -> None:
+    """Queue every key before the app handles the first, as a paste or a fast typist does
+    (`pilot.press` waits for the app to go idle after each key, which hides ordering bugs)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    named = {"enter": "\r", "escape": "\x1b", "tab": "\t", "backspace": "\x7f"}
+    app = pilot.app
+    for key in keys:
+        if len(key) == 1:
+            event = events.Key(key if key.isalnum() else _character_to_key(key), key)
+        else:
+            event = events.Key(key, named.get(key))
+        event.set_sender(app)
+        app.post_message(event)
+    await settle(pilot)
+
+
+def workspace(tmp_path: Path, monkeypatch, tickets: int = 5) -> Workspace:
+    """A Workspace in a private data/config dir, with no remote or org settings leaking in."""
+    for name in ("ALLOY_ORG_ID", "ALLOY_BASE_URL", "ALLOY_API_URL", "ALLOY_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ALLOY_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("ALLOY_DATABASE_URL", f"sqlite:///{tmp_path / 'data' / 'alloy.db'}")
+    return Workspace(tmp_path, tickets=tickets)
+
+
+class Relay:
+    """A TCP relay on loopback in front of a live server, which a test can cut and restore:
+    the network going away and coming back (the server itself keeps running)."""
+
+    def __init__(self, target_port: int) -> None:
+        from tests.support import free_port
+
+        self.target, self.port = target_port, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._open: list = []
+        self._listener = None
+        self.restore()
+
+    def restore(self) -> None:
+        import socket
+        import threading
+
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen()
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        import socket
+
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() (close alone does not)
+        except OSError:
+            pass
+        self._listener.close()
+        for s in self._open:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+        self._open.clear()
+
+    def _accept(self, listener) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            self._open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.close()
+                except OSError:
+                    pass

@@ -51,7 +51,7 @@ class TicketActions:
         ticket = keyed(ticket, self.model.projects)
         self.model.replace(ticket)
         self.refresh_list()
-        if self.detail.ticket and self.detail.ticket["id"] == ticket["id"]:
+        if self.showing(ticket["id"]):
             self.open_detail(ticket)
         if self.board.columns:
             self.board.replace(ticket, ticket["id"])
@@ -61,8 +61,8 @@ class TicketActions:
         self.model.remove(ticket["id"])
         if self.board.columns:
             self.board.replace(None, ticket["id"])
-        if self.view == "detail":
-            self.show_view("list")
+        if self.showing(ticket["id"]):
+            self.back()
         self.refresh_list()
         self.notify(f"Deleted {ticket['key']}")
 
@@ -109,8 +109,7 @@ class TicketActions:
 
     def _commented(self, ticket: dict) -> None:
         self.notify(f"Comment added to {ticket['key']}")
-        if self.view == "detail" and self.detail.ticket["id"] == ticket["id"]:
-            self.open_detail(self.detail.ticket)
+        self.reread_detail(ticket["id"])
 
     def action_priority(self) -> None:
         t = self.selected()
@@ -198,8 +197,10 @@ class TicketActions:
 
     def on_labels_popup_toggle(self, event) -> None:
         popup, label, on, t = event.popup, event.label, event.on, event.popup.ticket
-        self.io(api.toggle_label, t["id"], label["id"], on,
-                done=lambda _: popup.set_attached(label["id"], on), what="label toggle")
+        def toggled(_):
+            popup.set_attached(label["id"], on)
+            self.reread_detail(t["id"])  # its Labels line
+        self.io(api.toggle_label, t["id"], label["id"], on, done=toggled, what="label toggle")
 
     # -- t: log time -----------------------------------------------------------------------
     def action_log_time(self) -> None:
@@ -246,11 +247,21 @@ class TicketActions:
         self.io(api.cascade_preview, t["id"], done=preview, what="cascade preview")
 
     # -- detail view -----------------------------------------------------------------------
+    def showing(self, ticket_id: str) -> bool:
+        """Is the detail view on screen, showing this ticket?"""
+        return self.view == "detail" and bool(self.detail.ticket) and \
+            self.detail.ticket["id"] == ticket_id
+
+    def reread_detail(self, ticket_id: str) -> None:
+        if self.showing(ticket_id):
+            self.open_detail(self.detail.ticket)
+
     def open_detail(self, ticket: dict) -> None:
         m = self.model
-        self.detail.show(ticket, m.who)
         if self.view != "detail":
+            self.detail_from = self.view
             self.show_view("detail")
+        self.detail.show(ticket, m.who)
 
         def fetch(client):
             fresh = api.ticket(client, ticket["id"])
@@ -264,7 +275,7 @@ class TicketActions:
 
         def show(result):
             fresh, comments, labels, sprint, activity = result
-            if self.detail.ticket and self.detail.ticket["id"] == fresh["id"]:
+            if self.showing(fresh["id"]):
                 self.detail.show(fresh, m.who, sprint, comments, labels, activity)
                 self.update_status()
         self.io(fetch, done=show, what="ticket detail")

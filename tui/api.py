@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from alloy import ops
-from alloy.errors import AlloyError
+from alloy.errors import AlloyError, Forbidden, Invalid, NotFound
 
 PAGE = 100
 
@@ -43,7 +43,8 @@ def discover(client) -> dict:
     from alloy.config import Settings
 
     me = call(client, "auth.me")
-    org_id = Settings.from_env().client.org_id or me.get("org_id")
+    wanted = Settings.from_env().client.org_id
+    org_id = wanted or me.get("org_id")
     if not org_id:
         orgs = call(client, "orgs.list", query={"limit": 1})["items"]
         org_id = orgs[0]["id"] if orgs else None
@@ -51,6 +52,12 @@ def discover(client) -> dict:
         raise AlloyError("you belong to no organization: create one with `alloy org create`")
     if hasattr(client, "org_id"):
         client.org_id = org_id
+    if wanted:
+        try:
+            call(client, "orgs.get", org_id)
+        except (NotFound, Forbidden, Invalid):
+            raise NotFound("ALLOY_ORG_ID is not one of your organizations (see `alloy org "
+                           "list`)") from None
     return {"user_id": me["user_id"], "org_id": org_id, "me": me}
 
 

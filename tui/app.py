@@ -12,12 +12,13 @@ import time
 
 from alloy.tui import api, keymap
 from alloy.tui.actions import TicketActions
-from alloy.tui.commands import CommandError, complete, parse, parse_filter
-from alloy.tui.model import Model, parse_sort
+from alloy.tui.command_mode import CommandMode
+from alloy.tui.keys import KeyRouter
+from alloy.tui.model import Model
 from alloy.tui.sprints import SprintCommands
 from alloy.tui.widgets.board import SprintBoard, done_count
 from alloy.tui.widgets.detail import TicketDetail
-from alloy.tui.widgets.statusbar import CommandLine, StatusBar
+from alloy.tui.widgets.statusbar import CommandLine, KeyHints, StatusBar
 from alloy.tui.widgets.table import TicketTable
 from textual.app import App
 from textual.widgets import ContentSwitcher
@@ -25,7 +26,7 @@ from textual.widgets import ContentSwitcher
 from alloy.errors import AlloyError, Unauthorized, Unavailable
 
 
-class AlloyApp(TicketActions, SprintCommands, App):
+class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
     TITLE = "Alloy"
     BINDINGS = keymap.GLOBAL + keymap.ACTIONS
     CSS = "Screen { layout: vertical; } #views { height: 1fr; }"
@@ -36,8 +37,10 @@ class AlloyApp(TicketActions, SprintCommands, App):
         super().__init__()
         self.client, self.api_url = client, api_url
         self.model = Model()
+        self.detail_from = "list"  # the view the detail was opened from (Esc/q go back)
         self.mode = "NORMAL"
         self.connection = "Connecting…"
+        self.connect_problem = ""  # why start-up failed, shown until it succeeds
         self.loading = True
         self.started_at = time.perf_counter()
         self.marks: dict[str, float] = {}
@@ -54,11 +57,12 @@ class AlloyApp(TicketActions, SprintCommands, App):
             yield TicketTable(who=self.model.who, id="list")
             yield TicketDetail(id="detail")
             yield SprintBoard(id="board")
+        yield KeyHints()
         yield StatusBar()
 
     def on_mount(self) -> None:
         self.marks["mounted"] = time.perf_counter()
-        self._main.query_one(CommandLine).completer = self._complete
+        self.command_line.completer = self._complete
         self.set_mode("NORMAL")
         self.table.focus()
         self.io(self._boot, done=lambda _: None, what="connect")
@@ -84,9 +88,18 @@ class AlloyApp(TicketActions, SprintCommands, App):
     def view(self) -> str:
         return self._main.query_one(ContentSwitcher).current or "list"
 
+    @property
+    def command_line(self) -> CommandLine:
+        return self._main.query_one(CommandLine)
+
+    def _view_widget(self, name: str):
+        return {"list": self.table, "detail": self.detail, "board": self.board}[name]
+
     def show_view(self, name: str) -> None:
+        if name != "detail":  # a detail left behind must not reopen when its ticket changes
+            self.detail.ticket = None
         self._main.query_one(ContentSwitcher).current = name
-        {"list": self.table, "detail": self.detail, "board": self.board}[name].focus()
+        self._main.set_focus(self._view_widget(name))  # now, so the next key goes there
         self.update_status()
 
     # -- workers ---------------------------------------------------------------------------
@@ -101,6 +114,8 @@ class AlloyApp(TicketActions, SprintCommands, App):
             except Exception as err:  # noqa: BLE001 - every failure becomes a message
                 self.call_from_thread(self.failed, err, what)
                 return
+            if self.connection in ("Offline", "Not logged in") and self.model.org_id:
+                self.call_from_thread(self.set_connection, "Connected")  # it answered again
             if done is not None:
                 self.call_from_thread(done, result)
 
@@ -112,7 +127,8 @@ class AlloyApp(TicketActions, SprintCommands, App):
             self.set_connection("Offline")
         elif isinstance(err, Unauthorized):
             self.set_connection("Not logged in")
-        message = err.message if isinstance(err, AlloyError) else f"{type(err).__name__}: {err}"
+        message = err.message if isinstance(err, AlloyError) else str(err) \
+            if isinstance(err, ValueError) else f"{type(err).__name__}: {err}"  # a bug: say so
         details = getattr(err, "details", None)
         if details:
             message += " — " + "; ".join(
@@ -123,6 +139,9 @@ class AlloyApp(TicketActions, SprintCommands, App):
         self.notify(message, title=f"{what} failed" if what else "error", severity="error",
                     timeout=8)
         if what == "connect":
+            if not isinstance(err, (Unavailable, Unauthorized)):
+                self.set_connection("Not connected")
+            self.connect_problem = message
             self.loading = False
             self.update_status()
 
@@ -182,6 +201,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
         self.model.projects, self.model.members = projects, members
         self.model.workflows = workflows
         self.set_connection("Connected")
+        self.connect_problem = ""
         if not projects:
             self.notify("No projects yet: create one with `alloy project create`.")
         self.update_status()
@@ -230,6 +250,7 @@ class AlloyApp(TicketActions, SprintCommands, App):
         prompt = {"COMMAND": ":", "SEARCH": "/"}.get(mode, "")
         for bar in self._bar():
             bar.set_mode(mode, prompt)
+        self.update_hints()
 
     def _bar(self) -> list[StatusBar]:
         """The status bar, or none while the app is starting or shutting down."""
@@ -255,6 +276,8 @@ class AlloyApp(TicketActions, SprintCommands, App):
             t = self.detail.ticket
             return f"{t['key']} {t['status']}" if t else ""
         m = self.model
+        if self.connect_problem and not m.org_id:
+            return self.connect_problem
         shown = len(m.visible)
         text = f"[{m.project_label}] {self.table.cursor + 1 if shown else 0}/{shown}"
         if m.status:
@@ -270,17 +293,27 @@ class AlloyApp(TicketActions, SprintCommands, App):
     def update_status(self) -> None:
         for bar in self._bar():
             bar.set_context(self.context())
+        self.update_hints()
+
+    def update_hints(self) -> None:
+        if self.screen_stack:
+            for line in self.screen_stack[0].query(KeyHints):
+                line.show_for(self.view if self.mode == "NORMAL" else self.mode)
+
+    def action_toggle_hints(self) -> None:
+        line = self._main.query_one(KeyHints)
+        line.display = not line.display
 
     # -- global keys -----------------------------------------------------------------------
     def action_command_mode(self) -> None:
         self.set_mode("COMMAND")
-        self._main.query_one(CommandLine).start()
+        self.command_line.start()
 
     def action_search_mode(self) -> None:
         if self.view != "list":
             self.show_view("list")
         self.set_mode("SEARCH")
-        line = self._main.query_one(CommandLine)
+        line = self.command_line
         line.start()
         line.value = self.model.search
         line.cursor_position = len(line.value)
@@ -290,84 +323,40 @@ class AlloyApp(TicketActions, SprintCommands, App):
 
         self.push_screen(HelpPopup())
 
+    def back(self) -> None:
+        """Leave the detail for the view it was opened from; leave the board for the list."""
+        self.show_view(self.detail_from if self.view == "detail" else "list")
+
     def action_back_or_quit(self) -> None:
         if self.view == "list":
             self.exit()
         else:
-            self.show_view("list")
+            self.back()
 
     def action_normal(self) -> None:
         if self.view != "list":
-            self.show_view("list")
+            self.back()
         elif self.model.search:
             self.model.search = ""
             self.refresh_list()
         self.set_mode("NORMAL")
 
-    def _leave_line(self) -> None:
-        line = self._main.query_one(CommandLine)
-        line.display = False
+    def leave_line(self) -> None:
+        self.command_line.display = False
         self.set_mode("NORMAL")
-        {"list": self.table, "detail": self.detail, "board": self.board}[self.view].focus()
+        self._main.set_focus(self._view_widget(self.view))
         self.update_status()
 
-    def on_command_line_leave(self, _event) -> None:
-        self._leave_line()
-
-    def on_input_changed(self, event) -> None:
-        if self.mode == "SEARCH" and isinstance(event.input, CommandLine):
-            self.model.search = event.value
-            self.table.cursor = 0
-            self.refresh_list()
-
-    def on_input_submitted(self, event) -> None:
-        if not isinstance(event.input, CommandLine):
-            return
-        event.stop()
-        mode, line = self.mode, event.value
-        self._leave_line()
+    def submit_line(self) -> None:
+        mode, line = self.mode, self.command_line.value
+        self.leave_line()
         if mode == "COMMAND" and line.strip():
-            event.input.remember(line.strip())
+            self.command_line.remember(line.strip())
             self.run_command(line)
 
-    def _complete(self, text: str) -> list[str]:
-        if self.mode != "COMMAND":
-            return []
-        return complete(text, [p["key"] for p in self.model.projects])
-
-    # -- command mode ----------------------------------------------------------------------
-    def run_command(self, line: str) -> None:
-        try:
-            name, args = parse(line)
-            if name in ("q", "quit"):
-                self.exit()
-            elif name == "filter":
-                self.model.status = parse_filter(args)
-                self.show_view("list")
-                self.refresh_list()
-            elif name == "sort":
-                try:
-                    self.model.sort = parse_sort(args[0]) if args else None
-                except ValueError as e:
-                    raise CommandError(str(e)) from None
-                self.show_view("list")
-                self.refresh_list()
-            elif name == "project":
-                self.switch_project(args[0] if args else None)
-            elif name == "reload":
-                self.reload()
-            elif name == "sprint":
-                self.sprint_command(args)
-        except CommandError as e:
-            self.notify(str(e), title="command", severity="error")
-
-    def switch_project(self, key: str | None) -> None:
-        if key is None:
-            self.model.project_id = None
-        else:
-            project = self.model.project_by_key(key)
-            if project is None:
-                raise CommandError(f"no project with key {key.upper()}")
-            self.model.project_id = project["id"]
-        self.show_view("list")
-        self.refresh_list()
+    def search_for(self, text: str) -> None:
+        """Search mode: filter as each key is typed."""
+        if text != self.model.search:
+            self.model.search = text
+            self.table.cursor = 0
+            self.refresh_list()

@@ -17,8 +17,18 @@ GLOBAL = [
     b("colon", "command_mode", "Enter Command mode", "global.command"),
     b("slash", "search_mode", "Enter Search mode", "global.search"),
     b("question_mark", "help", "Show help overlay", "global.help"),
-    b("q", "back_or_quit", "Quit (or back to the ticket list)", "global.quit"),
+    b("q", "back_or_quit", "Quit (or back: detail to where it came from, board to list)",
+      "global.quit"),
     b("escape", "normal", "Return to Normal mode / back", "global.escape"),
+    b("H", "toggle_hints", "Show or hide the key hints line", "global.hints"),
+]
+
+# The `:` / `/` line (Enter runs, Backspace on an empty line leaves: Input's own keys).
+COMMAND_LINE = [
+    b("tab", "complete", "Auto-complete command name", "cmdline.complete"),
+    b("up", "history(-1)", "Previous command from history", "cmdline.prev"),
+    b("down", "history(1)", "Next command from history", "cmdline.next"),
+    b("escape", "leave", "Cancel, return to Normal mode", "cmdline.escape"),
 ]
 
 # Navigation shared by the ticket list, board columns, popups' lists.
@@ -70,6 +80,45 @@ POPUP = NAV + [
     b("enter", "select", "Confirm / submit", "popup.select"),
     b("escape", "cancel", "Cancel / close", "popup.cancel"),
 ]
+
+
+# The hints line: per view or mode, (binding ids, or a key as written, and a short label).
+HINTS = {
+    "list": [("global.help", "help"), (("nav.down", "nav.up"), "move"), ("list.open", "open"),
+             ("action.status", "status"), ("action.assign", "assign"),
+             ("action.priority", "priority"), ("action.comment", "comment"),
+             ("action.create", "new"), ("global.search", "search"),
+             ("global.command", "command"), ("list.cycle_project", "project"),
+             ("global.quit", "quit")],
+    "detail": [("global.help", "help"), ("global.escape", "back"),
+               (("detail.down", "detail.up"), "scroll"), ("action.status", "status"),
+               ("action.comment", "comment"), ("action.edit", "edit"),
+               ("action.labels", "labels"), ("action.time", "log time")],
+    "board": [("global.help", "help"), ("global.escape", "back"),
+              (("board.left", "board.right"), "column"), (("nav.down", "nav.up"), "card"),
+              ("board.open", "open"), ("action.status", "status"),
+              ("action.labels_board", "labels"), ("board.burndown", "burndown")],
+    "COMMAND": [("Enter", "run"), ("cmdline.complete", "complete"),
+                (("cmdline.prev", "cmdline.next"), "history"), ("cmdline.escape", "cancel")],
+    "SEARCH": [("Enter", "keep matches"), ("cmdline.escape", "stop"),
+               ("Backspace", "delete (on empty: leave)")],
+    "INSERT": [("Tab", "next field"), ("Enter", "submit"), ("Esc", "cancel")],
+}
+_SHOWN = {"colon": ":", "slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter",
+          "tab": "Tab", "up": "↑", "down": "↓", "left": "←", "right": "→"}
+
+
+def hints(context: str) -> list[tuple[str, str]]:
+    """[(keys as shown, label)] for a view ("list", "detail", "board") or a mode."""
+    by_id = {x.id: x for x in all_bindings() + COMMAND_LINE}
+
+    def shown(ref: str) -> str:
+        if ref not in by_id:
+            return ref
+        key = by_id[ref].key.split(",")[0].strip()
+        return _SHOWN.get(key, key)
+    return [("/".join(shown(r) for r in (ids if isinstance(ids, tuple) else (ids,))), label)
+            for ids, label in HINTS.get(context, ())]
 
 
 def all_bindings() -> list[Binding]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from alloy.domain import enums
+from alloy.domain.flow import STATUS_ALIASES, squash
 
 STATUSES = enums.STATUSES  # the Default workflow's, when a ticket's workflow is unknown
 PRIORITIES = tuple(reversed(enums.PRIORITIES))  # pickers offer the most urgent first
@@ -53,6 +54,22 @@ class Model:
             (w for w in self.workflows if w.get("is_default")), None)
         return tuple(s["name"] for s in flow["statuses"]) if flow else STATUSES
 
+    def status_names(self) -> list[str]:
+        """Every status known: the workflows' (the built-in six when none are loaded), then
+        any other a ticket carries; one spelling each."""
+        names = [s["name"] for w in self.workflows for s in w["statuses"]] or list(STATUSES)
+        seen: dict[str, str] = {}
+        for name in [*names, *(t["status"] for t in self.tickets)]:
+            seen.setdefault(squash(name), name)
+        return list(seen.values())
+
+    def find_status(self, text: str) -> str | None:
+        """A known status as people type it: any case, spaces, `_` or `-` ("in_progress"),
+        or a common alias ("doing"); None when there is no such status."""
+        known = {squash(n): n for n in self.status_names()}
+        key = squash(text)
+        return known.get(key) or known.get(squash(STATUS_ALIASES.get(key, "")))
+
     def who(self, user_id: str | None) -> str:
         if not user_id:
             return ""
@@ -89,8 +106,8 @@ class Model:
         if self.project_id:
             rows = [t for t in rows if t["project_id"] == self.project_id]
         if self.status:
-            wanted = self.status.lower()
-            rows = [t for t in rows if t["status"].lower() == wanted]
+            wanted = squash(self.status)
+            rows = [t for t in rows if squash(t["status"]) == wanted]
         if self.search:
             rows = [t for t in rows if self.matches(t)]
         if self.sort:

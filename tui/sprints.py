@@ -18,48 +18,75 @@ def resolve_sprint(client, project_id: str | None, ref: str) -> str:
     return refs.sprint_id(client, ref, project=project_id)
 
 
+def short_ids(ids: list[str], least: int = 8) -> dict[str, str]:
+    """The shortest prefix (at least `least` characters) that tells these ids apart: UUIDv7
+    ids made in the same minute share their first 8 characters."""
+    n = least
+    while n < max((len(i) for i in ids), default=0) and len({i[:n] for i in ids}) < len(ids):
+        n += 1
+    return {i: i[:n] for i in ids}
+
+
 class SprintCommands:
     """Mixed into the app: `:sprint <id>|list|create|start|complete` and the board."""
 
     def sprint_project(self) -> dict | None:
-        return self.target_project()
+        """The project filter's project (or the only project); None means "ask"."""
+        m = self.model
+        return m.project(m.project_id) or (m.projects[0] if len(m.projects) == 1 else None)
+
+    def with_project(self, then) -> None:
+        """Run `then(project)` for the current project, asking which one when the filter
+        is on All (the highlighted row's project is not a choice the user made)."""
+        project = self.sprint_project()
+        if project is not None:
+            then(project)
+            return
+        if not self.model.projects:
+            raise CommandError("no project yet: create one with `alloy project create`")
+        from alloy.tui.popups import SelectPopup
+
+        options = [(f"{p['key']}  {p['name']}", p) for p in self.model.projects]
+        self.push_screen(SelectPopup("Which project? (or :project KEY first)", options),
+                         lambda p: p and then(p))
 
     def sprint_command(self, args: list[str]) -> None:
         if not args:
-            raise CommandError("usage: :sprint <id> | list | create <name> <start> <end> | "
-                               "start <id> | complete <id>")
+            raise CommandError("usage: :sprint <id or name> | list | create <name> <start> "
+                               "<end> | start <id> | complete <id>")
         sub, rest = args[0].lower(), args[1:]
         project = self.sprint_project()
         pid = project["id"] if project else None
         if sub == "list":
-            if pid is None:
-                raise CommandError("no project selected")
-            self.io(api.sprints, pid, done=self._sprint_list, what="sprint list")
+            self.with_project(lambda p: self.io(api.sprints, p["id"], done=self._sprint_list,
+                                                what="sprint list"))
         elif sub == "create":
-            if len(rest) != 3 or not all(_DATE.match(d) for d in rest[1:]):
+            if len(rest) < 3 or not all(_DATE.match(d) for d in rest[-2:]):
                 raise CommandError("usage: :sprint create <name> <YYYY-MM-DD> <YYYY-MM-DD>")
-            if pid is None:
-                raise CommandError("no project selected")
-            self.io(api.sprint_create, pid, *rest, done=lambda s: self.notify(
-                f"Created sprint {s['name']} ({s['status']}) id {s['id']}", timeout=10),
-                what="sprint create")
+            name, start, end = " ".join(rest[:-2]), rest[-2], rest[-1]
+            self.with_project(lambda p: self.io(
+                api.sprint_create, p["id"], name, start, end, done=lambda s: self.notify(
+                    f"Created sprint {s['name']} ({s['status']}) in {p['key']}, id {s['id']}",
+                    timeout=10),
+                what="sprint create"))
         elif sub in ("start", "complete"):
-            if len(rest) != 1:
-                raise CommandError(f"usage: :sprint {sub} <sprint-id>")
+            if not rest:
+                raise CommandError(f"usage: :sprint {sub} <sprint id or name>")
 
-            def change(client, ref=rest[0], action=sub):
+            def change(client, ref=" ".join(rest), action=sub):
                 return api.sprint_change(client, action, resolve_sprint(client, pid, ref))
             self.io(change, done=lambda s: self.notify(f"Sprint {s['name']} is now {s['status']}"),
                     what=f"sprint {sub}")
         else:
-            self.open_board(args[0])
+            self.open_board(" ".join(args))
 
     def _sprint_list(self, sprints: list[dict]) -> None:
         if not sprints:
             self.notify("No sprints in this project: :sprint create <name> <start> <end>")
             return
+        short = short_ids([s["id"] for s in sprints])
         options = [(f"{s['name']}  {s['status']}  {s['start_date']} → {s['end_date']}  "
-                    f"{s['id'][:8]}", s["id"]) for s in sprints]
+                    f"{short[s['id']]}", s["id"]) for s in sprints]
 
         def chosen(sprint_id):
             if sprint_id:

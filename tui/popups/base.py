@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from alloy.tui import keymap
 from alloy.tui.keymap import b
+from alloy.tui.widgets.vim import GPrefix
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 
-class VimList(OptionList):
+class VimList(GPrefix, OptionList):
     """An OptionList that also moves with j/k, gg and G."""
 
     BINDINGS = [
@@ -19,16 +20,9 @@ class VimList(OptionList):
         b("g", "g_prefix", "gg: first", "popup.first"),
         b("G", "last", "Last", "popup.last"),
     ]
-    _g = False
 
-    def action_g_prefix(self) -> None:
-        if self._g:
-            self.action_first()
-        self._g = not self._g
-
-    def on_key(self, event) -> None:
-        if event.key != "g":
-            self._g = False
+    def jump_top(self) -> None:
+        self.action_first()
 
 
 class Popup(ModalScreen):
@@ -37,16 +31,31 @@ class Popup(ModalScreen):
     BINDINGS = [b("escape", "cancel", "Cancel and close popup", "popup.cancel")]
     DEFAULT_CSS = """
     Popup { align: center middle; }
-    Popup > Vertical { width: 64; height: auto; max-height: 90%; border: round $accent;
-                       background: $surface; padding: 0 1; }
+    Popup > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%;
+                       border: round $accent; background: $surface; padding: 0 1; }
     Popup .title { text-style: bold; width: 1fr; }
     Popup .error { color: $error; }
-    Popup VimList { height: auto; max-height: 16; }
+    Popup VimList { height: auto; }
     Popup TextArea { height: 6; }
     """
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_mount(self) -> None:
+        self.fit(self.app.size.height)
+
+    def on_resize(self, event) -> None:
+        self.fit(event.size.height)
+
+    def fit(self, rows: int) -> None:
+        """Lists take at most half the screen's height and scrolled text three quarters, so
+        every popup, with its fields and its validation message, fits a 80x24 terminal.
+        (Set in rows: Textual's auto height does not honour a `vh` maximum.)"""
+        for part in self.query(VimList):
+            part.styles.max_height = max(3, rows // 2)
+        for part in self.query(VerticalScroll):
+            part.styles.max_height = max(3, rows * 3 // 4)
 
     def on_descendant_focus(self, event) -> None:
         editing = isinstance(event.widget, (Input, TextArea))
@@ -126,7 +135,7 @@ class HelpPopup(Popup):
         b("j,down", "scroll(1)", "Scroll down", "help.down"),
         b("k,up", "scroll(-1)", "Scroll up", "help.up"),
     ]
-    DEFAULT_CSS = "HelpPopup VerticalScroll { height: auto; max-height: 30; }"
+    DEFAULT_CSS = "HelpPopup VerticalScroll { height: auto; }"
 
     def action_scroll(self, step: int) -> None:
         self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)
@@ -134,7 +143,8 @@ class HelpPopup(Popup):
     def compose(self):
         sections = [("Global", keymap.GLOBAL), ("Ticket list", keymap.TABLE),
                     ("Ticket detail", keymap.DETAIL), ("Sprint board", keymap.BOARD),
-                    ("Actions", keymap.ACTIONS), ("Popups", keymap.POPUP)]
+                    ("Actions", keymap.ACTIONS), ("Popups", keymap.POPUP),
+                    ("Command line (: and /)", keymap.COMMAND_LINE)]
         lines = []
         for title, bindings in sections:
             lines.append(f"[b]{title}[/b]")
@@ -142,6 +152,8 @@ class HelpPopup(Popup):
                 keys = binding.key.replace("question_mark", "?").replace("colon", ":") \
                     .replace("slash", "/").replace(",", " / ")
                 lines.append(f"  {keys:<18} {binding.description}")
+        lines.append("  enter              Run the command / keep the search matches")
+        lines.append("  backspace          Delete a character (on an empty line: back to Normal)")
         lines.append("[b]Commands[/b]  :q  :filter status=X  :sort field:dir  :project KEY  "
                      ":sprint <id>|list|create|start|complete  :reload")
         with Vertical():

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from alloy.tui import keymap
+from alloy.tui.widgets.vim import GPrefix
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
@@ -49,13 +50,56 @@ def burndown_text(sprint: dict, columns: list[dict], burndown: dict | None) -> T
     return out
 
 
-class SprintBoard(Vertical, can_focus=True):
+class Cards(VerticalScroll, can_focus=False):
+    """A column's cards, one line each; keeps card `follow` (if any) in view, also when
+    its size is known only after a layout."""
+
+    DEFAULT_CSS = """
+    Cards { height: 1fr; scrollbar-size-vertical: 1; }
+    Cards > Static { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+    follow: int | None = None
+
+    def __init__(self) -> None:
+        self.body = Static()  # held, not queried: it may be painted before it is mounted
+        super().__init__(self.body, can_focus=False)
+
+    def show(self, text: Text, follow: int | None) -> None:
+        self.body.update(text)
+        self.follow = follow
+        self.keep_in_view()
+
+    def keep_in_view(self) -> None:
+        if self.follow is None or not self.is_mounted:
+            return
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        if self.follow < top:
+            self.scroll_to(y=self.follow, animate=False, immediate=True)
+        elif self.follow >= top + height:
+            self.scroll_to(y=self.follow - height + 1, animate=False, immediate=True)
+
+    def watch_virtual_size(self) -> None:
+        self.keep_in_view()
+
+    def on_resize(self) -> None:
+        self.keep_in_view()
+
+
+class Column(Vertical):
+    def __init__(self) -> None:
+        self.head, self.cards = Static(classes="head"), Cards()
+        super().__init__(self.head, self.cards, classes="column")
+
+
+class SprintBoard(GPrefix, Vertical, can_focus=True):
     BINDINGS = keymap.BOARD
     DEFAULT_CSS = """
     SprintBoard { height: 1fr; }
     SprintBoard #columns { height: 1fr; }
     SprintBoard .column { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
     SprintBoard .column.current { border: round $accent; }
+    SprintBoard .head { height: 1; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
     SprintBoard #burndown { height: 5; border: round $secondary; padding: 0 1; }
     SprintBoard #burndown.hidden { display: none; }
     """
@@ -73,8 +117,8 @@ class SprintBoard(Vertical, can_focus=True):
         self.sprint: dict = {}
         self.columns: list[dict] = []
         self.col, self.row = 0, 0
+        self._columns: list[Column] = []
         self.burndown: dict | None = None
-        self._g = False
 
     def compose(self):
         yield Horizontal(id="columns")
@@ -88,7 +132,8 @@ class SprintBoard(Vertical, can_focus=True):
         self.row = 0
         holder = self.query_one("#columns", Horizontal)
         holder.remove_children()
-        holder.mount_all([Static(classes="column") for _ in columns])
+        self._columns = [Column() for _ in columns]
+        holder.mount_all(self._columns)
         self.query_one("#burndown", Static).remove_class("hidden")
         self.call_after_refresh(self._paint)
 
@@ -113,14 +158,17 @@ class SprintBoard(Vertical, can_focus=True):
         self._paint()
 
     def _paint(self) -> None:
-        statics = list(self.query(".column").results(Static))
-        for n, (column, widget) in enumerate(zip(self.columns, statics, strict=False)):
-            text = Text(f"{printable(column['status'])} ({len(column['tickets'])})\n", style="bold",
-                        no_wrap=True, overflow="ellipsis")
+        """One line per card (long titles end in …), so card r is line r of its column."""
+        for n, (column, widget) in enumerate(zip(self.columns, self._columns, strict=False)):
+            widget.head.update(Text(
+                f"{printable(column['status'])} ({len(column['tickets'])})", no_wrap=True,
+                overflow="ellipsis"))
+            text = Text(no_wrap=True, overflow="ellipsis", end="")
             for r, t in enumerate(column["tickets"]):
                 style = "reverse" if (n, r) == (self.col, self.row) else ""
-                text.append(f"{t['key']}: {printable(t['title'])}\n", style=style)
-            widget.update(text)
+                text.append(f"{t['key']}: {printable(t['title'])}", style=style)
+                text.append("\n" if r < len(column["tickets"]) - 1 else "")
+            widget.cards.show(text, self.row if n == self.col else None)
             widget.set_class(n == self.col, "current")
         self.query_one("#burndown", Static).update(
             burndown_text(self.sprint, self.columns, self.burndown))
@@ -146,15 +194,9 @@ class SprintBoard(Vertical, can_focus=True):
         self._clamp()
         self._paint()
 
-    def action_g_prefix(self) -> None:
-        if self._g:
-            self.row = 0
-            self._paint()
-        self._g = not self._g
-
-    def on_key(self, event) -> None:
-        if event.key != "g":
-            self._g = False
+    def jump_top(self) -> None:
+        self.row = 0
+        self._paint()
 
     def action_cursor_bottom(self) -> None:
         self.row = 10**9

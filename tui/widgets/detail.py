@@ -4,6 +4,7 @@ acted through which credential), scrolled with vim keys."""
 from __future__ import annotations
 
 from alloy.tui import keymap
+from alloy.tui.widgets.vim import GPrefix
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -58,14 +59,13 @@ def render_detail(t: dict, show, sprint: str, comments: list[dict], labels: list
     return out
 
 
-class TicketDetail(VerticalScroll, can_focus=True):
+class TicketDetail(GPrefix, VerticalScroll, can_focus=True):
     BINDINGS = keymap.DETAIL
     DEFAULT_CSS = "TicketDetail { height: 1fr; padding: 0 1; } TicketDetail > Static { width: 1fr; }"
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.ticket: dict | None = None
-        self._g = False
 
     def compose(self):
         yield Static(id="detail-body")
@@ -76,14 +76,8 @@ class TicketDetail(VerticalScroll, can_focus=True):
         self.query_one("#detail-body", Static).update(
             render_detail(ticket, who, sprint, list(comments), list(labels), list(activity)))
 
-    def action_g_prefix(self) -> None:
-        if self._g:
-            self.scroll_home(animate=False)
-        self._g = not self._g
-
-    def on_key(self, event) -> None:
-        if event.key != "g":
-            self._g = False
+    def jump_top(self) -> None:
+        self.scroll_home(animate=False)
 
     def action_scroll_down(self) -> None:
         self.scroll_relative(y=1, animate=False)

@@ -2,39 +2,50 @@
 
 from __future__ import annotations
 
-from alloy.tui.keymap import b
+from alloy.tui import keymap
 from rich.text import Text
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Input, Static
 
 MODE_COLOURS = {"NORMAL": "blue", "INSERT": "green", "COMMAND": "yellow", "SEARCH": "magenta"}
 
 
 class CommandLine(Input):
-    """A one-line buffer with history (Up/Down) and completion (Tab); empty Backspace leaves."""
+    """A one-line buffer with history (Up/Down) and completion (Tab); empty Backspace leaves.
 
-    BINDINGS = [
-        b("tab", "complete", "Auto-complete command name", "cmdline.complete"),
-        b("up", "history(-1)", "Previous command from history", "cmdline.prev"),
-        b("down", "history(1)", "Next command from history", "cmdline.next"),
-        b("escape", "leave", "Cancel, return to Normal mode", "cmdline.escape"),
-    ]
+    The app feeds it keys (`feed`) while it is open, so its rules apply in the order typed.
+    """
 
-    class Leave(Message):
-        """Esc, or Backspace on an empty buffer."""
+    BINDINGS = keymap.COMMAND_LINE
 
     def __init__(self, completer=None, **kw) -> None:
-        super().__init__(**kw)
+        # no select-all on focus: keys typed before the Focus event lands would replace it
+        super().__init__(select_on_focus=False, **kw)
         self.completer = completer
         self.history: list[str] = []
         self._at = 0
+        self._outcome: str | None = None
 
     def start(self) -> None:
         self.value = ""
         self._at = len(self.history)
         self.display = True
-        self.focus()
+        self.screen.set_focus(self)  # now: the next key must land here, not a key later
+
+    async def feed(self, event) -> str | None:
+        """Apply one key now (its binding, else the character); returns "submit" (Enter)
+        or "leave" (Esc, Backspace on an empty line) when the line is done."""
+        self._outcome = None
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if await self.app.run_action(binding.action, self):
+                return self._outcome
+        if event.is_printable:
+            start, end = self.selection
+            if start == end:
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, start, end)
+        return self._outcome
 
     def remember(self, line: str) -> None:
         if line and (not self.history or self.history[-1] != line):
@@ -66,14 +77,37 @@ class CommandLine(Input):
                                 title="completions", timeout=3)
         self.cursor_position = len(self.value)
 
+    async def action_submit(self) -> None:
+        self._outcome = "submit"
+
     def action_delete_left(self) -> None:
         if not self.value:
-            self.post_message(self.Leave())
+            self._outcome = "leave"
             return
         super().action_delete_left()
 
     def action_leave(self) -> None:
-        self.post_message(self.Leave())
+        self._outcome = "leave"
+
+
+class KeyHints(Static):
+    """One line of the keys that matter here (lazygit/k9s style); `H` hides or shows it."""
+
+    DEFAULT_CSS = "KeyHints { height: 1; padding: 0 1; color: $text-muted; }"
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.context = ""
+
+    def show_for(self, context: str) -> None:
+        if context == self.context:
+            return
+        self.context = context
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for n, (keys, label) in enumerate(keymap.hints(context)):
+            text.append(("  " if n else "") + keys, style="bold")
+            text.append(f" {label}")
+        self.update(text)
 
 
 class StatusBar(Horizontal):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alloy.tui import keymap
+from alloy.tui.widgets.vim import GPrefix
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
@@ -24,7 +25,7 @@ def fit(text: str, width: int) -> str:
     return (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
 
 
-class TicketTable(ScrollView, can_focus=True):
+class TicketTable(GPrefix, ScrollView, can_focus=True):
     """Rows are dicts; the table keeps a cursor and posts `Open` on Enter."""
 
     BINDINGS = keymap.TABLE
@@ -47,7 +48,6 @@ class TicketTable(ScrollView, can_focus=True):
         self.cursor = 0
         self.search = ""
         self.who = who
-        self._g = False
 
     # -- data ------------------------------------------------------------------------------
     def set_rows(self, rows: list[dict], search: str = "", keep: str | None = None) -> None:
@@ -88,14 +88,8 @@ class TicketTable(ScrollView, can_focus=True):
     def action_cursor_up(self) -> None:
         self.move_to(self.cursor - 1)
 
-    def action_g_prefix(self) -> None:
-        if self._g:
-            self.move_to(0)
-        self._g = not self._g
-
-    def on_key(self, event) -> None:
-        if event.key != "g":
-            self._g = False
+    def jump_top(self) -> None:
+        self.move_to(0)
 
     def action_cursor_bottom(self) -> None:
         self.move_to(len(self.rows) - 1)
