@@ -54,7 +54,7 @@ def create_key(ctx: Ctx, org_id: str, user_id: str, name: str, scopes: list[str]
 @op("POST", "/api/v1/api-keys")
 def create(ctx: Ctx, body: ApiKeyIn) -> ApiKey:
     """Create an API key; the full key is shown only in this response."""
-    org_id = ctx.org_of(None)
+    org_id = _org_for(ctx, body.project_ids)
     ctx.require(org_id)
     bad = [s for s in body.scopes if s not in ("read", "write", "admin")]
     if bad or not body.scopes:
@@ -75,6 +75,17 @@ def create(ctx: Ctx, body: ApiKeyIn) -> ApiKey:
     project_ids, expires = _within_parent(ctx, body.project_ids, expires)
     return create_key(ctx, org_id, ctx.user_id, body.name, sorted(set(body.scopes),
                       key=SCOPE_RANK.get), project_ids, expires)
+
+
+def _org_for(ctx: Ctx, project_ids: list[str]) -> str:
+    """The key's org: for a login that names projects of one org, that org (its token may
+    still carry another, such as the personal org made at registration); else the actor's."""
+    if ctx.key_org or not project_ids or not all(is_uuid(p) for p in project_ids):
+        return ctx.org_of(None)
+    marks = ", ".join("?" * len(project_ids))
+    orgs = {r["org_id"] for r in ctx.db.all(
+        f"SELECT org_id FROM projects WHERE id IN ({marks})", *project_ids)}
+    return orgs.pop() if len(orgs) == 1 else ctx.org_of(None)
 
 
 def _within_parent(ctx: Ctx, project_ids: list[str], expires: str | None):
