@@ -148,7 +148,9 @@ def test_openapi_lists_every_scim_endpoint(world):
                 ("get", "Users/{user_id}"), ("patch", "Users/{user_id}"),
                 ("put", "Users/{user_id}"), ("delete", "Users/{user_id}"), ("get", "Groups"),
                 ("post", "Groups"), ("get", "Groups/{team_id}"), ("patch", "Groups/{team_id}"),
-                ("delete", "Groups/{team_id}")}
+                ("put", "Groups/{team_id}"), ("delete", "Groups/{team_id}"), ("get", "Schemas"),
+                ("get", "Schemas/{schema_id}"), ("get", "ResourceTypes"),
+                ("get", "ResourceTypes/{name}")}
     found = {(m, p.removeprefix("/scim/v2/")) for p, ms in doc["paths"].items()
              if p.startswith("/scim/v2/") for m in ms}
     assert found == expected
@@ -589,7 +591,7 @@ def test_groups_are_teams(world):
     gid = group["id"]
     assert group["schemas"] == [GROUP] and group["displayName"] == "Design"
     assert group["members"] == [{"value": a["id"], "display": a["displayName"],
-                                 "$ref": a["meta"]["location"]}]
+                                 "$ref": a["meta"]["location"], "type": "User"}]
     assert group["meta"]["location"].endswith(f"/scim/v2/Groups/{gid}")
     assert http.get(f"/scim/v2/Groups/{gid}", headers=SCIM).json() == group
 
