@@ -150,7 +150,8 @@ def test_openapi_lists_every_scim_endpoint(world):
                 ("post", "Groups"), ("get", "Groups/{team_id}"), ("patch", "Groups/{team_id}"),
                 ("put", "Groups/{team_id}"), ("delete", "Groups/{team_id}"), ("get", "Schemas"),
                 ("get", "Schemas/{schema_id}"), ("get", "ResourceTypes"),
-                ("get", "ResourceTypes/{name}")}
+                ("get", "ResourceTypes/{name}"), ("post", "Users/.search"),
+                ("post", "Groups/.search"), ("post", ".search")}
     found = {(m, p.removeprefix("/scim/v2/")) for p, ms in doc["paths"].items()
              if p.startswith("/scim/v2/") for m in ms}
     assert found == expected
@@ -704,5 +705,9 @@ def test_docs_examples_run(tmp_path):
         assert out[5] == "Newt User"
         assert out[6].splitlines() == ["Platform Engineering", "[]"]
         assert out[7].splitlines() == ["401", '{"status":"400","scimType":"invalidValue"}']
+        assert out[8].splitlines()[0] == ('[{"name":"User","endpoint":"/Users"},'
+                                          '{"name":"Group","endpoint":"/Groups"}]')
+        assert out[8].splitlines()[1] == ('["userName","displayName","name","emails","active",'
+                                          '"externalId"]')
     finally:
         srv.stop()

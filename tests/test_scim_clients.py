@@ -99,7 +99,7 @@ def test_attributes_and_excluded_attributes(http):
         "schemas", "id", "userName", "emails"}
     one = get(http, f"Users/{user['id']}",
               excludedAttributes="emails,meta,urn:ietf:params:scim:schemas:core:2.0:User:active")
-    assert set(one) == {"schemas", "id", "userName", "displayName", "name", "externalId"}
+    assert set(one) == {"schemas", "id", "userName", "displayName", "externalId"}  # no name
     listed = get(http, "Users", filter=f'userName eq "{user["userName"]}"',
                  attributes="displayName")
     assert listed["Resources"] == [{"schemas": [USER], "id": user["id"],
@@ -122,7 +122,7 @@ def test_attribute_names_are_case_insensitive(http):
     assert r.status_code == 201, r.text
     user = r.json()
     assert (user["userName"], user["displayName"], user["externalId"]) == (name, "Cased", "case-1")
-    assert user["name"] == {"formatted": "Ca Sed", "givenName": "Ca", "familyName": "Sed"}
+    assert user["name"] == {"givenName": "Ca", "familyName": "Sed"}
     r = http.patch(f"/scim/v2/Users/{user['id']}", headers=SCIM, json={"operations": [
         {"OP": "Replace", "Path": "DisplayName", "Value": "Recased"},
         {"op": "replace", "path": "NAME.GIVENNAME", "value": "Re"}]})
@@ -157,8 +157,8 @@ def test_okta_user_lifecycle(http):
         "name": {"givenName": "Okay", "familyName": "Ta"}, "displayName": "Okay Ta",
         "emails": [{"primary": True, "value": name, "type": "work"}], "active": True})
     assert put.status_code == 200, put.text
-    assert put.json()["name"] == {"formatted": "Okay Ta", "givenName": "Okay",
-                                  "familyName": "Ta"} and "externalId" not in put.json()
+    assert put.json()["name"] == {"givenName": "Okay", "familyName": "Ta"}
+    assert "externalId" not in put.json()  # PUT replaces: what it leaves out is cleared
     off = patch(http, f"Users/{uid}", {"op": "replace", "value": {"active": False}})
     assert off.status_code == 200 and off.json()["active"] is False, off.text
     assert get(http, f"Users/{uid}")["active"] is False
@@ -236,3 +236,24 @@ def test_entra_group_shapes(http):
     assert ren.json()["displayName"] == "Entra renamed" and ren.json()["externalId"] == "g-0002"
     # Entra checks that a group's members can be fetched without the list
     assert "members" not in get(http, f"Groups/{gid}", excludedAttributes="members")
+
+
+def test_search_requests_and_one_primary_email(http):
+    user = provision(http, "searched")
+    r = http.post("/scim/v2/Users/.search", headers=SCIM, json={
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": f'userName eq "{user["userName"]}"', "attributes": ["userName"],
+        "startIndex": 1, "count": 10})
+    assert r.status_code == 200, r.text
+    assert r.json()["Resources"] == [{"schemas": [USER], "id": user["id"],
+                                      "userName": user["userName"]}]
+    g = http.post("/scim/v2/Groups/.search", headers=SCIM, json={
+        "excludedAttributes": ["members"], "count": 1})
+    assert g.status_code == 200 and g.json()["itemsPerPage"] <= 1, g.text
+    scim_error(http.post("/scim/v2/.search", headers=SCIM, json={}), 501)
+    other = email("searched-home")
+    r = patch(http, f"Users/{user['id']}", {"op": "add", "path": "emails", "value": [
+        {"value": other, "type": "home", "primary": True}]})
+    assert r.status_code == 200, r.text
+    assert [(e["value"], e["primary"]) for e in r.json()["emails"]] == [
+        (user["userName"], False), (other, True)]  # RFC 7643 §2.4: one primary

@@ -102,6 +102,23 @@ def page_args(start: str | None, count: str | None) -> tuple[int, int]:
     return min(max(s, 1), 2**31), min(max(c, 0), MAX_COUNT)
 
 
+SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+
+
+def search_query(body: object) -> dict:
+    """A SearchRequest body (POST .search, RFC 7644 §3.4.3) as the query string of a GET."""
+    payload = require_object(body)
+    query = {}
+    for key, name in (("attributes", "attributes"), ("excludedattributes", "excludedAttributes"),
+                      ("filter", "filter"), ("startindex", "startIndex"), ("count", "count")):
+        value = payload.get(key)
+        if isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        if value is not None:
+            query[name] = str(value)
+    return query
+
+
 def list_response(resources: list, total: int, start: int) -> dict:
     return {"schemas": [LIST], "totalResults": total, "startIndex": start,
             "itemsPerPage": len(resources), "Resources": resources}

@@ -38,8 +38,7 @@ _USER_ATTRS = [
           description="The person's email address (Alloy's sign-in name), unique"),
     _attr("displayName", description="The name shown in Alloy"),
     _attr("name", "complex", subs=[
-        _attr("formatted", mutability="readOnly",
-              description="Given and family name, else the display name"),
+        _attr("formatted", description="The full name (the display name when none is given)"),
         _attr("givenName"), _attr("familyName")]),
     _attr("emails", "complex", many=True, subs=[
         _attr("value"), _attr("type", canonical=["work", "home", "other"]),

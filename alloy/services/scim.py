@@ -18,7 +18,6 @@ from __future__ import annotations
 from alloy import ops
 from alloy.context import Ctx
 from alloy.domain import scim as S
-from alloy.domain import scim_schema
 from alloy.domain.values import Role, now
 from alloy.errors import Conflict
 from alloy.services import auth, members, orgs, scim_attrs, teams
@@ -37,7 +36,7 @@ def _keep_owner(fn, *args) -> None:
 
 # The org's members (active) and suspended members (inactive), with what the directory said
 # about them (scim_attributes). Parameters: the org id three times.
-_USERS = ("SELECT * FROM (SELECT su.*, a.external_id, a.given_name, a.family_name, "
+_USERS = ("SELECT * FROM (SELECT su.*, a.external_id, a.formatted, a.given_name, a.family_name, "
           "a.emails AS emails_json FROM (SELECT u.id, u.email, u.display_name, u.created_at, "
           "u.updated_at, 1 AS active FROM org_members m JOIN users u ON u.id = m.user_id "
           "WHERE m.org_id = ? UNION ALL SELECT u.id, u.email, u.display_name, u.created_at, "
@@ -58,12 +57,14 @@ def _emails(row: dict) -> list[dict]:
 
 
 def _user(ctx: Ctx, row: dict, query: dict | None = None) -> dict:
-    parts = {"givenName": row["given_name"], "familyName": row["family_name"]}
-    name = {k: v for k, v in parts.items() if v is not None}
-    formatted = " ".join(name.values()) or row["display_name"]
+    parts = {"formatted": row["formatted"], "givenName": row["given_name"],
+             "familyName": row["family_name"]}
+    name = {k: v for k, v in parts.items() if v is not None}  # as the directory gave it
     out = {"schemas": [S.USER], "id": row["id"], "userName": row["email"],
-           "displayName": row["display_name"], "name": {"formatted": formatted, **name},
-           "emails": _emails(row), "active": bool(row["active"])}
+           "displayName": row["display_name"], "emails": _emails(row),
+           "active": bool(row["active"])}
+    if name:
+        out["name"] = name
     if row["external_id"] is not None:
         out["externalId"] = row["external_id"]
     out["meta"] = {"resourceType": "User", "created": row["created_at"],
@@ -110,6 +111,12 @@ def _by_email(ctx: Ctx, params: list, value: str, kind: str | None) -> list[dict
         for e in _emails(r))]
 
 
+@ops.op("POST", "/scim/v2/Users/.search", via="scim", status=200)
+def search_users(ctx: Ctx, body: object) -> dict:
+    """A query sent as a SearchRequest body (RFC 7644 §3.4.3)."""
+    return list_users(ctx, S.search_query(body))
+
+
 @ops.op("GET", "/scim/v2/Users/{user_id}", via="scim")
 def get_user(ctx: Ctx, user_id: str, query: dict) -> dict:
     """One user (attributes, excludedAttributes)."""
@@ -137,6 +144,7 @@ def _directory(payload: dict) -> dict:
         raise S.ScimError("name must be an object")
     name = name or {}
     return {"external_id": scim_attrs.external_id(payload.get("externalid")),
+            "formatted": _optional(name.get("formatted"), "name.formatted"),
             "given_name": _optional(name.get("givenname"), "name.givenName"),
             "family_name": _optional(name.get("familyname"), "name.familyName"),
             "emails": scim_attrs.emails(payload["emails"]) if "emails" in payload else None}
@@ -199,7 +207,7 @@ def _reactivate(ctx: Ctx, org_id: str, user_id: str) -> None:
 
 _IGNORED = {"title", "nickname", "locale", "timezone", "preferredlanguage", "usertype",
             "phonenumbers", "addresses", "schemas", "id", "meta", "profileurl",
-            "name.formatted", "name.middlename", "name.honorificprefix",
+            "name.middlename", "name.honorificprefix",
             "name.honorificsuffix"}
 
 
@@ -209,7 +217,8 @@ def _ignored(attr: str) -> bool:
     return head in _IGNORED or head.split(".", 1)[0] in _IGNORED or head.startswith("urn:")
 
 
-_NAME_PARTS = {"name.givenname": "given_name", "name.familyname": "family_name"}
+_NAME_PARTS = {"name.formatted": "formatted", "name.givenname": "given_name",
+               "name.familyname": "family_name"}
 
 
 @ops.op("PATCH", "/scim/v2/Users/{user_id}", via="scim")
@@ -251,6 +260,8 @@ def _patch_one(op: str, attr: str, v: object, changes: dict, directory: dict,
         directory["external_id"] = scim_attrs.external_id(v)
     elif attr in _NAME_PARTS:
         directory[_NAME_PARTS[attr]] = _optional(v, attr)
+    elif attr == "name" and op == "remove":
+        directory.update(dict.fromkeys(_NAME_PARTS.values()))
     elif attr in ("emails", "emails.value") or (typed and typed[0] == "emails"):
         directory["emails"] = True
         if typed:  # the value of the email of that type
@@ -263,9 +274,9 @@ def _patch_one(op: str, attr: str, v: object, changes: dict, directory: dict,
             return []
         given = scim_attrs.emails(v)
         if op == "add":  # adds to the list, replacing an email of the same address
-            return [*(e for e in emails if e["value"] not in {g["value"] for g in given}),
-                    *given]
-        return given
+            given = [*(e for e in emails if e["value"] not in {g["value"] for g in given}),
+                     *given]
+        return scim_attrs.one_primary(given)
     elif not _ignored(attr):
         raise S.ScimError(f"unsupported attribute {attr!r}", "invalidPath")
     return emails
@@ -339,45 +350,4 @@ def _elsewhere(ctx: Ctx, org_id: str, user_id: str) -> bool:
 
 
 
-# ---- Discovery (RFC 7644 §4) --------------------------------------------------------------
-
-@ops.op("GET", "/scim/v2/ServiceProviderConfig", via="scim")
-def service_provider_config(ctx: Ctx) -> dict:
-    """Supported SCIM features."""
-    return S.service_provider_config(ctx.settings.server.base_url)
-
-
-@ops.op("GET", "/scim/v2/Schemas", via="scim")
-def list_schemas(ctx: Ctx) -> dict:
-    """The schemas of the resources served (User, Group) and of discovery itself."""
-    found = scim_schema.schemas(ctx.settings.server.base_url)
-    return S.list_response(found, len(found), 1)
-
-
-@ops.op("GET", "/scim/v2/Schemas/{schema_id}", via="scim")
-def get_schema(ctx: Ctx, schema_id: str) -> dict:
-    """One schema, by its URN."""
-    return _one(scim_schema.schemas(ctx.settings.server.base_url), schema_id, "schema")
-
-
-@ops.op("GET", "/scim/v2/ResourceTypes", via="scim")
-def list_resource_types(ctx: Ctx) -> dict:
-    """The resource types served: User and Group."""
-    found = scim_schema.resource_types(ctx.settings.server.base_url)
-    return S.list_response(found, len(found), 1)
-
-
-@ops.op("GET", "/scim/v2/ResourceTypes/{name}", via="scim")
-def get_resource_type(ctx: Ctx, name: str) -> dict:
-    """One resource type, by name."""
-    return _one(scim_schema.resource_types(ctx.settings.server.base_url), name, "resource type")
-
-
-def _one(found: list[dict], wanted: str, what: str) -> dict:
-    for item in found:
-        if item["id"] == wanted:
-            return item
-    raise S.ScimError(f"{what} {wanted} not found", None, 404)
-
-
-from alloy.services import scim_groups  # noqa: E402, F401  (registers the Group operations)
+from alloy.services import scim_discovery, scim_groups  # noqa: E402, F401  (their operations)

@@ -12,7 +12,7 @@ import json
 from alloy.context import Ctx
 from alloy.domain import scim as S
 
-FIELDS = ("external_id", "given_name", "family_name", "emails")
+FIELDS = ("external_id", "formatted", "given_name", "family_name", "emails")
 
 
 def save(ctx: Ctx, org_id: str, resource_id: str, changes: dict) -> None:
@@ -52,7 +52,14 @@ def emails(value: object) -> list[dict]:
         if item.get("primary") is not None:
             email["primary"] = S.as_bool(item["primary"], "emails.primary")
         out.append(email)
-    return out
+    return one_primary(out)
+
+
+def one_primary(items: list[dict]) -> list[dict]:
+    """RFC 7643 §2.4: `primary: true` at most once; the last one given wins."""
+    last = max((i for i, e in enumerate(items) if e.get("primary")), default=None)
+    return [{**e, "primary": False} if e.get("primary") and i != last else e
+            for i, e in enumerate(items)]
 
 
 def stored_emails(row: dict) -> list[dict] | None:

@@ -62,6 +62,12 @@ def list_groups(ctx: Ctx, query: dict) -> dict:
     return S.list_response([_group(ctx, r, query) for r in rows], total, start)
 
 
+@ops.op("POST", "/scim/v2/Groups/.search", via="scim", status=200)
+def search_groups(ctx: Ctx, body: object) -> dict:
+    """A query sent as a SearchRequest body (RFC 7644 §3.4.3)."""
+    return list_groups(ctx, S.search_query(body))
+
+
 @ops.op("GET", "/scim/v2/Groups/{team_id}", via="scim")
 def get_group(ctx: Ctx, team_id: str, query: dict) -> dict:
     """One group (attributes, excludedAttributes)."""

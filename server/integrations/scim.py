@@ -116,6 +116,11 @@ SCHEMAS = {
     "ScimError": _obj(["schemas", "status", "detail"], schemas={"type": "array", "items": _STR},
                       status=_STR, scimType=_STR, detail=_STR),
     "ScimServiceProviderConfig": {"type": "object"},
+    "ScimSearchRequest": {"type": "object", "properties": {
+        "schemas": {"type": "array", "items": _STR}, "filter": _STR, "startIndex": {
+            "type": "integer"}, "count": {"type": "integer"},
+        "attributes": {"type": "array", "items": _STR},
+        "excludedAttributes": {"type": "array", "items": _STR}}},
     "ScimSchema": {"type": "object", "description": "RFC 7643 §7"},
     "ScimResourceType": {"type": "object", "description": "RFC 7643 §6"},
     "ScimList": _obj(["schemas", "totalResults", "Resources"],
@@ -134,10 +139,13 @@ for _kind in ("User", "Group"):
 _PROJECTION = ("attributes", "excludedAttributes")
 _LIST = ("filter", "startIndex", "count", *_PROJECTION)
 SHAPES = {
-    "scim.service_provider_config": (None, "ScimServiceProviderConfig", ()),
+    "scim_discovery.service_provider_config": (None, "ScimServiceProviderConfig", ()),
     "scim.list_users": (None, "ScimUserList", _LIST),
     "scim.create_user": ("ScimUser", "ScimUser", ()),
     "scim.get_user": (None, "ScimUser", _PROJECTION),
+    "scim.search_users": ("ScimSearchRequest", "ScimUserList", ()),
+    "scim_groups.search_groups": ("ScimSearchRequest", "ScimGroupList", ()),
+    "scim_discovery.search_all": ("ScimSearchRequest", None, ()),
     "scim.patch_user": ("ScimPatchOp", "ScimUser", ()),
     "scim.replace_user": ("ScimUser", "ScimUser", ()),
     "scim.delete_user": (None, None, ()),
@@ -147,10 +155,10 @@ SHAPES = {
     "scim_groups.replace_group": ("ScimGroup", "ScimGroup", ()),
     "scim_groups.patch_group": ("ScimPatchOp", "ScimGroup", ()),
     "scim_groups.delete_group": (None, None, ()),
-    "scim.list_schemas": (None, "ScimList", ()),
-    "scim.get_schema": (None, "ScimSchema", ()),
-    "scim.list_resource_types": (None, "ScimList", ()),
-    "scim.get_resource_type": (None, "ScimResourceType", ()),
+    "scim_discovery.list_schemas": (None, "ScimList", ()),
+    "scim_discovery.get_schema": (None, "ScimSchema", ()),
+    "scim_discovery.list_resource_types": (None, "ScimList", ()),
+    "scim_discovery.get_resource_type": (None, "ScimResourceType", ()),
 }
 
 
