@@ -1,7 +1,9 @@
 """SCIM 2.0 provisioning rules: identity-provider users and groups as Alloy members and teams.
 
 A SCIM User is an Alloy user who belongs to the SCIM organization (`userName` is the email,
-`id` the user id); a SCIM Group is one of its teams. Each endpoint is an operation declared
+`id` the user id); a SCIM Group is one of its teams (`scim_groups`); discovery is in
+`scim_discovery`, and what the directory says beyond Alloy's own fields (externalId, name
+parts, emails) in `scim_attrs`. Each endpoint is an operation declared
 with `via="scim"`: the server's SCIM routes (with their own static bearer token) run it with
 `run_as` as the organization's first Owner, through the same services the API uses
 (members.add_member, teams.create, ...), so permission checks, RLS on PostgreSQL and the audit
