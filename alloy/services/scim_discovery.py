@@ -48,7 +48,7 @@ def _one(found: list[dict], wanted: str, what: str) -> dict:
     raise S.ScimError(f"{what} {wanted} not found", None, 404)
 
 
-@ops.op("POST", "/scim/v2/.search", via="scim", status=200)
+@ops.op("POST", "/scim/v2/.search", via="scim", status=200, errors=(501,))
 def search_all(ctx: Ctx, body: object) -> dict:
     """A search across resource types: 501, as RFC 7644 §3.12 answers what is not
     implemented (search /Users/.search or /Groups/.search)."""

@@ -181,7 +181,8 @@ def openapi(doc: dict) -> None:
         entry = {"operationId": op.name, "summary": op.summary, "tags": ["scim"],
                  "parameters": params, "security": [{"scim": []}],
                  "responses": {str(op.status): ok, "400": error, "401": error, "404": error,
-                               "409": error, "503": error}}
+                               "409": error, "503": error,
+                               **{str(status): error for status in op.errors}}}
         if op.description:
             entry["description"] = op.description
         if request:
