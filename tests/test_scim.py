@@ -148,7 +148,10 @@ def test_openapi_lists_every_scim_endpoint(world):
                 ("get", "Users/{user_id}"), ("patch", "Users/{user_id}"),
                 ("put", "Users/{user_id}"), ("delete", "Users/{user_id}"), ("get", "Groups"),
                 ("post", "Groups"), ("get", "Groups/{team_id}"), ("patch", "Groups/{team_id}"),
-                ("delete", "Groups/{team_id}")}
+                ("put", "Groups/{team_id}"), ("delete", "Groups/{team_id}"), ("get", "Schemas"),
+                ("get", "Schemas/{schema_id}"), ("get", "ResourceTypes"),
+                ("get", "ResourceTypes/{name}"), ("post", "Users/.search"),
+                ("post", "Groups/.search"), ("post", ".search")}
     found = {(m, p.removeprefix("/scim/v2/")) for p, ms in doc["paths"].items()
              if p.startswith("/scim/v2/") for m in ms}
     assert found == expected
@@ -589,7 +592,7 @@ def test_groups_are_teams(world):
     gid = group["id"]
     assert group["schemas"] == [GROUP] and group["displayName"] == "Design"
     assert group["members"] == [{"value": a["id"], "display": a["displayName"],
-                                 "$ref": a["meta"]["location"]}]
+                                 "$ref": a["meta"]["location"], "type": "User"}]
     assert group["meta"]["location"].endswith(f"/scim/v2/Groups/{gid}")
     assert http.get(f"/scim/v2/Groups/{gid}", headers=SCIM).json() == group
 
@@ -702,5 +705,9 @@ def test_docs_examples_run(tmp_path):
         assert out[5] == "Newt User"
         assert out[6].splitlines() == ["Platform Engineering", "[]"]
         assert out[7].splitlines() == ["401", '{"status":"400","scimType":"invalidValue"}']
+        assert out[8].splitlines()[0] == ('[{"name":"User","endpoint":"/Users"},'
+                                          '{"name":"Group","endpoint":"/Groups"}]')
+        assert out[8].splitlines()[1] == ('["userName","displayName","name","emails","active",'
+                                          '"externalId"]')
     finally:
         srv.stop()

@@ -44,7 +44,16 @@ def error_body(status: int, detail: str, scim_type: str | None = None) -> dict:
     return body
 
 
-_FILTER = re.compile(r'^\s*([A-Za-z][\w.]*)\s+(eq)\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
+# `attr eq "value"`; attr may carry a value filter, as Entra's `emails[type eq "work"].value`.
+_FILTER = re.compile(r'^\s*([A-Za-z][\w.]*(?:\[\s*type\s+eq\s+"\w+"\s*\]\.value)?)'
+                     r'\s+(eq)\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
+_TYPED = re.compile(r'^(\w+)\[\s*type\s+eq\s+"(\w+)"\s*\]\.value$', re.I)
+
+
+def typed_path(path: str) -> tuple[str, str] | None:
+    """`emails[type eq "work"].value` -> ("emails", "work"): a value of one type."""
+    m = _TYPED.match(path.strip())
+    return (m.group(1).lower(), m.group(2).lower()) if m else None
 
 
 def parse_filter(text: str | None, allowed: dict[str, str]) -> tuple[str, str] | None:
@@ -59,7 +68,10 @@ def parse_filter(text: str | None, allowed: dict[str, str]) -> tuple[str, str] |
     if not m:
         raise ScimError(f"unsupported filter {text!r}: use {_names(allowed)} eq \"value\"",
                         "invalidFilter")
-    column = allowed.get(m.group(1).lower())
+    attr = m.group(1).lower()
+    if (typed := typed_path(attr)) is not None:
+        attr = f"{typed[0]}.value"
+    column = allowed.get(attr)
     if column is None:
         raise ScimError(f"cannot filter on {m.group(1)!r}: use {_names(allowed)}",
                         "invalidFilter")
@@ -67,6 +79,13 @@ def parse_filter(text: str | None, allowed: dict[str, str]) -> tuple[str, str] |
         return column, json.loads(f'"{m.group(3)}"')
     except ValueError:
         raise ScimError(f"bad escape in filter value {m.group(3)!r}", "invalidFilter") from None
+
+
+def filter_type(text: str | None) -> str | None:
+    """The `type` a filter such as `emails[type eq "work"].value eq "..."` asks for."""
+    m = _FILTER.match(text or "")
+    typed = typed_path(m.group(1)) if m else None
+    return typed[1] if typed else None
 
 
 def _names(allowed: dict[str, str]) -> str:
@@ -81,6 +100,23 @@ def page_args(start: str | None, count: str | None) -> tuple[int, int]:
     except ValueError:
         raise ScimError("startIndex and count must be integers", "invalidValue") from None
     return min(max(s, 1), 2**31), min(max(c, 0), MAX_COUNT)
+
+
+SEARCH = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+
+
+def search_query(body: object) -> dict:
+    """A SearchRequest body (POST .search, RFC 7644 §3.4.3) as the query string of a GET."""
+    payload = require_object(body)
+    query = {}
+    for key, name in (("attributes", "attributes"), ("excludedattributes", "excludedAttributes"),
+                      ("filter", "filter"), ("startindex", "startIndex"), ("count", "count")):
+        value = payload.get(key)
+        if isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        if value is not None:
+            query[name] = str(value)
+    return query
 
 
 def list_response(resources: list, total: int, start: int) -> dict:
@@ -116,21 +152,78 @@ def as_email(value: object, what: str = "userName") -> str:
 
 
 def require_object(payload: object) -> dict:
+    """A request body with its attribute names lower-cased at every level: RFC 7643 §2.1
+    makes them case-insensitive (`{"UserName": ...}` is `userName`)."""
     if not isinstance(payload, dict):
         raise ScimError("request body must be a JSON object", "invalidSyntax")
-    return payload
+    return folded(payload)
+
+
+def folded(value: object) -> object:
+    """`value` with every object key lower-cased and the core schema URN prefix dropped."""
+    if isinstance(value, dict):
+        return {attr_name(k): folded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [folded(v) for v in value]
+    return value
+
+
+def attr_name(name: str) -> str:
+    """An attribute name as compared: lower case, without its core schema URN
+    (`urn:ietf:params:scim:schemas:core:2.0:User:userName` is `username`)."""
+    low = str(name).strip().lower()
+    for urn in (USER, GROUP):
+        if low.startswith(urn.lower() + ":"):
+            return low[len(urn) + 1:]
+    return low
+
+
+def projected(resource: dict, query: dict | None) -> dict:
+    """`attributes=` / `excludedAttributes=` (RFC 7644 §3.9) applied to a resource: names
+    are case-insensitive, `name.givenName` selects a sub-attribute; `id` and `schemas` are
+    always returned."""
+    query = query or {}
+    wanted, unwanted = (_names_in(query.get(k)) for k in ("attributes", "excludedAttributes"))
+    if not wanted and not unwanted:
+        return resource
+    out = {}
+    for key, value in resource.items():
+        low = key.lower()
+        if low in ("id", "schemas"):
+            out[key] = value
+        elif wanted:
+            subs = {w.split(".", 1)[1] for w in wanted if w.startswith(low + ".")}
+            if low in wanted:
+                out[key] = value
+            elif subs and isinstance(value, (dict, list)):
+                if kept := _sub(value, lambda k, s=subs: k.lower() in s):
+                    out[key] = kept  # an empty complex attribute is left out
+        elif low not in unwanted:
+            subs = {w.split(".", 1)[1] for w in unwanted if w.startswith(low + ".")}
+            out[key] = _sub(value, lambda k, s=subs: k.lower() not in s) if subs else value
+    return out
+
+
+def _names_in(text: str | None) -> set[str]:
+    return {attr_name(n) for n in (text or "").split(",") if n.strip()}
+
+
+def _sub(value, keep):
+    if isinstance(value, list):
+        return [kept for v in value if (kept := _sub(v, keep))]
+    return {k: v for k, v in value.items() if keep(k)} if isinstance(value, dict) else value
 
 
 def operations(payload: object) -> list[tuple[str, str | None, object]]:
     """A PatchOp body -> [(op, path, value)], op lower-case ('add'|'replace'|'remove')."""
-    ops = require_object(payload).get("Operations")
+    ops = require_object(payload).get("operations")
     if not isinstance(ops, list) or not ops:
         raise ScimError("Operations must be a non-empty list of operations", "invalidSyntax")
     parsed = []
     for item in ops:
         if not isinstance(item, dict):
             raise ScimError("each operation must be an object", "invalidSyntax")
-        name = str(item.get("op", "")).lower()
+        name = str(item.get("op", "")).lower()  # Entra sends "Replace"
         if name not in ("add", "replace", "remove"):
             raise ScimError(f"unsupported op {item.get('op')!r}: use add, replace or remove",
                             "invalidSyntax")
@@ -148,10 +241,10 @@ def operations(payload: object) -> list[tuple[str, str | None, object]]:
 def attributes(path: str | None, value: object) -> dict[str, object]:
     """An add/replace as {lower-case attribute: value}: one path, or an object of several."""
     if path is not None:
-        return {path.lower(): value}
+        return {attr_name(path): value}
     if not isinstance(value, dict):
         raise ScimError("an operation without a path needs an object value", "invalidValue")
-    return {k.lower(): v for k, v in value.items()}
+    return dict(value)  # already folded by require_object
 
 
 _MEMBER_FILTER = re.compile(r'^members\s*\[\s*value\s+eq\s+"([^"]*)"\s*\]$', re.I)

@@ -1,7 +1,9 @@
 """SCIM 2.0 provisioning rules: identity-provider users and groups as Alloy members and teams.
 
 A SCIM User is an Alloy user who belongs to the SCIM organization (`userName` is the email,
-`id` the user id); a SCIM Group is one of its teams. Each endpoint is an operation declared
+`id` the user id); a SCIM Group is one of its teams (`scim_groups`); discovery is in
+`scim_discovery`, and what the directory says beyond Alloy's own fields (externalId, name
+parts, emails) in `scim_attrs`. Each endpoint is an operation declared
 with `via="scim"`: the server's SCIM routes (with their own static bearer token) run it with
 `run_as` as the organization's first Owner, through the same services the API uses
 (members.add_member, teams.create, ...), so permission checks, RLS on PostgreSQL and the audit
@@ -18,12 +20,9 @@ from __future__ import annotations
 from alloy import ops
 from alloy.context import Ctx
 from alloy.domain import scim as S
-from alloy.domain.validate import convert
 from alloy.domain.values import Role, now
-from alloy.domain.work import TeamIn, TeamPatch, UserRef
-from alloy.errors import Conflict, Invalid
-from alloy.services import auth, members, orgs, teams
-from alloy.services.guards import DeleteQuery
+from alloy.errors import Conflict
+from alloy.services import auth, members, orgs, scim_attrs, teams
 from alloy.store import IDENTITY
 
 
@@ -37,28 +36,47 @@ def _keep_owner(fn, *args) -> None:
 
 # ---- Users ------------------------------------------------------------------------------
 
-_USERS = ("SELECT * FROM (SELECT u.id, u.email, u.display_name, u.created_at, u.updated_at, "
-          "1 AS active FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? "
-          "UNION ALL SELECT u.id, u.email, u.display_name, u.created_at, u.updated_at, "
-          "0 AS active FROM scim_suspensions s JOIN users u ON u.id = s.user_id "
+# The org's members (active) and suspended members (inactive), with what the directory said
+# about them (scim_attributes). Parameters: the org id three times.
+_USERS = ("SELECT * FROM (SELECT su.*, a.external_id, a.formatted, a.given_name, a.family_name, "
+          "a.emails AS emails_json FROM (SELECT u.id, u.email, u.display_name, u.created_at, "
+          "u.updated_at, 1 AS active FROM org_members m JOIN users u ON u.id = m.user_id "
+          "WHERE m.org_id = ? UNION ALL SELECT u.id, u.email, u.display_name, u.created_at, "
+          "u.updated_at, 0 AS active FROM scim_suspensions s JOIN users u ON u.id = s.user_id "
           "WHERE s.org_id = ? AND NOT EXISTS (SELECT 1 FROM org_members x "
-          "WHERE x.org_id = s.org_id AND x.user_id = s.user_id)) scim_users")
+          "WHERE x.org_id = s.org_id AND x.user_id = s.user_id)) su "
+          "LEFT JOIN scim_attributes a ON a.org_id = ? AND a.resource_id = su.id) scim_users")
 
-USER_FILTERS = {"username": "email", "id": "id", "emails.value": "email", "emails": "email"}
+USER_FILTERS = {"username": "email", "id": "id", "externalid": "external_id",
+                "emails.value": "emails", "emails": "emails"}
 
 
-def _user(ctx: Ctx, row: dict) -> dict:
-    return {"schemas": [S.USER], "id": row["id"], "userName": row["email"],
-            "displayName": row["display_name"], "name": {"formatted": row["display_name"]},
-            "emails": [{"value": row["email"], "type": "work", "primary": True}],
-            "active": bool(row["active"]),
-            "meta": {"resourceType": "User", "created": row["created_at"],
-                     "lastModified": row["updated_at"],
-                     "location": f"{ctx.settings.server.base_url}/scim/v2/Users/{row['id']}"}}
+def _emails(row: dict) -> list[dict]:
+    """The directory's emails, else the sign-in address as the primary work email."""
+    stored = scim_attrs.stored_emails(row)
+    return stored if stored is not None else [
+        {"value": row["email"], "type": "work", "primary": True}]
+
+
+def _user(ctx: Ctx, row: dict, query: dict | None = None) -> dict:
+    parts = {"formatted": row["formatted"], "givenName": row["given_name"],
+             "familyName": row["family_name"]}
+    name = {k: v for k, v in parts.items() if v is not None}  # as the directory gave it
+    out = {"schemas": [S.USER], "id": row["id"], "userName": row["email"],
+           "displayName": row["display_name"], "emails": _emails(row),
+           "active": bool(row["active"])}
+    if name:
+        out["name"] = name
+    if row["external_id"] is not None:
+        out["externalId"] = row["external_id"]
+    out["meta"] = {"resourceType": "User", "created": row["created_at"],
+                   "lastModified": row["updated_at"],
+                   "location": f"{ctx.settings.server.base_url}/scim/v2/Users/{row['id']}"}
+    return S.projected(out, query)
 
 
 def _user_row(ctx: Ctx, org_id: str, user_id: str) -> dict:
-    row = ctx.db.one(_USERS + " WHERE id = ?", org_id, org_id, user_id)
+    row = ctx.db.one(_USERS + " WHERE id = ?", org_id, org_id, org_id, user_id)
     if row is None:
         raise S.ScimError(f"user {user_id} not found", None, 404)
     return row
@@ -70,33 +88,72 @@ def list_users(ctx: Ctx, query: dict) -> dict:
     org_id = ctx.actor.org_id  # the SCIM organization
     found = S.parse_filter(query.get("filter"), USER_FILTERS)
     start, count = S.page_args(query.get("startIndex"), query.get("count"))
-    where, params = "", [org_id, org_id]
+    params = [org_id, org_id, org_id]
+    if found and found[0] == "emails":
+        rows = _by_email(ctx, params, found[1].lower(), S.filter_type(query.get("filter")))
+        page = rows[start - 1:start - 1 + count]
+        return S.list_response([_user(ctx, r, query) for r in page], len(rows), start)
+    where = ""
     if found:
         value = found[1].lower() if found[0] == "email" else found[1]
         where, params = f" WHERE {found[0]} = ?", [*params, value]
     total = ctx.db.value("SELECT COUNT(*) FROM (" + _USERS + where + ") n", *params)
     rows = ctx.db.all(_USERS + where + " ORDER BY id LIMIT ? OFFSET ?", *params, count,
                       start - 1) if count else []
-    return S.list_response([_user(ctx, r) for r in rows], total, start)
+    return S.list_response([_user(ctx, r, query) for r in rows], total, start)
+
+
+def _by_email(ctx: Ctx, params: list, value: str, kind: str | None) -> list[dict]:
+    """Users with an email `value` (of type `kind` if given): the JSON list narrows the
+    candidates in SQL, the exact match is made here (both dialects, one query)."""
+    rows = ctx.db.all(_USERS + " WHERE email = ? OR emails_json LIKE ? ORDER BY id", *params,
+                      value, f"%{value}%")
+    return [r for r in rows if any(
+        e["value"].lower() == value and (kind is None or e.get("type") == kind)
+        for e in _emails(r))]
+
+
+@ops.op("POST", "/scim/v2/Users/.search", via="scim", status=200)
+def search_users(ctx: Ctx, body: object) -> dict:
+    """A query sent as a SearchRequest body (RFC 7644 §3.4.3)."""
+    return list_users(ctx, S.search_query(body))
 
 
 @ops.op("GET", "/scim/v2/Users/{user_id}", via="scim")
-def get_user(ctx: Ctx, user_id: str) -> dict:
-    """One user."""
+def get_user(ctx: Ctx, user_id: str, query: dict) -> dict:
+    """One user (attributes, excludedAttributes)."""
     org_id = ctx.actor.org_id  # the SCIM organization
-    return _user(ctx, _user_row(ctx, org_id, user_id))
+    return _user(ctx, _user_row(ctx, org_id, user_id), query)
 
 
 def _display_name(payload: dict, email: str) -> str:
     """displayName, else name.formatted, else given + family name, else the email's local part."""
-    if payload.get("displayName") is not None:
-        return S.as_text(payload["displayName"], "displayName")
+    if payload.get("displayname") is not None:
+        return S.as_text(payload["displayname"], "displayName")
     name = payload.get("name") if isinstance(payload.get("name"), dict) else {}
     if isinstance(name.get("formatted"), str) and name["formatted"].strip():
         return name["formatted"].strip()[:255]
-    parts = [name.get(k) for k in ("givenName", "familyName")]
+    parts = [name.get(k) for k in ("givenname", "familyname")]
     joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
     return joined[:255] or email.split("@")[0]
+
+
+def _directory(payload: dict) -> dict:
+    """What a whole User resource (POST, PUT) says that Alloy keeps in scim_attributes;
+    absent attributes are cleared, as a replacement means."""
+    name = payload.get("name")
+    if name is not None and not isinstance(name, dict):
+        raise S.ScimError("name must be an object")
+    name = name or {}
+    return {"external_id": scim_attrs.external_id(payload.get("externalid")),
+            "formatted": _optional(name.get("formatted"), "name.formatted"),
+            "given_name": _optional(name.get("givenname"), "name.givenName"),
+            "family_name": _optional(name.get("familyname"), "name.familyName"),
+            "emails": scim_attrs.emails(payload["emails"]) if "emails" in payload else None}
+
+
+def _optional(value: object, what: str) -> str | None:
+    return None if value is None else S.as_text(value, what)
 
 
 @ops.op("POST", "/scim/v2/Users", via="scim")
@@ -107,19 +164,21 @@ def create_user(ctx: Ctx, body: object) -> dict:
     409 if already provisioned."""
     org_id = ctx.actor.org_id  # the SCIM organization
     payload = S.require_object(body)
-    email = S.as_email(payload.get("userName"))
+    email = S.as_email(payload.get("username"))
     name = _display_name(payload, email)
     active = S.as_bool(payload.get("active", True), "active")
+    directory = _directory(payload)
     user = ctx.db.one("SELECT id FROM users WHERE email = ?", email)
     if user is None:
         user = auth.create_user(ctx, email, None, name)
-    elif ctx.db.one(_USERS + " WHERE id = ?", org_id, org_id, user["id"]):
+    elif ctx.db.one(_USERS + " WHERE id = ?", org_id, org_id, org_id, user["id"]):
         raise S.ScimError(f"{email} is already provisioned in this organization",
                           "uniqueness", 409)
     _join(ctx, org_id, user["id"], Role.Member)
     if not active:
         _suspend(ctx, org_id, user["id"])
-    return get_user(ctx, user["id"])
+    scim_attrs.save(ctx, org_id, user["id"], directory)
+    return get_user(ctx, user["id"], {})
 
 
 def _join(ctx: Ctx, org_id: str, user_id: str, role: Role) -> None:
@@ -148,47 +207,93 @@ def _reactivate(ctx: Ctx, org_id: str, user_id: str) -> None:
     ctx.audit(org_id, "org_member", user_id, "reactivate", {"role": row["role"], "via": "scim"})
 
 
-_IGNORED = {"externalid", "name", "emails", "title", "nickname", "locale", "timezone",
-            "preferredlanguage", "usertype", "phonenumbers", "addresses", "schemas", "id",
-            "meta", "profileurl"}
+_IGNORED = {"title", "nickname", "locale", "timezone", "preferredlanguage", "usertype",
+            "phonenumbers", "addresses", "schemas", "id", "meta", "profileurl",
+            "name.middlename", "name.honorificprefix",
+            "name.honorificsuffix"}
 
 
 def _ignored(attr: str) -> bool:
     """Attributes Alloy does not store are accepted and ignored (providers send many)."""
-    head = attr.split(".", 1)[0].split("[", 1)[0]
-    return head in _IGNORED or head.startswith("urn:")
+    head = attr.split("[", 1)[0]
+    return head in _IGNORED or head.split(".", 1)[0] in _IGNORED or head.startswith("urn:")
+
+
+_NAME_PARTS = {"name.formatted": "formatted", "name.givenname": "given_name",
+               "name.familyname": "family_name"}
 
 
 @ops.op("PATCH", "/scim/v2/Users/{user_id}", via="scim")
 def patch_user(ctx: Ctx, user_id: str, body: object) -> dict:
-    """Apply PatchOp operations: active (deactivate/reactivate), displayName, userName."""
+    """Apply PatchOp operations: active (deactivate/reactivate), displayName, userName,
+    externalId, name parts and emails (also `emails[type eq "work"].value`)."""
     org_id = ctx.actor.org_id  # the SCIM organization
     row = _user_row(ctx, org_id, user_id)
     changes: dict[str, object] = {}
+    directory: dict[str, object] = {}
+    emails = _emails(row)
     for op, path, value in S.operations(body):
-        if op == "remove":
-            if not _ignored(path.lower()):
-                raise S.ScimError(f"{path} cannot be removed", "mutability")
-            continue
-        for attr, v in S.attributes(path, value).items():
-            if attr == "active":
-                changes["active"] = S.as_bool(v, "active")
-            elif attr == "displayname":
-                changes["display_name"] = S.as_text(v, "displayName")
-            elif attr == "username":
-                changes["email"] = S.as_email(v)
-            elif not _ignored(attr):
-                raise S.ScimError(f"unsupported attribute {attr!r}", "invalidPath")
+        attrs = {S.attr_name(path): None} if op == "remove" else S.attributes(path, value)
+        for attr, v in attrs.items():
+            parts = ({f"name.{k}": part for k, part in v.items()}  # {"name": {"givenName"..}}
+                     if attr == "name" and isinstance(v, dict) else {attr: v})
+            for key, item in parts.items():
+                emails = _patch_one(op, key, item, changes, directory, emails)
+    if directory.pop("emails", None) is not None:
+        directory["emails"] = emails
+    scim_attrs.save(ctx, org_id, user_id, directory)
     return _apply(ctx, org_id, row, changes)
+
+
+def _patch_one(op: str, attr: str, v: object, changes: dict, directory: dict,
+               emails: list[dict]) -> list[dict]:
+    """One attribute of a PATCH into `changes` (the account) or `directory` (what the
+    identity provider keeps here); returns the emails as they now stand."""
+    typed = S.typed_path(attr)
+    if op == "remove" and attr in ("active", "displayname", "username"):
+        raise S.ScimError(f"{attr} cannot be removed", "mutability")
+    if attr == "active":
+        changes["active"] = S.as_bool(v, "active")
+    elif attr == "displayname":
+        changes["display_name"] = S.as_text(v, "displayName")
+    elif attr == "username":
+        changes["email"] = S.as_email(v)
+    elif attr == "externalid":
+        directory["external_id"] = scim_attrs.external_id(v)
+    elif attr in _NAME_PARTS:
+        directory[_NAME_PARTS[attr]] = _optional(v, attr)
+    elif attr == "name" and op == "remove":
+        directory.update(dict.fromkeys(_NAME_PARTS.values()))
+    elif attr in ("emails", "emails.value") or (typed and typed[0] == "emails"):
+        directory["emails"] = True
+        if typed:  # the value of the email of that type
+            rest = [e for e in emails if e.get("type") != typed[1]]
+            if op == "remove":
+                return rest
+            new = {"value": S.as_email(v, "emails.value"), "type": typed[1]}
+            return [*rest, {**new, "primary": True} if not rest else new]
+        if op == "remove":
+            return []
+        given = scim_attrs.emails(v)
+        if op == "add":  # adds to the list, replacing an email of the same address
+            given = [*(e for e in emails if e["value"] not in {g["value"] for g in given}),
+                     *given]
+        return scim_attrs.one_primary(given)
+    elif not _ignored(attr):
+        raise S.ScimError(f"unsupported attribute {attr!r}", "invalidPath")
+    return emails
 
 
 @ops.op("PUT", "/scim/v2/Users/{user_id}", via="scim")
 def replace_user(ctx: Ctx, user_id: str, body: object) -> dict:
-    """PUT (Okta's profile push): userName, displayName (or name parts) and active."""
+    """PUT (Okta's profile push): userName, displayName (or name parts), active, externalId,
+    name parts and emails; what is absent is cleared."""
     org_id = ctx.actor.org_id  # the SCIM organization
     row = _user_row(ctx, org_id, user_id)
     payload = S.require_object(body)
-    email = S.as_email(payload.get("userName"))
+    email = S.as_email(payload.get("username"))
+    directory = _directory(payload)
+    scim_attrs.save(ctx, org_id, user_id, directory)
     return _apply(ctx, org_id, row, {
         "email": email, "display_name": _display_name(payload, email),
         "active": S.as_bool(payload.get("active", True), "active")})
@@ -207,6 +312,7 @@ def delete_user(ctx: Ctx, user_id: str) -> None:
     if ctx.db.run("DELETE FROM scim_suspensions WHERE org_id = ? AND user_id = ?",
                   org_id, user_id):
         ctx.audit(org_id, "org_member", user_id, "delete", {"via": "scim", "was": "suspended"})
+    scim_attrs.forget(ctx, org_id, user_id)
 
 
 def _apply(ctx: Ctx, org_id: str, row: dict, changes: dict) -> dict:
@@ -227,7 +333,7 @@ def _apply(ctx: Ctx, org_id: str, row: dict, changes: dict) -> dict:
         _suspend(ctx, org_id, user_id)
     elif changes.get("active") is True:
         _reactivate(ctx, org_id, user_id)
-    return get_user(ctx, user_id)
+    return get_user(ctx, user_id, {})
 
 
 def _elsewhere(ctx: Ctx, org_id: str, user_id: str) -> bool:
@@ -244,143 +350,6 @@ def _elsewhere(ctx: Ctx, org_id: str, user_id: str) -> bool:
         return db.one(sql, user_id, org_id) is not None
 
 
-# ---- Groups -----------------------------------------------------------------------------
-
-GROUP_FILTERS = {"displayname": "name", "id": "id"}
 
 
-def _group(ctx: Ctx, row: dict, members: bool = True) -> dict:
-    out = {"schemas": [S.GROUP], "id": row["id"], "displayName": row["name"]}
-    if members:
-        rows = ctx.db.all("SELECT m.user_id, u.display_name FROM team_members m "
-                          "JOIN users u ON u.id = m.user_id WHERE m.team_id = ? "
-                          "ORDER BY m.user_id", row["id"])
-        base = ctx.settings.server.base_url
-        out["members"] = [{"value": r["user_id"], "display": r["display_name"],
-                           "$ref": f"{base}/scim/v2/Users/{r['user_id']}"} for r in rows]
-    out["meta"] = {"resourceType": "Group", "created": row["created_at"],
-                   "lastModified": row["updated_at"],
-                   "location": f"{ctx.settings.server.base_url}/scim/v2/Groups/{row['id']}"}
-    return out
-
-
-def _team_row(ctx: Ctx, org_id: str, team_id: str) -> dict:
-    row = ctx.db.one("SELECT * FROM teams WHERE id = ? AND org_id = ?", team_id, org_id)
-    if row is None:
-        raise S.ScimError(f"group {team_id} not found", None, 404)
-    return row
-
-
-def _no_members(query: dict) -> bool:
-    excluded = (query.get("excludedAttributes") or "").lower().replace(" ", "").split(",")
-    return "members" in excluded
-
-
-@ops.op("GET", "/scim/v2/Groups", via="scim")
-def list_groups(ctx: Ctx, query: dict) -> dict:
-    """List groups (filter=displayName eq "...", startIndex, count, excludedAttributes)."""
-    org_id = ctx.actor.org_id  # the SCIM organization
-    found = S.parse_filter(query.get("filter"), GROUP_FILTERS)
-    start, count = S.page_args(query.get("startIndex"), query.get("count"))
-    where, params = " WHERE org_id = ?", [org_id]
-    if found:
-        where, params = where + f" AND {found[0]} = ?", [*params, found[1]]
-    total = ctx.db.value("SELECT COUNT(*) FROM teams" + where, *params)
-    rows = ctx.db.all("SELECT * FROM teams" + where + " ORDER BY id LIMIT ? OFFSET ?",
-                      *params, count, start - 1) if count else []
-    full = not _no_members(query)
-    return S.list_response([_group(ctx, r, full) for r in rows], total, start)
-
-
-@ops.op("GET", "/scim/v2/Groups/{team_id}", via="scim")
-def get_group(ctx: Ctx, team_id: str, query: dict) -> dict:
-    """One group."""
-    org_id = ctx.actor.org_id  # the SCIM organization
-    return _group(ctx, _team_row(ctx, org_id, team_id), not _no_members(query))
-
-
-def _add(ctx: Ctx, team_id: str, user_ids: list[str]) -> None:
-    for user_id in user_ids:
-        if not ctx.db.one("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?",
-                          team_id, user_id):
-            teams.add_member(ctx, team_id, _ref(user_id))
-
-
-def _ref(user_id: str) -> UserRef:
-    try:
-        return convert(UserRef, {"user_id": user_id})
-    except Invalid:
-        raise S.ScimError(f"member {user_id!r} is not a user id", "invalidValue") from None
-
-
-def _remove(ctx: Ctx, team_id: str, user_ids: list[str]) -> None:
-    for user_id in user_ids:
-        if ctx.db.one("SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?",
-                      team_id, user_id):
-            teams.remove_member(ctx, team_id, user_id)
-
-
-def _current(ctx: Ctx, team_id: str) -> list[str]:
-    return [r["user_id"] for r in ctx.db.all(
-        "SELECT user_id FROM team_members WHERE team_id = ?", team_id)]
-
-
-def _rename(ctx: Ctx, team_id: str, value: object) -> None:
-    name = S.as_text(value, "displayName")
-    teams.update(ctx, team_id, convert(TeamPatch, {"name": name}))
-
-
-@ops.op("POST", "/scim/v2/Groups", via="scim")
-def create_group(ctx: Ctx, body: object) -> dict:
-    """Create a team named `displayName` with the given members (organization members)."""
-    org_id = ctx.actor.org_id  # the SCIM organization
-    payload = S.require_object(body)
-    name = S.as_text(payload.get("displayName"), "displayName")
-    members = S.member_ids(payload.get("members") or [])
-    team = teams.create(ctx, org_id, convert(TeamIn, {"name": name}))
-    _add(ctx, team.id, members)
-    return get_group(ctx, team.id, {})
-
-
-@ops.op("PATCH", "/scim/v2/Groups/{team_id}", via="scim")
-def patch_group(ctx: Ctx, team_id: str, body: object) -> dict:
-    """Apply PatchOp operations: replace displayName; add, remove or replace members."""
-    org_id = ctx.actor.org_id  # the SCIM organization
-    _team_row(ctx, org_id, team_id)
-    for op, path, value in S.operations(body):
-        if op == "remove":
-            one = S.member_filter(path)
-            if one is not None:
-                _remove(ctx, team_id, [one])
-            elif path.lower() == "members":  # a value list removes those, none removes all
-                _remove(ctx, team_id, S.member_ids(value) if value is not None
-                        else _current(ctx, team_id))
-            elif path.lower() != "externalid":
-                raise S.ScimError(f"{path} cannot be removed", "mutability")
-            continue
-        for attr, v in S.attributes(path, value).items():
-            if attr == "displayname":
-                _rename(ctx, team_id, v)
-            elif attr == "members" and op == "add":
-                _add(ctx, team_id, S.member_ids(v))
-            elif attr == "members":  # replace: exactly these members
-                wanted = S.member_ids(v)
-                _remove(ctx, team_id, [u for u in _current(ctx, team_id) if u not in wanted])
-                _add(ctx, team_id, wanted)
-            elif attr not in ("externalid", "id", "schemas", "meta"):
-                raise S.ScimError(f"unsupported attribute {attr!r}", "invalidPath")
-    return get_group(ctx, team_id, {})
-
-
-@ops.op("DELETE", "/scim/v2/Groups/{team_id}", via="scim")
-def delete_group(ctx: Ctx, team_id: str) -> None:
-    """Delete the team with its memberships (its projects are kept, unassigned)."""
-    org_id = ctx.actor.org_id  # the SCIM organization
-    _team_row(ctx, org_id, team_id)
-    teams.delete(ctx, team_id, DeleteQuery(cascade=True))
-
-
-@ops.op("GET", "/scim/v2/ServiceProviderConfig", via="scim")
-def service_provider_config(ctx: Ctx) -> dict:
-    """Supported SCIM features."""
-    return S.service_provider_config(ctx.settings.server.base_url)
+from alloy.services import scim_discovery, scim_groups  # noqa: E402, F401  (their operations)

@@ -82,8 +82,10 @@ def routes(env) -> list:
                 return error_response(err, scim_error)
             if result is None:
                 return Response(content=b"", status_code=204)
+            # RFC 7644 §3.3: a created resource's URI is in Location as in meta.location
+            created = result.get("meta", {}).get("location") if op.status == 201 else None
             return Response(content=msgspec.json.encode(result), status_code=op.status,
-                            media_type=MEDIA)
+                            media_type=MEDIA, headers={"Location": created} if created else None)
 
         return route(op.path.replace("}", ":str}"), http_method=[op.method], name=op.name,
                      status_code=200, include_in_schema=False)(handle)
@@ -100,9 +102,12 @@ _MEMBER = _obj(["value"], value=_STR, display=_STR)
 SCHEMAS = {
     "ScimUser": _obj(["userName"], schemas={"type": "array", "items": _STR}, id=_STR,
                      userName={**_STR, "description": "email"}, displayName=_STR,
-                     active=_BOOL, name={"type": "object"}, meta={"type": "object"}),
+                     active=_BOOL, name={"type": "object"}, externalId=_STR,
+                     emails={"type": "array", "items": {"type": "object"}},
+                     meta={"type": "object"}),
     "ScimGroup": _obj(["displayName"], schemas={"type": "array", "items": _STR}, id=_STR,
                       displayName=_STR, members={"type": "array", "items": _MEMBER},
+                      externalId=_STR,
                       meta={"type": "object"}),
     "ScimPatchOp": _obj(["Operations"], schemas={"type": "array", "items": _STR},
                         Operations={"type": "array", "items": _obj(
@@ -111,6 +116,16 @@ SCHEMAS = {
     "ScimError": _obj(["schemas", "status", "detail"], schemas={"type": "array", "items": _STR},
                       status=_STR, scimType=_STR, detail=_STR),
     "ScimServiceProviderConfig": {"type": "object"},
+    "ScimSearchRequest": {"type": "object", "properties": {
+        "schemas": {"type": "array", "items": _STR}, "filter": _STR, "startIndex": {
+            "type": "integer"}, "count": {"type": "integer"},
+        "attributes": {"type": "array", "items": _STR},
+        "excludedAttributes": {"type": "array", "items": _STR}}},
+    "ScimSchema": {"type": "object", "description": "RFC 7643 §7"},
+    "ScimResourceType": {"type": "object", "description": "RFC 7643 §6"},
+    "ScimList": _obj(["schemas", "totalResults", "Resources"],
+                     schemas={"type": "array", "items": _STR}, totalResults={"type": "integer"},
+                     Resources={"type": "array", "items": {"type": "object"}}),
 }
 for _kind in ("User", "Group"):
     SCHEMAS[f"Scim{_kind}List"] = _obj(
@@ -121,20 +136,29 @@ for _kind in ("User", "Group"):
 
 # What the operations' `dict` annotations cannot say: the RFC 7643 schema of each one's body
 # and answer (SCHEMAS above), and the query parameters it reads.
-_LIST = ("filter", "startIndex", "count")
+_PROJECTION = ("attributes", "excludedAttributes")
+_LIST = ("filter", "startIndex", "count", *_PROJECTION)
 SHAPES = {
-    "scim.service_provider_config": (None, "ScimServiceProviderConfig", ()),
+    "scim_discovery.service_provider_config": (None, "ScimServiceProviderConfig", ()),
     "scim.list_users": (None, "ScimUserList", _LIST),
     "scim.create_user": ("ScimUser", "ScimUser", ()),
-    "scim.get_user": (None, "ScimUser", ()),
+    "scim.get_user": (None, "ScimUser", _PROJECTION),
+    "scim.search_users": ("ScimSearchRequest", "ScimUserList", ()),
+    "scim_groups.search_groups": ("ScimSearchRequest", "ScimGroupList", ()),
+    "scim_discovery.search_all": ("ScimSearchRequest", None, ()),
     "scim.patch_user": ("ScimPatchOp", "ScimUser", ()),
     "scim.replace_user": ("ScimUser", "ScimUser", ()),
     "scim.delete_user": (None, None, ()),
-    "scim.list_groups": (None, "ScimGroupList", (*_LIST, "excludedAttributes")),
-    "scim.create_group": ("ScimGroup", "ScimGroup", ()),
-    "scim.get_group": (None, "ScimGroup", ("excludedAttributes",)),
-    "scim.patch_group": ("ScimPatchOp", "ScimGroup", ()),
-    "scim.delete_group": (None, None, ()),
+    "scim_groups.list_groups": (None, "ScimGroupList", _LIST),
+    "scim_groups.create_group": ("ScimGroup", "ScimGroup", ()),
+    "scim_groups.get_group": (None, "ScimGroup", _PROJECTION),
+    "scim_groups.replace_group": ("ScimGroup", "ScimGroup", ()),
+    "scim_groups.patch_group": ("ScimPatchOp", "ScimGroup", ()),
+    "scim_groups.delete_group": (None, None, ()),
+    "scim_discovery.list_schemas": (None, "ScimList", ()),
+    "scim_discovery.get_schema": (None, "ScimSchema", ()),
+    "scim_discovery.list_resource_types": (None, "ScimList", ()),
+    "scim_discovery.get_resource_type": (None, "ScimResourceType", ()),
 }
 
 
@@ -157,7 +181,8 @@ def openapi(doc: dict) -> None:
         entry = {"operationId": op.name, "summary": op.summary, "tags": ["scim"],
                  "parameters": params, "security": [{"scim": []}],
                  "responses": {str(op.status): ok, "400": error, "401": error, "404": error,
-                               "409": error, "503": error}}
+                               "409": error, "503": error,
+                               **{str(status): error for status in op.errors}}}
         if op.description:
             entry["description"] = op.description
         if request:
