@@ -36,6 +36,12 @@ def _optional(result) -> bool:
     return type(None) in typing.get_args(result)
 
 
+def _path_schema(op, name: str) -> dict:
+    """A path parameter's schema from its annotation (a string, or one of a few names)."""
+    hint = typing.get_type_hints(op.fn, include_extras=True).get(name, str)
+    return msgspec.json.schema(hint)
+
+
 def _errors(op) -> dict:
     """The error answers an operation can give, from what it declares: a body can be
     malformed (400); signed-in operations check the credential (401), the role or scope
@@ -66,7 +72,7 @@ def openapi_document() -> bytes:
     for op in all_ops:
         entry: dict = {"operationId": op.name, "summary": op.summary, "tags": [op.tag],
                        "parameters": [{"name": p, "in": "path", "required": True,
-                                       "schema": {"type": "string"}} for p in op.path_params]}
+                                       "schema": _path_schema(op, p)} for p in op.path_params]}
         if op.description:
             entry["description"] = op.description
         if op.query is not None:

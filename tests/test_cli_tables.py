@@ -116,10 +116,12 @@ def _same(screen: str) -> str:
     columns and the ellipsis by one, so compare words, with cut words reduced to '…'.
     Rows keyed by an id prefix are left out: ids are time-ordered (UUIDv7), so how long a
     unique prefix is depends on how far apart the rows were made, and a longer key may drop
-    a secondary column at 80 columns; those rows are checked by content instead."""
+    a secondary column at 80 columns; those rows and their header are checked by content."""
     screen = re.sub(r"\S*…", "…", screen)
-    return "\n".join(" ".join(line.split()) for line in screen.splitlines()
-                     if not re.match(r"\s*x{8,}\s", line))
+    lines = screen.splitlines()
+    keyed = [bool(re.match(r"\s*x{8,}\s", line)) for line in lines]
+    return "\n".join(" ".join(line.split()) for n, line in enumerate(lines)
+                     if not keyed[n] and not (n + 1 < len(lines) and keyed[n + 1]))
 
 
 @pytest.mark.skipif(not TMUX, reason="tmux is not installed")

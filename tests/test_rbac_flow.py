@@ -124,6 +124,8 @@ CASES = {
         "GET", f"/api/v1/tickets/{_ticket(w)}/transitions", None, None)),
     "transitions.available_alt": ("Viewer", lambda w: (
         "GET", f"/api/v1/tickets/{_ticket(w)}/available-transitions", None, None)),
+    "transitions.check": ("Viewer", lambda w: (  # a Viewer is told the move is not theirs
+        "GET", f"/api/v1/tickets/{_ticket(w)}/transitions/check", None, {"to": "Todo"})),
     "transitions.batch": ("Member", lambda w: (
         "POST", "/api/v1/tickets/batch-transition",
         {"ticket_ids": [_ticket(w)], "to_status": "Done"}, None)),

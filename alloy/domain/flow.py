@@ -15,7 +15,7 @@ from typing import Annotated
 
 import msgspec
 
-from alloy.domain.text import StatusName, required
+from alloy.domain.text import StatusName, required, stated
 from alloy.domain.values import Canonical, SprintStatus
 from alloy.domain.work import Ticket
 
@@ -45,7 +45,7 @@ class TransitionIn(msgspec.Struct, kw_only=True):
 
 class WorkflowIn(msgspec.Struct, kw_only=True):
     name: Name
-    statuses: list[StatusIn]
+    statuses: stated(list[StatusIn], minItems=1)
     transitions: list[TransitionIn]
     enforcement: Enforcement = Enforcement.none
 

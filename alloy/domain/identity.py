@@ -6,7 +6,7 @@ from typing import Annotated
 
 import msgspec
 
-from alloy.domain.text import required
+from alloy.domain.text import required, stated
 from alloy.domain.values import Role
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -56,7 +56,8 @@ class Me(msgspec.Struct, kw_only=True):
 
 class ApiKeyIn(msgspec.Struct, kw_only=True):
     name: Name
-    scopes: list[str] = msgspec.field(default_factory=lambda: ["read", "write"])
+    scopes: stated(list[stated(str, enum=["read", "write", "admin"])], minItems=1) = \
+        msgspec.field(default_factory=lambda: ["read", "write"])
     project_ids: list[str] = msgspec.field(default_factory=list)
     expires_at: str | None = None
 

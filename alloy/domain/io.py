@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from alloy.domain.text import stated
 from alloy.domain.work import Cents, Months
 
 VERSION = 1
@@ -128,7 +129,7 @@ class ImportIn(msgspec.Struct, kw_only=True):
     """The import body. Its lists are read item by item in the service, not here, so a bad
     field deep inside is reported with its full path (`projects[0].tickets[3].title`)."""
 
-    version: int
+    version: stated(int, enum=[VERSION])
     source: str
     exported_at: str
     users: list[dict[str, Any]]

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import msgspec
 
+from alloy.domain.text import stated
+
 NOTIFICATION_TYPES = ("assignment", "mention", "status_change", "comment_sync")
 
 SlackId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -14,7 +16,7 @@ Short = Annotated[str, msgspec.Meta(max_length=200)]
 
 
 class NotifyIn(msgspec.Struct, kw_only=True):
-    notification_type: str
+    notification_type: stated(str, enum=list(NOTIFICATION_TYPES))
     ticket_id: str
     channel_id: SlackId | None = None
     user_slack_id: SlackId | None = None

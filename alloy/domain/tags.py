@@ -6,11 +6,12 @@ from typing import Annotated
 
 import msgspec
 
-from alloy.domain.text import required
+from alloy.domain.text import required, stated
 
 TagKey = required(255)
 TagValue = Annotated[str, msgspec.Meta(max_length=1000)]
 ENTITY_TYPES = ("project", "ticket", "user", "team", "time_entry")
+EntityType = stated(str, enum=list(ENTITY_TYPES))  # checked by the service, in its words
 
 
 class TagPair(msgspec.Struct, kw_only=True):

@@ -17,3 +17,10 @@ def required(max_length: int) -> Any:
 
 
 StatusName = required(100)
+
+
+def stated(kind: Any, **schema: Any) -> Any:
+    """`kind` whose OpenAPI schema also states `schema` (an enum, a minimum length): a rule
+    the service enforces itself, with a message in the user's words, and that clients and the
+    fuzz run should still read from the schema."""
+    return Annotated[kind, msgspec.Meta(extra_json_schema=schema)]

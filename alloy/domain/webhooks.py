@@ -6,10 +6,13 @@ from typing import Annotated
 
 import msgspec
 
+from alloy.domain.events import EVENT_TYPES
+from alloy.domain.text import stated
+
 
 class WebhookIn(msgspec.Struct, kw_only=True):
     url: Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s/$.?#].[^\s]*$", max_length=2000)]
-    event_types: Annotated[list[str], msgspec.Meta(min_length=1)]
+    event_types: Annotated[list[stated(str, enum=list(EVENT_TYPES))], msgspec.Meta(min_length=1)]
 
 
 class Webhook(msgspec.Struct, kw_only=True):

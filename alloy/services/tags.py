@@ -15,7 +15,7 @@ from typing import NamedTuple
 from alloy import restriction
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
-from alloy.domain.tags import ENTITY_TYPES, Tag, TagSearchQuery, TagsIn
+from alloy.domain.tags import ENTITY_TYPES, EntityType, Tag, TagSearchQuery, TagsIn
 from alloy.domain.values import Role, new_id, now
 from alloy.errors import Invalid, NotFound
 from alloy.ops import op
@@ -92,7 +92,7 @@ def _tags_of(ctx: Ctx, org_id: str, kind: str, entity_id: str) -> builtins.list[
 
 
 @op("PUT", "/api/v1/orgs/{org_id}/{entity_type}/{entity_id}/tags")
-def set(ctx: Ctx, org_id: str, entity_type: str, entity_id: str,
+def set(ctx: Ctx, org_id: str, entity_type: EntityType, entity_id: str,
         body: TagsIn) -> builtins.list[Tag]:
     """Set tags on an entity (Member): new keys are added, existing keys get the new value.
 
@@ -123,7 +123,7 @@ def set(ctx: Ctx, org_id: str, entity_type: str, entity_id: str,
 
 
 @op("GET", "/api/v1/orgs/{org_id}/{entity_type}/{entity_id}/tags")
-def get(ctx: Ctx, org_id: str, entity_type: str, entity_id: str) -> builtins.list[Tag]:
+def get(ctx: Ctx, org_id: str, entity_type: EntityType, entity_id: str) -> builtins.list[Tag]:
     """All tags on an entity, by key."""
     kind = canonical_type(entity_type)
     check_entity(ctx, org_id, kind, entity_id, Role.Viewer)
@@ -131,7 +131,7 @@ def get(ctx: Ctx, org_id: str, entity_type: str, entity_id: str) -> builtins.lis
 
 
 @op("DELETE", "/api/v1/orgs/{org_id}/{entity_type}/{entity_id}/tags/{key}")
-def delete(ctx: Ctx, org_id: str, entity_type: str, entity_id: str, key: str) -> None:
+def delete(ctx: Ctx, org_id: str, entity_type: EntityType, entity_id: str, key: str) -> None:
     """Remove one tag, by key, from an entity (Member)."""
     kind = canonical_type(entity_type)
     check_entity(ctx, org_id, kind, entity_id, Role.Member)
