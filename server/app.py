@@ -9,9 +9,9 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from typing import NamedTuple
 
 import msgspec
+from alloy.server.errors import ErrorBody, envelope
 from anyio import to_thread
 from litestar import Litestar, Request, Response, route
 from litestar.exceptions import HTTPException
@@ -25,20 +25,6 @@ from alloy.services.auth import authenticate
 
 log = logging.getLogger("alloy.server")
 _JSON = "application/json"
-
-
-class ErrorBody(NamedTuple):
-    """What a formatter makes of a core error: status, JSON body, media type, headers."""
-
-    status: int
-    body: dict
-    media_type: str = _JSON
-    headers: dict | None = None
-
-
-def envelope(err: AlloyError) -> ErrorBody:
-    """Alloy's error envelope: `{"error": {"code", "message", "details"}}`."""
-    return ErrorBody(err.status, err.envelope())
 
 
 def error_response(err: AlloyError, fmt: Callable[[AlloyError], ErrorBody] = envelope) -> Response:

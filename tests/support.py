@@ -161,3 +161,24 @@ def _text(stream: io.TextIOWrapper) -> str:
     stream.flush()
     data = stream.buffer.getvalue().decode("utf-8", "strict")
     return data.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def onboarded(home: Path, mode: str):
+    """A CLI environment where Ada onboarded org `acme`, embedded or against a server of its
+    own (`mode` "remote", logged in). A generator: the caller's fixture yields its env and
+    lets it stop the server."""
+    server = None
+    env = base_env(home / "cli")
+    if mode == "remote":
+        (home / "server").mkdir()
+        server = Server(home / "server")
+        env["ALLOY_API_URL"] = server.url
+    cli(["onboard", "--email", "ada@example.com", "--password", "password123",
+         "--org-name", "Acme", "--org-slug", "acme"], env)
+    if server:
+        cli(["auth", "login", "--email", "ada@example.com", "--password", "password123"], env)
+    try:
+        yield env
+    finally:
+        if server:
+            server.stop()

@@ -7,26 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import Server, base_env, cli
+from tests.support import cli, onboarded
 
 
 @pytest.fixture(params=["embedded", "remote"])
 def env(request, tmp_path):
-    server = None
-    env = base_env(tmp_path / "cli")
-    if request.param == "remote":
-        (tmp_path / "server").mkdir()
-        server = Server(tmp_path / "server")
-        env["ALLOY_API_URL"] = server.url
-    cli(["onboard", "--email", "ada@example.com", "--password", "password123",
-         "--org-name", "Acme", "--org-slug", "acme"], env)
-    if server:
-        cli(["auth", "login", "--email", "ada@example.com", "--password", "password123"], env)
-    cli(["project", "create", "--key", "BACK", "--name", "Backend"], env)
-    cli(["ticket", "create", "--project", "BACK", "--title", "first"], env)
-    yield env
-    if server:
-        server.stop()
+    for env in onboarded(tmp_path, request.param):
+        cli(["project", "create", "--key", "BACK", "--name", "Backend"], env)
+        cli(["ticket", "create", "--project", "BACK", "--title", "first"], env)
+        yield env
 
 
 def _error(env, *args) -> tuple[int, str]:

@@ -6,31 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import Server, base_env, cli
+from tests.support import cli, onboarded
 
 
 @pytest.fixture(params=["embedded", "remote"])
 def world(request, tmp_path):
     """Ada's org `acme`: project WEEK (WEEK-1..3, sprint "Sprint 1"), team Platform,
     workflow Flow."""
-    server = None
-    env = base_env(tmp_path / "cli")
-    if request.param == "remote":
-        (tmp_path / "server").mkdir()
-        server = Server(tmp_path / "server")
-        env["ALLOY_API_URL"] = server.url
-    cli(["onboard", "--email", "ada@example.com", "--password", "password123",
-         "--org-name", "Acme", "--org-slug", "acme"], env)
-    if server:
-        cli(["auth", "login", "--email", "ada@example.com", "--password", "password123"], env)
-    cli(["project", "create", "--key", "WEEK", "--name", "Weekly"], env)
-    for n in (1, 2, 3):
-        cli(["ticket", "create", "--project", "WEEK", "--title", f"chore {n}"], env)
-    cli(["team", "create", "--name", "Platform"], env)
-    cli(["workflow", "create", "--name", "Flow"], env)
-    yield env
-    if server:
-        server.stop()
+    for env in onboarded(tmp_path, request.param):
+        cli(["project", "create", "--key", "WEEK", "--name", "Weekly"], env)
+        for n in (1, 2, 3):
+            cli(["ticket", "create", "--project", "WEEK", "--title", f"chore {n}"], env)
+        cli(["team", "create", "--name", "Platform"], env)
+        cli(["workflow", "create", "--name", "Flow"], env)
+        yield env
 
 
 def _tickets(env) -> dict[str, dict]:

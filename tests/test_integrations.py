@@ -71,5 +71,5 @@ def test_integration_operations_are_not_in_the_bearer_api():
 def test_the_error_envelope_is_written_once_in_server():
     writers = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "server").rglob("*.py")
                      if ".envelope()" in p.read_text() or "error_body(" in p.read_text())
-    assert writers == ["server/app.py", "server/integrations/scim.py"]
+    assert writers == ["server/errors.py", "server/integrations/scim.py"]
     assert ".envelope()" not in (ROOT / "server" / "integrations" / "scim.py").read_text()

@@ -61,17 +61,6 @@ class TimeEntry(msgspec.Struct, kw_only=True):
     updated_at: str
 
 
-class TicketEntriesQuery(msgspec.Struct, kw_only=True):
-    user_id: str | None = None
-    project_id: str | None = None
-    date: dt.date | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    status: EntryStatus | None = None
-    cursor: str | None = None
-    limit: Limit = 20
-
-
 class ProjectEntriesQuery(msgspec.Struct, kw_only=True):
     user_id: str | None = None
     date: dt.date | None = None
@@ -80,6 +69,12 @@ class ProjectEntriesQuery(msgspec.Struct, kw_only=True):
     status: EntryStatus | None = None
     cursor: str | None = None
     limit: Limit = 20
+
+
+class TicketEntriesQuery(ProjectEntriesQuery, kw_only=True):
+    """A ticket's entries take the same filters, and a project too."""
+
+    project_id: str | None = None
 
 
 class UserEntriesQuery(msgspec.Struct, kw_only=True):

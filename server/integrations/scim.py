@@ -11,7 +11,8 @@ from __future__ import annotations
 import hmac
 
 import msgspec
-from alloy.server.app import ErrorBody, error_response
+from alloy.server.app import error_response
+from alloy.server.errors import ErrorBody
 from anyio import to_thread
 from litestar import Request, Response, route
 

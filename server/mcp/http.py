@@ -76,7 +76,7 @@ def _token_routes(backend: Backend) -> list[Route]:
     refresh endpoints are served here, by the same operations `alloy serve` runs."""
     if backend.api_url:
         return []
-    from alloy.server.app import envelope  # the API's one error envelope
+    from alloy.server.errors import envelope  # the API's one error envelope
 
     from alloy.client.local import LocalClient
 
