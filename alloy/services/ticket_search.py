@@ -110,8 +110,10 @@ class _Compiler:
 
     def project(self, f: Filter) -> tuple[str, tuple]:
         keys = tuple(v.upper() for v in f.values)
+        visible, params = projects.visible(self.ctx, self.org_id, "id")  # none to hint at
         rows = self.ctx.db.all(f"SELECT id, key FROM projects WHERE org_id = ? "
-                               f"AND key IN ({_marks(keys)})", self.org_id, *keys)
+                               f"AND key IN ({_marks(keys)}){visible}", self.org_id, *keys,
+                               *params)
         missing = set(keys) - {r["key"] for r in rows}
         if missing:
             raise bad(f.token, f'no project with key "{sorted(missing)[0]}" in this organization')
