@@ -26,7 +26,7 @@ def search(query: list[str] = typer.Argument(None, metavar="QUERY...", help="Wor
     """
     show_list("tickets.search", COLUMNS, plain="key", people={"assignee_id": "assignee"},
               org_id=current_org(org),
-              query={"q": " ".join(query or []), "project": project,
+              query={"q": " ".join(query or []), "project_id": project,
                      **page_query(cursor, limit)})
 
 

@@ -24,11 +24,11 @@ def scenario_search(side, tag: str) -> list:
     seen.append(search(q="export sort:number-asc"))
     seen.append(search(q='"login fails" is:open priority:>=high'))
     seen.append(search(q="-export"))
-    seen.append(search(q="", project="SRCH", limit=1))
+    seen.append(search(q="", project_id="SRCH", limit=1))
     seen.append(search(q="", cursor=seen[-1]["next_cursor"], limit=1))
     seen.append(search(q="prio:high"))
     seen.append(search(q="project:NOPE"))
-    seen.append(search(q="", project="NOPE"))
+    seen.append(search(q="", project_id="NOPE"))
     return seen
 
 

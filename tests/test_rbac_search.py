@@ -87,8 +87,8 @@ def test_a_reporter_cannot_search_another_project(world):
     token = world["tokens"]["Reporter"]
     r = _search(world, token, q="project:FRONT")  # as if it did not exist
     assert r.status_code == 422 and 'no project with key "FRONT"' in r.json()["error"]["message"]
-    assert _search(world, token, project="FRONT").status_code == 403
-    assert _keys(_search(world, token, project="BACK")) == {"BACK-1"}
+    assert _search(world, token, project_id="FRONT").status_code == 403
+    assert _keys(_search(world, token, project_id="BACK")) == {"BACK-1"}
 
 
 def test_outsiders_get_404_and_orgs_never_mix(world):
@@ -99,7 +99,7 @@ def test_outsiders_get_404_and_orgs_never_mix(world):
     assert r.status_code == 404
     mine = _search(world, world["tokens"]["Owner"]).json()["items"]
     assert {i["title"] for i in mine} == {"Shared zebra word in BACK", "Shared zebra word in FRONT"}
-    r = _search(world, world["tokens"]["Owner"], project=world["other"]["id"])
+    r = _search(world, world["tokens"]["Owner"], project_id=world["other"]["id"])
     assert r.status_code == 404  # a project of another org does not exist here
 
 
@@ -111,7 +111,7 @@ def test_a_restricted_api_key_finds_only_its_projects(world):
     assert r.status_code == 201, r.text
     key = r.json()["key"]
     assert _keys(_search(world, key)) == {"FRONT-1"}
-    assert _search(world, key, project="BACK").status_code == 403
+    assert _search(world, key, project_id="BACK").status_code == 403
 
 
 def test_a_bad_query_is_a_422_naming_the_token(world):

@@ -204,9 +204,9 @@ def test_every_qualifier_finds_what_it_says(world, q, expected):
 def test_assignee_by_email_and_project_parameter(world):
     assert world.search(f"assignee:{world.bob_email}") == ["BACK-2"]
     assert world.search(f"assignee:{world.bob_email.upper()}") == ["BACK-2"]
-    assert set(world.search("", project="FRONT")) == {"FRONT-1", "FRONT-2", "FRONT-3"}
+    assert set(world.search("", project_id="FRONT")) == {"FRONT-1", "FRONT-2", "FRONT-3"}
     back = world.t["BACK-1"]["project_id"]
-    assert set(world.search("login", project=back)) == {"BACK-1", "BACK-2"}
+    assert set(world.search("login", project_id=back)) == {"BACK-1", "BACK-2"}
 
 
 def test_relevance_then_recency(world):

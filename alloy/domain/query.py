@@ -40,7 +40,7 @@ class SearchQuery(msgspec.Struct, kw_only=True):
     """`GET /api/v1/orgs/{org_id}/search`: the query, an optional project (UUID or key)."""
 
     q: Annotated[str, msgspec.Meta(max_length=MAX_LENGTH)] = ""
-    project: str | None = None
+    project_id: str | None = None
     cursor: str | None = None
     limit: Limit = 20
 
@@ -116,8 +116,7 @@ def _unquote(value: str) -> str:
 
 
 def _values(token: str, raw: str) -> tuple[str, ...]:
-    parts = [_unquote(p.strip()).strip() for p in raw.split(",")] if not raw.startswith('"') \
-        else [_unquote(raw).strip()]
+    parts = [_unquote(p.strip()).strip() for p in raw.split(",")]
     if not raw or not all(parts):
         raise bad(token, "give a value after the colon")
     return tuple(parts)

@@ -218,7 +218,7 @@ def _offset(cursor: str | None) -> int:
 
 
 def _scope(ctx: Ctx, org_id: str, ref: str | None) -> tuple[str, tuple]:
-    """The `project` parameter (UUID or key): 404 outside the org, 403 when not allowed."""
+    """The `project_id` parameter (UUID or key): 404 outside the org, 403 when not allowed."""
     if not ref:
         return "", ()
     project = projects.fetch(ctx, ref) if is_uuid(ref) else ctx.db.one(
@@ -233,7 +233,7 @@ def run(ctx: Ctx, org_id: str, query: SearchQuery) -> Page[Ticket]:
     """One page of `query`'s tickets in `org_id`, for `tickets.search`."""
     parsed = parse(query.q)
     visible, params = projects.visible(ctx, org_id, "t.project_id")
-    scoped, scope_params = _scope(ctx, org_id, query.project)
+    scoped, scope_params = _scope(ctx, org_id, query.project_id)
     text = search_text.match(ctx.db.dialect, parsed.terms)
     compiler = _Compiler(ctx, org_id)
     where, where_params = "", ()
