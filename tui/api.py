@@ -145,6 +145,16 @@ def board(client, sprint_id: str) -> dict:
             "burndown": call(client, "sprints.burndown", sprint_id)}
 
 
+def search(client, org_id: str, query: str, cap: int = 500) -> list[dict]:
+    """The server's answer to a query (docs/search.md), best first, up to `cap` tickets."""
+    found = []
+    for page in pages(client, "tickets.search", org_id, query={"q": query}):
+        found += page
+        if len(found) >= cap:
+            break
+    return found[:cap]
+
+
 def ticket(client, ticket_id: str) -> dict:
     return call(client, "tickets.get", ticket_id)
 

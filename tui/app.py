@@ -337,7 +337,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         if self.view != "list":
             self.back()
         elif self.model.search:
-            self.model.search = ""
+            self.model.search, self.model.found = "", None
             self.refresh_list()
         self.set_mode("NORMAL")
 
@@ -353,10 +353,16 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         if mode == "COMMAND" and line.strip():
             self.command_line.remember(line.strip())
             self.run_command(line)
+        elif mode == "SEARCH" and line.strip():
+            try:
+                if self.model.needs_server(line.strip()):
+                    self.server_search(line.strip())
+            except AlloyError as err:
+                self.failed(err, "search")
 
     def search_for(self, text: str) -> None:
         """Search mode: filter as each key is typed."""
-        if text != self.model.search:
-            self.model.search = text
+        if text != self.model.search or self.model.found is not None:
+            self.model.search, self.model.found = text, None
             self.table.cursor = 0
             self.refresh_list()

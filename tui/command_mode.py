@@ -8,7 +8,7 @@ from alloy.tui.model import parse_sort
 
 class CommandMode:
     """Mixed into the app: needs `model`, `mode`, `show_view`, `refresh_list`, `reload`,
-    `sprint_command`, `notify`, `exit`."""
+    `sprint_command`, `notify`, `exit`, `io`, `table`."""
 
     def _complete(self, text: str) -> list[str]:
         if self.mode != "COMMAND":
@@ -21,8 +21,12 @@ class CommandMode:
             name, args = parse(line)
             if name in ("q", "quit"):
                 self.exit()
+            elif name == "filter" and args and not args[0].lower().startswith("status="):
+                self.server_search(line.strip().lstrip(":").strip()[len("filter"):].strip())
             elif name == "filter":
                 self.model.status = self.status_filter(parse_filter(args))
+                if not args:
+                    self.model.search, self.model.found = "", None
                 self.show_view("list")
                 self.refresh_list()
             elif name == "sort":
@@ -40,6 +44,20 @@ class CommandMode:
                 self.sprint_command(args)
         except CommandError as e:
             self.notify(str(e), title="command", severity="error")
+
+    def server_search(self, text: str) -> None:
+        """Ask the server for `text` in the query language; its answer becomes the list."""
+        from alloy.tui import api
+
+        def done(rows: list[dict]) -> None:
+            if self.model.search == text:  # not overtaken by a newer search
+                self.model.found = rows
+                self.table.cursor = 0
+                self.show_view("list")
+                self.refresh_list()
+
+        self.model.search, self.model.found = text, None
+        self.io(api.search, self.model.org_id, text, done=done, what="search")
 
     def status_filter(self, wanted: str | None) -> str | None:
         if wanted is None:

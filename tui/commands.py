@@ -29,12 +29,13 @@ def parse(line: str) -> tuple[str, list[str]]:
 
 
 def parse_filter(args: list[str]) -> str | None:
-    """`status=Todo` -> "Todo"; no argument clears the filter."""
+    """`status=Todo` -> "Todo"; no argument clears the filter. (`:filter QUERY`, without
+    `=`, is a search: see CommandMode.run_command.)"""
     if not args:
         return None
     field, eq, value = " ".join(args).partition("=")
     if field.strip().lower() != "status" or not eq or not value.strip():
-        raise CommandError("usage: :filter status=X")
+        raise CommandError("usage: :filter status=X, or :filter QUERY (is:open label:bug ...)")
     return value.strip()
 
 

@@ -30,6 +30,7 @@ class Model:
     status: str | None = None
     sort: tuple[str, bool] | None = None  # (field, descending)
     search: str = ""
+    found: list[dict] | None = None  # the server's answer to `search`, when it was asked
     visible: list[dict] = dataclasses.field(default_factory=list)
 
     # -- lookups ---------------------------------------------------------------------------
@@ -101,14 +102,26 @@ class Model:
         return not q or q in ticket["key"].lower() or q in ticket["title"].lower() \
             or q in ticket["status"].lower()
 
+    def needs_server(self, text: str) -> bool:
+        """Whether a `/` query goes beyond the loaded rows: it has qualifiers, a phrase, a
+        prefix or a negation, or no loaded row matches its words. Raises `Invalid` for a
+        query that cannot be read."""
+        from alloy.domain.query import has_filters
+
+        if has_filters(text):
+            return True
+        q = text.lower()
+        return not any(q in t["key"].lower() or q in t["title"].lower()
+                       or q in t["status"].lower() for t in self.tickets)
+
     def refilter(self) -> list[dict]:
-        rows = self.tickets
+        rows = self.tickets if self.found is None else self.found
         if self.project_id:
             rows = [t for t in rows if t["project_id"] == self.project_id]
         if self.status:
             wanted = squash(self.status)
             rows = [t for t in rows if squash(t["status"]) == wanted]
-        if self.search:
+        if self.search and self.found is None:  # the server matched its answer already
             rows = [t for t in rows if self.matches(t)]
         if self.sort:
             field, desc = self.sort
