@@ -308,3 +308,21 @@ def test_migrations_split_around_trigger_and_function_bodies():
               "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
               "  PERFORM 1;\n  RETURN NULL;\nEND\n$$;\nSELECT 1")
     assert [s.split()[1] for s in split_sql(script)] == ["TABLE", "TRIGGER", "FUNCTION", "1"]
+
+
+HOSTILE = ['"', '""', '"a""b"', "_", "_*", "*", "-", "--x", "-*", "a:b:c", "é*", "ß", "日本語",
+           "x" * 900, "'; DROP TABLE tickets; --", "NEAR(a b)", "a AND OR NOT b", "title:x",
+           "^x", "a+b", "x*y*", "created:9999-12-31", "created:>0001-01-01", "updated:<99999w",
+           "updated:>99999h", "priority:>=", "tag:a=b=c", 'label:"a,b"', "status:,", "sort:",
+           "-is:open -is:closed", "a" * 300 + "*", "%", "%_", "\\", "\u200b", "no:comments -x"]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_odd_queries_answer_a_page_or_a_422_never_a_500(world, q):
+    try:
+        world.search(q)
+    except Invalid as err:
+        assert err.details and err.details[0]["field"] in ("q", "cursor")
+    big = world.a.attempt("tickets.search", org_id=world.org["id"],
+                          query={"cursor": "azE6QDk5OTk5OTk5OTk5OTk5OTk5OTk5"})
+    assert big == {"error": "VALIDATION_ERROR", "status": 422}

@@ -7,7 +7,7 @@ within their projects, a restricted API key within its own (`projects.visible`).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from alloy.context import Ctx
 from alloy.domain.enums import CLOSED_CATEGORIES, PRIORITIES
@@ -184,8 +184,7 @@ def _when(column: str, f: Filter) -> tuple[str, tuple]:
         cutoff = iso(datetime.now(UTC) - timedelta(**{_UNITS[value[-1]]: int(value[:-1])}))
         sql = {"<": ">", "=": ">=", "<=": ">=", ">": "<", ">=": "<="}[f.op]
         return f"{column} {sql} ?", (cutoff,)
-    day = date.fromisoformat(value)
-    start, end = day.isoformat(), (day + timedelta(days=1)).isoformat()
+    start, end = value, f"{value}T99"  # every timestamp of that day sorts between the two
     return {">": (f"{column} >= ?", (end,)), ">=": (f"{column} >= ?", (start,)),
             "<": (f"{column} < ?", (start,)), "<=": (f"{column} < ?", (end,)),
             "=": (f"{column} >= ? AND {column} < ?", (start, end))}[f.op]
@@ -212,7 +211,7 @@ def _offset(cursor: str | None) -> int:
     raw = decode_cursor(cursor)
     if raw is None:
         return 0
-    if not raw.startswith("@") or not raw[1:].isdigit():
+    if not raw.startswith("@") or not raw[1:].isdigit() or len(raw) > 10:
         raise Invalid("invalid cursor", [{"field": "cursor", "message": "not a search cursor"}])
     return int(raw[1:])
 
