@@ -113,24 +113,31 @@ def main() -> None:
     ap.add_argument("--comments", type=int, default=200_000)
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--like-queries", type=int, default=40)
+    ap.add_argument("--db", help="time an already filled database (a previous run's path)")
     args = ap.parse_args()
     rng = random.Random(19)
     words = vocabulary(rng)
-    tmp = Path(tempfile.mkdtemp(prefix="alloy-bench-search-"))
-    path = str(tmp / "alloy.db")
+    path = args.db or str(Path(tempfile.mkdtemp(prefix="alloy-bench-search-")) / "alloy.db")
     env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{path}",
-                                      ALLOY_DATA_DIR=str(tmp), ALLOY_REGISTRATION="open"))
+                                      ALLOY_DATA_DIR=str(Path(path).parent),
+                                      ALLOY_REGISTRATION="open"))
     anon = LocalClient(env, None)
-    pair = anon.call("auth.register", body={"email": "bench@example.com",
-                                            "password": "benchpass1", "display_name": "B"})
-    client = LocalClient(env, token=pair["access_token"])
-    org = client.call("orgs.create", body={"name": "Bench", "slug": "bench-search"})
-    projects = [client.call("projects.create", body={"org_id": org["id"], "key": f"P{i}",
-                                                     "name": f"P{i}"})["id"] for i in range(5)]
-    started = time.perf_counter()
-    fill(path, org["id"], pair["user_id"], projects, args.tickets, args.comments, rng, words)
-    print(f"filled {args.tickets:,} tickets and {args.comments:,} comments "
-          f"in {time.perf_counter() - started:.0f} s")
+    account = {"email": "bench@example.com", "password": "benchpass1"}
+    if args.db:
+        pair = anon.call("auth.login", body=account)
+        client = LocalClient(env, token=pair["access_token"])
+        org = client.call("orgs.list")["items"][0]
+    else:
+        pair = anon.call("auth.register", body={**account, "display_name": "B"})
+        client = LocalClient(env, token=pair["access_token"])
+        org = client.call("orgs.create", body={"name": "Bench", "slug": "bench-search"})
+        projects = [client.call("projects.create", body={
+            "org_id": org["id"], "key": f"P{i}", "name": f"P{i}"})["id"] for i in range(5)]
+        started = time.perf_counter()
+        fill(path, org["id"], pair["user_id"], projects, args.tickets, args.comments, rng,
+             words)
+        print(f"filled {args.tickets:,} tickets and {args.comments:,} comments "
+              f"in {time.perf_counter() - started:.0f} s")
 
     def ask(q: str) -> float:
         t0 = time.perf_counter()
