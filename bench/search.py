@@ -126,7 +126,8 @@ def main() -> None:
     if args.db:
         pair = anon.call("auth.login", body=account)
         client = LocalClient(env, token=pair["access_token"])
-        org = client.call("orgs.list")["items"][0]
+        org = next(o for o in client.call("orgs.list", query={"limit": 100})["items"]
+                   if o["slug"] == "bench-search")  # not the personal org registering made
     else:
         pair = anon.call("auth.register", body={**account, "display_name": "B"})
         client = LocalClient(env, token=pair["access_token"])

@@ -326,3 +326,28 @@ def test_odd_queries_answer_a_page_or_a_422_never_a_500(world, q):
     big = world.a.attempt("tickets.search", org_id=world.org["id"],
                           query={"cursor": "azE6QDk5OTk5OTk5OTk5OTk5OTk5OTk5"})
     assert big == {"error": "VALIDATION_ERROR", "status": 422}
+
+
+def test_past_the_window_older_matches_follow_newest_first(world, monkeypatch):
+    """SQLite ranks at most WINDOW matches (the newest); the rest follow by recency, and
+    pages walk the one order. (PostgreSQL ranks every match: no window there.)"""
+    from alloy.services import search_text
+
+    monkeypatch.setattr(search_text, "WINDOW", 1)
+    if world.side.env.store.dialect == "postgres":
+        assert world.search("login")[-1] == "BACK-2"
+        return
+    assert world.search("login") == ["FRONT-1", "BACK-2", "BACK-1"]
+    assert world.search("login -project:front") == ["BACK-2", "BACK-1"]
+    seen, cursor = [], None
+    for _ in range(4):
+        query = {"q": "login", "limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = world.a.call("tickets.search", org_id=world.org["id"], query=query)
+        seen += [i["key"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    assert seen == ["FRONT-1", "BACK-2", "BACK-1"]
+    monkeypatch.setattr(search_text, "WINDOW", 2)
+    assert world.search("login") == ["FRONT-1", "BACK-2", "BACK-1"]
+    assert world.search("login sort:created-asc") == ["BACK-1", "BACK-2", "FRONT-1"]

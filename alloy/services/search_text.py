@@ -27,10 +27,34 @@ class Match:
     score: str | None = None
 
 
-def match(dialect: str, terms: tuple[Term, ...]) -> Match:
+def match(dialect: str, terms: tuple[Term, ...], *, newer_than: int | None = None,
+          older_than: int | None = None) -> Match:
+    """The terms' SQL; on SQLite `newer_than`/`older_than` keep documents on one side of a
+    `window` cutoff (the older side unranked)."""
     if not terms:
         return Match()
-    return _postgres(terms) if dialect == "postgres" else _sqlite(terms)
+    if dialect == "postgres":
+        return _postgres(terms)
+    return _sqlite(terms, newer_than, older_than)
+
+
+WINDOW = 2000  # matches ranked by relevance, at most (SQLite)
+
+
+def window(db, terms: tuple[Term, ...]) -> int | None:
+    """Where relevance ranking stops on SQLite, or None when it ranks every match.
+
+    bm25 costs the same for each matching document, so a word found in most of 100,000
+    tickets would take a quarter of a second to rank. Past WINDOW matches, the WINDOW most
+    recently created are ranked and the older ones follow, newest first: the cutoff is the
+    first document id of the window (ids grow with creation). bench/search.py measures it.
+    """
+    wanted = [_fts(t) for t in terms if not t.negated]
+    if db.dialect == "postgres" or not wanted:
+        return None
+    row = db.one("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? "
+                 f"ORDER BY rowid DESC LIMIT 1 OFFSET {WINDOW}", " AND ".join(wanted))
+    return None if row is None else row["rowid"] + 1
 
 
 # SQLite: bm25 with the title weighing most, comments least. bm25 is lower-is-better.
@@ -45,14 +69,21 @@ def _fts(term: Term) -> str:
     return quoted + "*" if term.prefix else quoted
 
 
-def _sqlite(terms: tuple[Term, ...]) -> Match:
+def _sqlite(terms: tuple[Term, ...], newer_than: int | None = None,
+            older_than: int | None = None) -> Match:
     found = Match()
     wanted = [_fts(t) for t in terms if not t.negated]
     unwanted = [_fts(t) for t in terms if t.negated]
     if wanted:
-        found.join = f" JOIN ({_FTS.format(score=_BM25)}) m ON m.ticket_id = t.id"
-        found.join_params = (" AND ".join(wanted),)
-        found.score = "m.score"
+        side, bound = "", ()
+        if newer_than is not None:
+            side, bound = " AND ticket_search.rowid >= ?", (newer_than,)
+        elif older_than is not None:
+            side, bound = " AND ticket_search.rowid < ?", (older_than,)
+        score = "" if older_than is not None else _BM25
+        found.join = f" JOIN ({_FTS.format(score=score)}{side}) m ON m.ticket_id = t.id"
+        found.join_params = (" AND ".join(wanted), *bound)
+        found.score = "m.score" if score else None
     if unwanted:
         found.where = f" AND t.id NOT IN ({_FTS.format(score='')})"
         found.where_params = (" OR ".join(unwanted),)

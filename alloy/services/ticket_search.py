@@ -233,23 +233,38 @@ def run(ctx: Ctx, org_id: str, query: SearchQuery) -> Page[Ticket]:
     parsed = parse(query.q)
     visible, params = projects.visible(ctx, org_id, "t.project_id")
     scoped, scope_params = _scope(ctx, org_id, query.project_id)
-    text = search_text.match(ctx.db.dialect, parsed.terms)
     compiler = _Compiler(ctx, org_id)
-    where, where_params = "", ()
+    where, where_params = f"{visible}{scoped}", (*params, *scope_params)
     for f in parsed.filters:
         sql, extra = compiler.condition(f)
         where += f" AND ({sql})"
         where_params += extra
+
+    def select(text: search_text.Match, order: str, limit: int, skip: int) -> list[dict]:
+        return ctx.db.all(
+            "SELECT t.*, p.key AS project_key FROM tickets t JOIN projects p ON "
+            f"p.id = t.project_id{text.join} WHERE t.org_id = ?{text.where}{where} "
+            f"ORDER BY {order} LIMIT {limit} OFFSET {skip}",
+            *text.join_params, org_id, *text.where_params, *where_params)
+
     key, descending = parsed.order()
-    offset = _offset(query.cursor)
-    rows = ctx.db.all(
-        f"SELECT t.*, p.key AS project_key FROM tickets t JOIN projects p ON p.id = t.project_id"
-        f"{text.join} WHERE t.org_id = ?{visible}{scoped}{text.where}{where} "
-        f"ORDER BY {_order(key, descending, text.score)} LIMIT {query.limit + 1} OFFSET {offset}",
-        *text.join_params, org_id, *params, *scope_params, *text.where_params, *where_params)
+    offset, want = _offset(query.cursor), query.limit + 1
+    dialect = ctx.db.dialect
+    cutoff = search_text.window(ctx.db, parsed.terms) if key == "relevance" else None
+    if cutoff is None:
+        text = search_text.match(dialect, parsed.terms)
+        rows = select(text, _order(key, descending, text.score), want, offset)
+    else:  # the window's matches by relevance, then the older ones newest first
+        text = search_text.match(dialect, parsed.terms, newer_than=cutoff)
+        ranked = select(text, _order(key, descending, text.score), offset + want, 0)
+        rows = ranked[offset:]
+        if len(ranked) < offset + want:
+            skip = max(0, offset - len(ranked))
+            rows += select(search_text.match(dialect, parsed.terms, older_than=cutoff),
+                           _order("updated", True, None),
+                           offset + want - max(len(ranked), offset), skip)
     more = len(rows) > query.limit
     rows = rows[:query.limit]
     return Page(items=[to_ticket(r, r["project_key"]) for r in rows],
                 next_cursor=encode_cursor(f"@{offset + len(rows)}") if more else None,
                 has_more=more)
-
