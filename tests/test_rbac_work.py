@@ -122,6 +122,8 @@ ENDPOINTS = [
         "POST", "/api/v1/tickets/batch-delete", {"ticket_ids": [_p(w)["ticket"]["id"]]})),
     ("tickets.activity", Role.Viewer, 200, lambda w: (
         "GET", f"/api/v1/tickets/{_p(w)['ticket']['id']}/activity", None)),
+    ("tickets.search", Role.Viewer, 200, lambda w: (
+        "GET", f"/api/v1/orgs/{w.org_id}/search?q=is:open", None)),
     ("teams.create", Role.Member, 201, lambda w: (
         "POST", f"/api/v1/orgs/{w.org_id}/teams", {"name": f"New {next(_n)}"})),
     ("teams.list", Role.Viewer, 200, lambda w: ("GET", f"/api/v1/orgs/{w.org_id}/teams", None)),
