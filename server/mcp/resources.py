@@ -1,5 +1,6 @@
-"""Read-only resources: `alloy://projects`, `alloy://project/{key}`, `alloy://ticket/{id}`,
-`alloy://sprint/{id}/board`, `alloy://user/{id}/assigned` — all application/json."""
+"""Read-only resources: `alloy://projects`, `alloy://views`, `alloy://project/{key}`,
+`alloy://ticket/{id}`, `alloy://sprint/{id}/board`, `alloy://user/{id}/assigned` — all
+application/json."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ PROJECT_BY_KEY = Call("projects.get_by_key", query=("org_id",), defaults={"org_i
 TICKET = Call("tickets.get", path={"ticket_id": "id"})
 BOARD = Call("sprints.board", path={"sprint_id": "id"})
 TICKETS = Call("tickets.list", query=("assignee_id", "limit", "cursor"))
+VIEWS = Call("views.list", query=("org_id", "limit", "cursor"), defaults={"org_id": ORG})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,7 +35,8 @@ class Template:
 
 STATIC = [("alloy://projects", "projects", "List all projects in the organization"),
           ("alloy://user/{current_user_id}/assigned", "my-assigned-tickets",
-           "Tickets assigned to the current authenticated user")]
+           "Tickets assigned to the current authenticated user"),
+          ("alloy://views", "views", "Your saved views and the organization's shared ones")]
 TEMPLATES = [Template("alloy://project/{key}", "project", "Get a project by its key (e.g., PROJ)"),
              Template("alloy://ticket/{id}", "ticket", "Get a ticket by its UUID"),
              Template("alloy://sprint/{id}/board", "sprint-board",
@@ -58,12 +61,14 @@ def _assigned(session: Session, user_id: str) -> dict:
 
 NEEDS = {"projects": (LIST_PROJECTS,), "project": (PROJECT_BY_KEY,), "ticket": (TICKET,),
          "sprint-board": (BOARD,), "user-assigned-tickets": (LIST_PROJECTS, TICKETS),
-         "my-assigned-tickets": (LIST_PROJECTS, TICKETS)}
+         "my-assigned-tickets": (LIST_PROJECTS, TICKETS), "views": (VIEWS,)}
 
 
 def read(session: Session, uri: str):
     if uri == "alloy://projects":
         return {"data": session.call_all(LIST_PROJECTS, {})}
+    if uri == "alloy://views":
+        return {"data": session.call_all(VIEWS, {})}
     for t in TEMPLATES:
         found = t.match(uri)
         if found is None:
@@ -75,5 +80,6 @@ def read(session: Session, uri: str):
         if t.name == "sprint-board":
             return session.call(BOARD, found)
         return _assigned(session, found["id"])
-    raise NotFound(f"unknown resource {uri}: read alloy://projects, alloy://project/{{key}}, "
-                   "alloy://ticket/{id}, alloy://sprint/{id}/board or alloy://user/{id}/assigned")
+    raise NotFound(f"unknown resource {uri}: read alloy://projects, alloy://views, "
+                   "alloy://project/{key}, alloy://ticket/{id}, alloy://sprint/{id}/board or "
+                   "alloy://user/{id}/assigned")
