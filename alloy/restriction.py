@@ -24,6 +24,7 @@ PROJECT_LEVEL = frozenset({
     "projects.remove_member",
     "tickets.create", "tickets.list", "tickets.get", "tickets.resolve", "tickets.update",
     "tickets.delete", "tickets.batch_update", "tickets.batch_delete", "tickets.activity",
+    "tickets.search",
     "comments.create", "comments.list", "comments.get", "comments.update", "comments.delete",
     "labels.set_for_ticket", "labels.list_for_ticket", "labels.add_to_ticket",
     "labels.remove_from_ticket", "labels.batch_assign",

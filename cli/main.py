@@ -27,7 +27,7 @@ COMMANDS = {
     "burndown": "alloy.cli.sprints", "export": "alloy.cli.io", "import": "alloy.cli.io",
     "completions": "alloy.cli.usage", "usage": "alloy.cli.usage",
     "start": "alloy.cli.daily", "stop": "alloy.cli.daily", "done": "alloy.cli.daily",
-    "branch": "alloy.cli.daily",
+    "branch": "alloy.cli.daily", "search": "alloy.cli.search",
 }
 
 

@@ -4,7 +4,7 @@
 use str
 
 var tree = [
-    &''=[&words=['serve' 'migrate' 'health' 'onboard' 'tui' 'board' 'burndown' 'export' 'import' 'start' 'stop' 'done' 'branch' 'auth' 'org' 'invite' 'project' 'ticket' 'team' 'time' 'report' 'comment' 'label' 'tag' 'workflow' 'sprint' 'labor-rate' 'view' 'completions' 'usage'] &flags=['--format' '--api-url' '--version' '--help'] &values=[&'--format'=['json' 'table' 'plain'] &'--api-url'=[]]]
+    &''=[&words=['serve' 'migrate' 'health' 'onboard' 'tui' 'board' 'burndown' 'export' 'import' 'start' 'stop' 'done' 'branch' 'search' 'auth' 'org' 'invite' 'project' 'ticket' 'team' 'time' 'report' 'comment' 'label' 'tag' 'workflow' 'sprint' 'labor-rate' 'view' 'completions' 'usage'] &flags=['--format' '--api-url' '--version' '--help'] &values=[&'--format'=['json' 'table' 'plain'] &'--api-url'=[]]]
     &'serve'=[&words=[] &flags=['--db' '--host' '--port' '--workers' '--tls-domain' '--tls-contact' '--tls-staging' '--tls-cache-dir' '--tls-directory-url' '--tls-cert' '--tls-key' '--tls-http-port' '--help'] &values=[&'--db'=[] &'--host'=[] &'--port'=[] &'--workers'=[] &'--tls-domain'=[] &'--tls-contact'=[] &'--tls-cache-dir'=[] &'--tls-directory-url'=[] &'--tls-cert'=[] &'--tls-key'=[] &'--tls-http-port'=[]]]
     &'migrate'=[&words=[] &flags=['--help'] &values=[&]]
     &'health'=[&words=[] &flags=['--help'] &values=[&]]
@@ -18,6 +18,7 @@ var tree = [
     &'stop'=[&words=[] &flags=['--activity' '--activity-type' '--description' '--discard' '--help'] &values=[&'--activity'=[] &'--activity-type'=[] &'--description'=[] &'-m'=[]]]
     &'done'=[&words=[] &flags=['--activity' '--activity-type' '--description' '--help'] &values=[&'--activity'=[] &'--activity-type'=[] &'--description'=[] &'-m'=[]]]
     &'branch'=[&words=[] &flags=['--help'] &values=[&]]
+    &'search'=[&words=[] &flags=['--project' '--project-id' '--org' '--org-id' '--cursor' '--limit' '--help'] &values=[&'--project'=[] &'--project-id'=[] &'--org'=[] &'--org-id'=[] &'--cursor'=[] &'--limit'=[]]]
     &'auth'=[&words=['login' 'register' 'logout' 'me' 'token' 'api-key'] &flags=['--help'] &values=[&]]
     &'auth login'=[&words=[] &flags=['--email' '--password' '--password-stdin' '--help'] &values=[&'--email'=[] &'--password'=[]]]
     &'auth register'=[&words=[] &flags=['--email' '--display-name' '--name' '--invite-code' '--password' '--password-stdin' '--help'] &values=[&'--email'=[] &'--display-name'=[] &'--name'=[] &'--invite-code'=[] &'--password'=[]]]

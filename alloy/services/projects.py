@@ -116,16 +116,24 @@ def create(ctx: Ctx, body: ProjectIn) -> Project:
 def list(ctx: Ctx, query: OrgQuery) -> Page[Project]:
     """Projects of an organization (Reporters see only their assigned projects)."""
     org_id = ctx.org_of(query.org_id)
+    fragment, params = visible(ctx, org_id, "p.id")
+    return keyset(ctx.db, f"SELECT p.* FROM projects p WHERE p.org_id = ?{fragment}",
+                  (org_id, *params), query, to_project, alias="p")
+
+
+def visible(ctx: Ctx, org_id: str, column: str) -> tuple[str, tuple]:
+    """` AND ...` keeping the projects (`column` holds their id) of `org_id` the actor may
+    see: 404 for outsiders, Reporters only their projects, a restricted key only its own."""
     role = ctx.require(org_id)
-    sql, params = "SELECT p.* FROM projects p WHERE p.org_id = ?", (org_id,)
+    sql, params = "", ()
     if role is Role.Reporter:
-        sql += " AND p.id IN (SELECT project_id FROM project_members WHERE user_id = ?)"
+        sql += f" AND {column} IN (SELECT project_id FROM project_members WHERE user_id = ?)"
         params += (ctx.user_id,)
     allowed = ctx.actor.allowed_project_ids
     if allowed is not None:
-        sql += f" AND p.id IN ({', '.join('?' for _ in allowed)})"
+        sql += f" AND {column} IN ({', '.join('?' for _ in allowed)})" if allowed else " AND 0 = 1"
         params += tuple(allowed)
-    return keyset(ctx.db, sql, params, query, to_project, alias="p")
+    return sql, params
 
 
 @op("GET", "/api/v1/projects/{project_id}")

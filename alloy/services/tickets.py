@@ -13,6 +13,7 @@ import re
 from alloy.actor import Credential
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
+from alloy.domain.query import SearchQuery
 from alloy.domain.validate import given
 from alloy.domain.values import Role, is_uuid, new_id, now, ticket_key, ticket_number
 from alloy.domain.work import (
@@ -410,3 +411,17 @@ def activity(ctx: Ctx, ticket_id: str, query: PageOnly) -> Page[Activity]:
     load(ctx, ticket_id)
     return keyset(ctx.db, "SELECT * FROM audit_log WHERE entity_type = 'ticket' "
                   "AND entity_id = ?", (ticket_id,), query, _activity)
+
+
+@op("GET", "/api/v1/orgs/{org_id}/search")
+def search(ctx: Ctx, org_id: str, query: SearchQuery) -> Page[Ticket]:
+    """Search an organization's tickets with the query language (see docs/search.md).
+
+    Free words and "exact phrases" match title, description and comments, ranked by
+    relevance, then recency; qualifiers such as `is:open`, `priority:>=high`,
+    `assignee:@me`, `-label:wontfix` or `sort:updated-desc` filter and order. A bad query
+    answers 422 naming the offending token.
+    """
+    from alloy.services import ticket_search  # the SQL of the query language
+
+    return ticket_search.run(ctx, org_id, query)

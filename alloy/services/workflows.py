@@ -91,15 +91,27 @@ def governing(ctx: Ctx, project: dict, current: str | None = None,
     return defining[0] if defining else default
 
 
-def category_map(ctx: Ctx, project: dict) -> dict[str, str]:
-    """squashed status name -> category, from the project's workflow first, then the org's."""
-    first = governing(ctx, project)
+def _categories(flows) -> dict[str, str]:
     found: dict[str, str] = {}
-    for flow in (first, Flow.of(default_row(ctx, project["org_id"])),
-                 *(Flow.of(r) for r in _org_rows(ctx, project["org_id"]))):
+    for flow in flows:
         for name, cat in flow.statuses:
             found.setdefault(squash(name), cat)
     return found
+
+
+def category_map(ctx: Ctx, project: dict) -> dict[str, str]:
+    """squashed status name -> category, from the project's workflow first, then the org's."""
+    return _categories((governing(ctx, project), Flow.of(default_row(ctx, project["org_id"])),
+                        *(Flow.of(r) for r in _org_rows(ctx, project["org_id"]))))
+
+
+def category_maps(ctx: Ctx, org_id: str) -> dict[str, dict[str, str]]:
+    """`category_map` of every project of an org, in three queries (search reads them all)."""
+    default = Flow.of(default_row(ctx, org_id))
+    others = [Flow.of(r) for r in _org_rows(ctx, org_id)]
+    by_id = {f.id: f for f in others}
+    return {p["id"]: _categories((by_id.get(p["workflow_id"], default), default, *others))
+            for p in ctx.db.all("SELECT id, workflow_id FROM projects WHERE org_id = ?", org_id)}
 
 
 def validate_assignment(ctx: Ctx, org_id: str, workflow_id: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from alloy import migrations
@@ -76,10 +77,31 @@ def migrate_sqlite(conn) -> list[str]:
     return applied_now
 
 
+_TRIGGER_BODY = re.compile(r"\bCREATE\s+TRIGGER\b.*\bBEGIN\b", re.IGNORECASE | re.DOTALL)
+_END = re.compile(r"\bEND\s*$", re.IGNORECASE)
+
+
+def _open(statement: str) -> bool:
+    """Whether a `;` ended a statement early: inside a `$$` body (a PostgreSQL function) or
+    a SQLite trigger's `BEGIN ... END` (no semicolons inside our literals otherwise)."""
+    if statement.count("$$") % 2:
+        return True
+    return bool(_TRIGGER_BODY.search(statement)) and not _END.search(statement)
+
+
 def split_sql(script: str) -> list[str]:
-    """Split a migration into statements (no semicolons inside our literals or triggers)."""
+    """Split a migration into statements (whole-line `--` comments dropped)."""
     lines = [ln for ln in script.splitlines() if not ln.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    out, pending = [], ""
+    for part in "\n".join(lines).split(";"):
+        pending = f"{pending};{part}" if pending else part
+        if not _open(pending):
+            if pending.strip():
+                out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return out
 
 
 _LOCK = 7_226_110  # advisory lock: one migrator at a time across processes

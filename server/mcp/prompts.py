@@ -137,7 +137,10 @@ Shortcuts like "3 hours on PROJ-42 doing code review" give all fields at once.""
     Prompt("search", "Search for tickets by text, status, priority, or assignee",
            (("query", "Search query text (e.g., auth bug, high priority) — searches "
              "immediately"),),
-           """1. With a query, call search_tickets immediately.
+           """1. With a query, call search_tickets immediately with `query` set to it, written
+   in the query language: words, "exact phrases" and qualifiers (is:open, status:X,
+   priority:>=high, assignee:@me, label:bug, -label:wontfix, project:KEY, sprint:current,
+   updated:<7d, sort:updated). A 422 names the token to fix.
 2. Without one, ask what to look for: text, status, priority, assignee, labels, project.
 3. Present results as a table: ticket number, title, status, priority, assignee.""",
            ("search_tickets",)),

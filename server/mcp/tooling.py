@@ -76,7 +76,8 @@ class Tool:
 
     Either `call` (one operation, result reshaped by `shape`, see `reshape`) or
     `run(session, args)` for tools that combine operations; `needs` lists the calls such a
-    runner makes.
+    runner makes. A runner may name its main `call` too: the tool's output schema is then
+    that call's (search_tickets).
     """
 
     name: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alloy.server.mcp.errors import ToolFailure
-from alloy.server.mcp.tooling import ME, Call, P, Tool, page_params
+from alloy.server.mcp.tooling import ME, ORG, Call, P, Tool, page_params, reshape
 
 from alloy.errors import AlloyError, Conflict, Forbidden, Invalid
 
@@ -17,6 +17,8 @@ ME_CALL = Call("auth.me")
 HEALTH = Call("system.health")
 LIST_TICKETS = Call("tickets.list", query=("status", "priority", "assignee_id", "limit", "cursor"),
                     defaults={"limit": 50})
+SEARCH = Call("tickets.search", query=("q", "project_id", "limit", "cursor"),
+              defaults={"org_id": ORG, "limit": 50, "q": ""})  # `q` is the tool's `query`
 TRANSITION = Call("transitions.transition", body=("to_status",))
 AVAILABLE = Call("transitions.available")
 GET_TICKET = Call("tickets.get")
@@ -32,6 +34,24 @@ def _ping(session, args):
 def _whoami(session, args):
     me = session.me(fresh=True)
     return {k: me.get(k) for k in ("user_id", "org_id", "email", "role")}
+
+
+def _search(session, args):
+    """With `query`, the query language across the org (the filters become qualifiers);
+    without, the reference's project listing."""
+    if args.get("query") is None:
+        if not args.get("project_id"):
+            raise Invalid("give query (words and qualifiers) or project_id",
+                          [{"field": "query", "message": "query or project_id is required"}])
+        return reshape("data", session.call(LIST_TICKETS, args))
+    words = [args["query"]]
+    for name, qualifier in (("status", "status"), ("priority", "priority"),
+                            ("assignee_id", "assignee")):
+        if args.get(name):
+            words.append(f"{qualifier}:{args[name].replace(' ', '')}")
+    found = {"q": " ".join(words), "project_id": args.get("project_id")}
+    found.update({k: args[k] for k in ("limit", "cursor") if k in args})
+    return reshape("data", session.call(SEARCH, found))
 
 
 def _transition(session, args):
@@ -72,11 +92,19 @@ TOOLS = [
     Tool("get_ticket", "Get a ticket by its UUID. Returns full ticket details including status, "
          "priority, and assignee.", (TICKET,), GET_TICKET),
     Tool("search_tickets", "Search tickets in a project. Supports filtering by status, priority, "
-         "and assignee. Returns paginated results.",
-         (PROJECT, P("status", "string", "Filter by status (workflow-defined)"),
+         "and assignee. Returns paginated results. With `query`, searches the whole "
+         "organization (or project_id) by words, \"exact phrases\" and qualifiers, best "
+         "matches first.",
+         (P("project_id", "string", "UUID or key (SIDE) of the project (required without "
+            "query)"),
+          P("query", "string", "Search query: words, \"exact phrases\" and qualifiers such as "
+            "is:open, status:InProgress, priority:>=high, assignee:@me, label:bug, "
+            "-label:wontfix, project:KEY, sprint:current, updated:<7d, tag:key=value, "
+            "has:parent, blocked:true, sort:updated (see docs/search.md)"),
+          P("status", "string", "Filter by status (workflow-defined)"),
           P("priority", "string", "Filter by priority"),
           P("assignee_id", "string", "Filter by assignee UUID"), *page_params(50)),
-         LIST_TICKETS, shape="data"),
+         SEARCH, shape="data", run=_search, needs=(LIST_TICKETS,)),
     Tool("update_ticket", "Update a ticket's fields. Only provided fields are changed; omitted "
          "fields remain untouched.",
          (TICKET, P("title", "string", "New title (1–500 characters)"),
