@@ -86,3 +86,18 @@ def delete(view: str = typer.Argument(..., metavar="VIEW", help=VIEW_HELP),
     confirm_destructive(f"Delete view {view}?", yes)
     call("views.delete", view_id=view_id)
     emit({"id": view_id, "deleted": True})
+
+
+@app.command()
+def run(view: str = typer.Argument(..., metavar="VIEW", help=VIEW_HELP),
+        cursor: str = typer.Option(None, "--cursor", help="Cursor from a previous page."),
+        limit: int = typer.Option(None, "--limit", help="Results per page (default 20).")
+        ) -> None:
+    """Run a view: the tickets its query finds now, as `alloy search` shows them.
+
+    Example: alloy view run "my bugs" --format plain
+    """
+    from alloy.cli.search import COLUMNS as TICKETS
+
+    show_list("views.run", TICKETS, plain="key", people={"assignee_id": "assignee"},
+              view_id=_view(view), query=page_query(cursor, limit))

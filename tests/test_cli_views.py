@@ -9,8 +9,15 @@ def test_view_commands_by_name(env_for):
     env = env_for()
     cli(["onboard", "--email", "v@example.com", "--password", "password123", "--org-name", "Acme",
          "--org-slug", "acme-views"], env)
-    made = cli(["view", "create", "my bugs", "is:open label:bug", "--format", "json"], env).data
-    assert (made["name"], made["query"], made["shared"]) == ("my bugs", "is:open label:bug", False)
+    cli(["project", "create", "--key", "BACK", "--name", "Backend"], env)
+    cli(["project", "use", "BACK"], env)
+    for title in ("Login fails", "Dark mode"):
+        cli(["ticket", "create", "--title", title], env)
+    made = cli(["view", "create", "my bugs", "is:open login", "--format", "json"], env).data
+    assert (made["name"], made["query"], made["shared"]) == ("my bugs", "is:open login", False)
+    assert cli(["view", "run", "My Bugs", "--format", "plain"], env).stdout == "BACK-1\n"
+    bad = cli(["view", "create", "x", "prio:high"], env, check=False)
+    assert bad.returncode != 0 and "prio:" in bad.stderr and "Traceback" not in bad.stderr
     cli(["view", "create", "Triage", "no:assignee", "--shared"], env)  # the onboarder is Owner
     listed = cli(["view", "list", "--format", "json"], env).data
     assert [v["name"] for v in listed["data"]] == ["my bugs", "Triage"]

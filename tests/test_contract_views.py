@@ -23,6 +23,9 @@ def scenario_views(side, tag: str) -> list:
     org = a.call("orgs.create", body={"name": "Acme", "slug": f"acme-vw-{tag}"})
     a.call("orgs.add_member", org_id=org["id"], body={"user_id": bob["user_id"],
                                                        "role": "viewer"})
+    project = a.call("projects.create", body={"org_id": org["id"], "key": "VW", "name": "V"})
+    for title in ("Login fails", "Logout slow", "Dark mode"):
+        a.call("tickets.create", project_id=project["id"], body={"title": title})
     mine = a.call("views.create", org_id=org["id"],
                   body={"name": "My bugs", "query": "is:open label:bug assignee:@me"})
     team = a.call("views.create", org_id=org["id"],
@@ -36,6 +39,8 @@ def scenario_views(side, tag: str) -> list:
                           body={"name": "triage", "query": "y", "shared": True}))
     seen.append(a.attempt("views.create", org_id=org["id"], body={"name": " ", "query": "y"}))
     seen.append(a.attempt("views.create", org_id=org["id"], body={"name": "q", "query": "  "}))
+    seen.append(a.attempt("views.create", org_id=org["id"],
+                          body={"name": "q", "query": "prio:high"}))  # must parse: 422
     # sharing is for Admins; outsiders see nothing
     seen.append(b.attempt("views.create", org_id=org["id"],
                           body={"name": "Mine too", "query": "y", "shared": True}))
@@ -46,6 +51,15 @@ def scenario_views(side, tag: str) -> list:
     seen.append(_names(b.call("views.list", org_id=org["id"])))
     assert seen[-2:] == [["My bugs", "Triage"], ["Triage", "my bugs"]]
     seen.append(a.call("views.list", org_id=org["id"], query={"limit": 1}))
+    # running a view runs its query now, for whoever may see the view
+    login = a.call("views.create", org_id=org["id"],
+                   body={"name": "Login", "query": "log*", "shared": True})
+    ran = b.call("views.run", view_id=login["id"])
+    seen.append(sorted(t["title"] for t in ran["items"]))
+    assert seen[-1] == ["Login fails", "Logout slow"]
+    seen.append(b.call("views.run", view_id=login["id"], query={"limit": 1})["has_more"])
+    seen.append(c.attempt("views.run", view_id=login["id"]))  # outsider: 404
+    seen.append(a.call("views.delete", view_id=login["id"]))
     seen.append(b.attempt("views.get", view_id=mine["id"]))  # another's personal view: 404
     seen.append(b.call("views.get", view_id=team["id"]))
     seen.append(b.attempt("views.update", view_id=team["id"], body={"query": "mine"}))  # 403

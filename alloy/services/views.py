@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from alloy.context import Ctx
 from alloy.domain.page import Page, PageQuery, keyset
+from alloy.domain.query import SearchQuery, parse
 from alloy.domain.validate import given
 from alloy.domain.values import Role, new_id, now
 from alloy.domain.views import View, ViewIn, ViewPatch
+from alloy.domain.work import PageOnly, Ticket
 from alloy.errors import Conflict, Invalid, NotFound
 from alloy.ops import op
-from alloy.services import guards
+from alloy.services import guards, tickets
 
 
 def to_view(row: dict) -> View:
@@ -25,10 +27,13 @@ def to_view(row: dict) -> View:
 
 
 def _clean(field: str, text: str) -> str:
+    """Trimmed, not blank; a query must also parse, so a saved view always runs."""
     text = text.strip()
     if not text:
         raise Invalid(f"{field} must not be blank",
                       [{"field": field, "message": "must not be blank"}])
+    if field == "query":
+        parse(text)
     return text
 
 
@@ -125,3 +130,11 @@ def delete(ctx: Ctx, view_id: str) -> None:
     row = load(ctx, view_id, change=True)
     ctx.db.run("DELETE FROM saved_views WHERE id = ?", view_id)
     ctx.audit(row["org_id"], "view", view_id, "delete", {"name": row["name"]})
+
+
+@op("GET", "/api/v1/views/{view_id}/tickets")
+def run(ctx: Ctx, view_id: str, query: PageOnly) -> Page[Ticket]:
+    """The tickets a view's query finds now, as `GET /orgs/{org_id}/search` answers it."""
+    row = load(ctx, view_id)
+    return tickets.search(ctx, row["org_id"], SearchQuery(q=row["query"], cursor=query.cursor,
+                                                          limit=query.limit))
