@@ -148,7 +148,7 @@ MODULES = (
     "system", "auth", "apikeys", "onboard", "orgs", "invites", "sso", "webhooks",
     "projects", "teams", "tickets", "comments", "labels", "tags",
     "workflows", "transitions", "sprints",
-    "timeentries", "timers", "laborrates", "reports", "io", "slack", "attachments",
+    "timeentries", "timers", "laborrates", "reports", "io", "slack", "attachments", "views",
 )
 
 

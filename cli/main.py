@@ -18,7 +18,7 @@ GROUPS = {
     "project": "alloy.cli.projects", "ticket": "alloy.cli.tickets", "team": "alloy.cli.teams",
     "time": "alloy.cli.time", "report": "alloy.cli.reports", "comment": "alloy.cli.comments",
     "label": "alloy.cli.labels", "tag": "alloy.cli.tags", "workflow": "alloy.cli.workflows",
-    "sprint": "alloy.cli.sprints", "labor-rate": "alloy.cli.laborrates",
+    "sprint": "alloy.cli.sprints", "labor-rate": "alloy.cli.laborrates", "view": "alloy.cli.views",
 }
 # Top-level commands: name -> module whose `register(root)` adds it (with its siblings).
 COMMANDS = {

@@ -4,7 +4,7 @@
 use str
 
 var tree = [
-    &''=[&words=['serve' 'migrate' 'health' 'onboard' 'tui' 'board' 'burndown' 'export' 'import' 'start' 'stop' 'done' 'branch' 'search' 'auth' 'org' 'invite' 'project' 'ticket' 'team' 'time' 'report' 'comment' 'label' 'tag' 'workflow' 'sprint' 'labor-rate' 'completions' 'usage'] &flags=['--format' '--api-url' '--version' '--help'] &values=[&'--format'=['json' 'table' 'plain'] &'--api-url'=[]]]
+    &''=[&words=['serve' 'migrate' 'health' 'onboard' 'tui' 'board' 'burndown' 'export' 'import' 'start' 'stop' 'done' 'branch' 'search' 'auth' 'org' 'invite' 'project' 'ticket' 'team' 'time' 'report' 'comment' 'label' 'tag' 'workflow' 'sprint' 'labor-rate' 'view' 'completions' 'usage'] &flags=['--format' '--api-url' '--version' '--help'] &values=[&'--format'=['json' 'table' 'plain'] &'--api-url'=[]]]
     &'serve'=[&words=[] &flags=['--db' '--host' '--port' '--workers' '--tls-domain' '--tls-contact' '--tls-staging' '--tls-cache-dir' '--tls-directory-url' '--tls-cert' '--tls-key' '--tls-http-port' '--help'] &values=[&'--db'=[] &'--host'=[] &'--port'=[] &'--workers'=[] &'--tls-domain'=[] &'--tls-contact'=[] &'--tls-cache-dir'=[] &'--tls-directory-url'=[] &'--tls-cert'=[] &'--tls-key'=[] &'--tls-http-port'=[]]]
     &'migrate'=[&words=[] &flags=['--help'] &values=[&]]
     &'health'=[&words=[] &flags=['--help'] &values=[&]]
@@ -134,6 +134,12 @@ var tree = [
     &'labor-rate list'=[&words=[] &flags=['--user' '--user-id' '--org' '--org-id' '--cursor' '--limit' '--help'] &values=[&'--user'=[] &'--user-id'=[] &'--org'=[] &'--org-id'=[] &'--cursor'=[] &'--limit'=[]]]
     &'labor-rate current'=[&words=[] &flags=['--user' '--user-id' '--org' '--org-id' '--date' '--help'] &values=[&'--user'=[] &'--user-id'=[] &'--org'=[] &'--org-id'=[] &'--date'=[]]]
     &'labor-rate get'=[&words=[] &flags=['--help'] &values=[&]]
+    &'view'=[&words=['create' 'list' 'get' 'update' 'delete'] &flags=['--help'] &values=[&]]
+    &'view create'=[&words=[] &flags=['--shared' '--org' '--org-id' '--help'] &values=[&'--org'=[] &'--org-id'=[]]]
+    &'view list'=[&words=[] &flags=['--org' '--org-id' '--cursor' '--limit' '--help'] &values=[&'--org'=[] &'--org-id'=[] &'--cursor'=[] &'--limit'=[]]]
+    &'view get'=[&words=[] &flags=['--help'] &values=[&]]
+    &'view update'=[&words=[] &flags=['--name' '--query' '--shared' '--help'] &values=[&'--name'=[] &'--query'=[]]]
+    &'view delete'=[&words=[] &flags=['--yes' '--help'] &values=[&]]
     &'completions'=[&words=[] &flags=['--help'] &values=[&]]
     &'usage'=[&words=[] &flags=['--help'] &values=[&]]
 ]

@@ -47,7 +47,8 @@ PROMPTS = {"assign": ["ticket", "user"], "comment": ["ticket"],
            "report": ["period"], "search": ["query"], "sprint-status": [], "standup": []}
 TEMPLATES = {"alloy://project/{key}": "project", "alloy://ticket/{id}": "ticket",
              "alloy://sprint/{id}/board": "sprint-board",
-             "alloy://user/{id}/assigned": "user-assigned-tickets"}
+             "alloy://user/{id}/assigned": "user-assigned-tickets",
+             "alloy://view/{name}": "view"}
 SPEC = Path("/work/shared/spec/07-mcp-tools-reference.txt")
 
 
@@ -271,9 +272,9 @@ def test_tool_names_match_the_reference():
         assert spec == REFERENCE_TOOLS
 
 
-# What a resource's calls receive: the URI template's names, plus what `_assigned` and
-# `Session.call_all` add.
-_RESOURCE_ARGS = {"project_id", "assignee_id", "limit", "cursor"}
+# What a resource's calls receive: the URI template's names, plus what `_assigned`,
+# `_run_view` and `Session.call_all` add.
+_RESOURCE_ARGS = {"project_id", "assignee_id", "view_id", "limit", "cursor"}
 
 
 def call_problems(call, given: set[str]) -> list[str]:

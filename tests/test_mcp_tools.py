@@ -367,7 +367,8 @@ def test_listing_matches_the_reference(scenario):
     for name, args in PROMPTS.items():  # given arguments are written into the instructions
         assert all(f"<{a}>" in listing["rendered"][name] for a in args), name
     me = listing["resources"]["my-assigned-tickets"]
-    assert listing["resources"] == {"projects": "alloy://projects", "my-assigned-tickets": me}
+    assert listing["resources"] == {"projects": "alloy://projects", "my-assigned-tickets": me,
+                                    "views": "alloy://views"}
     assert me.startswith("alloy://user/") and me.endswith("/assigned")
     assert listing["templates"] == TEMPLATES
     create = listing["schemas"]["create_ticket"]

@@ -1,10 +1,12 @@
-"""Read-only resources: `alloy://projects`, `alloy://project/{key}`, `alloy://ticket/{id}`,
-`alloy://sprint/{id}/board`, `alloy://user/{id}/assigned` — all application/json."""
+"""Read-only resources: `alloy://projects`, `alloy://views`, `alloy://project/{key}`,
+`alloy://ticket/{id}`, `alloy://sprint/{id}/board`, `alloy://user/{id}/assigned`,
+`alloy://view/{name}` (a saved view, run) — all application/json."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from urllib.parse import unquote
 
 from alloy.server.mcp.session import Session
 from alloy.server.mcp.tooling import ORG, Call
@@ -17,6 +19,8 @@ PROJECT_BY_KEY = Call("projects.get_by_key", query=("org_id",), defaults={"org_i
 TICKET = Call("tickets.get", path={"ticket_id": "id"})
 BOARD = Call("sprints.board", path={"sprint_id": "id"})
 TICKETS = Call("tickets.list", query=("assignee_id", "limit", "cursor"))
+VIEWS = Call("views.list", query=("limit", "cursor"), defaults={"org_id": ORG})
+RUN_VIEW = Call("views.run", query=("limit", "cursor"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,13 +37,16 @@ class Template:
 
 STATIC = [("alloy://projects", "projects", "List all projects in the organization"),
           ("alloy://user/{current_user_id}/assigned", "my-assigned-tickets",
-           "Tickets assigned to the current authenticated user")]
+           "Tickets assigned to the current authenticated user"),
+          ("alloy://views", "views", "Your saved views and the organization's shared ones")]
 TEMPLATES = [Template("alloy://project/{key}", "project", "Get a project by its key (e.g., PROJ)"),
              Template("alloy://ticket/{id}", "ticket", "Get a ticket by its UUID"),
              Template("alloy://sprint/{id}/board", "sprint-board",
                       "Board view for a sprint — tickets grouped by status"),
              Template("alloy://user/{id}/assigned", "user-assigned-tickets",
-                      "Tickets assigned to a specific user")]
+                      "Tickets assigned to a specific user"),
+             Template("alloy://view/{name}", "view",
+                      "Run a saved view, by name or id: the tickets its query finds now")]
 
 
 def static(session: Session) -> list[tuple[str, str, str]]:
@@ -56,14 +63,26 @@ def _assigned(session: Session, user_id: str) -> dict:
     return {"user_id": user_id, "data": out}
 
 
+def _run_view(session: Session, ref: str) -> dict:
+    """A view named by id or name (any case), run: its query's tickets, every page."""
+    views = session.call_all(VIEWS, {})
+    hit = ([v for v in views if v["id"] == ref] or
+           [v for v in views if v["name"].lower() == ref.strip().lower()])
+    if len(hit) != 1:
+        raise NotFound(f"no view named '{ref}': read alloy://views for their names")
+    return {"view": hit[0], "data": session.call_all(RUN_VIEW, {"view_id": hit[0]["id"]})}
+
+
 NEEDS = {"projects": (LIST_PROJECTS,), "project": (PROJECT_BY_KEY,), "ticket": (TICKET,),
          "sprint-board": (BOARD,), "user-assigned-tickets": (LIST_PROJECTS, TICKETS),
-         "my-assigned-tickets": (LIST_PROJECTS, TICKETS)}
+         "my-assigned-tickets": (LIST_PROJECTS, TICKETS), "views": (VIEWS,), "view": (VIEWS, RUN_VIEW)}
 
 
 def read(session: Session, uri: str):
     if uri == "alloy://projects":
         return {"data": session.call_all(LIST_PROJECTS, {})}
+    if uri == "alloy://views":
+        return {"data": session.call_all(VIEWS, {})}
     for t in TEMPLATES:
         found = t.match(uri)
         if found is None:
@@ -74,6 +93,9 @@ def read(session: Session, uri: str):
             return session.call(TICKET, found)
         if t.name == "sprint-board":
             return session.call(BOARD, found)
+        if t.name == "view":
+            return _run_view(session, unquote(found["name"]))
         return _assigned(session, found["id"])
-    raise NotFound(f"unknown resource {uri}: read alloy://projects, alloy://project/{{key}}, "
-                   "alloy://ticket/{id}, alloy://sprint/{id}/board or alloy://user/{id}/assigned")
+    raise NotFound(f"unknown resource {uri}: read alloy://projects, alloy://views, "
+                   "alloy://project/{key}, alloy://ticket/{id}, alloy://sprint/{id}/board, "
+                   "alloy://user/{id}/assigned or alloy://view/{name}")
