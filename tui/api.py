@@ -74,6 +74,11 @@ def workflows(client, org_id: str) -> list[dict]:
     return everything(client, "workflows.list", org_id)
 
 
+def views(client, org_id: str) -> list[dict]:
+    """The user's saved views and the org's shared ones, oldest first (the tabs)."""
+    return everything(client, "views.list", org_id)
+
+
 def set_status(client, ticket_id: str, status: str) -> dict:
     return call(client, "transitions.transition", ticket_id, body={"to_status": status})
 

@@ -20,6 +20,7 @@ from alloy.tui.widgets.board import SprintBoard, done_count
 from alloy.tui.widgets.detail import TicketDetail
 from alloy.tui.widgets.statusbar import CommandLine, KeyHints, StatusBar
 from alloy.tui.widgets.table import TicketTable
+from alloy.tui.widgets.viewtabs import ViewTabs
 from textual.app import App
 from textual.widgets import ContentSwitcher
 
@@ -53,6 +54,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self):
+        yield ViewTabs()
         with ContentSwitcher(initial="list", id="views"):
             yield TicketTable(who=self.model.who, id="list")
             yield TicketDetail(id="detail")
@@ -167,14 +169,19 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         pages = (page for p in projects for page in api.pages(self.client, "tickets.list", p["id"]))
         first = next(pages, [])
         self.marks["first_page"] = time.perf_counter()
+        try:
+            views = api.views(self.client, who["org_id"])
+        except AlloyError:
+            views = []
         return {"who": who, "projects": projects, "members": members, "pages": pages,
-                "first": first, "workflows": api.workflows(self.client, who["org_id"])}
+                "first": first, "workflows": api.workflows(self.client, who["org_id"]),
+                "views": views}
 
     def _boot(self, _client) -> None:
         early, self._early = self._early, None
         state = early.result() if early is not None else self._connect()
         self.call_from_thread(self._connected, state["who"], state["projects"],
-                              state["members"], state["workflows"])
+                              state["members"], state["workflows"], state["views"])
         self._stream(state["first"], state["pages"])
 
     def _stream(self, first: list[dict], pages) -> None:
@@ -195,11 +202,12 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         self.call_from_thread(self._loaded)
 
     def _connected(self, who: dict, projects: list[dict], members: dict,
-                   workflows: list[dict]) -> None:
+                   workflows: list[dict], views: list[dict]) -> None:
         self.marks["connected"] = time.perf_counter()
         self.model.org_id, self.model.user_id = who["org_id"], who["user_id"]
         self.model.projects, self.model.members = projects, members
         self.model.workflows = workflows
+        self._main.query_one(ViewTabs).set_views(views)
         self.set_connection("Connected")
         self.connect_problem = ""
         if not projects:
@@ -293,6 +301,9 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
     def update_status(self) -> None:
         for bar in self._bar():
             bar.set_context(self.context())
+        if self.screen_stack:
+            for tabs in self.screen_stack[0].query(ViewTabs):
+                tabs.show_for(self.model.search, asked=self.model.found is not None)
         self.update_hints()
 
     def update_hints(self) -> None:
@@ -317,6 +328,23 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         line.start()
         line.value = self.model.search
         line.cursor_position = len(line.value)
+
+    def action_view_tab(self, n: int) -> None:
+        """`1`-`9`: the list shows saved view n (its query, asked of the server); `0`: all
+        tickets again."""
+        views = self._main.query_one(ViewTabs).views
+        if n and n > len(views):
+            self.notify(f"no saved view {n}: save one with `alloy view create NAME QUERY`"
+                        if not views else f"saved views are 1-{len(views)}", severity="warning")
+            return
+        if self.view != "list":
+            self.show_view("list")
+        if n == 0:
+            self.model.search, self.model.found = "", None
+            self.table.cursor = 0
+            self.refresh_list()
+        else:
+            self.server_search(views[n - 1]["query"])
 
     def action_help(self) -> None:
         from alloy.tui.popups import HelpPopup

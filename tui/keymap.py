@@ -21,6 +21,9 @@ GLOBAL = [
       "global.quit"),
     b("escape", "normal", "Return to Normal mode / back", "global.escape"),
     b("H", "toggle_hints", "Show or hide the key hints line", "global.hints"),
+    *[b(str(n), f"view_tab({n})", f"Saved view {n} (tabs at the top)", f"global.view{n}")
+      for n in range(1, 10)],
+    b("0", "view_tab(0)", "All tickets (leave a saved view)", "global.view0"),
 ]
 
 # The `:` / `/` line (Enter runs, Backspace on an empty line leaves: Input's own keys).
