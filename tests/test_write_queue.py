@@ -192,3 +192,14 @@ def test_a_blocked_write_never_stalls_the_server(tmp_path):
         assert r.json()["ticket_number"] == 2
     finally:
         srv.stop()
+
+
+def test_inline_ops_are_declared_transactional_operations():
+    """A renamed op would silently fall out of INLINE; one without a unit of work (password
+    hashing, network calls) must never run on the event loop."""
+    from alloy.server.app import INLINE
+
+    from alloy import ops
+
+    for name in INLINE:
+        assert ops.get(name).tx, name
