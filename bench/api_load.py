@@ -192,6 +192,9 @@ def main() -> None:
         for name, pct in idle.items():
             checks.append((f"idle CPU {name} ({args.idle} s)", f"{pct:.2f}%", "<= 0.2%",
                            pct <= 0.2))
+        cpu = {k: r[f"bare {k}"]["cpu"] / r[f"alloy {k}"]["cpu"] for k in ("create", "list")}
+        print(f"server CPU per request, bare / alloy: create {cpu['create']:.2f}x, list "
+              f"{cpu['list']:.2f}x (steadier than req/s when the machine is busy)")
         print(f"\n{'figure':<28}{'value':>10}{'budget':>11}")
         for name, value, budget, ok in checks:
             print(f"{name:<28}{value:>10}{budget:>11}  {'ok' if ok else 'OVER BUDGET'}")
