@@ -11,7 +11,8 @@ starts it) takes the same create load, and both idle servers' CPU is read from
     .venv/bin/python bench/api_load.py [--seconds 5] [--rounds 3] [--connections 16] [--idle 30]
 
 Runs take turns (`--rounds`, medians reported) so the noise of a shared machine hits the
-servers compared alike. Prints each figure with its budget: create >= 0.67x bare,
+servers compared alike. Each run also reports the server process's CPU time per request
+(from /proc), which a busy machine disturbs far less than requests/second. Prints each figure with its budget: create >= 0.67x bare,
 list(50 of 10,000) >= 0.9x bare, create p99 <= 50 ms, PostgreSQL create >= 0.7x SQLite
 create, idle CPU <= 0.2% of a core.
 """
@@ -42,8 +43,10 @@ _UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(url: str, seconds: int, connections: int, token: str = "",
-        lua: Path | None = None) -> dict[str, float]:
-    """Requests/second and latency percentiles (ms) of one wrk run."""
+        lua: Path | None = None, pid: int | None = None) -> dict[str, float]:
+    """Requests/second and latency percentiles (ms) of one wrk run; with the server's `pid`,
+    also the CPU time (ms) the server process spent per request."""
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if token:
         cmd[1:1] = ["-H", f"Authorization: Bearer {token}"]
@@ -54,6 +57,9 @@ def wrk(url: str, seconds: int, connections: int, token: str = "",
     if bad:
         print(f"  warning: {bad.group(1)} non-2xx responses from {url}", file=sys.stderr)
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    if pid:
+        done = int(re.search(r"(\d+) requests in", out).group(1))
+        result["cpu"] = 1000 * (cpu_seconds(pid) - cpu_before) / max(done, 1)
     for pct in ("50", "99"):
         m = re.search(rf"\b{pct}%\s+([\d.]+)(us|ms|s)\b", out)
         result[f"p{pct}"] = float(m.group(1)) * _UNIT[m.group(2)]
@@ -62,12 +68,12 @@ def wrk(url: str, seconds: int, connections: int, token: str = "",
 
 def interleaved(runs: dict[str, tuple], rounds: int, seconds: int,
                 connections: int) -> dict[str, dict[str, float]]:
-    """Each run (url, token, lua) `rounds` times, taking turns so that a machine busy with
-    other work slows every run alike; the median of each figure."""
+    """Each run (url, token, lua, server pid) `rounds` times, taking turns so that a machine
+    busy with other work slows every run alike; the median of each figure."""
     got: dict[str, list[dict]] = {name: [] for name in runs}
     for _ in range(rounds):
-        for name, (url, token, lua) in runs.items():
-            got[name].append(wrk(url, seconds, connections, token, lua))
+        for name, (url, token, lua, pid) in runs.items():
+            got[name].append(wrk(url, seconds, connections, token, lua, pid))
     return {name: {k: statistics.median(m[k] for m in ms) for k in ms[0]}
             for name, ms in got.items()}
 
@@ -145,10 +151,10 @@ def main() -> None:
                                        '"priority": "High"}')
         for u in (f"{bare_url}/projects/create/tickets", tickets):  # warm up both
             wrk(u, 1, c, token, body)
-        runs = {"bare create": (f"{bare_url}/projects/create/tickets", "", body),
-                "alloy create": (tickets, token, body),
-                "bare list": (f"{bare_url}/projects/list/tickets?limit=50", "", None),
-                "alloy list": (listing, token, None)}
+        runs = {"bare create": (f"{bare_url}/projects/create/tickets", "", body, bare.pid),
+                "alloy create": (tickets, token, body, alloy.pid),
+                "bare list": (f"{bare_url}/projects/list/tickets?limit=50", "", None, bare.pid),
+                "alloy list": (listing, token, None, alloy.pid)}
         r = interleaved(runs, args.rounds, s, c)
         pids = {"sqlite": alloy.pid}
         if not args.no_postgres:
@@ -162,17 +168,18 @@ def main() -> None:
             pg_reg, pg_tickets = prepare(pg_url)
             pg_token = pg_reg["access_token"]
             wrk(pg_tickets, 1, c, pg_token, body)
-            r.update(interleaved({"postgres create": (pg_tickets, pg_token, body),
-                                  "sqlite create": (tickets, token, body)}, args.rounds, s, c))
+            r.update(interleaved({"postgres create": (pg_tickets, pg_token, body, pg_proc.pid),
+                                  "sqlite create": (tickets, token, body, alloy.pid)},
+                                 args.rounds, s, c))
             pids["postgres"] = pg_proc.pid
         time.sleep(2)  # let the last requests' background work settle
         idle = idle_cpu(pids, args.idle)
 
         print(f"wrk: {c} connections, one server worker; median of {args.rounds} interleaved "
               f"runs of {s} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"{'run':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
+        print(f"{'run':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'cpu ms/req':>12}")
         for name, m in r.items():
-            print(f"{name:<18}{m['rps']:>9.0f}{m['p50']:>9.1f}{m['p99']:>9.1f}")
+            print(f"{name:<18}{m['rps']:>9.0f}{m['p50']:>9.1f}{m['p99']:>9.1f}{m['cpu']:>12.3f}")
         create = r["alloy create"]["rps"] / r["bare create"]["rps"]
         lists = r["alloy list"]["rps"] / r["bare list"]["rps"]
         checks = [("create vs bare", f"{create:.2f}x", ">= 0.67x", create >= 0.67),
@@ -185,6 +192,9 @@ def main() -> None:
         for name, pct in idle.items():
             checks.append((f"idle CPU {name} ({args.idle} s)", f"{pct:.2f}%", "<= 0.2%",
                            pct <= 0.2))
+        cpu = {k: r[f"bare {k}"]["cpu"] / r[f"alloy {k}"]["cpu"] for k in ("create", "list")}
+        print(f"server CPU per request, bare / alloy: create {cpu['create']:.2f}x, list "
+              f"{cpu['list']:.2f}x (steadier than req/s when the machine is busy)")
         print(f"\n{'figure':<28}{'value':>10}{'budget':>11}")
         for name, value, budget, ok in checks:
             print(f"{name:<28}{value:>10}{budget:>11}  {'ok' if ok else 'OVER BUDGET'}")

@@ -117,3 +117,89 @@ def test_two_processes_write_one_file(tmp_path):
     finally:
         second.stop()
         first.stop()
+
+
+def test_no_wait_unit_never_waits_for_a_writer(tmp_path):
+    """A unit under `no_wait` (work on the server's event loop) raises WouldBlock at once
+    when another thread holds the process's write lock or another connection holds
+    SQLite's, and writes nothing; outside `no_wait` the same thread waits as before."""
+    import sqlite3
+
+    from alloy.store import WouldBlock, no_wait
+    from alloy.store.sqlite import SqliteStore
+
+    store = SqliteStore(str(tmp_path / "x.db"))
+    with store.unit() as db:
+        db.run("CREATE TABLE t (n INTEGER)")
+        db.commit()
+
+    def write(n: int) -> None:
+        with store.unit() as db:
+            db.run("INSERT INTO t VALUES (?)", n)
+            db.commit()
+
+    store._write_lock.acquire()  # another thread of this process is writing
+    try:
+        with no_wait(), pytest.raises(WouldBlock):
+            write(1)
+    finally:
+        store._write_lock.release()
+    other = sqlite3.connect(str(tmp_path / "x.db"), isolation_level=None,
+                            check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing
+    try:
+        started = time.monotonic()
+        with no_wait(), pytest.raises(WouldBlock):
+            write(2)
+        assert time.monotonic() - started < 1
+        threading.Timer(0.3, other.execute, ("COMMIT",)).start()
+        write(3)  # waits (busy timeout), then writes
+    finally:
+        other.close()
+    with no_wait():
+        write(4)  # nobody else writes: no_wait goes through
+        with store.unit(write=False) as db:
+            assert [r["n"] for r in db.all("SELECT n FROM t ORDER BY n")] == [3, 4]
+
+
+def test_a_blocked_write_never_stalls_the_server(tmp_path):
+    """Ticket create and list run on the event loop (server/app.py INLINE): while another
+    process holds SQLite's write lock, a create waits in a worker thread instead, and the
+    server keeps answering reads; the create goes through once the other commits."""
+    import sqlite3
+
+    srv = Server(tmp_path, ALLOY_REGISTRATION="open")
+    try:
+        h, pid = _project(srv)
+        tickets = f"/api/v1/projects/{pid}/tickets"
+        assert srv.http.post(tickets, headers=h, json={"title": "first"}).status_code == 201
+        other = sqlite3.connect(str(tmp_path / "data" / "alloy.db"), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        with ThreadPoolExecutor(1) as pool:
+            create = pool.submit(srv.http.post, tickets, headers=h, json={"title": "waits"})
+            time.sleep(0.5)
+            assert not create.done()  # held up by the other writer...
+            started = time.monotonic()
+            listed = srv.http.get(tickets, headers=h, timeout=5)
+            assert listed.status_code == 200, listed.text  # ...while reads go on
+            assert [t["title"] for t in listed.json()["items"]] == ["first"]
+            assert srv.http.get("/health", timeout=5).status_code == 200
+            assert time.monotonic() - started < 3
+            other.execute("COMMIT")
+            other.close()
+            r = create.result(60)
+        assert r.status_code == 201, r.text
+        assert r.json()["ticket_number"] == 2
+    finally:
+        srv.stop()
+
+
+def test_inline_ops_are_declared_transactional_operations():
+    """A renamed op would silently fall out of INLINE; one without a unit of work (password
+    hashing, network calls) must never run on the event loop."""
+    from alloy.server.app import INLINE
+
+    from alloy import ops
+
+    for name in INLINE:
+        assert ops.get(name).tx, name

@@ -6,6 +6,9 @@ plain text, integers and booleans, so the same statements serve both databases.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import msgspec
 
 
@@ -39,6 +42,33 @@ def scope_for(op, actor) -> Scope:
     """The scope an operation runs in: its actor's orgs, plus identity lookups if it needs them."""
     return Scope(user_id=actor.user_id if actor is not None else "",
                  identity=not op.auth or op.name in IDENTITY_OPS)
+
+
+class WouldBlock(Exception):  # noqa: N818 - a signal to retry elsewhere, not a failure
+    """A unit of work opened under `no_wait` would have had to wait for the database (a
+    writer in another thread or process); nothing was written. Run it again where waiting
+    is fine."""
+
+
+_NO_WAIT = contextvars.ContextVar("alloy_store_no_wait", default=False)
+
+
+@contextlib.contextmanager
+def no_wait():
+    """Units of work opened inside never wait for a lock: they raise `WouldBlock` instead.
+
+    For work run on the server's event loop, which must not sleep in a lock (it would stall
+    every other request). Only the SQLite store ever waits in-process; PostgreSQL units are
+    never run this way."""
+    token = _NO_WAIT.set(True)
+    try:
+        yield
+    finally:
+        _NO_WAIT.reset(token)
+
+
+def waiting_allowed() -> bool:
+    return not _NO_WAIT.get()
 
 
 def redact(url: str) -> str:

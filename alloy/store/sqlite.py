@@ -2,7 +2,8 @@
 
 Write units queue for the process's write lock (`alloy.store.writelock`) before they begin,
 so threads take turns in order instead of racing in SQLite's busy handler; the busy timeout
-still arbitrates between processes sharing the file.
+still arbitrates between processes sharing the file. Under `alloy.store.no_wait` (work on
+the server's event loop) a unit waits for neither: it raises `WouldBlock` instead.
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ import threading
 
 from alloy import outbox
 from alloy.private import owner_only, private_dir, private_file
-from alloy.store import writelock
+from alloy.store import WouldBlock, waiting_allowed, writelock
 from alloy.store.db import Db
+
+BUSY_MS = 30_000  # how long a unit waits for another process's write before failing
+
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _locked(err: sqlite3.OperationalError) -> bool:
+    """SQLite answered "database is locked": with no busy timeout, someone else writes."""
+    return (getattr(err, "sqlite_errorcode", 0) & 0xFF) in _BUSY_CODES
 
 
 def _dict_row(cursor, row):
@@ -44,13 +54,18 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
             # Reads straight from the OS page cache, and a larger cache of our own: a search
             # ranks thousands of index rows and reads the tickets they name (bench/search.py).
             conn.execute("PRAGMA mmap_size=268435456")
             conn.execute("PRAGMA cache_size=-32768")
-            self._local.conn = conn
+            self._local.conn, self._local.busy = conn, BUSY_MS
         return conn
+
+    def _busy_timeout(self, conn, ms: int) -> None:
+        if self._local.busy != ms:
+            conn.execute(f"PRAGMA busy_timeout={ms}")
+            self._local.busy = ms
 
     @contextlib.contextmanager
     def unit(self, write: bool = True, scope=None):
@@ -59,14 +74,25 @@ class SqliteStore:
         `scope` (tenancy) is enforced by RLS on PostgreSQL; SQLite relies on the services'
         org filters, as the spec's single-tenant SQLite mode does.
         """
+        wait = waiting_allowed()
         try:
             conn = self.connect()
+            self._busy_timeout(conn, BUSY_MS if wait else 0)
             if not write:
                 yield from self._transaction(conn, "BEGIN")
-                return
-            with self._write_lock:
-                yield from self._transaction(conn, "BEGIN IMMEDIATE")
+            elif wait:
+                with self._write_lock:
+                    yield from self._transaction(conn, "BEGIN IMMEDIATE")
+            elif self._write_lock.try_acquire():
+                try:
+                    yield from self._transaction(conn, "BEGIN IMMEDIATE")
+                finally:
+                    self._write_lock.release()
+            else:
+                raise WouldBlock("another thread is writing")
         except sqlite3.OperationalError as err:
+            if not wait and _locked(err):  # rolled back: nothing happened, run it again
+                raise WouldBlock(str(err)) from None
             if "readonly" not in str(err):
                 raise
             from alloy.errors import AlloyError

@@ -36,6 +36,14 @@ class FairLock:
             self._queue.append(turn)
         turn.acquire()  # released by `release` when it is our turn; we then hold the lock
 
+    def try_acquire(self) -> bool:
+        """Take the lock if it is free and nobody is queued for it; never waits."""
+        with self._mutex:
+            if self._held:
+                return False
+            self._held = True
+            return True
+
     def release(self) -> None:
         with self._mutex:
             handed = bool(self._queue)
