@@ -8,8 +8,16 @@ first (`guards.serialize`) and then sees it.
 
 from __future__ import annotations
 
-from tests.test_races import ROUNDS, _project, _ticket, call, codes, race
-from tests.test_races import owner, srv  # noqa: F401 - the multi-worker server and its user
+from tests.test_races import (  # owner, srv: the multi-worker server and its user
+    ROUNDS,
+    _project,
+    _ticket,
+    call,
+    codes,
+    owner,  # noqa: F401
+    race,
+    srv,  # noqa: F401
+)
 
 
 def test_two_blocks_closing_a_cycle_cannot_both_win(srv, owner):  # noqa: F811

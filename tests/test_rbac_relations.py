@@ -6,9 +6,14 @@ from __future__ import annotations
 import pytest
 
 from alloy.domain.values import Role
-from tests.test_rbac_work import ROLES, World, _register, _send
-from tests.test_rbac_work import world  # noqa: F401 - the five-role organization
 from tests.support import auth
+from tests.test_rbac_work import (
+    ROLES,
+    World,
+    _register,
+    _send,
+    world,  # noqa: F401 - the five-role organization
+)
 
 
 def _pair(w: World) -> tuple[dict, dict]:

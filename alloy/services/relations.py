@@ -186,6 +186,15 @@ def create(ctx: Ctx, ticket_id: str, body: RelationIn) -> Relation:
                       [{"field": "target_id", "message": "the ticket itself"}])
     kind, source, target = stored(body.kind, ticket_id, body.target_id)
     serialize(ctx, org_id)
+    rel, event = _add(ctx, org_id, kind, source, target)
+    webhooks.emit(ctx, org_id, "relation.created", event)
+    return _view(rel, ticket_id, {event.source.id: event.source, event.target.id: event.target})
+
+
+def _add(ctx: Ctx, org_id: str, kind: str, source: str, target: str
+         ) -> tuple[dict, RelationEvent]:
+    """Store and audit `source kind target`; 409 when it exists (`relates_to` either way
+    round) or would close a blocking cycle. The caller holds the org's lock (`serialize`)."""
     pairs = [(source, target)] + ([(target, source)] if kind == "relates_to" else [])
     for a, b in pairs:
         if ctx.db.one("SELECT 1 FROM ticket_relations WHERE kind = ? AND source_id = ? "
@@ -203,8 +212,7 @@ def create(ctx: Ctx, ticket_id: str, body: RelationIn) -> Relation:
         "kind": kind, "created_by": ctx.user_id, "created_at": now()})
     event = _event(ctx, rel)
     _audit(ctx, org_id, rel, "relation_add", event)
-    webhooks.emit(ctx, org_id, "relation.created", event)
-    return _view(rel, ticket_id, {event.source.id: event.source, event.target.id: event.target})
+    return rel, event
 
 
 @op("DELETE", "/api/v1/tickets/{ticket_id}/relations/{relation_id}")
@@ -223,22 +231,74 @@ def delete(ctx: Ctx, ticket_id: str, relation_id: str) -> None:
 
 # ---- sub-issues --------------------------------------------------------------------------
 
-def check_parent(ctx: Ctx, project: dict, ticket_id: str | None, parent_id: str) -> None:
-    """422 unless `parent_id` is a ticket of the same org the caller sees; 409 when it
-    would make a ticket its own ancestor. `ticket_id` is None for a ticket being created."""
-    _related(ctx, project, parent_id, "parent_id")
-    if ticket_id is None:
-        return
+def _ancestry(ctx: Ctx, ticket_id: str, parent_id: str) -> str | None:
+    """`A > B > ... > A` when `parent_id` as the parent of `ticket_id` closes a cycle."""
     def step(frontier):
         rows = ctx.db.all(f"SELECT id, parent_id FROM tickets WHERE id IN "
                           f"({_marks(len(frontier))})", *frontier)
         return {r["id"]: [r["parent_id"]] for r in rows if r["parent_id"]}
 
     path = [parent_id] if parent_id == ticket_id else cycle(parent_id, ticket_id, step)
-    if path:
-        loop = " > ".join(_keys(ctx, [*path[::-1], path[-1]]))  # each the next one's parent
+    return " > ".join(_keys(ctx, [*path[::-1], path[-1]])) if path else None  # top down
+
+
+def check_parent(ctx: Ctx, project: dict, ticket_id: str | None, parent_id: str) -> None:
+    """422 unless `parent_id` is a ticket of the same org the caller sees; 409 when it
+    would make a ticket its own ancestor. `ticket_id` is None for a ticket being created."""
+    _related(ctx, project, parent_id, "parent_id")
+    loop = ticket_id and _ancestry(ctx, ticket_id, parent_id)
+    if loop:
         raise Conflict(f"refused: a ticket cannot be its own ancestor: {loop}",
                        [{"field": "parent_id", "message": loop}])
+
+
+def restore(ctx: Ctx, org_id: str, keys: dict[str, str], links, warnings: builtins.list[str]
+            ) -> int:
+    """Import: set each `(ticket id, ExportTicket)`'s parent and add its relations, naming
+    tickets by exported key (`keys`, else a ticket of the org with that key). What cannot
+    be (an unknown key, a cycle, a repeat) is skipped with a warning. Returns how many
+    relations were added."""
+    from alloy.domain.relations import STORED
+
+    def find(key: str) -> str | None:
+        found = keys.get(key.strip().upper())
+        if found is None and "-" in key:
+            project, _, number = key.strip().upper().rpartition("-")
+            found = ctx.db.value("SELECT t.id FROM tickets t JOIN projects p ON p.id = "
+                                 "t.project_id WHERE p.org_id = ? AND p.key = ? AND "
+                                 "t.ticket_number = ?", org_id, project,
+                                 int(number) if number.isdigit() else -1)
+        if found is None:
+            warnings.append(f"ticket {key} not found: its parent or relation was skipped")
+        return found
+
+    if links:
+        serialize(ctx, org_id)
+    added = 0
+    for ticket_id, t in links:
+        parent = t.parent and find(t.parent)
+        loop = parent and _ancestry(ctx, ticket_id, parent)
+        if loop:
+            warnings.append(f"parent {t.parent} skipped: it would close a cycle: {loop}")
+        elif parent and ctx.db.value("SELECT parent_id FROM tickets WHERE id = ?",
+                                     ticket_id) != parent:
+            ctx.db.update("tickets", {"id": ticket_id}, {"parent_id": parent})
+            ctx.audit(org_id, "ticket", ticket_id, "update",
+                      {"parent_id": [None, parent], "source": "import"})
+        for r in t.relations:
+            target = find(r.target)
+            kind = r.kind.strip().lower().replace(" ", "_")
+            if target is None or target == ticket_id or kind not in STORED:
+                if kind not in STORED:
+                    warnings.append(f"relation kind '{r.kind}' unknown: skipped")
+                continue
+            try:
+                _add(ctx, org_id, kind, ticket_id, target)
+                added += 1
+            except Conflict as e:
+                if "already" not in e.message:  # a repeat: imported before, nothing to say
+                    warnings.append(f"relation to {r.target} skipped: {e.message}")
+    return added
 
 
 def _children(ctx: Ctx, parent_ids: builtins.list[str]) -> builtins.list[dict]:
