@@ -84,7 +84,9 @@ def scenario_relations(side, tag: str) -> list:
     refused = a.attempt("tickets.update", ticket_id=parent["id"], body={"status": "done"})
     assert refused == {"error": "VALIDATION_ERROR", "status": 422}, refused
     seen.append(refused)
-    seen.append(a.call("transitions.check", ticket_id=parent["id"], query={"to": "Done"}))
+    checked = a.call("transitions.check", ticket_id=parent["id"], query={"to": "Done"})
+    assert (checked["allowed"], "1 open sub-issue" in checked["reason"]) == (False, True), checked
+    seen.append(checked)
     a.call("tickets.update", ticket_id=child["id"], body={"status": "Dropped"})
     seen.append(a.call("transitions.transition", ticket_id=parent["id"],
                        body={"to_status": "Done"}))

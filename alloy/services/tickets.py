@@ -275,6 +275,17 @@ def resolve(ctx: Ctx, query: ResolveQuery) -> Resolved:
                    _suggest(found))
 
 
+def judge(ctx: Ctx, project: dict, row: dict, requested: str) -> tuple[str, str | None]:
+    """(status to store, warning) for moving ticket `row` to `requested`: the workflow's
+    rules (`statuses.apply`), then the sub-issue rule (`relations.parent_done`). Moves and
+    `transitions.check` both ask here, so the check cannot drift from the move."""
+    status, warning = statuses.apply(ctx, project, row["status"], requested)
+    if status != row["status"]:
+        closing = _relations().parent_done(ctx, project, row, row["status"], status)
+        warning = "; ".join(w for w in (warning, closing) if w) or None
+    return status, warning
+
+
 def change(ctx: Ctx, row: dict, project: dict, changes: dict) -> tuple[dict, str | None]:
     """The one write path for a ticket's fields, status included (PATCH, transition, batches).
 
@@ -293,12 +304,7 @@ def change(ctx: Ctx, row: dict, project: dict, changes: dict) -> tuple[dict, str
     row.update(current)
     warning = None
     if "status" in changes:
-        changes["status"], warning = statuses.apply(ctx, project, row["status"],
-                                                    changes["status"])
-        if changes["status"] != row["status"]:
-            closing = _relations().parent_done(ctx, project, row, row["status"],
-                                               changes["status"])
-            warning = "; ".join(w for w in (warning, closing) if w) or None
+        changes["status"], warning = judge(ctx, project, row, changes["status"])
     if changes.get("parent_id") is not None:
         _relations().check_parent(ctx, project, row["id"], changes["parent_id"])
     if changes.get("assignee_id") is not None:
