@@ -19,6 +19,7 @@ from alloy.context import Ctx
 from alloy.domain.flow import squash
 from alloy.domain.page import Page, PageQuery, keyset
 from alloy.domain.relations import (
+    STORED,
     BlockedTickets,
     Relation,
     RelationEvent,
@@ -258,8 +259,6 @@ def restore(ctx: Ctx, org_id: str, keys: dict[str, str], links, warnings: builti
     tickets by exported key (`keys`, else a ticket of the org with that key). What cannot
     be (an unknown key, a cycle, a repeat) is skipped with a warning. Returns how many
     relations were added."""
-    from alloy.domain.relations import STORED
-
     def find(key: str) -> str | None:
         found = keys.get(key.strip().upper())
         if found is None and "-" in key:
@@ -278,19 +277,19 @@ def restore(ctx: Ctx, org_id: str, keys: dict[str, str], links, warnings: builti
     for ticket_id, t in links:
         parent = t.parent and find(t.parent)
         loop = parent and _ancestry(ctx, ticket_id, parent)
+        was = ctx.db.value("SELECT parent_id FROM tickets WHERE id = ?", ticket_id)
         if loop:
             warnings.append(f"parent {t.parent} skipped: it would close a cycle: {loop}")
-        elif parent and ctx.db.value("SELECT parent_id FROM tickets WHERE id = ?",
-                                     ticket_id) != parent:
+        elif parent and was != parent:
             ctx.db.update("tickets", {"id": ticket_id}, {"parent_id": parent})
             ctx.audit(org_id, "ticket", ticket_id, "update",
-                      {"parent_id": [None, parent], "source": "import"})
+                      {"parent_id": [was, parent], "source": "import"})
         for r in t.relations:
             target = find(r.target)
             kind = r.kind.strip().lower().replace(" ", "_")
+            if kind not in STORED:
+                warnings.append(f"relation kind '{r.kind}' unknown: skipped")
             if target is None or target == ticket_id or kind not in STORED:
-                if kind not in STORED:
-                    warnings.append(f"relation kind '{r.kind}' unknown: skipped")
                 continue
             try:
                 _add(ctx, org_id, kind, ticket_id, target)
