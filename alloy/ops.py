@@ -146,7 +146,7 @@ def op(method: str, path: str | None, *, status: int | None = None, auth: bool =
 # Service modules holding operations, by the prefix of their operation names.
 MODULES = (
     "system", "auth", "apikeys", "onboard", "orgs", "invites", "sso", "webhooks",
-    "projects", "teams", "tickets", "comments", "labels", "tags",
+    "projects", "teams", "tickets", "relations", "comments", "labels", "tags",
     "workflows", "transitions", "sprints",
     "timeentries", "timers", "laborrates", "reports", "io", "slack", "attachments", "views",
 )

@@ -61,7 +61,8 @@ def main(
 
 # Commands other groups add under `ticket`: subcommand -> module providing it.
 TICKET_EXTRAS = {"transition": "alloy.cli.transitions", "batch-transition": "alloy.cli.transitions",
-                 "label": "alloy.cli.labels"}
+                 "label": "alloy.cli.labels", "link": "alloy.cli.links", "unlink": "alloy.cli.links",
+                 "links": "alloy.cli.links", "tree": "alloy.cli.links"}
 
 
 def _group(name: str, sub: str | None = None) -> typer.Typer:

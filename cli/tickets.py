@@ -1,5 +1,7 @@
 """ticket create | list | get | update | batch-update | delete | batch-delete | activity.
 
+(`link`, `unlink`, `links` and `tree` live in cli/links.py.)
+
 Every ticket argument is a smart reference: a UUID, `KEY-N`, or a bare `N` in the project
 chosen with `alloy project use` (see cli/refs.py).
 """
@@ -44,6 +46,8 @@ def create(
                                "in_review, done, cancelled, or a workflow status."),
     assignee_id: str = _assignee(),
     sprint_id: str = typer.Option(None, "--sprint-id", help="Sprint: UUID, name or id prefix."),
+    parent: str = typer.Option(None, "--parent", help="Parent ticket, making this a sub-issue "
+                               "(UUID, KEY-N or N)."),
     reporter_id: str = typer.Option(None, "--reporter-id", help="Deprecated, ignored: the "
                                     "reporter is the logged-in user."),
 ) -> None:
@@ -60,7 +64,7 @@ def create(
     body = {"title": title, "description": description, "priority": priority,
             "status": status, "assignee_id": refs.user_id(assignee_id, pid),
             "sprint_id": _sprint(sprint_id, pid),
-            "reporter_id": reporter_id}
+            "parent_id": parent and refs.ticket_id(parent), "reporter_id": reporter_id}
     result = call("tickets.create", project_id=pid,
                   body={k: v for k, v in body.items() if v is not None})
     refs.warn(result)
@@ -93,11 +97,13 @@ def list_(project: str = _PROJECT,
 
 @app.command()
 def get(ref: str = _REF) -> None:
-    """Show a ticket by UUID, KEY-N or bare number.
+    """Show a ticket by UUID, KEY-N or bare number, with its relations and sub-issue progress.
 
     Example: alloy ticket get BACK-42
     """
-    emit(refs.resolve(ref), plain="key")
+    from alloy.cli.links import shown
+
+    emit(shown(refs.resolve(ref)), plain="key")
 
 
 @app.command()
@@ -110,6 +116,8 @@ def update(
     assignee_id: str = _assignee(_ASSIGNEE_HELP + ", or none."),
     sprint_id: str = typer.Option(None, "--sprint-id",
                                   help="Sprint (UUID, name or id prefix), or none."),
+    parent: str = typer.Option(None, "--parent", help="Parent ticket (UUID, KEY-N or N), or "
+                               "none to detach."),
     add_label: list[str] = typer.Option(None, "--add-label", help="Label name or UUID to add "
                                         "(repeatable)."),
     remove_label: list[str] = typer.Option(None, "--remove-label", help="Label name or UUID to remove "
@@ -127,6 +135,8 @@ def update(
             body[nullable] = refs.none_or(body[nullable])
     if "sprint_id" in body:
         body["sprint_id"] = _sprint(sprint_id)
+    if parent is not None:
+        body["parent_id"] = refs.none_or(parent) and refs.ticket_id(parent)
     if not body and not add_label and not remove_label:
         body = _ask_fields()  # on a terminal: tick the fields, then give their values
     if not body and not add_label and not remove_label:

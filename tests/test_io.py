@@ -19,7 +19,7 @@ EMPTY = {"version": 1, "source": "alloy", "exported_at": "2026-01-01T00:00:00Z",
          "projects": [], "labels": [], "workflows": [], "users": []}
 ZERO = {k: 0 for k in ("users_created", "workflows_created", "labels_created",
                        "projects_created", "sprints_created", "tickets_created",
-                       "comments_created", "time_entries_created")}
+                       "comments_created", "time_entries_created", "relations_created")}
 
 
 def new_user(http, prefix="io"):
@@ -160,7 +160,7 @@ def test_round_trip_into_a_fresh_server(source, tmp_path):
         assert result["summary"] == {
             "users_created": 2, "workflows_created": 1, "labels_created": 2,
             "projects_created": 2, "sprints_created": 1, "tickets_created": 3,
-            "comments_created": 2, "time_entries_created": 2}
+            "comments_created": 2, "time_entries_created": 2, "relations_created": 0}
         copy = export(target.http, admin, org_id)
         copy["users"] = [u for u in copy["users"] if u["email"] != admin["email"]]
         assert comparable(copy) == comparable(original)
@@ -327,7 +327,7 @@ def test_jira_import_follows_the_mapping(server):
     assert result["summary"] == {
         "users_created": 2, "workflows_created": 1, "labels_created": 4,
         "projects_created": 1, "sprints_created": 2, "tickets_created": 2,
-        "comments_created": 1, "time_entries_created": 1}
+        "comments_created": 1, "time_entries_created": 1, "relations_created": 0}
     (web,) = data["projects"]
     assert (web["key"], web["name"], web["workflow"]) == ("WEB", "Website", "Jira Import")
     flow = next(w for w in data["workflows"] if w["name"] == "Jira Import")

@@ -39,7 +39,9 @@ remove_project_member list_project_members create_api_key list_api_keys delete_a
 get_ticket_activity log_time get_time_entry update_time_entry delete_time_entry list_time_entries
 get_time_report get_capitalization_report submit_time_entry approve_time_entry
 get_capitalization_export export_data import_data""".split()
-TOOL_NAMES = REFERENCE_TOOLS + ["check_transition"]  # and those beyond it (catalog.BEYOND)
+# and those beyond it (catalog.BEYOND): the transition check, relations and sub-issues
+TOOL_NAMES = REFERENCE_TOOLS + ["check_transition", "link_tickets", "unlink_tickets",
+                                "list_relations", "set_parent", "get_ticket_tree"]
 PROMPTS = {"assign": ["ticket", "user"], "comment": ["ticket"],
            "create-ticket": ["project_key", "title"], "invite": ["email", "role"],
            "log-work": [], "move": ["ticket", "status"], "my-work": [],

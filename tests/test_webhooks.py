@@ -227,11 +227,17 @@ def test_documented_payloads_are_what_operations_emit(server, register, receiver
     ok("PATCH", f"/api/v1/tickets/{ticket['id']}", {"priority": "High"})
     ok("POST", f"/api/v1/tickets/{ticket['id']}/transition", {"to_status": "InProgress"})
     ok("POST", f"/api/v1/tickets/{ticket['id']}/comments", {"body": "On it"})
+    other = ok("POST", f"/api/v1/projects/{project['id']}/tickets", {"title": "Release"})
+    link = ok("POST", f"/api/v1/tickets/{ticket['id']}/relations",
+              {"kind": "blocks", "target_id": other["id"]})
+    assert http.delete(f"/api/v1/tickets/{other['id']}/relations/{link['id']}",
+                       headers=h).status_code == 204
     sprint = ok("POST", f"/api/v1/projects/{project['id']}/sprints", {
         "name": "S1", "start_date": "2026-03-02", "end_date": "2026-03-13"})
     ok("POST", f"/api/v1/sprints/{sprint['id']}/start")
     ok("POST", f"/api/v1/sprints/{sprint['id']}/complete")
-    receiver.wait(7)  # created, updated, updated + status_changed, comment, started, completed
+    receiver.wait(10)  # created, updated, updated + status_changed, comment, created,
+    # relation created and deleted, started, completed
     emitted = {}
     for event in _events(receiver):
         emitted.setdefault(event["type"], event)

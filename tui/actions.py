@@ -56,6 +56,7 @@ class TicketActions:
         if self.board.columns:
             self.board.replace(ticket, ticket["id"])
         self.update_status()
+        self.refresh_blocked()  # a ticket closing unblocks those it blocks
 
     def ticket_removed(self, ticket: dict) -> None:
         self.model.remove(ticket["id"])
@@ -271,12 +272,15 @@ class TicketActions:
             sprint = ""
             if fresh.get("sprint_id"):
                 sprint = api.sprint(client, fresh["sprint_id"]).get("name", "")
-            return keyed(fresh, m.projects), comments, labels, sprint, activity
+            from alloy.tui import links
+
+            return (keyed(fresh, m.projects), comments, labels, sprint, activity,
+                    links.fetch(client, fresh))
 
         def show(result):
-            fresh, comments, labels, sprint, activity = result
+            fresh, comments, labels, sprint, activity, links = result
             if self.showing(fresh["id"]):
-                self.detail.show(fresh, m.who, sprint, comments, labels, activity)
+                self.detail.show(fresh, m.who, sprint, comments, labels, activity, links)
                 self.update_status()
         self.io(fetch, done=show, what="ticket detail")
 

@@ -14,6 +14,7 @@ from alloy.tui import api, keymap
 from alloy.tui.actions import TicketActions
 from alloy.tui.command_mode import CommandMode
 from alloy.tui.keys import KeyRouter
+from alloy.tui.links import LinkActions
 from alloy.tui.model import Model
 from alloy.tui.sprints import SprintCommands
 from alloy.tui.widgets.board import SprintBoard, done_count
@@ -27,7 +28,7 @@ from textual.widgets import ContentSwitcher
 from alloy.errors import AlloyError, Unauthorized, Unavailable
 
 
-class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
+class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommands, App):
     TITLE = "Alloy"
     BINDINGS = keymap.GLOBAL + keymap.ACTIONS
     CSS = "Screen { layout: vertical; } #views { height: 1fr; }"
@@ -229,6 +230,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         self.loading = False
         self.loaded_at = time.perf_counter()
         self.update_status()
+        self.refresh_blocked()
 
     def reload(self) -> None:
         self.model.tickets.clear()

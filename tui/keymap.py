@@ -77,6 +77,7 @@ ACTIONS = [
     b("t", "log_time", "Log time", "action.time", show=True),
     b("d", "delete", "Delete ticket", "action.delete", show=True),
     b("D", "cascade_delete", "Cascade delete (ticket + dependents)", "action.cascade"),
+    b("o", "related", "Open a related ticket, the parent or a sub-issue", "action.related"),
 ]
 
 POPUP = NAV + [

@@ -39,6 +39,12 @@ def comment_created(comment) -> dict:
     return _entity(comment)
 
 
+def relation_changed(relation) -> dict:
+    """The relation in its stored direction: `source` blocks, relates to or duplicates
+    `target` (each a brief ticket)."""
+    return _entity(relation)
+
+
 def sprint_changed(sprint) -> dict:
     return _entity(sprint)
 
@@ -48,6 +54,8 @@ BUILDERS: dict[str, Callable[..., dict]] = {
     "ticket.updated": ticket_updated,
     "ticket.status_changed": ticket_status_changed,
     "comment.created": comment_created,
+    "relation.created": relation_changed,
+    "relation.deleted": relation_changed,
     "sprint.started": sprint_changed,
     "sprint.completed": sprint_changed,
 }

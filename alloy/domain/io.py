@@ -80,6 +80,14 @@ class ExportTimeEntry(msgspec.Struct, kw_only=True):
     rejection_reason: str | None = None
 
 
+class ExportRelation(msgspec.Struct, kw_only=True):
+    """A relation kept on its source ticket: this ticket `kind` (blocks, relates_to,
+    duplicates) the ticket whose key is `target` (any project of the org)."""
+
+    kind: str
+    target: str
+
+
 class ExportTicket(msgspec.Struct, kw_only=True):
     number: TicketNumber | None = None  # kept on import when free in the target project
     key: str | None = None  # "PROJ-12", informative (number wins)
@@ -95,6 +103,8 @@ class ExportTicket(msgspec.Struct, kw_only=True):
     updated_at: str | None = None
     comments: list[ExportComment] = []
     time_entries: list[ExportTimeEntry] = []
+    parent: str | None = None  # "PROJ-3": the parent ticket's key (a sub-issue)
+    relations: list[ExportRelation] = []
 
 
 class ExportProject(msgspec.Struct, kw_only=True):
@@ -158,6 +168,7 @@ class Summary(msgspec.Struct, kw_only=True):
     tickets_created: int = 0
     comments_created: int = 0
     time_entries_created: int = 0
+    relations_created: int = 0
 
 
 class ImportResult(msgspec.Struct, kw_only=True):

@@ -210,6 +210,13 @@ class TeamMember(msgspec.Struct, kw_only=True):
     created_at: str
 
 
+class Progress(msgspec.Struct, kw_only=True):
+    """A parent's sub-issues: how many, and how many are closed (done or cancelled)."""
+
+    done: int
+    total: int
+
+
 class TicketIn(msgspec.Struct, kw_only=True):
     title: Title
     description: str | None = None
@@ -217,6 +224,7 @@ class TicketIn(msgspec.Struct, kw_only=True):
     priority: Priority = Priority.None_
     assignee_id: Uuid | None = None
     sprint_id: Uuid | None = None
+    parent_id: Uuid | None = None  # the parent ticket (a sub-issue), same organization
     reporter_id: str | None = None  # deprecated, ignored: the actor is the reporter
 
 
@@ -227,6 +235,7 @@ class TicketPatch(msgspec.Struct, kw_only=True):
     priority: Priority | Unset = UNSET
     assignee_id: Uuid | None | Unset = UNSET
     sprint_id: Uuid | None | Unset = UNSET
+    parent_id: Uuid | None | Unset = UNSET
     reporter_id: str | None | Unset = UNSET  # deprecated, ignored
 
 
@@ -242,8 +251,10 @@ class Ticket(msgspec.Struct, kw_only=True):
     assignee_id: str | None
     reporter_id: str
     sprint_id: str | None
+    parent_id: str | None = None
     created_at: str
     updated_at: str
+    progress: Progress | Unset = UNSET  # one ticket read (GET) of a parent: its sub-issues
     warning: str | Unset = UNSET
 
 

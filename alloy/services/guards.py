@@ -58,6 +58,17 @@ def lock(ctx, table: str, row_id: str) -> dict | None:
     return ctx.db.locked(f"SELECT * FROM {table} WHERE id = ?", row_id)
 
 
+def serialize(ctx, name: str) -> None:
+    """Run this transaction's rule alone among those serialized on `name`, until commit.
+
+    For a rule over many rows that no single row lock covers ("this new edge closes no
+    cycle" reads a whole graph): on PostgreSQL an advisory lock on `name`; SQLite already
+    runs one write transaction at a time. Take it before any row lock, so every holder
+    waits in the same order.
+    """
+    ctx.db.lock_key(name)
+
+
 class DeleteQuery(msgspec.Struct, kw_only=True):
     cascade: bool = False
     dry_run: bool = False

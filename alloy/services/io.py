@@ -19,6 +19,7 @@ from alloy.domain.io import (
     ExportLabel,
     ExportProject,
     ExportQuery,
+    ExportRelation,
     ExportSprint,
     ExportStatus,
     ExportTicket,
@@ -160,6 +161,17 @@ def _workflow(row: dict) -> ExportWorkflow:
                      for t in load(row["transitions"])])
 
 
+def _keys(ctx: Ctx, ids: list[str]) -> dict[str, str]:
+    """ticket id -> `KEY-N`, for tickets an export names by key (parents, related tickets)."""
+    ids, out = list(dict.fromkeys(ids)), {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out.update({r["id"]: f"{r['key']}-{r['ticket_number']}" for r in ctx.db.all(
+            "SELECT t.id, t.ticket_number, p.key FROM tickets t JOIN projects p ON p.id = "
+            f"t.project_id WHERE t.id IN ({', '.join('?' for _ in chunk)})", *chunk)})
+    return out
+
+
 def _project(ctx: Ctx, p: dict, wf_rows: dict, label_rows: dict, used_labels: set,
              email) -> ExportProject:
     pid = p["id"]
@@ -184,9 +196,15 @@ def _project(ctx: Ctx, p: dict, wf_rows: dict, label_rows: dict, used_labels: se
     for r in ctx.db.all("SELECT * FROM time_entries WHERE project_id = ? "
                         "ORDER BY work_date, id", pid):
         entries_of[r["ticket_id"]].append(r)
+    rows_ = ctx.db.all("SELECT * FROM tickets WHERE project_id = ? ORDER BY ticket_number", pid)
+    links = defaultdict(list)
+    for r in ctx.db.all("SELECT r.* FROM ticket_relations r JOIN tickets t ON t.id = "
+                        "r.source_id WHERE t.project_id = ? ORDER BY r.id", pid):
+        links[r["source_id"]].append(r)
+    key_of = _keys(ctx, [t["parent_id"] for t in rows_ if t["parent_id"]]
+                   + [r["target_id"] for rs in links.values() for r in rs])
     tickets = []
-    for t in ctx.db.all("SELECT * FROM tickets WHERE project_id = ? ORDER BY ticket_number",
-                        pid):
+    for t in rows_:
         rows = comments_of[t["id"]]
         index = {c["id"]: i for i, c in enumerate(rows)}
         tickets.append(ExportTicket(
@@ -203,7 +221,10 @@ def _project(ctx: Ctx, p: dict, wf_rows: dict, label_rows: dict, used_labels: se
                 duration_minutes=e["duration_minutes"], description=e["description"],
                 activity_type=e["activity_type"], status=e["status"],
                 approved_by=email(e["approved_by"]), approved_at=e["approved_at"],
-                rejection_reason=e["rejection_reason"]) for e in entries_of[t["id"]]]))
+                rejection_reason=e["rejection_reason"]) for e in entries_of[t["id"]]],
+            parent=key_of.get(t["parent_id"]),
+            relations=[ExportRelation(kind=r["kind"], target=key_of[r["target_id"]])
+                       for r in links[t["id"]]]))
     members = [email(r["user_id"]) for r in ctx.db.all(
         "SELECT user_id FROM project_members WHERE project_id = ? ORDER BY created_at", pid)]
     workflow = wf_rows.get(p["workflow_id"])

@@ -45,6 +45,7 @@ from alloy.services import (
     labels,
     members,
     projects,
+    relations,
     sprints,
     statuses,
     tickets,
@@ -86,6 +87,8 @@ class Importer:
         self.workflows: dict[str, str] = {}  # lower name -> id
         self.statuses: dict[tuple, tuple[str, str | None]] = {}  # (project, status) -> kept
         self.labels: dict[str, str] = {}  # lower name -> id
+        self.keys: dict[str, str] = {}  # exported ticket key (upper) -> ticket id here
+        self.links: list[tuple[str, ExportTicket]] = []  # tickets with a parent or relations
         self.my_role = ctx.role_in(org_id)
 
     def run(self, body: ImportIn) -> ImportResult:
@@ -104,6 +107,8 @@ class Importer:
         for i, p in enumerate(projs):
             with at(f"projects[{i}]"):
                 self.project(p)
+        self.summary.relations_created = relations.restore(self.ctx, self.org_id, self.keys,
+                                                           self.links, self.warnings)
         return ImportResult(status="ok", summary=self.summary, warnings=self.warnings)
 
     # ---- org-wide things ---------------------------------------------------------------
@@ -229,9 +234,16 @@ class Importer:
                 sprint_ids[s.name.strip().lower()] = self.sprint(row, s)
         numbers = self.numbers(row, p.tickets)
         for i, t in enumerate(p.tickets):
+            n = t.number if t.number is not None else _number_in(t.key) or numbers[i]
             if numbers[i] is not None:
                 with at(f"tickets[{i}]"):
-                    self.ticket(row, t, numbers[i], sprint_ids)
+                    made = self.ticket(row, t, numbers[i], sprint_ids)
+            else:  # already here: relations still name it
+                made = self.db.value("SELECT id FROM tickets WHERE project_id = ? AND "
+                                     "ticket_number = ?", row["id"], n)
+            self.keys[f"{p.key}-{n}".upper()] = made
+            if t.parent or t.relations:
+                self.links.append((made, t))
 
     def sprint(self, project: dict, s) -> str:
         found = self.db.one("SELECT id FROM sprints WHERE project_id = ? AND lower(name) = ?",
@@ -307,7 +319,7 @@ class Importer:
             self.statuses[key] = (status, unknown)
         return self.statuses[key]
 
-    def ticket(self, project: dict, t: ExportTicket, number: int, sprint_ids: dict) -> None:
+    def ticket(self, project: dict, t: ExportTicket, number: int, sprint_ids: dict) -> str:
         if not t.title.strip() or len(t.title) > 500:
             raise Invalid("invalid ticket title", [{"field": "title",
                                                     "message": "must be 1-500 characters"}])
@@ -360,6 +372,7 @@ class Importer:
         for j, e in enumerate(t.time_entries):
             with at(f"time_entries[{j}]"):
                 self.time_entry(project, row["id"], e)
+        return row["id"]
 
     def time_entry(self, project: dict, ticket_id: str, e) -> None:
         errors = []

@@ -49,7 +49,7 @@ def to_ticket(row: dict, key: str, warning: str | None = None) -> Ticket:
                description=row["description"], status=row["status"],
                priority=_PRIORITY[row["priority"]], assignee_id=row["assignee_id"],
                reporter_id=row["reporter_id"], sprint_id=row["sprint_id"],
-               created_at=row["created_at"], updated_at=row["updated_at"])
+               parent_id=row.get("parent_id"), created_at=row["created_at"], updated_at=row["updated_at"])
     if warning:
         t.warning = warning
     return t
@@ -59,6 +59,12 @@ def _sprints():
     from alloy.services import sprints  # sprints build on tickets
 
     return sprints
+
+
+def _relations():
+    from alloy.services import relations  # relations build on tickets
+
+    return relations
 
 
 def next_number(ctx: Ctx, project_id: str) -> int:
@@ -89,16 +95,20 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
         projects.require_org_user(ctx, project["org_id"], body.assignee_id, "assignee_id")
     if body.sprint_id is not None:  # sprints are imported only when one is named
         _sprints().check_ticket_sprint(ctx, project, body.sprint_id)
+    if body.parent_id is not None:
+        _relations().check_parent(ctx, project, None, body.parent_id)
     t = now()
     row = ctx.db.insert("tickets", {
         "id": new_id(), "org_id": project["org_id"], "project_id": project_id,
         "ticket_number": next_number(ctx, project_id), "title": body.title,
         "description": body.description, "status": status,
         "priority": body.priority.value, "assignee_id": body.assignee_id,
-        "reporter_id": ctx.user_id, "sprint_id": body.sprint_id, "created_at": t,
-        "updated_at": t})
-    ctx.audit(project["org_id"], "ticket", row["id"], "create",
-              {"title": body.title, "status": status, "priority": row["priority"]})
+        "reporter_id": ctx.user_id, "sprint_id": body.sprint_id, "parent_id": body.parent_id,
+        "created_at": t, "updated_at": t})
+    created = {"title": body.title, "status": status, "priority": row["priority"]}
+    if body.parent_id is not None:
+        created["parent_id"] = body.parent_id
+    ctx.audit(project["org_id"], "ticket", row["id"], "create", created)
     ticket = to_ticket(row, project["key"], warning)
     webhooks.emit(ctx, project["org_id"], "ticket.created", ticket)
     return ticket
@@ -150,11 +160,20 @@ def load(ctx: Ctx, ticket_id: str, minimum: Role = Role.Viewer) -> tuple[dict, d
     return row, project
 
 
+def _read(ctx: Ctx, row: dict, project: dict) -> Ticket:
+    """One ticket as a single read shows it: a parent with its sub-issues' `progress`."""
+    ticket = to_ticket(row, project["key"])
+    progress = _relations().progress(ctx, row["id"])
+    if progress is not None:
+        ticket.progress = progress
+    return ticket
+
+
 @op("GET", "/api/v1/tickets/{ticket_id}")
 def get(ctx: Ctx, ticket_id: str) -> Ticket:
-    """One ticket by id."""
+    """One ticket by id; a parent shows its sub-issues' `progress` (done/total)."""
     row, project = load(ctx, ticket_id)
-    return to_ticket(row, project["key"])
+    return _read(ctx, row, project)
 
 
 
@@ -168,7 +187,7 @@ def _by_number(ctx: Ctx, project: dict, number: int, ref: str) -> Resolved:
     row = ctx.db.one("SELECT * FROM tickets WHERE project_id = ? AND ticket_number = ?",
                      project["id"], number)
     if row is not None:
-        return Resolved(ticket=to_ticket(row, project["key"]))
+        return Resolved(ticket=_read(ctx, row, project))
     near = ctx.db.all("SELECT id, ticket_number, title FROM tickets WHERE project_id = ? "
                       "ORDER BY ABS(ticket_number - ?), ticket_number LIMIT 3",
                       project["id"], number)
@@ -229,7 +248,7 @@ def resolve(ctx: Ctx, query: ResolveQuery) -> Resolved:
     ref = query.ref.strip()
     if is_uuid(ref):
         row, project = load(ctx, ref)
-        return Resolved(ticket=to_ticket(row, project["key"]))
+        return Resolved(ticket=_read(ctx, row, project))
     bare, keyed = ticket_number(ref), ticket_key(ref)
     if bare is not None:
         if not query.project_id:
@@ -257,23 +276,38 @@ def resolve(ctx: Ctx, query: ResolveQuery) -> Resolved:
                    _suggest(found))
 
 
+def judge(ctx: Ctx, project: dict, row: dict, requested: str) -> tuple[str, str | None]:
+    """(status to store, warning) for moving ticket `row` to `requested`: the workflow's
+    rules (`statuses.apply`), then the sub-issue rule (`relations.parent_done`). Moves and
+    `transitions.check` both ask here, so the check cannot drift from the move."""
+    status, warning = statuses.apply(ctx, project, row["status"], requested)
+    if status != row["status"]:
+        closing = _relations().parent_done(ctx, project, row, row["status"], status)
+        warning = "; ".join(w for w in (warning, closing) if w) or None
+    return status, warning
+
+
 def change(ctx: Ctx, row: dict, project: dict, changes: dict) -> tuple[dict, str | None]:
     """The one write path for a ticket's fields, status included (PATCH, transition, batches).
 
     The row is re-read locked (`FOR UPDATE` on PostgreSQL), so the workflow judges a status no
-    concurrent move is changing. A move is audited as `transition` `{"status": [old, new]}`,
+    concurrent move is changing; a parent moving to done asks `relations.parent_done`, and a
+    new `parent_id` must close no cycle (`relations.check_parent`). A move is audited as `transition` `{"status": [old, new]}`,
     other fields as `update`; `ticket.updated` lists every changed field and a move adds
     `ticket.status_changed`. Updates `row` in place; returns (field diff, status warning).
     """
     changes = {k: getattr(v, "value", v) for k, v in changes.items() if k != "reporter_id"}
+    if changes.get("parent_id") is not None:  # a cycle check: before any row lock
+        _relations().serialize(ctx, project["org_id"])
     current = ctx.db.locked("SELECT * FROM tickets WHERE id = ?", row["id"])
     if current is None:
         raise NotFound("ticket not found")
     row.update(current)
     warning = None
     if "status" in changes:
-        changes["status"], warning = statuses.apply(ctx, project, row["status"],
-                                                    changes["status"])
+        changes["status"], warning = judge(ctx, project, row, changes["status"])
+    if changes.get("parent_id") is not None:
+        _relations().check_parent(ctx, project, row["id"], changes["parent_id"])
     if changes.get("assignee_id") is not None:
         projects.require_org_user(ctx, project["org_id"], changes["assignee_id"], "assignee_id")
     if "sprint_id" in changes:

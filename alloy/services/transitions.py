@@ -25,7 +25,7 @@ from alloy.domain.flow import (
 from alloy.domain.values import Role
 from alloy.errors import AlloyError, Forbidden, Invalid, NotFound
 from alloy.ops import op
-from alloy.services import projects, statuses, tickets, workflows
+from alloy.services import projects, tickets, workflows
 
 
 @op("POST", "/api/v1/tickets/{ticket_id}/transition", status=200)
@@ -65,8 +65,8 @@ def available_alt(ctx: Ctx, ticket_id: str) -> Available:
 def check(ctx: Ctx, ticket_id: str, query: TransitionCheckQuery) -> TransitionCheck:
     """Whether moving a ticket to `to` would be accepted, and why not, without moving it.
 
-    The same rules as `transition` decide (the caller's role, then `statuses.apply`), so
-    the answer cannot drift from what the move does.
+    The same rules as `transition` decide (the caller's role, then `tickets.judge`: the
+    workflow and the sub-issue rule), so the answer cannot drift from what the move does.
     """
     row, project = tickets.load(ctx, ticket_id)
     flow = workflows.governing(ctx, project, row["status"], query.to)
@@ -76,8 +76,7 @@ def check(ctx: Ctx, ticket_id: str, query: TransitionCheckQuery) -> TransitionCh
                              enforcement=flow.enforcement.value)
     try:
         projects.check_access(ctx, project, Role.Member)
-        answer.to_status, answer.warning = statuses.apply(ctx, project, row["status"],
-                                                          query.to)
+        answer.to_status, answer.warning = tickets.judge(ctx, project, row, query.to)
     except (Forbidden, Invalid) as refused:
         answer.allowed, answer.reason = False, refused.message
     return answer

@@ -54,6 +54,11 @@ class Db:
         """Hold off other writers of `table` until commit, for a rule about the table as a
         whole ("is it empty?") on PostgreSQL. SQLite's writers already run one at a time."""
 
+    def lock_key(self, name: str) -> None:
+        """Hold off, until commit, every other transaction locking the same `name` on
+        PostgreSQL (an advisory lock: no row is touched). SQLite's writers already run one
+        at a time."""
+
     def value(self, sql: str, *params):
         row = self.one(sql, *params)
         return None if row is None else next(iter(row.values()))

@@ -73,6 +73,9 @@ class PgDb(Db):
         # conflicts with itself and with every INSERT/UPDATE/DELETE; reads go on
         self.conn.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
+    def lock_key(self, name: str) -> None:
+        self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
+
     def all(self, sql: str, *params) -> list[dict]:
         return self._exec(sql, params).fetchall()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alloy.server.mcp import tools_org, tools_plan, tools_tickets
+from alloy.server.mcp import tools_org, tools_plan, tools_relations, tools_tickets
 from alloy.server.mcp.session import Session
 from alloy.server.mcp.tooling import Tool, reshape
 
@@ -19,10 +19,13 @@ remove_project_member list_project_members create_api_key list_api_keys delete_a
 get_ticket_activity log_time get_time_entry update_time_entry delete_time_entry list_time_entries
 get_time_report get_capitalization_report submit_time_entry approve_time_entry
 get_capitalization_export export_data import_data""".split()
-# Tools beyond the reference (listed after its own): issue 17's pre-flight transition check.
-BEYOND = ["check_transition"]
+# Tools beyond the reference (listed after its own): issue 17's pre-flight transition check,
+# issue 19's relations and sub-issues.
+BEYOND = ["check_transition", "link_tickets", "unlink_tickets", "list_relations", "set_parent",
+          "get_ticket_tree"]
 ORDER += BEYOND
-_ALL = {t.name: t for t in tools_tickets.TOOLS + tools_org.TOOLS + tools_plan.TOOLS}
+_ALL = {t.name: t for t in tools_tickets.TOOLS + tools_org.TOOLS + tools_plan.TOOLS
+        + tools_relations.TOOLS}
 TOOLS: dict[str, Tool] = {name: _ALL[name] for name in ORDER}
 if len(TOOLS) != len(_ALL):  # a tool defined but left out of ORDER
     raise RuntimeError(f"tools missing from ORDER: {set(_ALL) - set(ORDER)}")

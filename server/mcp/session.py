@@ -139,7 +139,8 @@ class Session:
         from alloy.domain.values import is_uuid
 
         out, org = dict(args), getattr(self.client, "org_id", None)
-        for name, resolve in (("ticket_id", refs.ticket_id), ("project_id", refs.project_id)):
+        for name, resolve in (("ticket_id", refs.ticket_id), ("target_id", refs.ticket_id),
+                              ("parent_id", refs.ticket_id), ("project_id", refs.project_id)):
             value = out.get(name)
             if isinstance(value, str) and value.strip() and not is_uuid(value.strip()):
                 out[name] = resolve(self.client, value, org_id=org)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alloy.tui import keymap
+from alloy.tui.widgets.links import BLOCKED
 from alloy.tui.widgets.vim import GPrefix
 from rich.text import Text
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -119,6 +120,7 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
         self.col, self.row = 0, 0
         self._columns: list[Column] = []
         self.burndown: dict | None = None
+        self.blocked: set[str] = set()  # ids of blocked tickets (alloy.tui.links)
 
     def compose(self):
         yield Horizontal(id="columns")
@@ -166,13 +168,17 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
             text = Text(no_wrap=True, overflow="ellipsis", end="")
             for r, t in enumerate(column["tickets"]):
                 style = "reverse" if (n, r) == (self.col, self.row) else ""
-                text.append(f"{t['key']}: {printable(t['title'])}", style=style)
+                mark = f" {BLOCKED}" if t["id"] in self.blocked else ""
+                text.append(f"{t['key']}{mark}: {printable(t['title'])}", style=style)
                 text.append("\n" if r < len(column["tickets"]) - 1 else "")
             widget.cards.show(text, self.row if n == self.col else None)
             widget.set_class(n == self.col, "current")
         self.query_one("#burndown", Static).update(
             burndown_text(self.sprint, self.columns, self.burndown))
         self.post_message(self.Moved())
+
+    def repaint(self) -> None:
+        self._paint()
 
     def _clamp(self) -> None:
         size = len(self.columns[self.col]["tickets"]) if self.columns else 0

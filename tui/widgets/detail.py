@@ -4,6 +4,7 @@ acted through which credential), scrolled with vim keys."""
 from __future__ import annotations
 
 from alloy.tui import keymap
+from alloy.tui.widgets.links import render_links
 from alloy.tui.widgets.vim import GPrefix
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -20,7 +21,7 @@ def _day(stamp: str | None) -> str:
 
 
 def render_detail(t: dict, show, sprint: str, comments: list[dict], labels: list[dict],
-                  activity: list[dict] = ()) -> Text:
+                  activity: list[dict] = (), links: dict | None = None) -> Text:
     """Everything people wrote goes through `printable`: stored escape codes are shown."""
     def who(user_id):
         return printable(show(user_id) or "")
@@ -39,6 +40,7 @@ def render_detail(t: dict, show, sprint: str, comments: list[dict], labels: list
         out.append(f"{av:<24}")
         out.append(f"{b + ':':<10}", style="bold")
         out.append(f"{bv}\n")
+    out.append_text(render_links(links))
     out.append("\nDescription\n", style="bold")
     out.append("─" * 36 + "\n")
     out.append(printable(t.get("description") or "(no description)") + "\n")
@@ -71,10 +73,10 @@ class TicketDetail(GPrefix, VerticalScroll, can_focus=True):
         yield Static(id="detail-body")
 
     def show(self, ticket: dict, who, sprint: str = "", comments=(), labels=(),
-             activity=()) -> None:
+             activity=(), links: dict | None = None) -> None:
         self.ticket = ticket
-        self.query_one("#detail-body", Static).update(
-            render_detail(ticket, who, sprint, list(comments), list(labels), list(activity)))
+        self.query_one("#detail-body", Static).update(render_detail(
+            ticket, who, sprint, list(comments), list(labels), list(activity), links))
 
     def jump_top(self) -> None:
         self.scroll_home(animate=False)

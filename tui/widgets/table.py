@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alloy.tui import keymap
+from alloy.tui.widgets.links import BLOCKED
 from alloy.tui.widgets.vim import GPrefix
 from rich.segment import Segment
 from rich.style import Style
@@ -48,6 +49,7 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         self.cursor = 0
         self.search = ""
         self.who = who
+        self.blocked: set[str] = set()  # ids of blocked tickets (alloy.tui.links)
 
     # -- data ------------------------------------------------------------------------------
     def set_rows(self, rows: list[dict], search: str = "", keep: str | None = None) -> None:
@@ -122,7 +124,7 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         t = self.rows[index]
         base = CURSOR if index == self.cursor and self.has_focus else \
             Style(reverse=True, dim=True) if index == self.cursor else Style()
-        cells = (t["key"], t["title"], t["status"], self.who(t.get("assignee_id")),
+        cells = (t["key"] + (f" {BLOCKED}" if t["id"] in self.blocked else ""), t["title"], t["status"], self.who(t.get("assignee_id")),
                  t["priority"])
         segments: list[Segment] = []
         for n, (value, w) in enumerate(zip(cells, widths, strict=True)):
