@@ -128,7 +128,8 @@ def op(method: str, path: str | None, *, status: int | None = None, auth: bool =
     """
 
     def register(fn: Callable) -> Callable:
-        name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
+        # `def list_` is the operation `labels.list`: a service need not shadow a builtin
+        name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__.rstrip('_')}"
         params = set(fn.__code__.co_varnames[1:fn.__code__.co_argcount + fn.__code__.co_kwonlyargcount])
         in_path = set(path_params(path))
         if params - in_path - {"body", "query"} or in_path - params:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import datetime as dt
 
 from alloy.context import Ctx
@@ -101,7 +100,7 @@ def _within_parent(ctx: Ctx, project_ids: list[str], expires: str | None):
     allowed = actor.allowed_project_ids
     if allowed is not None:
         if not project_ids:
-            project_ids = builtins.list(allowed)
+            project_ids = list(allowed)
         elif set(project_ids) - set(allowed):
             raise Invalid("a key cannot reach projects its creating key cannot",
                           [{"field": "project_ids", "message": "outside your key's projects"}])
@@ -116,7 +115,7 @@ def _within_parent(ctx: Ctx, project_ids: list[str], expires: str | None):
 
 
 @op("GET", "/api/v1/api-keys")
-def list(ctx: Ctx, query: PageQuery) -> Page[ApiKey]:
+def list_(ctx: Ctx, query: PageQuery) -> Page[ApiKey]:
     """The caller's active API keys (prefix only, never the key)."""
     return keyset(ctx.db, "SELECT * FROM api_keys WHERE user_id = ? AND revoked_at IS NULL",
                   (ctx.user_id,), query, _key)

@@ -81,7 +81,7 @@ def confirm(ctx: Ctx, ticket_id: str, body: ConfirmIn) -> Attachment:
 
 
 @op("GET", "/api/v1/tickets/{ticket_id}/attachments")
-def list(ctx: Ctx, ticket_id: str, query: PageQuery) -> Page[Attachment]:
+def list_(ctx: Ctx, ticket_id: str, query: PageQuery) -> Page[Attachment]:
     """A ticket's attachments, oldest first; `download_url` is a presigned GET URL (valid for
     an hour) when object storage is configured, else null."""
     tickets.load(ctx, ticket_id)

@@ -52,7 +52,7 @@ def create(ctx: Ctx, ticket_id: str, body: CommentIn) -> Comment:
 
 
 @op("GET", "/api/v1/tickets/{ticket_id}/comments")
-def list(ctx: Ctx, ticket_id: str, query: PageQuery) -> Page[Comment]:
+def list_(ctx: Ctx, ticket_id: str, query: PageQuery) -> Page[Comment]:
     """A ticket's comments, oldest first; replies carry their parent_comment_id."""
     tickets.load(ctx, ticket_id)
     return keyset(ctx.db, "SELECT * FROM comments WHERE ticket_id = ?", (ticket_id,), query,

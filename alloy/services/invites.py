@@ -54,7 +54,7 @@ def create(ctx: Ctx, org_id: str, body: InviteIn) -> Invite:
 
 
 @op("GET", "/api/v1/orgs/{org_id}/invites")
-def list(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Invite]:
+def list_(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Invite]:
     """The organization's invites, newest last, with their status."""
     viewer = ctx.require(org_id)
     if not ctx.has_scope("admin"):  # a key that could not create invites sees no codes

@@ -9,8 +9,6 @@ the ticket, so its activity feed shows label changes.
 
 from __future__ import annotations
 
-import builtins
-
 from alloy.context import Ctx
 from alloy.domain.labels import (
     Assigned,
@@ -63,7 +61,7 @@ def create(ctx: Ctx, org_id: str, body: LabelIn) -> Label:
 
 
 @op("GET", "/api/v1/orgs/{org_id}/labels")
-def list(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Label]:
+def list_(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Label]:
     """The organization's labels, oldest first."""
     ctx.require(org_id)
     return keyset(ctx.db, "SELECT * FROM labels WHERE org_id = ?", (org_id,), query, to_label)
@@ -131,7 +129,7 @@ def delete(ctx: Ctx, label_id: str, query: guards.DeleteQuery) -> LabelDeletePre
 
 # --- labels on tickets -------------------------------------------------------------------
 
-def on_ticket(ctx: Ctx, ticket_id: str) -> builtins.list[Label]:
+def on_ticket(ctx: Ctx, ticket_id: str) -> list[Label]:
     rows = ctx.db.all("SELECT l.* FROM labels l JOIN ticket_labels tl ON tl.label_id = l.id "
                       "WHERE tl.ticket_id = ? ORDER BY lower(l.name), l.id", ticket_id)
     return [to_label(r) for r in rows]
@@ -177,7 +175,7 @@ def _label_for(ctx: Ctx, ticket: dict, ref: str) -> dict:
 
 
 @op("POST", "/api/v1/tickets/{ticket_id}/labels", status=200)
-def set_for_ticket(ctx: Ctx, ticket_id: str, body: LabelIdsIn) -> builtins.list[Label]:
+def set_for_ticket(ctx: Ctx, ticket_id: str, body: LabelIdsIn) -> list[Label]:
     """Replace all labels on a ticket (Member). Ids or names of the ticket's org's labels."""
     ticket, _ = tickets.load(ctx, ticket_id, Role.Member)
     wanted, errors = {}, []
@@ -198,14 +196,14 @@ def set_for_ticket(ctx: Ctx, ticket_id: str, body: LabelIdsIn) -> builtins.list[
 
 
 @op("GET", "/api/v1/tickets/{ticket_id}/labels")
-def list_for_ticket(ctx: Ctx, ticket_id: str) -> builtins.list[Label]:
+def list_for_ticket(ctx: Ctx, ticket_id: str) -> list[Label]:
     """The labels on a ticket, by name."""
     tickets.load(ctx, ticket_id)
     return on_ticket(ctx, ticket_id)
 
 
 @op("POST", "/api/v1/tickets/{ticket_id}/labels/{label_id}", status=200)
-def add_to_ticket(ctx: Ctx, ticket_id: str, label_id: str) -> builtins.list[Label]:
+def add_to_ticket(ctx: Ctx, ticket_id: str, label_id: str) -> list[Label]:
     """Add one label (id or name) to a ticket (Member); answers the ticket's labels."""
     ticket, _ = tickets.load(ctx, ticket_id, Role.Member)
     attach(ctx, ticket, _label_for(ctx, ticket, label_id))

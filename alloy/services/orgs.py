@@ -65,7 +65,7 @@ def create(ctx: Ctx, body: OrgIn) -> Org:
 
 
 @op("GET", "/api/v1/orgs")
-def list(ctx: Ctx, query: PageQuery) -> Page[Org]:
+def list_(ctx: Ctx, query: PageQuery) -> Page[Org]:
     """The organizations the caller belongs to."""
     sql, params = ("SELECT o.* FROM orgs o JOIN org_members m ON m.org_id = o.id "
                    "WHERE m.user_id = ?", (ctx.user_id,))

@@ -113,7 +113,7 @@ def create(ctx: Ctx, body: ProjectIn) -> Project:
 
 
 @op("GET", "/api/v1/projects")
-def list(ctx: Ctx, query: OrgQuery) -> Page[Project]:
+def list_(ctx: Ctx, query: OrgQuery) -> Page[Project]:
     """Projects of an organization (Reporters see only their assigned projects)."""
     org_id = ctx.org_of(query.org_id)
     fragment, params = visible(ctx, org_id, "p.id")

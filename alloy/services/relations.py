@@ -13,8 +13,6 @@ under `warn`, refused under `strict`.
 
 from __future__ import annotations
 
-import builtins
-
 from alloy.context import Ctx
 from alloy.domain.flow import squash
 from alloy.domain.page import Page, PageQuery, keyset
@@ -69,7 +67,7 @@ def _marks(n: int) -> str:
 
 
 def _briefs(ctx: Ctx, ids, cats: _Categories) -> dict[str, TicketRef]:
-    ids = builtins.list(dict.fromkeys(ids))
+    ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
     rows = ctx.db.all(f"{_BRIEF} WHERE t.id IN ({_marks(len(ids))})", *ids)
@@ -122,7 +120,7 @@ def _view(rel: dict, this: str, briefs: dict[str, TicketRef]) -> Relation:
 
 
 @op("GET", "/api/v1/tickets/{ticket_id}/relations")
-def list(ctx: Ctx, ticket_id: str, query: PageQuery) -> Page[Relation]:
+def list_(ctx: Ctx, ticket_id: str, query: PageQuery) -> Page[Relation]:
     """A ticket's relations from both sides, oldest first: `kind` reads from this ticket
     (`blocked_by` is another's `blocks`). Tickets in projects you cannot see are left out."""
     _, project = tickets.load(ctx, ticket_id)
@@ -138,11 +136,11 @@ def list(ctx: Ctx, ticket_id: str, query: PageQuery) -> Page[Relation]:
                 next_cursor=page.next_cursor, has_more=page.has_more)
 
 
-def _blocks_cycle(ctx: Ctx, source: str, target: str) -> builtins.list[str] | None:
+def _blocks_cycle(ctx: Ctx, source: str, target: str) -> list[str] | None:
     """The blocking path target -> ... -> source that a new `source blocks target` would
     close into a cycle, or None."""
     def step(frontier):
-        out: dict[str, builtins.list[str]] = {}
+        out: dict[str, list[str]] = {}
         for r in ctx.db.all("SELECT source_id, target_id FROM ticket_relations WHERE kind = "
                             f"'blocks' AND source_id IN ({_marks(len(frontier))})", *frontier):
             out.setdefault(r["source_id"], []).append(r["target_id"])
@@ -151,7 +149,7 @@ def _blocks_cycle(ctx: Ctx, source: str, target: str) -> builtins.list[str] | No
     return cycle(target, source, step)
 
 
-def _keys(ctx: Ctx, ids: builtins.list[str]) -> builtins.list[str]:
+def _keys(ctx: Ctx, ids: list[str]) -> list[str]:
     briefs = _briefs(ctx, ids, _Categories(ctx))
     return [briefs[i].key if i in briefs else i for i in ids]
 
@@ -253,7 +251,7 @@ def check_parent(ctx: Ctx, project: dict, ticket_id: str | None, parent_id: str)
                        [{"field": "parent_id", "message": loop}])
 
 
-def restore(ctx: Ctx, org_id: str, keys: dict[str, str], links, warnings: builtins.list[str]
+def restore(ctx: Ctx, org_id: str, keys: dict[str, str], links, warnings: list[str]
             ) -> int:
     """Import: set each `(ticket id, ExportTicket)`'s parent and add its relations, naming
     tickets by exported key (`keys`, else a ticket of the org with that key). What cannot
@@ -300,7 +298,7 @@ def restore(ctx: Ctx, org_id: str, keys: dict[str, str], links, warnings: builti
     return added
 
 
-def _children(ctx: Ctx, parent_ids: builtins.list[str]) -> builtins.list[dict]:
+def _children(ctx: Ctx, parent_ids: list[str]) -> list[dict]:
     return ctx.db.all(f"{_BRIEF} WHERE t.parent_id IN ({_marks(len(parent_ids))}) "
                       "ORDER BY t.project_id, t.ticket_number", *parent_ids)
 

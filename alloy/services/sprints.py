@@ -8,7 +8,6 @@ sprint's tickets, the burndown through their audited history.
 
 from __future__ import annotations
 
-import builtins
 import json
 import re
 from datetime import UTC, date, datetime
@@ -107,7 +106,7 @@ def create(ctx: Ctx, project_id: str, body: SprintIn) -> Sprint:
 
 
 @op("GET", "/api/v1/projects/{project_id}/sprints")
-def list(ctx: Ctx, project_id: str, query: SprintQuery) -> Page[Sprint]:
+def list_(ctx: Ctx, project_id: str, query: SprintQuery) -> Page[Sprint]:
     """A project's sprints, oldest first, optionally only those in one status."""
     projects.load(ctx, project_id)
     sql, params = "SELECT * FROM sprints WHERE project_id = ?", (project_id,)
@@ -313,7 +312,7 @@ def board(ctx: Ctx, sprint_id: str) -> Board:
 def _change(changes, field):
     """(old, new) if an audited change touched `field`, else None."""
     value = changes.get(field) if isinstance(changes, dict) else None
-    if isinstance(value, (tuple, builtins.list)) and len(value) == 2:
+    if isinstance(value, (tuple, list)) and len(value) == 2:
         return value[0], value[1]
     if isinstance(value, dict) and "old" in value and "new" in value:
         return value["old"], value["new"]

@@ -9,7 +9,6 @@ Changes are audited on the tagged entity, so a ticket's activity shows its tag c
 
 from __future__ import annotations
 
-import builtins
 from typing import NamedTuple
 
 from alloy import restriction
@@ -85,7 +84,7 @@ def to_tag(row: dict) -> Tag:
                created_at=row["created_at"], updated_at=row["updated_at"])
 
 
-def _tags_of(ctx: Ctx, org_id: str, kind: str, entity_id: str) -> builtins.list[Tag]:
+def _tags_of(ctx: Ctx, org_id: str, kind: str, entity_id: str) -> list[Tag]:
     rows = ctx.db.all("SELECT * FROM entity_tags WHERE org_id = ? AND entity_type = ? "
                       "AND entity_id = ? ORDER BY tag_key", org_id, kind, entity_id)
     return [to_tag(r) for r in rows]
@@ -93,7 +92,7 @@ def _tags_of(ctx: Ctx, org_id: str, kind: str, entity_id: str) -> builtins.list[
 
 @op("PUT", "/api/v1/orgs/{org_id}/{entity_type}/{entity_id}/tags")
 def set(ctx: Ctx, org_id: str, entity_type: EntityType, entity_id: str,
-        body: TagsIn) -> builtins.list[Tag]:
+        body: TagsIn) -> list[Tag]:
     """Set tags on an entity (Member): new keys are added, existing keys get the new value.
 
     Answers all the entity's tags, by key.
@@ -123,7 +122,7 @@ def set(ctx: Ctx, org_id: str, entity_type: EntityType, entity_id: str,
 
 
 @op("GET", "/api/v1/orgs/{org_id}/{entity_type}/{entity_id}/tags")
-def get(ctx: Ctx, org_id: str, entity_type: EntityType, entity_id: str) -> builtins.list[Tag]:
+def get(ctx: Ctx, org_id: str, entity_type: EntityType, entity_id: str) -> list[Tag]:
     """All tags on an entity, by key."""
     kind = canonical_type(entity_type)
     check_entity(ctx, org_id, kind, entity_id, Role.Viewer)
@@ -145,7 +144,7 @@ def delete(ctx: Ctx, org_id: str, entity_type: EntityType, entity_id: str, key: 
 
 # --- search and filters ------------------------------------------------------------------
 
-def parse_filter(text: str | None, field: str = "tag") -> builtins.list[tuple[str, str]]:
+def parse_filter(text: str | None, field: str = "tag") -> list[tuple[str, str]]:
     """`key:value,key:value` (as reports' `tag=` takes it) -> pairs; all must match (AND)."""
     pairs = []
     for part in (text or "").split(","):
@@ -160,7 +159,7 @@ def parse_filter(text: str | None, field: str = "tag") -> builtins.list[tuple[st
 
 
 def has_tags_sql(entity_type: str, id_column: str,
-                 pairs: builtins.list[tuple[str, str]]) -> tuple[str, tuple]:
+                 pairs: list[tuple[str, str]]) -> tuple[str, tuple]:
     """SQL (` AND ...`) keeping rows whose `id_column` entity carries every pair (AND).
 
     For other modules' filters, e.g. reports: `sql += frag` with `id_column="p.id"`.

@@ -54,7 +54,7 @@ def create(ctx: Ctx, org_id: str, body: TeamIn) -> Team:
 
 
 @op("GET", "/api/v1/orgs/{org_id}/teams")
-def list(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Team]:
+def list_(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Team]:
     """The organization's teams."""
     ctx.require(org_id)
     return keyset(ctx.db, "SELECT * FROM teams WHERE org_id = ?", (org_id,), query, _team)

@@ -6,7 +6,6 @@ update and batch update accept exactly what a transition would and report its `w
 
 from __future__ import annotations
 
-import builtins
 import json
 import re
 
@@ -122,7 +121,7 @@ _SQUASHED_STATUS = "REPLACE(REPLACE(REPLACE(LOWER(status), ' ', ''), '_', ''), '
 
 
 @op("GET", "/api/v1/projects/{project_id}/tickets")
-def list(ctx: Ctx, project_id: str, query: TicketQuery) -> Page[Ticket]:
+def list_(ctx: Ctx, project_id: str, query: TicketQuery) -> Page[Ticket]:
     """A project's tickets, filtered by status (comma-separated), priority, assignee, sprint."""
     project = projects.load(ctx, project_id)
     sql, params = "SELECT * FROM tickets WHERE project_id = ?", [project_id]
@@ -177,7 +176,7 @@ def get(ctx: Ctx, ticket_id: str) -> Ticket:
 
 
 
-def _suggest(found: builtins.list[tuple[str, str, str]]) -> builtins.list[dict]:
+def _suggest(found: list[tuple[str, str, str]]) -> list[dict]:
     return [{"field": "ref", "message": f"did you mean {k} ({title})?", "key": k, "id": i}
             for k, i, title in found]
 
@@ -196,7 +195,7 @@ def _by_number(ctx: Ctx, project: dict, number: int, ref: str) -> Resolved:
                              for r in near]))
 
 
-def _projects_of(ctx: Ctx, org_id: str | None) -> builtins.list[dict]:
+def _projects_of(ctx: Ctx, org_id: str | None) -> list[dict]:
     """Projects in `org_id`, else in all the caller's orgs (default org first), with role."""
     sql = ("SELECT p.id, p.key, p.org_id, m.role FROM projects p JOIN org_members m "
            "ON m.org_id = p.org_id AND m.user_id = ?")
@@ -209,7 +208,7 @@ def _projects_of(ctx: Ctx, org_id: str | None) -> builtins.list[dict]:
     return sorted(rows, key=lambda r: r["org_id"] != ctx.actor.org_id)
 
 
-def _visible(ctx: Ctx, rows: builtins.list[dict]) -> builtins.list[dict]:
+def _visible(ctx: Ctx, rows: list[dict]) -> list[dict]:
     """Those the caller may open (Reporter scoping, API-key restriction): for suggestions."""
     mine = {r["project_id"] for r in ctx.db.all(
         "SELECT project_id FROM project_members WHERE user_id = ?", ctx.user_id)}
@@ -267,7 +266,7 @@ def resolve(ctx: Ctx, query: ResolveQuery) -> Resolved:
 
     by_key = {r["key"]: r["id"] for r in reversed(_visible(ctx, candidates))}
     found = []
-    for close in difflib.get_close_matches(key, builtins.list(by_key), n=3, cutoff=0.5):
+    for close in difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.5):
         row = ctx.db.one("SELECT id, title FROM tickets WHERE project_id = ? "
                          "AND ticket_number = ?", by_key[close], number)
         if row:
@@ -358,7 +357,7 @@ def delete(ctx: Ctx, ticket_id: str, query: DeleteQuery) -> TicketDeletePreview 
     return None
 
 
-def _load_many(ctx: Ctx, ids: builtins.list[str], minimum: Role) -> builtins.list[tuple]:
+def _load_many(ctx: Ctx, ids: list[str], minimum: Role) -> list[tuple]:
     """Each distinct ticket with its project; any unknown or hidden id is a 404 for all."""
     out, seen = [], set()
     for ticket_id in ids:
@@ -428,7 +427,7 @@ def _activity(row: dict) -> Activity:
     data = json.loads(raw) if isinstance(raw, str) else raw or {}
     changes = []
     for field, value in (data.items() if isinstance(data, dict) else ()):
-        if isinstance(value, builtins.list) and len(value) == 2:
+        if isinstance(value, list) and len(value) == 2:
             changes.append(Change(field=field, old=value[0], new=value[1]))
         else:
             changes.append(Change(field=field, old=None, new=value))

@@ -75,7 +75,7 @@ def create(ctx: Ctx, org_id: str, body: ViewIn) -> View:
 
 
 @op("GET", "/api/v1/orgs/{org_id}/views")
-def list(ctx: Ctx, org_id: str, query: PageQuery) -> Page[View]:
+def list_(ctx: Ctx, org_id: str, query: PageQuery) -> Page[View]:
     """Your views and the org's shared ones, oldest first (the TUI's tabs, in order)."""
     ctx.require(org_id)
     return keyset(ctx.db, "SELECT * FROM saved_views WHERE org_id = ? "

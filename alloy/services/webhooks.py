@@ -78,7 +78,7 @@ def create(ctx: Ctx, org_id: str, body: WebhookIn) -> Webhook:
 
 
 @op("GET", "/api/v1/orgs/{org_id}/webhooks")
-def list(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Webhook]:
+def list_(ctx: Ctx, org_id: str, query: PageQuery) -> Page[Webhook]:
     """The organization's webhook subscriptions (secrets withheld)."""
     ctx.require(org_id, Role.Admin)
     return keyset(ctx.db, "SELECT * FROM webhooks WHERE org_id = ?", (org_id,), query, _hook)

@@ -209,7 +209,7 @@ def create(ctx: Ctx, org_id: str, body: WorkflowIn) -> Workflow:
 
 
 @op("GET", "/api/v1/orgs/{org_id}/workflows")
-def list(ctx: Ctx, org_id: str, query: WorkflowQuery) -> Page[Workflow]:
+def list_(ctx: Ctx, org_id: str, query: WorkflowQuery) -> Page[Workflow]:
     """The organization's workflows, the Default first."""
     ctx.require(org_id)
     default_row(ctx, org_id)
