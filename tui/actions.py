@@ -27,6 +27,14 @@ def keyed(ticket: dict, projects: list[dict]) -> dict:
     return ticket
 
 
+def counted(n: int, name: str) -> str:
+    """`1 time entry`, `2 time entries`, from a table-like name (`time_entries`)."""
+    words = name.replace("_", " ")
+    if n == 1:
+        words = words[:-3] + "y" if words.endswith("ies") else words.removesuffix("s")
+    return f"{n} {words}"
+
+
 class TicketActions:
     """Mixed into the app: needs `io`, `model`, `view`, `table`, `detail`, `board`."""
 
@@ -252,7 +260,7 @@ class TicketActions:
             return
 
         def preview(counts: dict):
-            parts = [f"{n} {name}" for name, n in counts.items() if n] or ["no dependents"]
+            parts = [counted(n, name) for name, n in counts.items() if n] or ["no dependents"]
             yes = "Yes, delete ticket + " + ", ".join(parts)
 
             def chosen(ok):

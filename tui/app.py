@@ -29,7 +29,11 @@ from alloy.errors import AlloyError, Unauthorized, Unavailable
 class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
     TITLE = "Alloy"
     BINDINGS = keymap.GLOBAL + keymap.ACTIONS
-    CSS = "Screen { layout: vertical; } #views { height: 1fr; }"
+    CSS = """
+    Screen { layout: vertical; } #views { height: 1fr; }
+    #list, #detail { border: round $secondary; border-title-color: $text; }
+    #list:focus, #detail:focus { border: round $accent; }
+    """
     ENABLE_COMMAND_PALETTE = False
     BATCH_SECONDS = 0.5
 
@@ -54,7 +58,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
     # -- layout ----------------------------------------------------------------------------
     def compose(self):
         with ContentSwitcher(initial="list", id="views"):
-            yield TicketTable(who=self.model.who, id="list")
+            yield TicketTable(who=self.model.who, category=self.model.category_of, id="list")
             yield TicketDetail(id="detail")
             yield SprintBoard(id="board")
         yield KeyHints()
@@ -322,6 +326,16 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         from alloy.tui.popups import HelpPopup
 
         self.push_screen(HelpPopup())
+
+    def action_my_work(self) -> None:
+        from alloy.tui.screens.mywork import MyWork
+
+        self.push_screen(MyWork())
+
+    def action_approvals(self) -> None:
+        from alloy.tui.screens.approvals import open_approvals
+
+        open_approvals(self)
 
     def back(self) -> None:
         """Leave the detail for the view it was opened from; leave the board for the list."""

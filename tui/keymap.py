@@ -21,6 +21,8 @@ GLOBAL = [
       "global.quit"),
     b("escape", "normal", "Return to Normal mode / back", "global.escape"),
     b("H", "toggle_hints", "Show or hide the key hints line", "global.hints"),
+    b("m", "my_work", "My work: my open tickets and my timer", "global.mywork"),
+    b("A", "approvals", "Approvals: submitted time entries (Admin)", "global.approvals"),
 ]
 
 # The `:` / `/` line (Enter runs, Backspace on an empty line leaves: Input's own keys).
@@ -79,6 +81,25 @@ ACTIONS = [
     b("D", "cascade_delete", "Cascade delete (ticket + dependents)", "action.cascade"),
 ]
 
+# Screens over the main one (tui/screens/); their lists move with j/k, gg, G.
+MY_WORK = [
+    b("enter", "open", "Open ticket detail", "mywork.open"),
+    b("space", "timer", "Start the timer on the ticket (stop it if it runs there)",
+      "mywork.timer"),
+    b("x", "stop", "Stop the timer, logging its time", "mywork.stop"),
+    b("R", "reload", "Reload", "mywork.reload"),
+    b("q,escape", "close", "Back to the ticket list", "mywork.close"),
+]
+
+APPROVALS = [
+    b("a", "approve", "Approve the time entry", "approvals.approve"),
+    b("r", "reject", "Reject the time entry (asks a reason)", "approvals.reject"),
+    b("R", "reload", "Reload", "approvals.reload"),
+    b("q,escape", "close", "Back to the ticket list", "approvals.close"),
+]
+
+SCREEN_SECTIONS = [("My work (m)", MY_WORK), ("Approvals (A)", APPROVALS)]
+
 POPUP = NAV + [
     b("enter", "select", "Confirm / submit", "popup.select"),
     b("escape", "cancel", "Cancel / close", "popup.cancel"),
@@ -91,6 +112,7 @@ HINTS = {
              ("action.status", "status"), ("action.assign", "assign"),
              ("action.priority", "priority"), ("action.comment", "comment"),
              ("action.create", "new"), ("global.search", "search"),
+             ("global.mywork", "my work"), ("global.approvals", "approvals"),
              ("global.command", "command"), ("list.cycle_project", "project"),
              ("global.quit", "quit")],
     "detail": [("global.help", "help"), ("global.escape", "back"),
@@ -101,6 +123,13 @@ HINTS = {
               (("board.left", "board.right"), "column"), (("nav.down", "nav.up"), "card"),
               ("board.open", "open"), ("action.status", "status"),
               ("action.labels_board", "labels"), ("board.burndown", "burndown")],
+    "mywork": [("global.help", "help"), (("nav.down", "nav.up"), "move"),
+               ("mywork.open", "open"), ("mywork.timer", "start/stop timer"),
+               ("mywork.stop", "stop timer"), ("mywork.reload", "reload"),
+               ("mywork.close", "back")],
+    "approvals": [(("nav.down", "nav.up"), "move"), ("approvals.approve", "approve"),
+                  ("approvals.reject", "reject"), ("approvals.reload", "reload"),
+                  ("approvals.close", "back")],
     "COMMAND": [("Enter", "run"), ("cmdline.complete", "complete"),
                 (("cmdline.prev", "cmdline.next"), "history"), ("cmdline.escape", "cancel")],
     "SEARCH": [("Enter", "keep matches"), ("cmdline.escape", "stop"),
@@ -108,7 +137,13 @@ HINTS = {
     "INSERT": [("Tab", "next field"), ("Enter", "submit"), ("Esc", "cancel")],
 }
 _SHOWN = {"colon": ":", "slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter",
-          "tab": "Tab", "up": "↑", "down": "↓", "left": "←", "right": "→"}
+          "tab": "Tab", "up": "↑", "down": "↓", "left": "←", "right": "→", "space": "Space",
+          "shift+tab": "Shift+Tab", "backspace": "Backspace", "ctrl+s": "Ctrl+S"}
+
+
+def shown_keys(keys: str) -> str:
+    """A binding's keys as people write them: `j / ↓`, `?`, `Esc`."""
+    return " / ".join(_SHOWN.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
 def hints(context: str) -> list[tuple[str, str]]:
@@ -125,7 +160,7 @@ def hints(context: str) -> list[tuple[str, str]]:
 
 
 def all_bindings() -> list[Binding]:
-    return GLOBAL + TABLE + DETAIL + BOARD + ACTIONS + POPUP
+    return GLOBAL + TABLE + DETAIL + BOARD + ACTIONS + MY_WORK + APPROVALS + POPUP
 
 
 def keys_of(bindings) -> set[str]:

@@ -31,6 +31,7 @@ class Model:
     sort: tuple[str, bool] | None = None  # (field, descending)
     search: str = ""
     visible: list[dict] = dataclasses.field(default_factory=list)
+    _categories: dict = dataclasses.field(default_factory=dict, repr=False)
 
     # -- lookups ---------------------------------------------------------------------------
     def project(self, project_id: str | None) -> dict | None:
@@ -69,6 +70,21 @@ class Model:
         known = {squash(n): n for n in self.status_names()}
         key = squash(text)
         return known.get(key) or known.get(squash(STATUS_ALIASES.get(key, "")))
+
+    def category_of(self, status: str) -> str | None:
+        """A status's category (`in_progress`, `done`...): the workflows' word, else the
+        Default workflow's; None for a status no workflow knows. Drives colours and
+        "open" (not done or cancelled)."""
+        known = self._categories.get(id(self.workflows))
+        if known is None:
+            pairs = [*enums.DEFAULT_STATUSES, *((st["name"], st.get("category"))
+                                                for w in self.workflows for st in w["statuses"])]
+            known = {squash(name): category for name, category in reversed(pairs)}
+            self._categories = {id(self.workflows): known}
+        return known.get(squash(status))
+
+    def is_open(self, ticket: dict) -> bool:
+        return self.category_of(ticket["status"]) not in enums.CLOSED_CATEGORIES
 
     def who(self, user_id: str | None) -> str:
         if not user_id:

@@ -131,6 +131,7 @@ class StatusBar(Horizontal):
         label = self.query_one("#mode", Static)
         label.update(Text(f"[{mode}]"))
         label.styles.background = MODE_COLOURS[mode]
+        label.styles.color = "white" if mode == "NORMAL" else "black"  # readable on blue
         self.query_one("#prompt", Static).update(Text(prompt))
         self.query_one("#prompt", Static).display = bool(prompt)
         editing = mode in ("COMMAND", "SEARCH")
