@@ -129,6 +129,7 @@ async def test_my_work_shows_the_running_timer_and_space_x_start_and_stop_it(ws)
     app = ws.app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await start(app, pilot)
+        assert "⏱ PROJ-2" in screen_text(app)  # the status bar, from the start
         await pilot.press("m")
         await settle(pilot)
         assert "⏱ PROJ-2 running 0m" in screen_text(app)
@@ -155,3 +156,4 @@ async def test_my_work_shows_the_running_timer_and_space_x_start_and_stop_it(ws)
         assert "Logged 1m Testing on PROJ-1 (a Draft entry)" in notes(app)
         await pilot.press("escape")
         assert app.screen is app.screen_stack[0]
+        assert "⏱" not in screen_text(app)

@@ -66,10 +66,10 @@ def board_data(ws) -> tuple[dict, list[dict], dict]:
          for n, x in enumerate(ws.tickets)]
     sprint = {"id": "s1", "name": "Sprint 3", "start_date": "2026-03-01",
               "end_date": "2026-03-14", "status": "Active"}
-    columns = [{"status": "Todo", "category": "Unstarted", "tickets": [t[0], t[3]]},
-               {"status": "InProgress", "category": "Started", "tickets": [t[1]]},
-               {"status": "InReview", "category": "Started", "tickets": []},
-               {"status": "Done", "category": "Completed", "tickets": [t[2], t[4]]}]
+    columns = [{"status": "Todo", "category": "todo", "tickets": [t[0], t[3]]},
+               {"status": "InProgress", "category": "in_progress", "tickets": [t[1]]},
+               {"status": "InReview", "category": "in_review", "tickets": []},
+               {"status": "Done", "category": "done", "tickets": [t[2], t[4]]}]
     burndown = {"sprint_id": "s1", "data": [
         {"date": f"2026-03-0{d}", "total_tickets": 5, "completed_tickets": c,
          "remaining_tickets": 5 - c} for d, c in ((1, 0), (2, 1), (3, 1), (4, 2))]}
@@ -122,3 +122,22 @@ def test_screen(ws, snap_compare, screen, size):
         await pilot.pause()
 
     assert snap_compare(ws.app(), terminal_size=SIZES[size], run_before=run_before)
+
+
+def test_cascade_counts_read_as_english():
+    from alloy.tui.actions import counted
+
+    assert [counted(1, "time_entries"), counted(2, "time_entries"), counted(1, "comments"),
+            counted(3, "comments")] == ["1 time entry", "2 time entries", "1 comment",
+                                        "3 comments"]
+
+
+async def test_status_colours_and_a_readable_normal_badge(ws):
+    app = ws.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        badge = app.query_one("#mode").styles
+        assert badge.background.rgb == (0, 0, 255) and badge.color.rgb == (255, 255, 255)
+        line = app.table.render_line(3)  # PROJ-3, Done (line 0 is the header)
+        done = next(s for s in line if s.text.strip() == "Done")
+        assert done.style.color.name == "green"

@@ -144,7 +144,8 @@ def test_tmux_pasted_command_and_search_go_to_the_line(tmp_path):
         term.type(":sort title\r")
         screen = term.wait_for("sort title:asc")
         assert "Status of" not in screen
-        rows = [line for line in screen.splitlines() if line.startswith("PROJ-")]
+        rows = [row for row in (line.strip("│ ") for line in screen.splitlines())
+                if row.startswith("PROJ-")]  # inside the list's frame
         assert [r.split()[1] for r in rows] == ["Add", "Fix", "Tune"], screen
         term.type("/cach")
         screen = term.wait_for("Tune cache")

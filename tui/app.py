@@ -45,6 +45,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         self.mode = "NORMAL"
         self.connection = "Connecting…"
         self.connect_problem = ""  # why start-up failed, shown until it succeeds
+        self.timer: dict | None = None  # the user's running timer
         self.loading = True
         self.started_at = time.perf_counter()
         self.marks: dict[str, float] = {}
@@ -209,6 +210,13 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
         if not projects:
             self.notify("No projects yet: create one with `alloy project create`.")
         self.update_status()
+        self.io(api.timer, done=self.show_timer, what="timer")
+
+    def show_timer(self, timer: dict | None) -> None:
+        """The running timer (started here or by `alloy start`) in the status bar."""
+        self.timer = timer
+        for bar in self._bar():
+            bar.set_timer(f"⏱ {timer['ticket_key']}" if timer else "")
 
     def add_tickets(self, tickets: list[dict]) -> None:
         self.marks.setdefault("first_rows", time.perf_counter())

@@ -58,6 +58,7 @@ class MyWork(ListScreen):
 
     def timer_read(self, timer: dict | None) -> None:
         self.timer, self.timer_read_at = timer, time.monotonic()
+        self.app.show_timer(timer)
         self.show_head()
         self.show_rows()
 
