@@ -97,7 +97,7 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
     DEFAULT_CSS = """
     SprintBoard { height: 1fr; }
     SprintBoard #columns { height: 1fr; }
-    SprintBoard .column { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    SprintBoard .column { width: 1fr; height: 1fr; border: round $secondary; padding: 0 0 0 1; }
     SprintBoard .column.current { border: round $accent; }
     SprintBoard .head { height: 1; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
     SprintBoard #burndown { height: 5; border: round $secondary; padding: 0 1; }
@@ -166,7 +166,8 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
             text = Text(no_wrap=True, overflow="ellipsis", end="")
             for r, t in enumerate(column["tickets"]):
                 style = "reverse" if (n, r) == (self.col, self.row) else ""
-                text.append(f"{t['key']}: {printable(t['title'])}", style=style)
+                text.append(t["key"], style=f"{style} bold".strip())
+                text.append(f" {printable(t['title'])}", style=style)
                 text.append("\n" if r < len(column["tickets"]) - 1 else "")
             widget.cards.show(text, self.row if n == self.col else None)
             widget.set_class(n == self.col, "current")
