@@ -123,7 +123,7 @@ HINTS = {
               (("board.left", "board.right"), "column"), (("nav.down", "nav.up"), "card"),
               ("board.open", "open"), ("action.status", "status"),
               ("action.labels_board", "labels"), ("board.burndown", "burndown")],
-    "mywork": [("global.help", "help"), (("nav.down", "nav.up"), "move"),
+    "mywork": [(("nav.down", "nav.up"), "move"),
                ("mywork.open", "open"), ("mywork.timer", "start/stop timer"),
                ("mywork.stop", "stop timer"), ("mywork.reload", "reload"),
                ("mywork.close", "back")],
