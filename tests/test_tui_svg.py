@@ -100,6 +100,7 @@ SCREENS = {
     "log_time": (("t", "enter"), None),  # with its validation message
     "labels": (("l",), None),
     "delete": (("d",), None),
+    "cascade_delete": (("D",), None),
     "my_work": (("m",), None),
     "approvals": (("A",), None),
     "reject_reason": (("A", "j", "r"), None),
