@@ -53,20 +53,21 @@ class Approvals(ListScreen):
         super().__init__()
         self.entries: list[dict] = []
         self.rows: list[dict | None] = []  # per option: an entry, or None for a heading
+        self.keys: dict[str, str] = {}  # ticket id -> key
 
     def action_reload(self) -> None:
         self.app.io(api.submitted, self.app.model.org_id, done=self.show, what="approvals")
 
     def key_of(self, entry: dict) -> str:
-        m = self.app.model
-        ticket = next((t for t in m.tickets if t["id"] == entry["ticket_id"]), None)
-        if ticket is not None:
-            return ticket["key"]
-        project = m.project(entry["project_id"])
+        """The ticket's key from the loaded tickets (else its project's key)."""
+        if entry["ticket_id"] in self.keys:
+            return self.keys[entry["ticket_id"]]
+        project = self.app.model.project(entry["project_id"])
         return f"{project['key']}-?" if project else "?"
 
     def show(self, entries: list[dict]) -> None:
         self.entries = entries
+        self.keys = {t["id"]: t["key"] for t in self.app.model.tickets}
         options, self.rows = [], []
         for heading, group in grouped(entries, self.app.model.who):
             options.append(Option(line(heading, "bold"), disabled=True))
