@@ -157,3 +157,14 @@ async def test_my_work_shows_the_running_timer_and_space_x_start_and_stop_it(ws)
         await pilot.press("escape")
         assert app.screen is app.screen_stack[0]
         assert "⏱" not in screen_text(app)
+
+
+def test_open_means_not_in_a_done_or_cancelled_category_of_the_workflow():
+    from alloy.tui.model import Model
+
+    m = Model()
+    assert m.category_of("in progress") == "in_progress" and m.category_of("Nope") is None
+    assert not m.is_open({"status": "Cancelled"}) and m.is_open({"status": "Nope"})
+    m.workflows = [{"id": "w", "statuses": [{"name": "Shipped", "category": "done"},
+                                            {"name": "Done", "category": "in_review"}]}]
+    assert not m.is_open({"status": "Shipped"}) and m.is_open({"status": "Done"})

@@ -31,7 +31,7 @@ class Model:
     sort: tuple[str, bool] | None = None  # (field, descending)
     search: str = ""
     visible: list[dict] = dataclasses.field(default_factory=list)
-    _categories: dict = dataclasses.field(default_factory=dict, repr=False)
+    _categories: tuple = dataclasses.field(default=(None, {}), init=False, repr=False)
 
     # -- lookups ---------------------------------------------------------------------------
     def project(self, project_id: str | None) -> dict | None:
@@ -75,12 +75,12 @@ class Model:
         """A status's category (`in_progress`, `done`...): the workflows' word, else the
         Default workflow's; None for a status no workflow knows. Drives colours and
         "open" (not done or cancelled)."""
-        known = self._categories.get(id(self.workflows))
-        if known is None:
+        flows, known = self._categories  # worked out once per list of workflows
+        if flows is not self.workflows:
             pairs = [*enums.DEFAULT_STATUSES, *((st["name"], st.get("category"))
                                                 for w in self.workflows for st in w["statuses"])]
-            known = {squash(name): category for name, category in reversed(pairs)}
-            self._categories = {id(self.workflows): known}
+            known = {squash(name): category for name, category in pairs}  # workflows win
+            self._categories = (self.workflows, known)
         return known.get(squash(status))
 
     def is_open(self, ticket: dict) -> bool:
