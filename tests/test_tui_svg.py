@@ -142,3 +142,20 @@ async def test_status_colours_and_a_readable_normal_badge(ws):
         line = app.table.render_line(3)  # PROJ-3, Done (line 0 is the header)
         done = next(s for s in line if s.text.strip() == "Done")
         assert done.style.color.name == "green"
+
+
+async def test_a_notification_covers_the_hints_line_not_the_tickets(ws):
+    """Issue 18: toasts covered the Assignee and Priority columns."""
+    app = ws.app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("Logged 30 min Coding on PROJ-1")
+        toasts = []
+        for _ in range(50):
+            await pilot.pause(0.02)
+            toasts = [t for t in app.screen.query("Toast") if t.region.height]
+            if toasts:
+                break
+        hints = app.query_one("KeyHints").region
+        assert [t.region.y for t in toasts] == [hints.y] and toasts[0].region.height == 1
+        assert not toasts[0].region.overlaps(app.table.region)

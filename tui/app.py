@@ -33,6 +33,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, SprintCommands, App):
     Screen { layout: vertical; } #views { height: 1fr; }
     #list, #detail { border: round $secondary; border-title-color: $text; }
     #list:focus, #detail:focus { border: round $accent; }
+    Toast { padding: 0 1; margin-top: 0; }  /* over the hints line, not the tickets */
     """
     ENABLE_COMMAND_PALETTE = False
     BATCH_SECONDS = 0.5
