@@ -17,6 +17,13 @@ def server(tmp_path_factory):
     srv.stop()
 
 
+@pytest.fixture(autouse=True)
+def no_editor(monkeypatch):
+    """A developer's own $VISUAL/$EDITOR must never open during tests (the TUI's `e`)."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+
+
 @pytest.fixture
 def env_for(tmp_path):
     """Environment for CLI subprocesses with a private data/config dir."""

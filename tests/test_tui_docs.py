@@ -21,7 +21,7 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "tui.md"
 NAMES = {"Esc": "escape", "Enter": "enter", "Tab": "tab", "Shift+Tab": "shift+tab",
          "Down": "down", "Up": "up", "Left": "left", "Right": "right", "/": "slash",
          "?": "question_mark", ":": "colon", "Backspace": "backspace", "Ctrl+S": "ctrl+s",
-         "gg": "g"}
+         "gg": "g", "Space": "space"}
 
 
 def documented_keys() -> set[str]:

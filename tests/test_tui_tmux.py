@@ -144,7 +144,8 @@ def test_tmux_pasted_command_and_search_go_to_the_line(tmp_path):
         term.type(":sort title\r")
         screen = term.wait_for("sort title:asc")
         assert "Status of" not in screen
-        rows = [line for line in screen.splitlines() if line.startswith("PROJ-")]
+        rows = [row for row in (line.strip("│ ") for line in screen.splitlines())
+                if row.startswith("PROJ-")]  # inside the list's frame
         assert [r.split()[1] for r in rows] == ["Add", "Fix", "Tune"], screen
         term.type("/cach")
         screen = term.wait_for("Tune cache")
@@ -161,3 +162,32 @@ def test_tmux_pasted_command_and_search_go_to_the_line(tmp_path):
         assert not term.running(), term.screen()
     finally:
         term.close()
+
+
+def test_tmux_e_hands_the_terminal_to_the_editor_and_takes_it_back(tmp_path):
+    """`e` suspends the app: the editor (a script that talks to the terminal) owns the
+    screen and the keyboard until it exits; then the TUI redraws with the saved ticket."""
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "me@example.com", "--password", "password123", "--org-name",
+         "Acme", "--org-slug", "acme"], env)
+    subprocess.run([sys.executable, "-c", SEED], env=env, check=True, timeout=60,
+                   capture_output=True)
+    editor = tmp_path / "editor"
+    editor.write_text('#!/bin/sh\necho "EDITING $1 - press Enter"\nread answer\n'
+                      'printf "Edited in a real terminal\\n\\nwith a body\\n" > "$1"\n')
+    editor.chmod(0o755)
+    term = Tmux(env, [f"EDITOR={editor}", str(BIN / "alloy-tui")])
+    try:
+        term.wait_for("[All] 1/3")
+        term.keys("e")
+        screen = term.wait_for("EDITING")
+        assert "alloy-PROJ-1-" in screen and "[NORMAL]" not in screen  # the app stepped aside
+        term.keys("Enter")
+        term.wait_for("Edited in a real terminal")
+        assert "[NORMAL]" in term.wait_for("[All] 1/3")
+        term.keys("q")
+    finally:
+        term.close()
+    [edited] = [t for t in tickets_via_cli(env) if t["ticket_number"] == 1]
+    assert (edited["title"], edited["description"]) == ("Edited in a real terminal",
+                                                        "with a body")

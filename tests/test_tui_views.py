@@ -122,11 +122,11 @@ async def test_board_column_scrolls_to_the_selected_card(ws):
         await pilot.press("G")
         await settle(pilot)
         assert app.board.selected["key"] == many[-1]["key"] and "row 20/20" in app.context()
-        assert f"{many[-1]['key']}:" in screen_text(app), "the selected card is off screen"
+        assert f"{many[-1]['key']} " in screen_text(app), "the selected card is off screen"
         await pilot.press("g", "g")
         await settle(pilot)
-        assert f"{many[0]['key']}:" in screen_text(app)
+        assert f"{many[0]['key']} " in screen_text(app)
         for _ in range(19):
             await pilot.press("j")
             await settle(pilot)
-            assert f"{app.board.selected['key']}:" in screen_text(app)
+            assert f"{app.board.selected['key']} " in screen_text(app)

@@ -27,6 +27,14 @@ def keyed(ticket: dict, projects: list[dict]) -> dict:
     return ticket
 
 
+def counted(n: int, name: str) -> str:
+    """`1 time entry`, `2 time entries`, from a table-like name (`time_entries`)."""
+    words = name.replace("_", " ")
+    if n == 1:
+        words = words[:-3] + "y" if words.endswith("ies") else words.removesuffix("s")
+    return f"{n} {words}"
+
+
 class TicketActions:
     """Mixed into the app: needs `io`, `model`, `view`, `table`, `detail`, `board`."""
 
@@ -169,17 +177,34 @@ class TicketActions:
                                      if r["id"] == ticket["id"]), self.table.cursor))
         self.notify(f"Created {ticket['key']}")
 
-    # -- e: edit title and description -----------------------------------------------------
+    # -- e / i: edit title and description -------------------------------------------------
     def action_edit(self) -> None:
+        """`e`: in `$VISUAL`/`$EDITOR` when one is set, else the popup."""
+        from alloy.tui import editor
+
         t = self.selected()
         if t is None:
             return
+        if not editor.can_run(self):
+            self.action_edit_inline()
+            return
+        try:
+            form = editor.edit(self, t, editor.editor_command())
+        except editor.Cancelled as why:
+            self.notify(str(why), severity="warning")
+            return
+        self.save_edit(t, form)
 
-        def chosen(form):
-            if form:
-                self.io(lambda c: api.update(c, t["id"], **form), done=self.ticket_changed,
-                        what="edit")
-        self.push_screen(popups().EditPopup(t), chosen)
+    def action_edit_inline(self) -> None:
+        """`i`: the popup (Insert mode)."""
+        t = self.selected()
+        if t is None:
+            return
+        self.push_screen(popups().EditPopup(t), lambda form: form and self.save_edit(t, form))
+
+    def save_edit(self, t: dict, form: dict) -> None:
+        """The one save for both ways of editing."""
+        self.io(lambda c: api.update(c, t["id"], **form), done=self.ticket_changed, what="edit")
 
     # -- l / L: labels ---------------------------------------------------------------------
     def action_labels(self) -> None:
@@ -236,7 +261,7 @@ class TicketActions:
             return
 
         def preview(counts: dict):
-            parts = [f"{n} {name}" for name, n in counts.items() if n] or ["no dependents"]
+            parts = [counted(n, name) for name, n in counts.items() if n] or ["no dependents"]
             yes = "Yes, delete ticket + " + ", ".join(parts)
 
             def chosen(ok):

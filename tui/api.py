@@ -176,3 +176,39 @@ def sprint_create(client, project_id: str, name: str, start: str, end: str) -> d
 def sprint_change(client, action: str, sprint_id: str) -> dict:
     """`start` (Planned -> Active) or `complete` (Active -> Completed)."""
     return call(client, f"sprints.{action}", sprint_id)
+
+
+def role(client, org_id: str, user_id: str) -> str | None:
+    """The user's role in the org (`Owner`, `Admin`...), None if not a member."""
+    return next((m["role"] for m in everything(client, "orgs.list_members", org_id)
+                 if m["user_id"] == user_id), None)
+
+
+def submitted(client, org_id: str) -> list[dict]:
+    """The approval queue: the org's Submitted time entries, oldest first."""
+    return everything(client, "timeentries.submitted", query={"org_id": org_id})
+
+
+def approve(client, entry_id: str) -> dict:
+    return call(client, "timeentries.approve", entry_id)
+
+
+def reject(client, entry_id: str, reason: str) -> dict:
+    return call(client, "timeentries.reject", entry_id, body={"reason": reason})
+
+
+def timer(client) -> dict | None:
+    """The user's running timer (as `alloy start` left it), None when none runs."""
+    try:
+        return call(client, "timers.current")
+    except NotFound:
+        return None
+
+
+def timer_start(client, ticket_id: str) -> dict:
+    return call(client, "timers.start", body={"ticket_id": ticket_id})
+
+
+def timer_stop(client, activity: str | None = None) -> dict:
+    """Stop and log the time as a Draft entry: {"timer", "entry"}."""
+    return call(client, "timers.stop", body={"activity_type": activity} if activity else {})

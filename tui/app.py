@@ -31,7 +31,12 @@ from alloy.errors import AlloyError, Unauthorized, Unavailable
 class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommands, App):
     TITLE = "Alloy"
     BINDINGS = keymap.GLOBAL + keymap.ACTIONS
-    CSS = "Screen { layout: vertical; } #views { height: 1fr; }"
+    CSS = """
+    Screen { layout: vertical; } #views { height: 1fr; }
+    #list, #detail { border: round $secondary; border-title-color: $text; }
+    #list:focus, #detail:focus { border: round $accent; }
+    Toast { padding: 0 1; margin-top: 0; }  /* over the hints line, not the tickets */
+    """
     ENABLE_COMMAND_PALETTE = False
     BATCH_SECONDS = 0.5
 
@@ -43,6 +48,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommand
         self.mode = "NORMAL"
         self.connection = "Connecting…"
         self.connect_problem = ""  # why start-up failed, shown until it succeeds
+        self.timer: dict | None = None  # the user's running timer
         self.loading = True
         self.started_at = time.perf_counter()
         self.marks: dict[str, float] = {}
@@ -57,7 +63,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommand
     def compose(self):
         yield ViewTabs()
         with ContentSwitcher(initial="list", id="views"):
-            yield TicketTable(who=self.model.who, id="list")
+            yield TicketTable(who=self.model.who, category=self.model.category_of, id="list")
             yield TicketDetail(id="detail")
             yield SprintBoard(id="board")
         yield KeyHints()
@@ -214,6 +220,13 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommand
         if not projects:
             self.notify("No projects yet: create one with `alloy project create`.")
         self.update_status()
+        self.io(api.timer, done=self.show_timer, what="timer")
+
+    def show_timer(self, timer: dict | None) -> None:
+        """The running timer (started here or by `alloy start`) in the status bar."""
+        self.timer = timer
+        for bar in self._bar():
+            bar.set_timer(f"⏱ {timer['ticket_key']}" if timer else "")
 
     def add_tickets(self, tickets: list[dict]) -> None:
         self.marks.setdefault("first_rows", time.perf_counter())
@@ -352,6 +365,16 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommand
         from alloy.tui.popups import HelpPopup
 
         self.push_screen(HelpPopup())
+
+    def action_my_work(self) -> None:
+        from alloy.tui.screens.mywork import MyWork
+
+        self.push_screen(MyWork())
+
+    def action_approvals(self) -> None:
+        from alloy.tui.screens.approvals import open_approvals
+
+        open_approvals(self)
 
     def back(self) -> None:
         """Leave the detail for the view it was opened from; leave the board for the list."""

@@ -21,6 +21,8 @@ GLOBAL = [
       "global.quit"),
     b("escape", "normal", "Return to Normal mode / back", "global.escape"),
     b("H", "toggle_hints", "Show or hide the key hints line", "global.hints"),
+    b("m", "my_work", "My work: my open tickets and my timer", "global.mywork"),
+    b("A", "approvals", "Approvals: submitted time entries (Admin)", "global.approvals"),
     *[b(str(n), f"view_tab({n})", f"Saved view {n} (tabs at the top)", f"global.view{n}")
       for n in range(1, 10)],
     b("0", "view_tab(0)", "All tickets (leave a saved view)", "global.view0"),
@@ -71,7 +73,10 @@ ACTIONS = [
     b("n", "new_or_next", "Create ticket (next match while searching)", "action.create",
       show=True),
     b("N", "prev_match", "Previous search match", "search.prev"),
-    b("e,i", "edit", "Edit title and description (Insert mode)", "action.edit", show=True),
+    b("e", "edit", "Edit title and description in $VISUAL/$EDITOR (else as i)",
+      "action.edit", show=True),
+    b("i", "edit_inline", "Edit title and description in a popup (Insert mode)",
+      "action.edit_inline"),
     b("l", "labels", "Manage labels", "action.labels", show=True),
     b("L", "labels", "Manage labels (sprint board)", "action.labels_board"),
     b("t", "log_time", "Log time", "action.time", show=True),
@@ -79,6 +84,25 @@ ACTIONS = [
     b("D", "cascade_delete", "Cascade delete (ticket + dependents)", "action.cascade"),
     b("o", "related", "Open a related ticket, the parent or a sub-issue", "action.related"),
 ]
+
+# Screens over the main one (tui/screens/); their lists move with j/k, gg, G.
+MY_WORK = [
+    b("enter", "open", "Open ticket detail", "mywork.open"),
+    b("space", "timer", "Start the timer on the ticket (stop it if it runs there)",
+      "mywork.timer"),
+    b("x", "stop", "Stop the timer, logging its time", "mywork.stop"),
+    b("R", "reload", "Reload", "mywork.reload"),
+    b("q,escape", "close", "Back to the ticket list", "mywork.close"),
+]
+
+APPROVALS = [
+    b("a", "approve", "Approve the time entry", "approvals.approve"),
+    b("r", "reject", "Reject the time entry (asks a reason)", "approvals.reject"),
+    b("R", "reload", "Reload", "approvals.reload"),
+    b("q,escape", "close", "Back to the ticket list", "approvals.close"),
+]
+
+SCREEN_SECTIONS = [("My work (m)", MY_WORK), ("Approvals (A)", APPROVALS)]
 
 POPUP = NAV + [
     b("enter", "select", "Confirm / submit", "popup.select"),
@@ -92,6 +116,7 @@ HINTS = {
              ("action.status", "status"), ("action.assign", "assign"),
              ("action.priority", "priority"), ("action.comment", "comment"),
              ("action.create", "new"), ("global.search", "search"),
+             ("global.mywork", "my work"), ("global.approvals", "approvals"),
              ("global.command", "command"), ("list.cycle_project", "project"),
              ("global.quit", "quit")],
     "detail": [("global.help", "help"), ("global.escape", "back"),
@@ -102,6 +127,13 @@ HINTS = {
               (("board.left", "board.right"), "column"), (("nav.down", "nav.up"), "card"),
               ("board.open", "open"), ("action.status", "status"),
               ("action.labels_board", "labels"), ("board.burndown", "burndown")],
+    "mywork": [(("nav.down", "nav.up"), "move"),
+               ("mywork.open", "open"), ("mywork.timer", "start/stop timer"),
+               ("mywork.stop", "stop timer"), ("mywork.reload", "reload"),
+               ("mywork.close", "back")],
+    "approvals": [(("nav.down", "nav.up"), "move"), ("approvals.approve", "approve"),
+                  ("approvals.reject", "reject"), ("approvals.reload", "reload"),
+                  ("approvals.close", "back")],
     "COMMAND": [("Enter", "run"), ("cmdline.complete", "complete"),
                 (("cmdline.prev", "cmdline.next"), "history"), ("cmdline.escape", "cancel")],
     "SEARCH": [("Enter", "keep matches"), ("cmdline.escape", "stop"),
@@ -109,7 +141,13 @@ HINTS = {
     "INSERT": [("Tab", "next field"), ("Enter", "submit"), ("Esc", "cancel")],
 }
 _SHOWN = {"colon": ":", "slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter",
-          "tab": "Tab", "up": "↑", "down": "↓", "left": "←", "right": "→"}
+          "tab": "Tab", "up": "↑", "down": "↓", "left": "←", "right": "→", "space": "Space",
+          "shift+tab": "Shift+Tab", "backspace": "Backspace", "ctrl+s": "Ctrl+S"}
+
+
+def shown_keys(keys: str) -> str:
+    """A binding's keys as people write them: `j / ↓`, `?`, `Esc`."""
+    return " / ".join(_SHOWN.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
 def hints(context: str) -> list[tuple[str, str]]:
@@ -126,7 +164,7 @@ def hints(context: str) -> list[tuple[str, str]]:
 
 
 def all_bindings() -> list[Binding]:
-    return GLOBAL + TABLE + DETAIL + BOARD + ACTIONS + POPUP
+    return GLOBAL + TABLE + DETAIL + BOARD + ACTIONS + MY_WORK + APPROVALS + POPUP
 
 
 def keys_of(bindings) -> set[str]:

@@ -32,6 +32,7 @@ class Model:
     search: str = ""
     found: list[dict] | None = None  # the server's answer to `search`, when it was asked
     visible: list[dict] = dataclasses.field(default_factory=list)
+    _categories: tuple = dataclasses.field(default=(None, {}), init=False, repr=False)
 
     # -- lookups ---------------------------------------------------------------------------
     def project(self, project_id: str | None) -> dict | None:
@@ -70,6 +71,21 @@ class Model:
         known = {squash(n): n for n in self.status_names()}
         key = squash(text)
         return known.get(key) or known.get(squash(STATUS_ALIASES.get(key, "")))
+
+    def category_of(self, status: str) -> str | None:
+        """A status's category (`in_progress`, `done`...): the workflows' word, else the
+        Default workflow's; None for a status no workflow knows. Drives colours and
+        "open" (not done or cancelled)."""
+        flows, known = self._categories  # worked out once per list of workflows
+        if flows is not self.workflows:
+            pairs = [*enums.DEFAULT_STATUSES, *((st["name"], st.get("category"))
+                                                for w in self.workflows for st in w["statuses"])]
+            known = {squash(name): category for name, category in pairs}  # workflows win
+            self._categories = (self.workflows, known)
+        return known.get(squash(status))
+
+    def is_open(self, ticket: dict) -> bool:
+        return self.category_of(ticket["status"]) not in enums.CLOSED_CATEGORIES
 
     def who(self, user_id: str | None) -> str:
         if not user_id:

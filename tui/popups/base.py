@@ -141,22 +141,25 @@ class HelpPopup(Popup):
         self.query_one(VerticalScroll).scroll_relative(y=step, animate=False)
 
     def compose(self):
+        from rich.table import Table
+
         sections = [("Global", keymap.GLOBAL), ("Ticket list", keymap.TABLE),
                     ("Ticket detail", keymap.DETAIL), ("Sprint board", keymap.BOARD),
                     ("Actions", keymap.ACTIONS), ("Popups", keymap.POPUP),
-                    ("Command line (: and /)", keymap.COMMAND_LINE)]
-        lines = []
+                    *keymap.SCREEN_SECTIONS,
+                    ("Command line", keymap.COMMAND_LINE)]
+        grid = Table.grid(padding=(0, 2))  # long descriptions wrap in their own column
+        grid.add_column(no_wrap=True, min_width=9)
+        grid.add_column(ratio=1)
         for title, bindings in sections:
-            lines.append(f"[b]{title}[/b]")
+            grid.add_row(f"[b]{title}[/b]", "")
             for binding in bindings:
-                keys = binding.key.replace("question_mark", "?").replace("colon", ":") \
-                    .replace("slash", "/").replace(",", " / ")
-                lines.append(f"  {keys:<18} {binding.description}")
-        lines.append("  enter              Run the command / keep the search matches")
-        lines.append("  backspace          Delete a character (on an empty line: back to Normal)")
-        lines.append("[b]Commands[/b]  :q  :filter status=X  :sort field:dir  :project KEY  "
+                grid.add_row(" " + keymap.shown_keys(binding.key), binding.description)
+        grid.add_row(" Enter", "Run the command / keep the search matches")
+        grid.add_row(" Backspace", "Delete a character (on an empty line: back to Normal)")
+        grid.add_row("[b]Commands[/b]", ":q  :filter status=X  :sort field:dir  :project KEY  "
                      ":sprint <id>|list|create|start|complete  :reload")
         with Vertical():
             yield Label("Help — Esc or ? to close", classes="title")
             with VerticalScroll():
-                yield Static("\n".join(lines))
+                yield Static(grid)

@@ -98,7 +98,7 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
     DEFAULT_CSS = """
     SprintBoard { height: 1fr; }
     SprintBoard #columns { height: 1fr; }
-    SprintBoard .column { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    SprintBoard .column { width: 1fr; height: 1fr; border: round $secondary; padding: 0 0 0 1; }
     SprintBoard .column.current { border: round $accent; }
     SprintBoard .head { height: 1; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
     SprintBoard #burndown { height: 5; border: round $secondary; padding: 0 1; }
@@ -169,7 +169,8 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
             for r, t in enumerate(column["tickets"]):
                 style = "reverse" if (n, r) == (self.col, self.row) else ""
                 mark = f" {BLOCKED}" if t["id"] in self.blocked else ""
-                text.append(f"{t['key']}{mark}: {printable(t['title'])}", style=style)
+                text.append(t["key"] + mark, style=f"{style} bold".strip())
+                text.append(f" {printable(t['title'])}", style=style)
                 text.append("\n" if r < len(column["tickets"]) - 1 else "")
             widget.cards.show(text, self.row if n == self.col else None)
             widget.set_class(n == self.col, "current")

@@ -63,10 +63,14 @@ def render_detail(t: dict, show, sprint: str, comments: list[dict], labels: list
 
 class TicketDetail(GPrefix, VerticalScroll, can_focus=True):
     BINDINGS = keymap.DETAIL
-    DEFAULT_CSS = "TicketDetail { height: 1fr; padding: 0 1; } TicketDetail > Static { width: 1fr; }"
+    DEFAULT_CSS = """
+    TicketDetail { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    TicketDetail > Static { width: 1fr; }
+    """
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
+        self.border_title = "Ticket"
         self.ticket: dict | None = None
 
     def compose(self):

@@ -116,6 +116,7 @@ class StatusBar(Horizontal):
     StatusBar > Static { width: auto; padding: 0 1; }
     StatusBar #mode { text-style: bold; color: black; }
     StatusBar #context { width: 1fr; }
+    StatusBar #timer { display: none; }
     StatusBar CommandLine, StatusBar CommandLine:focus {
         width: 1fr; height: 1; border: none; padding: 0; display: none; }
     """
@@ -123,6 +124,7 @@ class StatusBar(Horizontal):
     def compose(self):
         yield Static("NORMAL", id="mode")
         yield Static("Connecting…", id="conn")
+        yield Static("", id="timer")
         yield Static("", id="prompt")
         yield CommandLine(id="cmdline")
         yield Static("", id="context")
@@ -131,6 +133,7 @@ class StatusBar(Horizontal):
         label = self.query_one("#mode", Static)
         label.update(Text(f"[{mode}]"))
         label.styles.background = MODE_COLOURS[mode]
+        label.styles.color = "white" if mode == "NORMAL" else "black"  # readable on blue
         self.query_one("#prompt", Static).update(Text(prompt))
         self.query_one("#prompt", Static).display = bool(prompt)
         editing = mode in ("COMMAND", "SEARCH")
@@ -139,6 +142,12 @@ class StatusBar(Horizontal):
 
     def set_connection(self, text: str) -> None:
         self.query_one("#conn", Static).update(Text(text))
+
+    def set_timer(self, text: str) -> None:
+        """The running timer (`⏱ PROJ-2`), or nothing."""
+        timer = self.query_one("#timer", Static)
+        timer.update(Text(text, style="bold green"))
+        timer.display = bool(text)
 
     def set_context(self, text: str) -> None:
         self.query_one("#context", Static).update(Text(text))

@@ -19,6 +19,8 @@ HEADER = Style(bold=True, underline=True)
 CURSOR = Style(reverse=True)
 MATCH = Style(bold=True, color="magenta")
 PRIORITY_COLOUR = {"Urgent": "red", "High": "yellow", "Medium": "cyan", "Low": "green"}
+CATEGORY_COLOUR = {"backlog": "bright_black", "todo": "bright_white", "in_progress": "yellow",
+                   "in_review": "magenta", "done": "green", "cancelled": "bright_black"}
 
 
 def fit(text: str, width: int) -> str:
@@ -43,8 +45,11 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
     class Moved(Message):
         pass
 
-    def __init__(self, who=lambda user_id: user_id or "", **kw) -> None:
+    def __init__(self, who=lambda user_id: user_id or "", category=lambda status: None,
+                 **kw) -> None:
         super().__init__(**kw)
+        self.border_title = "Tickets"
+        self.category = category
         self.rows: list[dict] = []
         self.cursor = 0
         self.search = ""
@@ -130,13 +135,17 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         for n, (value, w) in enumerate(zip(cells, widths, strict=True)):
             if n:
                 segments.append(Segment(" ", base))
-            segments.extend(self._cell(fit(printable(str(value)), w), n, base, t["priority"]))
+            segments.extend(self._cell(fit(printable(str(value)), w), n, base, t))
         return Strip(segments).adjust_cell_length(width).crop(0, width)
 
-    def _cell(self, text: str, column: int, base: Style, priority: str):
-        style = base
-        if column == 4 and priority in PRIORITY_COLOUR and not base.reverse:
-            style = base + Style(color=PRIORITY_COLOUR[priority])
+    def _cell(self, text: str, column: int, base: Style, ticket: dict):
+        style, colour = base, None
+        if column == 2:
+            colour = CATEGORY_COLOUR.get(self.category(ticket["status"]) or "")
+        elif column == 4:
+            colour = PRIORITY_COLOUR.get(ticket["priority"])
+        if colour and not base.reverse:
+            style = base + Style(color=colour)
         q = self.search
         at = text.lower().find(q) if q and column in (0, 1, 2) else -1
         if at < 0:
