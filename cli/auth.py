@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 from alloy.cli import password as secret
-from alloy.cli.common import call, page_query, show_list
+from alloy.cli.common import call, show_list
 from alloy.cli.output import emit
 from alloy.cli.session import api_url, client, load_credentials, save_credentials
 
@@ -142,14 +142,13 @@ def key_create(
 
 
 @keys.command("list")
-def key_list(cursor: str = typer.Option(None, "--cursor"),
-             limit: int = typer.Option(None, "--limit")) -> None:
+def key_list() -> None:
     """List your API keys (prefixes only).
 
     Example: alloy auth api-key list --format json | jq -r '.data[0].id'
     """
     show_list("apikeys.list", ["key_prefix", "name", "scopes", "last_used_at", "expires_at",
-                               "id"], query=page_query(cursor, limit))
+                               "id"])
 
 
 @keys.command("revoke")

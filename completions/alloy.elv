@@ -26,7 +26,7 @@ var tree = [
     &'auth token'=[&words=[] &flags=['--help'] &values=[&]]
     &'auth api-key'=[&words=['create' 'list' 'revoke'] &flags=['--help'] &values=[&]]
     &'auth api-key create'=[&words=[] &flags=['--name' '--scopes' '--projects' '--expires-at' '--help'] &values=[&'--name'=[] &'--scopes'=[] &'--projects'=[] &'--expires-at'=[]]]
-    &'auth api-key list'=[&words=[] &flags=['--cursor' '--limit' '--help'] &values=[&'--cursor'=[] &'--limit'=[]]]
+    &'auth api-key list'=[&words=[] &flags=['--help'] &values=[&]]
     &'auth api-key revoke'=[&words=[] &flags=['--help'] &values=[&]]
     &'org'=[&words=['create' 'list' 'switch' 'members'] &flags=['--help'] &values=[&]]
     &'org create'=[&words=[] &flags=['--name' '--slug' '--help'] &values=[&'--name'=[] &'--slug'=[]]]

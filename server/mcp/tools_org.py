@@ -10,7 +10,6 @@ ADD_LABEL = Call("labels.add_to_ticket")
 LIST_MEMBERS = Call("orgs.list_members", query=("limit", "cursor"), defaults={"org_id": ORG})
 LIST_INVITES = Call("invites.list", query=("limit", "cursor"), defaults={"org_id": ORG})
 LIST_TEAMS = Call("teams.list", query=("limit", "cursor"), defaults={"org_id": ORG})
-LIST_KEYS = Call("apikeys.list", query=("limit", "cursor"))
 LIST_PROJECT_MEMBERS = Call("projects.list_members", query=("limit", "cursor"))
 
 
@@ -189,7 +188,7 @@ TOOLS = [
               defaults={"scopes": ["read", "write"]})),
     Tool("list_api_keys", "List all API keys belonging to the current user. Returns key "
          "metadata (prefix only, not the full key).",
-         run=_all(LIST_KEYS, "array"), needs=(LIST_KEYS,)),
+         call=Call("apikeys.list")),
     Tool("delete_api_key", "Delete an API key by its UUID. Only the key's owner can delete it.",
          (P("id", "string", "UUID of the API key to delete", required=True),),
          Call("apikeys.revoke", path={"key_id": "id"}), shape="deleted"),
