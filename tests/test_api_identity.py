@@ -59,11 +59,11 @@ def test_auth_deep_dive(server):
     assert key["key"].startswith("alloy_live_") and len(key["key"]) == len("alloy_live_") + 32
     assert key["scopes"] == ["read", "write"] and key["project_ids"] == []
     assert key["expires_at"] is None
-    listed = server.http.get("/api/v1/api-keys", headers=h).json()["items"]
+    listed = server.http.get("/api/v1/api-keys", headers=h).json()
     assert [k["name"] for k in listed] == ["CI Pipeline Key"] and "key" not in listed[0]
     kh = auth(key["key"])
     assert server.http.get("/api/v1/auth/me", headers=kh).status_code == 200
-    assert server.http.get("/api/v1/api-keys", headers=h).json()["items"][0]["last_used_at"]
+    assert server.http.get("/api/v1/api-keys", headers=h).json()[0]["last_used_at"]
 
     ro = server.http.post("/api/v1/api-keys", headers=h, json={
         "name": "Read-Only Dashboard Key", "scopes": ["read"]}).json()

@@ -92,7 +92,7 @@ def test_http_bearer_per_request_and_discovery(mcp_server, world):
         assert anyio.run(whoami, world, world.api_key)["email"] == world.email
         assert anyio.run(whoami, other, other.api_key)["email"] == other.email
         assert anyio.run(whoami, other, other.token)["user_id"] == other.user_id
-        keys = world.api("GET", "/api/v1/api-keys").json()["items"]
+        keys = world.api("GET", "/api/v1/api-keys").json()
         mine = next(k["id"] for k in keys if k["name"] == "MCP Server")
         assert world.api("DELETE", f"/api/v1/api-keys/{mine}").status_code == 204
         revoked = httpx.post(http.url + "/mcp", json=body,
