@@ -79,8 +79,9 @@ def create(ctx: Ctx, body: ApiKeyIn) -> ApiKey:
 
 def _org_for(ctx: Ctx, project_ids: list[str]) -> str:
     """The key's org: for a login that names projects of one org, that org; else the org the
-    user works in (`orgs.working_org`: the active team org, or the only one) — never the
-    personal org of registration that a login's token still carries. A key's key: its own."""
+    user works in (`orgs.working_org`: the active team org, or the only one), not the
+    personal org of registration that a login's token still carries. A key made by a key
+    gets its parent's org."""
     if not ctx.key_org and project_ids and all(is_uuid(p) for p in project_ids):
         marks = ", ".join("?" * len(project_ids))
         found = {r["org_id"] for r in ctx.db.all(
