@@ -254,9 +254,9 @@ def test_api_key_acts_in_its_own_org(server, register):
     """Spec 54 binds a key to its org: a later org needs a key made for it (X-Alloy-Org-Id)."""
     pair = register("twoorgs")
     h = auth(pair["access_token"])
+    key = server.http.post("/api/v1/api-keys", headers=h, json={"name": "k"}).json()["key"]
     other = server.http.post("/api/v1/orgs", headers=h, json={
         "name": "Other", "slug": f"other-{pair['user_id'][-8:]}"}).json()
-    key = server.http.post("/api/v1/api-keys", headers=h, json={"name": "k"}).json()["key"]
     kh = auth(key)
     assert server.http.get(f"/api/v1/orgs/{other['id']}", headers=kh).status_code == 404
     listed = server.http.get("/api/v1/orgs", headers=kh).json()["items"]

@@ -120,12 +120,12 @@ def two_orgs(server, register):
     user = register("twoorgs")
     h = auth(user["access_token"])
     home = user["org_id"]
+    key = server.http.post("/api/v1/api-keys", headers=h, json={
+        "name": "home only", "scopes": ["read", "write", "admin"]}).json()["key"]
     away = server.http.post("/api/v1/orgs", headers=h, json={
         "name": "Away", "slug": f"away-{uuid.uuid4().hex[:10]}"}).json()["id"]
     server.http.post("/api/v1/projects", headers=h, json={
         "org_id": away, "key": f"AW{next(_n)}", "name": "Away project"})
-    key = server.http.post("/api/v1/api-keys", headers=h, json={
-        "name": "home only", "scopes": ["read", "write", "admin"]}).json()["key"]
     return home, away, auth(key)
 
 

@@ -21,8 +21,9 @@ An example passes when every HTTP answer it gets is the documented one: the stat
 "Expected response (NNN ...)", else 4xx when the documented body is an error, else 2xx; and
 the documented body's top-level fields are all present. Examples that fail are listed in
 FAILS with the reason: the book's mistakes are in docs/errata.md ("curl examples").
-Chapter 41 is run by tests/test_curl_work.py; 04 (the reference, not a story), 05 (a
-deployment's own host) and 55 (a test script) are counted, not run.
+Chapter 41 is run by tests/test_curl_work.py and 04 (the reference, not a story) example by
+example by tests/test_spec_curl_reference.py; 05 (a deployment's own host) and 55 (a test
+script) are counted, not run.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ START = re.compile(r"""^(?:[A-Z_][A-Z0-9_]*=\$\()?curl\s+(?:-|"|'|\$|http)""")
 ASSIGN = re.compile(r'^([A-Z_][A-Z0-9_]*)=(\$\(.*\)|"[^"]*"|[^\s\\]+)$')
 FROM = re.compile(r'^([A-Z_][A-Z0-9_]*)="?<(\w+) from above>"?$')
 EXPECTED = re.compile(r"^Expected response \((\d{3})")
-NOT_RUN = {"04": "the API reference: one example per endpoint, not a story",
+NOT_RUN = {"04": "run example by example by tests/test_spec_curl_reference.py",
            "05": "a deployment's own host name (api.example.com)",
            "41": "run as written by tests/test_curl_work.py",
            "55": "a line of the project's own test script"}

@@ -11,6 +11,7 @@ from alloy.domain.values import SCOPE_RANK, is_uuid, iso, new_id, now
 from alloy.errors import Invalid, NotFound
 from alloy.ops import op
 from alloy.security import new_api_key, sha256
+from alloy.services import orgs
 from alloy.store.db import from_json
 
 
@@ -77,14 +78,18 @@ def create(ctx: Ctx, body: ApiKeyIn) -> ApiKey:
 
 
 def _org_for(ctx: Ctx, project_ids: list[str]) -> str:
-    """The key's org: for a login that names projects of one org, that org (its token may
-    still carry another, such as the personal org made at registration); else the actor's."""
-    if ctx.key_org or not project_ids or not all(is_uuid(p) for p in project_ids):
-        return ctx.org_of(None)
-    marks = ", ".join("?" * len(project_ids))
-    orgs = {r["org_id"] for r in ctx.db.all(
-        f"SELECT org_id FROM projects WHERE id IN ({marks})", *project_ids)}
-    return orgs.pop() if len(orgs) == 1 else ctx.org_of(None)
+    """The key's org: for a login that names projects of one org, that org; else the org the
+    user works in (`orgs.working_org`: the active team org, or the only one), not the
+    personal org of registration that a login's token still carries. A key made by a key
+    gets its parent's org."""
+    if not ctx.key_org and project_ids and all(is_uuid(p) for p in project_ids):
+        marks = ", ".join("?" * len(project_ids))
+        found = {r["org_id"] for r in ctx.db.all(
+            f"SELECT org_id FROM projects WHERE id IN ({marks})", *project_ids)}
+        if len(found) == 1:
+            return found.pop()
+    return orgs.working_org(ctx, None, "an API key belongs to one organization",
+                            "send X-Alloy-Org-Id, or name its project_ids")
 
 
 def _within_parent(ctx: Ctx, project_ids: list[str], expires: str | None):

@@ -44,6 +44,33 @@ def insert_personal(ctx: Ctx, display_name: str, email: str, owner_id: str) -> d
                       personal=True)
 
 
+def working_org(ctx: Ctx, named: str | None, why: str, name_it: str) -> str:
+    """The one org a request works in when it names none (a report, a new API key).
+
+    `named` if given; an API key's own org; else the active org (the token's, the CLI's
+    `org switch`, X-Alloy-Org-Id) when it is a team org; else the user's only team org (a
+    fresh registration's active org is its personal one, and the guides go on in the org
+    they created next); else, with no team org at all, the personal org. A user in several
+    team orgs with none active gets 422 listing them: `why` says why one is needed and
+    `name_it` how to name it.
+    """
+    if named or ctx.actor.is_api_key:
+        return ctx.org_of(named)
+    mine = ctx.db.all("SELECT o.id, o.name, o.slug, o.personal FROM orgs o JOIN org_members m "
+                      "ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.created_at, o.id",
+                      ctx.user_id)
+    team = [o for o in mine if not o["personal"]]
+    active = ctx.actor.org_id
+    for candidates in ([o for o in team if o["id"] == active], team,
+                       [o for o in mine if o["id"] == active] if not team else [], mine):
+        if len(candidates) == 1:
+            return candidates[0]["id"]
+    raise Invalid(f"org_id is required: {why} and you belong to {len(team)} (switch to one "
+                  f"with `alloy org switch`, or {name_it})",
+                  [{"field": "org_id", "message": f"{o['name']} ({o['slug']}, {o['id']})"}
+                   for o in team])
+
+
 def unique_slug(ctx: Ctx, text: str, prefix: str = "") -> str:
     base = prefix + (re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "workspace")
     slug, n = base, 1

@@ -27,6 +27,7 @@ from alloy.domain.finance import (
 from alloy.domain.time import ActivityType
 from alloy.errors import Invalid
 from alloy.ops import op
+from alloy.services import orgs
 from alloy.services.timeentries import scope
 
 NO_TEAM = "No team"
@@ -137,29 +138,8 @@ def _by(recs: list[dict], key: str) -> dict[str, list[dict]]:
 
 
 def report_org(ctx: Ctx, named: str | None) -> str:
-    """The one organization a report covers: reports are per org, never a sum of several.
-
-    `org_id` if given; an API key's own org; else the active org (the token's, the CLI's
-    `org switch`, X-Alloy-Org-Id) when it is a team org; else the user's only team org (a
-    fresh registration's active org is its personal one, and the guides report on the org
-    they created next); else, with no team org at all, the personal org. A user in several
-    team orgs with none active gets 422 asking for `org_id`.
-    """
-    if named or ctx.actor.is_api_key:
-        return ctx.org_of(named)
-    mine = ctx.db.all("SELECT o.id, o.name, o.slug, o.personal FROM orgs o JOIN org_members m "
-                      "ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.created_at, o.id",
-                      ctx.user_id)
-    team = [o for o in mine if not o["personal"]]
-    active = ctx.actor.org_id
-    for candidates in ([o for o in team if o["id"] == active], team,
-                       [o for o in mine if o["id"] == active] if not team else [], mine):
-        if len(candidates) == 1:
-            return candidates[0]["id"]
-    raise Invalid("org_id is required: a report covers one organization and you belong to "
-                  f"{len(team)} (switch to one with `alloy org switch`, or pass org_id)",
-                  [{"field": "org_id", "message": f"{o['name']} ({o['slug']}, {o['id']})"}
-                   for o in team])
+    """The one organization a report covers: reports are per org, never a sum of several."""
+    return orgs.working_org(ctx, named, "a report covers one organization", "pass org_id")
 
 
 class Report:
