@@ -41,3 +41,17 @@ def test_tables_load_rich_only_when_drawn(tmp_path):
     cli(["onboard", "--email", "s@example.com", "--password", "password123",
          "--org-name", "S", "--org-slug", "s"], env)
     assert "rich" in loaded(["org", "list", "--format", "table"], env)
+
+
+def test_the_executable_skips_teardown_but_not_what_exit_promises(tmp_path):
+    """`alloy` leaves without freeing every object (cli/main.py `_leave`): atexit handlers
+    still run, buffered output still arrives, the exit code is kept; an object's finalizer
+    (teardown's work) does not run."""
+    code = ("import atexit, sys\nclass Kept:\n    def __del__(self):\n        print('teardown')\n"
+            "kept = Kept()\natexit.register(lambda: print('atexit ran'))\n"
+            "sys.argv = ['alloy', '--version']\nfrom alloy.cli import run\nrun()")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base_env(tmp_path),
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines()[1:] == ["atexit ran"]
+    assert proc.stdout.startswith("alloy ")
