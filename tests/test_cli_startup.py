@@ -4,7 +4,7 @@ prompt library (only a terminal prompt needs it)."""
 
 from __future__ import annotations
 
-import json
+import ast
 import subprocess
 import sys
 
@@ -17,14 +17,14 @@ HEAVY = {"click", "rich", "questionary", "prompt_toolkit", "litestar", "textual"
 
 
 def loaded(argv: list[str], env: dict) -> set[str]:
-    code = ("import sys, io, contextlib, json\nsys.argv = ['alloy', *" + repr(argv) + "]\n"
+    code = ("import sys, io, contextlib\nsys.argv = ['alloy', *" + repr(argv) + "]\n"
             "from alloy.cli.main import run\nout = io.StringIO()\n"
             "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):\n"
             "    try:\n        run()\n    except SystemExit:\n        pass\n"
-            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+            "print(sorted({m.split('.')[0] for m in sys.modules}))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, check=True)
-    return set(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return set(ast.literal_eval(proc.stdout.strip().splitlines()[-1]))
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["org", "list", "--format", "json"],
@@ -34,6 +34,16 @@ def test_common_paths_stay_light(argv, tmp_path):
     cli(["onboard", "--email", "s@example.com", "--password", "password123",
          "--org-name", "S", "--org-slug", "s"], env)
     assert loaded(argv, env) & HEAVY == set()
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["org", "list", "--format", "json"]])
+def test_reads_load_no_json_module_and_no_typing_backport(argv, tmp_path):
+    """msgspec writes the JSON a read prints (cli/output.py `to_json`); the json module and
+    typing_extensions (alloy/__init__.py) are start-up a read does not need."""
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "s@example.com", "--password", "password123",
+         "--org-name", "S", "--org-slug", "s"], env)
+    assert loaded(argv, env) & {"json", "typing_extensions"} == set()
 
 
 def test_tables_load_rich_only_when_drawn(tmp_path):

@@ -7,7 +7,6 @@ update and batch update accept exactly what a transition would and report its `w
 from __future__ import annotations
 
 import builtins
-import json
 import re
 
 from alloy.actor import Credential
@@ -38,6 +37,7 @@ from alloy.errors import Invalid, NotFound
 from alloy.ops import op
 from alloy.services import guards, projects, statuses, webhooks
 from alloy.services.guards import DeleteQuery
+from alloy.store.db import from_json
 
 _PRIORITY = {p.value: p for p in Priority}
 
@@ -390,7 +390,7 @@ def _via(row: dict) -> Credential | None:
 
 def _activity(row: dict) -> Activity:
     raw = row["changes"]
-    data = json.loads(raw) if isinstance(raw, str) else raw or {}
+    data = from_json(raw) or {}
     changes = []
     for field, value in (data.items() if isinstance(data, dict) else ()):
         if isinstance(value, builtins.list) and len(value) == 2:

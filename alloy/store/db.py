@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from alloy.outbox import TABLES as OUTBOXES
 
 
@@ -84,10 +82,16 @@ class Db:
 def _cell(value):
     """Lists and dicts are stored as JSON text on both databases."""
     if isinstance(value, (list, dict)):
+        import json  # here: a command that stores no list or dict never loads it
+
         return json.dumps(value)
     return value
 
 
 def from_json(value):
     """A JSON column's value, whether it came back from the database (text) or from `insert`."""
-    return json.loads(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        import json
+
+        return json.loads(value)
+    return value
