@@ -70,6 +70,21 @@ def ticket_key(text: str) -> tuple[str, int] | None:
     return None
 
 
+def from_json(value):
+    """A JSON column's value: text from SQLite, read by msgspec (loaded already; the json
+    module would cost ~2% of a command), or parsed already (PostgreSQL, `insert`)."""
+    if not isinstance(value, str):
+        return value
+    import msgspec
+
+    try:
+        return msgspec.json.decode(value)
+    except msgspec.DecodeError:  # NaN or Infinity: json.dumps writes them, JSON has none
+        import json
+
+        return json.loads(value)
+
+
 def now() -> str:
     """RFC 3339 UTC with milliseconds; lexical order is time order."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

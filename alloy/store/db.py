@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alloy.domain.values import from_json  # noqa: F401 - the services read it here
 from alloy.outbox import TABLES as OUTBOXES
 
 
@@ -85,13 +86,4 @@ def _cell(value):
         import json  # here: a command that stores no list or dict never loads it
 
         return json.dumps(value)
-    return value
-
-
-def from_json(value):
-    """A JSON column's value, whether it came back from the database (text) or from `insert`."""
-    if isinstance(value, str):
-        import json
-
-        return json.loads(value)
     return value
