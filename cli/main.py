@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import re
 import sys
 
 import typer
@@ -159,14 +158,18 @@ def _lift_globals(argv: list[str]) -> list[str]:
     return _ticket_first(out)
 
 
-_REF = re.compile(r"[A-Za-z][A-Za-z0-9]{0,9}-[0-9]+")
-
-
 def _ticket_first(argv: list[str]) -> list[str]:
     """`alloy BACK-12` is `alloy ticket get BACK-12`: no command is spelled like a ticket."""
-    if argv and _REF.fullmatch(argv[0]):
+    if argv and _is_ref(argv[0]):
         return ["ticket", "get", *argv]
     return argv
+
+
+def _is_ref(word: str) -> bool:
+    """`KEY-N` exactly (string tests: a regex compiled here would cost every command)."""
+    key, dash, number = word.partition("-")
+    return (bool(dash) and 0 < len(key) <= 10 and key.isascii() and key.isalnum()
+            and key[0].isalpha() and number.isascii() and number.isdigit())
 
 
 def command(argv: list[str] | None = None):

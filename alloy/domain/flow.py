@@ -8,12 +8,12 @@ can be reasoned about (and tested) without a database.
 from __future__ import annotations
 
 import functools
-import re
 from datetime import date, timedelta
 from typing import Annotated
 
 import msgspec
 
+from alloy.domain import values
 from alloy.domain.text import StatusName, required, stated
 from alloy.domain.values import Canonical, SprintStatus, from_json
 from alloy.domain.work import Ticket
@@ -221,13 +221,10 @@ class SprintDeletePreview(msgspec.Struct, kw_only=True):
 
 # ---- rules -----------------------------------------------------------------------------
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
-
 @functools.lru_cache(maxsize=4096)
 def squash(text: str) -> str:
     """Status names match ignoring case, spaces, `_` and `-` ("in progress" = "InProgress")."""
-    return _SEPARATORS.sub("", text).lower()
+    return values.squash(text)
 
 
 # Spellings people use for the Default statuses; applied only when the workflow has them.

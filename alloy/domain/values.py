@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import os
-import re
 import time
 from datetime import UTC, datetime
 
@@ -94,8 +93,10 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\s_\-]", "", text).lower()
+def squash(text: str) -> str:
+    """`text` compared loosely: lower case, without white space, `_` or `-` ("In progress" =
+    "in_progress"). String methods, not a regex: compiling one costs every command."""
+    return "".join(text.split()).replace("_", "").replace("-", "").lower()
 
 
 class Canonical(enum.Enum):
@@ -110,9 +111,9 @@ class Canonical(enum.Enum):
             return value
         if not isinstance(value, str):
             raise ValueError(f"expected one of {', '.join(m.value for m in cls)}")
-        key = _squash(value)
+        key = squash(value)
         for member in cls:
-            if _squash(member.value) == key:
+            if squash(member.value) == key:
                 return member
         alias = getattr(cls, "_aliases", lambda: {})().get(key)
         if alias:

@@ -7,13 +7,12 @@ update and batch update accept exactly what a transition would and report its `w
 from __future__ import annotations
 
 import builtins
-import re
 
 from alloy.actor import Credential
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
 from alloy.domain.validate import given
-from alloy.domain.values import Role, is_uuid, new_id, now, ticket_key, ticket_number
+from alloy.domain.values import Role, is_uuid, new_id, now, squash, ticket_key, ticket_number
 from alloy.domain.work import (
     Activity,
     ActivityPayload,
@@ -103,10 +102,6 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
     return ticket
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\s_\-]", "", text).lower()
-
-
 _SQUASHED_STATUS = "REPLACE(REPLACE(REPLACE(LOWER(status), ' ', ''), '_', ''), '-', '')"
 
 
@@ -116,7 +111,7 @@ def list(ctx: Ctx, project_id: str, query: TicketQuery) -> Page[Ticket]:
     project = projects.load(ctx, project_id)
     sql, params = "SELECT * FROM tickets WHERE project_id = ?", [project_id]
     if query.status:
-        wanted = [_squash(s) for s in query.status.split(",") if s.strip()]
+        wanted = [squash(s) for s in query.status.split(",") if s.strip()]
         sql += f" AND {_SQUASHED_STATUS} IN ({', '.join('?' for _ in wanted)})"
         params += wanted
     for column in ("assignee_id", "sprint_id"):
