@@ -77,43 +77,11 @@ def emit(data, *, columns: list[str] | None = None, plain: str | None = None,
 
 
 def to_json(data) -> str:
-    """`json.dumps(data, indent=2, ensure_ascii=False)`, made by msgspec (already loaded by
-    any command that has data) when that gives the same text: the json module costs ~2% of
-    a command's start-up and its indenting encoder is pure Python. Text, ints, booleans and
-    nulls come out alike; a float only in its plain form (1e-4 <= |x| < 1e16, or 0), where
-    both print the shortest repr; anything else takes the json module."""
-    msgspec = sys.modules.get("msgspec")
-    if msgspec is not None and _alike(data):
-        try:
-            return msgspec.json.format(msgspec.json.encode(data), indent=2).decode()
-        except (TypeError, ValueError, OverflowError):  # a lone surrogate, say
-            pass
-    import json
+    """`json.dumps(data, indent=2, ensure_ascii=False)`, by msgspec where the text is the
+    same (alloy.domain.values.to_json)."""
+    from alloy.domain.values import to_json
 
-    return json.dumps(data, indent=2, ensure_ascii=False)
-
-
-def _alike(data) -> bool:
-    """Whether msgspec and json write `data` the same way (see to_json)."""
-    todo = [data]
-    while todo:
-        value = todo.pop()
-        kind = type(value)
-        if kind is dict:
-            if not all(type(k) is str for k in value):
-                return False
-            todo.extend(value.values())
-        elif kind is list or kind is tuple:
-            todo.extend(value)
-        elif kind is float:
-            if value and not 1e-4 <= abs(value) < 1e16:  # also refuses nan and inf
-                return False
-        elif kind is int:
-            if not -(2**63) <= value < 2**64:
-                return False
-        elif not (kind is str or kind is bool or value is None):
-            return False
-    return True
+    return to_json(data, indent=2, ascii=False)
 
 
 def plain_value(item, key: str | None = None) -> str:

@@ -128,3 +128,16 @@ def test_json_output_is_what_json_dumps_writes(data):
     from alloy.cli.output import to_json
 
     assert to_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("data", [
+    {"changes": {"title": ["old", "new"], "n": 2, "ok": None}}, ["a", [], {}],
+    {"title": "é"}, {"title": "del \x7f"}, {"t": "😀"}, {"x": 1e16}, {2: "int key"},
+])
+def test_stored_json_is_what_json_dumps_writes(data):
+    """JSON columns keep json.dumps' text (ASCII, `, ` and `: `), msgspec or not."""
+    import json
+
+    from alloy.domain.values import to_json
+
+    assert to_json(data) == json.dumps(data)

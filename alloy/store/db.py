@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alloy.domain.values import from_json  # noqa: F401 - the services read it here
+from alloy.domain.values import from_json, to_json  # noqa: F401 - services read from_json here
 from alloy.outbox import TABLES as OUTBOXES
 
 
@@ -83,7 +83,5 @@ class Db:
 def _cell(value):
     """Lists and dicts are stored as JSON text on both databases."""
     if isinstance(value, (list, dict)):
-        import json  # here: a command that stores no list or dict never loads it
-
-        return json.dumps(value)
+        return to_json(value)  # json.dumps' text, without loading json where it can
     return value
