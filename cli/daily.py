@@ -6,8 +6,6 @@ operations), so it survives restarts and is the same embedded and remote; the st
 go through the workflow like any transition, so a strict workflow can refuse them.
 """
 
-from __future__ import annotations
-
 import re
 import subprocess
 import sys

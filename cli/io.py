@@ -6,8 +6,6 @@ files are converted here, on the client, by the pure converters in `alloy.domain
 then takes only one format); their warnings join the import's own.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 

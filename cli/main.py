@@ -1,7 +1,5 @@
 """Entry point: global flags, command groups, and the one place errors become exit codes."""
 
-from __future__ import annotations
-
 import functools
 import importlib
 import sys

@@ -8,8 +8,6 @@ plain for xargs. This module is the one place a failure becomes an exit code.
   stdout, so `alloy ... --format plain | xargs ...` works.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

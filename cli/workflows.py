@@ -1,7 +1,5 @@
 """workflow create | list | show (get) | update | delete."""
 
-from __future__ import annotations
-
 import typer
 from alloy.cli import complete
 from alloy.cli.common import call, page_query
