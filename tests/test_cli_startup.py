@@ -65,3 +65,20 @@ def test_the_executable_skips_teardown_but_not_what_exit_promises(tmp_path):
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout.splitlines()[1:] == ["atexit ran"]
     assert proc.stdout.startswith("alloy ")
+
+
+def test_embedded_writes_and_listings_load_no_json_module(tmp_path):
+    """A listing with a next page (its cursor: binascii, not base64), a create, a start:
+    their JSON, read or written, goes through msgspec (alloy.domain.values.to_json,
+    from_json); no regex-heavy or backport module is loaded either."""
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "s@example.com", "--password", "password123",
+         "--org-name", "S", "--org-slug", "s"], env)
+    cli(["project", "create", "--key", "FAST", "--name", "Fast"], env)
+    cli(["project", "use", "FAST"], env)
+    cli(["ticket", "create", "--title", "One"], env)
+    cli(["ticket", "create", "--title", "Two"], env)
+    for argv in (["ticket", "list", "--limit", "1"], ["ticket", "create", "--title", "Three"],
+                 ["start", "FAST-1"], ["stop", "--activity", "Coding"]):
+        got = loaded([*argv, "--format", "json"], env)
+        assert got & {"json", "typing_extensions", "base64"} == set(), argv
