@@ -1,7 +1,5 @@
 """auth login | register | me | token | api-key create/list/revoke."""
 
-from __future__ import annotations
-
 import typer
 from alloy.cli import password as secret
 from alloy.cli.common import call, page_query, show_list

@@ -5,8 +5,6 @@ same rule the move applies, so the CLI, the API and the MCP tool `check_transiti
 Exits 0 when allowed, 1 when not (so `alloy workflow check X --to Done && ...` reads well).
 """
 
-from __future__ import annotations
-
 import sys
 
 import typer

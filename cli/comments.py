@@ -1,7 +1,5 @@
 """comment add | list | get | update | delete — discussion on tickets."""
 
-from __future__ import annotations
-
 import typer
 from alloy.cli.common import call, member_names, page_query
 from alloy.cli.output import as_list, emit

@@ -1,7 +1,5 @@
 """Small helpers every command group shares."""
 
-from __future__ import annotations
-
 from alloy.cli.output import as_list, emit
 from alloy.cli.session import client
 

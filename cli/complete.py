@@ -7,8 +7,6 @@ list, so TAB never prints an error. The elvish script, which is static, lists th
 values (`values_of`).
 """
 
-from __future__ import annotations
-
 from alloy.domain import enums
 
 

@@ -15,8 +15,6 @@ folder given (default: the current one). tests/test_cli_completions.py regenerat
 fails when either is stale; the wheel smoke test (scripts/smoke) checks them from a wheel.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 

@@ -6,8 +6,6 @@ operations), so it survives restarts and is the same embedded and remote; the st
 go through the workflow like any transition, so a strict workflow can refuse them.
 """
 
-from __future__ import annotations
-
 import re
 import subprocess
 import sys
@@ -23,13 +21,13 @@ _ACTIVITY = typer.Option(None, "--activity", "--activity-type", help="Activity o
                          "time (default: that of your last time entry).")
 _NOTE = typer.Option(None, "--description", "-m", help="Description of the logged time.")
 # A branch names a ticket in one of its `/` segments: `back-12-fix-login`, `BACK-12`.
-_BRANCH_REF = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})-(\d+)(?:[-_.].*)?$")
+_BRANCH_REF = r"^([A-Za-z][A-Za-z0-9]{0,9})-(\d+)(?:[-_.].*)?$"  # compiled on use
 
 
 def branch_ref(branch: str) -> str | None:
     """The `KEY-N` a git branch name carries, if any (the last segment that has one)."""
     for segment in reversed(branch.split("/")):
-        found = _BRANCH_REF.match(segment)
+        found = re.match(_BRANCH_REF, segment)
         if found:
             return f"{found[1].upper()}-{found[2]}"
     return None

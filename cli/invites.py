@@ -1,7 +1,5 @@
 """invite create | list | revoke."""
 
-from __future__ import annotations
-
 import typer
 from alloy.cli import complete
 from alloy.cli.common import call, page_query, show_list

@@ -6,9 +6,6 @@ files are converted here, on the client, by the pure converters in `alloy.domain
 then takes only one format); their warnings join the import's own.
 """
 
-from __future__ import annotations
-
-import json
 import sys
 from pathlib import Path
 
@@ -65,7 +62,9 @@ def export(
     if export_format == "sqlite":
         _write(output or Path("alloy-export.db"), data)
         return
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from alloy.cli.output import to_json
+
+    text = to_json(data) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
@@ -81,6 +80,8 @@ def _read(file: Path | None):
         raise UsageError(f"no such file: {file}") from None
     except OSError as e:
         raise Invalid(f"cannot read {file}: {e.strerror}") from None
+    import json  # here: `alloy --help` imports this module
+
     try:
         return json.loads(raw)
     except json.JSONDecodeError as e:

@@ -2,8 +2,6 @@
 batch-assign). `ticket_app` is the `alloy ticket label ...` group (add | remove | set | list).
 """
 
-from __future__ import annotations
-
 import typer
 from alloy.cli.comments import TICKET_HELP
 from alloy.cli.common import call, page_query, show_list

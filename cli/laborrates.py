@@ -6,8 +6,6 @@ later effective date. Admin only (salaries are sensitive). Amounts are cents on 
 (`loaded_rate_cents`); `--rate 150` or `--rate 150.50` is per hour in the org's currency.
 """
 
-from __future__ import annotations
-
 import typer
 from alloy.cli import refs
 from alloy.cli.common import call, page_query, show_list

@@ -4,8 +4,6 @@
 `ticket get` shows a ticket's relations with `shown`.
 """
 
-from __future__ import annotations
-
 import typer
 from alloy.cli import refs
 from alloy.cli.common import call

@@ -1,7 +1,5 @@
 """org create | list | switch | members."""
 
-from __future__ import annotations
-
 import typer
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit

@@ -8,9 +8,6 @@ plain for xargs. This module is the one place a failure becomes an exit code.
   stdout, so `alloy ... --format plain | xargs ...` works.
 """
 
-from __future__ import annotations
-
-import json
 import os
 import sys
 
@@ -66,7 +63,7 @@ def emit(data, *, columns: list[str] | None = None, plain: str | None = None,
     mode = fmt()
     rows = data["data"] if isinstance(data, dict) and "data" in data else None
     if mode == "json":
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(to_json(data) + "\n")
         return
     if mode == "plain":
         out = [plain_value(item, plain) for item in (rows if rows is not None else [data])]
@@ -75,6 +72,14 @@ def emit(data, *, columns: list[str] | None = None, plain: str | None = None,
     _table(rows if rows is not None else [data], columns, title, single=rows is None, main=main)
     if rows is not None and data.get("has_more"):
         print(f"more: --cursor {data['next_cursor']}", file=sys.stderr)
+
+
+def to_json(data) -> str:
+    """`json.dumps(data, indent=2, ensure_ascii=False)`, by msgspec where the text is the
+    same (alloy.domain.values.to_json)."""
+    from alloy.domain.values import to_json
+
+    return to_json(data, indent=2, ascii=False)
 
 
 def plain_value(item, key: str | None = None) -> str:
@@ -86,6 +91,8 @@ def plain_value(item, key: str | None = None) -> str:
     if isinstance(item, (list, tuple)):
         return "\n".join(plain_value(v) for v in item)
     if isinstance(item, dict):
+        import json
+
         return printable(json.dumps(item, ensure_ascii=False))
     if isinstance(item, bool):
         return "true" if item else "false"
@@ -98,6 +105,8 @@ def _cell(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_cell(v) for v in value) or "-"
     if isinstance(value, dict):
+        import json
+
         return printable(json.dumps(value, ensure_ascii=False))
     return printable(str(value))
 

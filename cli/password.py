@@ -7,8 +7,6 @@ terminal it is a usage error (exit 2) naming `--password`. The CLI reads ALLOY_P
 itself, like its other presentation variables: it is input, not server configuration.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -1,7 +1,5 @@
 """project create | list | get | update | delete | use | member add/list/remove."""
 
-from __future__ import annotations
-
 import typer
 from alloy.cli import complete, refs
 from alloy.cli.common import call, nothing_to_change, page_query, show_list

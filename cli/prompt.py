@@ -28,8 +28,6 @@ The API the command groups use (all prompts import questionary/prompt_toolkit la
 Ctrl-C / Ctrl-D abandon the command (exit 130), never half-run it.
 """
 
-from __future__ import annotations
-
 import os
 import re
 import sys

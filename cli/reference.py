@@ -2,8 +2,6 @@
 synopsis, flags and example. Written with the completions by `python -m alloy.cli.completions
 --write`; tests/test_cli_completions.py fails when the checked-in copy is stale."""
 
-from __future__ import annotations
-
 from alloy.cli.usage import example, synopsis, walk
 
 HEAD = """# CLI reference

@@ -6,8 +6,6 @@ default project (ALLOY_PROJECT_ID, else the one saved by `alloy project use`), t
 organization, and a usage error (exit 2) when a bare number has no project to live in.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

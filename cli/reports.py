@@ -1,7 +1,5 @@
 """report capitalization | export: the finance reports (JSON, and CSV for ERP import)."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 

@@ -1,7 +1,5 @@
 """search: find tickets across the organization with the query language (docs/search.md)."""
 
-from __future__ import annotations
-
 import typer
 from alloy.cli.common import page_query, show_list
 from alloy.cli.session import current_org

@@ -7,8 +7,6 @@ the jq library (the `jq` extra) in-process, and prints like `jq -r -c`: strings 
 values as one line of JSON each.
 """
 
-from __future__ import annotations
-
 import json
 import sys
 

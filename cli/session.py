@@ -4,8 +4,6 @@ Credentials and the embedded-or-remote choice live in the core (`alloy.client.cr
 `alloy.client.connect`); these names stay as thin delegates the command modules call.
 """
 
-from __future__ import annotations
-
 import sys
 
 from alloy.client import credentials

@@ -1,8 +1,6 @@
 """sprint create | list | get | update | start | complete | assign | delete, plus the
 top-level `board` and `burndown` views of a sprint."""
 
-from __future__ import annotations
-
 from datetime import date, timedelta
 
 import typer

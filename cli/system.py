@@ -1,7 +1,5 @@
 """serve, migrate, health, onboard: running and setting up Alloy."""
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -16,8 +16,6 @@
 - Timestamps show to the minute (`2026-12-05 15:38`, UTC); whitespace runs become one space.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

@@ -1,8 +1,6 @@
 """tag set | get | delete | search — key/value tags on projects, tickets, users, teams and
 time entries."""
 
-from __future__ import annotations
-
 import typer
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import as_list, emit

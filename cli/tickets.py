@@ -6,8 +6,6 @@ Every ticket argument is a smart reference: a UUID, `KEY-N`, or a bare `N` in th
 chosen with `alloy project use` (see cli/refs.py).
 """
 
-from __future__ import annotations
-
 import typer
 from alloy.cli import complete, refs
 from alloy.cli.common import call, nothing_to_change, page_query, show_list

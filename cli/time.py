@@ -1,7 +1,5 @@
 """time log | list | get | update | delete | submit | approve | reject | submitted | report."""
 
-from __future__ import annotations
-
 import re
 
 import typer

@@ -3,8 +3,6 @@
 `register(group)` attaches them to the `ticket` Typer group (cli/tickets.py owns it).
 """
 
-from __future__ import annotations
-
 import sys
 
 import typer

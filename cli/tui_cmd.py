@@ -1,7 +1,5 @@
 """`alloy tui`: open the terminal UI (imported lazily so `alloy --help` stays light)."""
 
-from __future__ import annotations
-
 import typer
 
 

@@ -9,8 +9,6 @@ Also home of `click_tree(app)`, the click tree the CLI runs, which keeps each do
 "Example:" paragraph unwrapped in `--help`.
 """
 
-from __future__ import annotations
-
 import sys
 import weakref
 

@@ -3,8 +3,6 @@
 A view is named by its name (any case) or UUID wherever a command takes one.
 """
 
-from __future__ import annotations
-
 import typer
 from alloy.cli.common import call, page_query, show_list
 from alloy.cli.output import emit

@@ -1,9 +1,5 @@
 """workflow create | list | show (get) | update | delete."""
 
-from __future__ import annotations
-
-import json
-
 import typer
 from alloy.cli import complete
 from alloy.cli.common import call, page_query
@@ -28,6 +24,8 @@ def _json_list(text: str | None, flag: str):
 
     if text is None:
         return None
+    import json  # here: `alloy --help` imports this module
+
     try:
         value = json.loads(text)
     except json.JSONDecodeError as e:
@@ -74,6 +72,8 @@ def create(
       --transitions '[{"from":"Backlog","to":"Done"}]'
     """
     if statuses is None:  # the guides' shortcut names no statuses: start from the built-in ones
+        import json
+
         from alloy.domain.enums import DEFAULT_STATUSES
 
         statuses = json.dumps([{"name": n, "category": c} for n, c in DEFAULT_STATUSES])

@@ -111,3 +111,33 @@ def test_control_characters_are_escaped_on_a_terminal_kept_in_json(env):
     assert plain.strip() == made["key"]
     r = cli(["ticket", "list", "--project", "ESC", "--status", "\x1b[2J"], env, check=False)
     assert "\x1b" not in r.stderr
+
+
+@pytest.mark.parametrize("data", [
+    {"data": [{"id": "x", "title": "é \u2028 \x00\x1f\x7f \"\\ / 😀", "n": 1.5, "ok": True,
+               "none": None, "empty": [], "nested": {}}], "next_cursor": None},
+    [0.0, -0.0, 1e-4, 123.456, 9.99e15, 2**63 - 1, -(2**63), 2**64 - 1],
+    [1e16, 1e-5, 2.5e-7, float("nan"), float("inf"), 2**64, -(2**63) - 1],  # json's forms
+    {1: "int key"}, ("a", "tuple"), "lone \ud800 surrogate",
+])
+def test_json_output_is_what_json_dumps_writes(data):
+    """cli/output.py `to_json` lets msgspec write the JSON only where the text is the same."""
+    import json
+
+    import msgspec  # noqa: F401 - loaded, as in every command that prints data
+    from alloy.cli.output import to_json
+
+    assert to_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("data", [
+    {"changes": {"title": ["old", "new"], "n": 2, "ok": None}}, ["a", [], {}],
+    {"title": "é"}, {"title": "del \x7f"}, {"t": "😀"}, {"x": 1e16}, {2: "int key"},
+])
+def test_stored_json_is_what_json_dumps_writes(data):
+    """JSON columns keep json.dumps' text (ASCII, `, ` and `: `), msgspec or not."""
+    import json
+
+    from alloy.domain.values import to_json
+
+    assert to_json(data) == json.dumps(data)

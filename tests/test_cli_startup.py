@@ -4,7 +4,7 @@ prompt library (only a terminal prompt needs it)."""
 
 from __future__ import annotations
 
-import json
+import ast
 import subprocess
 import sys
 
@@ -17,14 +17,14 @@ HEAVY = {"click", "rich", "questionary", "prompt_toolkit", "litestar", "textual"
 
 
 def loaded(argv: list[str], env: dict) -> set[str]:
-    code = ("import sys, io, contextlib, json\nsys.argv = ['alloy', *" + repr(argv) + "]\n"
+    code = ("import sys, io, contextlib\nsys.argv = ['alloy', *" + repr(argv) + "]\n"
             "from alloy.cli.main import run\nout = io.StringIO()\n"
             "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):\n"
             "    try:\n        run()\n    except SystemExit:\n        pass\n"
-            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+            "print(sorted({m.split('.')[0] for m in sys.modules}))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, check=True)
-    return set(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return set(ast.literal_eval(proc.stdout.strip().splitlines()[-1]))
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["org", "list", "--format", "json"],
@@ -36,8 +36,49 @@ def test_common_paths_stay_light(argv, tmp_path):
     assert loaded(argv, env) & HEAVY == set()
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["org", "list", "--format", "json"]])
+def test_reads_load_no_json_module_and_no_typing_backport(argv, tmp_path):
+    """msgspec writes the JSON a read prints (cli/output.py `to_json`); the json module and
+    typing_extensions (alloy/__init__.py) are start-up a read does not need."""
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "s@example.com", "--password", "password123",
+         "--org-name", "S", "--org-slug", "s"], env)
+    assert loaded(argv, env) & {"json", "typing_extensions"} == set()
+
+
 def test_tables_load_rich_only_when_drawn(tmp_path):
     env = base_env(tmp_path)
     cli(["onboard", "--email", "s@example.com", "--password", "password123",
          "--org-name", "S", "--org-slug", "s"], env)
     assert "rich" in loaded(["org", "list", "--format", "table"], env)
+
+
+def test_the_executable_skips_teardown_but_not_what_exit_promises(tmp_path):
+    """`alloy` leaves without freeing every object (cli/main.py `_leave`): atexit handlers
+    still run, buffered output still arrives, the exit code is kept; an object's finalizer
+    (teardown's work) does not run."""
+    code = ("import atexit, sys\nclass Kept:\n    def __del__(self):\n        print('teardown')\n"
+            "kept = Kept()\natexit.register(lambda: print('atexit ran'))\n"
+            "sys.argv = ['alloy', '--version']\nfrom alloy.cli import run\nrun()")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base_env(tmp_path),
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines()[1:] == ["atexit ran"]
+    assert proc.stdout.startswith("alloy ")
+
+
+def test_embedded_writes_and_listings_load_no_json_module(tmp_path):
+    """A listing with a next page (its cursor: binascii, not base64), a create, a start:
+    their JSON, read or written, goes through msgspec (alloy.domain.values.to_json,
+    from_json); no regex-heavy or backport module is loaded either."""
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "s@example.com", "--password", "password123",
+         "--org-name", "S", "--org-slug", "s"], env)
+    cli(["project", "create", "--key", "FAST", "--name", "Fast"], env)
+    cli(["project", "use", "FAST"], env)
+    cli(["ticket", "create", "--title", "One"], env)
+    cli(["ticket", "create", "--title", "Two"], env)
+    for argv in (["ticket", "list", "--limit", "1"], ["ticket", "create", "--title", "Three"],
+                 ["start", "FAST-1"], ["stop", "--activity", "Coding"]):
+        got = loaded([*argv, "--format", "json"], env)
+        assert got & {"json", "typing_extensions", "base64"} == set(), argv

@@ -103,6 +103,20 @@ def test_importing_a_face_loads_no_store_no_services(code):
         assert {m for m in loaded if _root(m) == "alloy.cli"} == set()
 
 
+def test_msgspec_loads_without_the_typing_extensions_backport():
+    """alloy hides typing_extensions while msgspec imports (see alloy/__init__.py): msgspec
+    then uses typing's own helpers, and whatever imports the backport later still gets it."""
+    code = ("import sys, typing\nimport alloy, msgspec, msgspec._utils as u\n"
+            "assert 'typing_extensions' not in sys.modules\n"
+            "assert u._get_type_hints is typing.get_type_hints and u.NotRequired is typing.NotRequired\n"
+            "import typing_extensions\n"
+            "class T(typing_extensions.TypedDict):\n    a: int\n"
+            "    b: typing_extensions.NotRequired[str]\n"
+            "assert msgspec.convert({'a': 1}, T) == {'a': 1}\n"
+            "assert alloy._MsgspecWithoutBackport not in sys.meta_path")
+    assert "typing_extensions" in _modules_after(code)
+
+
 @pytest.mark.parametrize("argv", [["--help"], ["org", "list"]])
 def test_cli_stays_light(tmp_path, argv):
     env = base_env(tmp_path)

@@ -8,15 +8,14 @@ can be reasoned about (and tested) without a database.
 from __future__ import annotations
 
 import functools
-import json
-import re
 from datetime import date, timedelta
 from typing import Annotated
 
 import msgspec
 
+from alloy.domain import values
 from alloy.domain.text import StatusName, required, stated
-from alloy.domain.values import Canonical, SprintStatus
+from alloy.domain.values import Canonical, SprintStatus, from_json
 from alloy.domain.work import Ticket
 
 UNSET = msgspec.UNSET
@@ -222,13 +221,10 @@ class SprintDeletePreview(msgspec.Struct, kw_only=True):
 
 # ---- rules -----------------------------------------------------------------------------
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
-
 @functools.lru_cache(maxsize=4096)
 def squash(text: str) -> str:
     """Status names match ignoring case, spaces, `_` and `-` ("in progress" = "InProgress")."""
-    return _SEPARATORS.sub("", text).lower()
+    return values.squash(text)
 
 
 # Spellings people use for the Default statuses; applied only when the workflow has them.
@@ -247,8 +243,7 @@ class Flow:
     def __init__(self, row: dict) -> None:
         self.id, self.name = row["id"], row["name"]
         self.enforcement = Enforcement(row["enforcement"])
-        statuses, transitions = (json.loads(v) if isinstance(v, str) else v
-                                 for v in (row["statuses"], row["transitions"]))
+        statuses, transitions = (from_json(v) for v in (row["statuses"], row["transitions"]))
         self.statuses = [(s["name"], s["category"]) for s in statuses]
         self._by_key = {squash(n): n for n, _ in self.statuses}
         self.pairs = {(squash(t["from"]), squash(t["to"])) for t in transitions}

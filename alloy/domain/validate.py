@@ -59,7 +59,7 @@ _KINDS = {"int": "a whole number", "float": "a number", "bool": "true or false",
 _FORMATS = {"date": "YYYY-MM-DD (e.g. 2026-03-15)",
             "datetime": "an RFC 3339 date and time (e.g. 2026-03-15T09:30:00Z)",
             "time": "a time of day, HH:MM[:SS]", "uuid": "an id (a UUID)"}
-_BOUND = re.compile(r"^Expected `(\w+)`(?: of length)? (>=|<=|>|<) (-?[\d.]+)$")
+_BOUND = r"^Expected `(\w+)`(?: of length)? (>=|<=|>|<) (-?[\d.]+)$"  # compiled on use
 _WORDS = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than"}
 
 
@@ -77,7 +77,7 @@ def _message(err: Exception, tp=None) -> str:
         r"^Invalid (uuid)$", text)
     if found and found.group(1) in _FORMATS:
         return f"must be {_FORMATS[found.group(1)]}"
-    bound = _BOUND.match(text)
+    bound = re.match(_BOUND, text)
     if bound:
         kind, op, n = bound.groups()
         if kind == "str" and (op, n) == (">=", "1"):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import os
-import re
 import time
 from datetime import UTC, datetime
 
@@ -70,6 +69,64 @@ def ticket_key(text: str) -> tuple[str, int] | None:
     return None
 
 
+def from_json(value):
+    """A JSON column's value: text from SQLite, read by msgspec (loaded already; the json
+    module would cost ~2% of a command), or parsed already (PostgreSQL, `insert`)."""
+    if not isinstance(value, str):
+        return value
+    import msgspec
+
+    try:
+        return msgspec.json.decode(value)
+    except msgspec.DecodeError:  # NaN or Infinity: json.dumps writes them, JSON has none
+        import json
+
+        return json.loads(value)
+
+
+def to_json(value, *, indent: int | None = None, ascii: bool = True) -> str:
+    """`json.dumps(value, indent=indent, ensure_ascii=ascii)` (indent None or positive),
+    written by msgspec (loaded already) where the text is the same: the json module costs
+    ~2% of a command to import and indents in pure Python. Text, ints, booleans and nulls
+    come out alike (with `ascii`, only ASCII text without DEL); a float only in its plain
+    form, 1e-4 <= |x| < 1e16 or 0, where both print the shortest repr. Else: json."""
+    import msgspec
+
+    if _alike(value):
+        try:
+            text = msgspec.json.format(msgspec.json.encode(value), indent=indent or 0).decode()
+        except (TypeError, ValueError, OverflowError):  # a lone surrogate, say
+            text = None
+        if text is not None and not (ascii and (not text.isascii() or "\x7f" in text)):
+            return text
+    import json
+
+    return json.dumps(value, indent=indent, ensure_ascii=ascii)
+
+
+def _alike(data) -> bool:
+    """Whether msgspec and json write `data` the same way (see to_json)."""
+    todo = [data]
+    while todo:
+        value = todo.pop()
+        kind = type(value)
+        if kind is dict:
+            if not all(type(k) is str for k in value):
+                return False
+            todo.extend(value.values())
+        elif kind is list or kind is tuple:
+            todo.extend(value)
+        elif kind is float:
+            if value and not 1e-4 <= abs(value) < 1e16:  # also refuses nan and inf
+                return False
+        elif kind is int:
+            if not -(2**63) <= value < 2**64:
+                return False
+        elif not (kind is str or kind is bool or value is None):
+            return False
+    return True
+
+
 def now() -> str:
     """RFC 3339 UTC with milliseconds; lexical order is time order."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -79,8 +136,10 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\s_\-]", "", text).lower()
+def squash(text: str) -> str:
+    """`text` compared loosely: lower case, without white space, `_` or `-` ("In progress" =
+    "in_progress"). String methods, not a regex: compiling one costs every command."""
+    return "".join(text.split()).replace("_", "").replace("-", "").lower()
 
 
 class Canonical(enum.Enum):
@@ -95,9 +154,9 @@ class Canonical(enum.Enum):
             return value
         if not isinstance(value, str):
             raise ValueError(f"expected one of {', '.join(m.value for m in cls)}")
-        key = _squash(value)
+        key = squash(value)
         for member in cls:
-            if _squash(member.value) == key:
+            if squash(member.value) == key:
                 return member
         alias = getattr(cls, "_aliases", lambda: {})().get(key)
         if alias:

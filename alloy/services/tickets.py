@@ -6,15 +6,12 @@ update and batch update accept exactly what a transition would and report its `w
 
 from __future__ import annotations
 
-import json
-import re
-
 from alloy.actor import Credential
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
 from alloy.domain.query import SearchQuery
 from alloy.domain.validate import given
-from alloy.domain.values import Role, is_uuid, new_id, now, ticket_key, ticket_number
+from alloy.domain.values import Role, is_uuid, new_id, now, squash, ticket_key, ticket_number
 from alloy.domain.work import (
     Activity,
     ActivityPayload,
@@ -38,6 +35,7 @@ from alloy.errors import Invalid, NotFound
 from alloy.ops import op
 from alloy.services import guards, projects, statuses, webhooks
 from alloy.services.guards import DeleteQuery
+from alloy.store.db import from_json
 
 _PRIORITY = {p.value: p for p in Priority}
 
@@ -113,10 +111,6 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
     return ticket
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\s_\-]", "", text).lower()
-
-
 _SQUASHED_STATUS = "REPLACE(REPLACE(REPLACE(LOWER(status), ' ', ''), '_', ''), '-', '')"
 
 
@@ -126,7 +120,7 @@ def list_(ctx: Ctx, project_id: str, query: TicketQuery) -> Page[Ticket]:
     project = projects.load(ctx, project_id)
     sql, params = "SELECT * FROM tickets WHERE project_id = ?", [project_id]
     if query.status:
-        wanted = [_squash(s) for s in query.status.split(",") if s.strip()]
+        wanted = [squash(s) for s in query.status.split(",") if s.strip()]
         sql += f" AND {_SQUASHED_STATUS} IN ({', '.join('?' for _ in wanted)})"
         params += wanted
     for column in ("assignee_id", "sprint_id"):
@@ -424,7 +418,7 @@ def _via(row: dict) -> Credential | None:
 
 def _activity(row: dict) -> Activity:
     raw = row["changes"]
-    data = json.loads(raw) if isinstance(raw, str) else raw or {}
+    data = from_json(raw) or {}
     changes = []
     for field, value in (data.items() if isinstance(data, dict) else ()):
         if isinstance(value, list) and len(value) == 2:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from alloy.context import Ctx
 from alloy.domain import events
 from alloy.domain.page import Page, PageQuery, keyset
@@ -23,6 +21,8 @@ def emit(ctx: Ctx, org_id: str, event_type: str, *args, **kwargs) -> None:
                        org_id)
     if not hooks:
         return
+    import json  # here: only an org with webhooks needs it
+
     data = events.build(event_type, *args, **kwargs)
     event_id, t = new_id(), now()
     payload = json.dumps({"id": event_id, "type": event_type, "created_at": t,

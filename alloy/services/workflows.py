@@ -8,8 +8,6 @@ define it, so custom statuses keep their rules even before a project is assigned
 
 from __future__ import annotations
 
-import json
-
 from alloy.context import Ctx
 from alloy.domain.flow import (
     Flow,
@@ -27,13 +25,13 @@ from alloy.domain.values import DEFAULT_STATUSES, Category, Role, new_id, now
 from alloy.errors import Conflict, Invalid, NotFound
 from alloy.ops import op
 from alloy.services import guards
+from alloy.store.db import from_json
 
 
 def _decode(row: dict) -> dict:
     row = dict(row)
     for col in ("statuses", "transitions"):
-        if isinstance(row[col], str):
-            row[col] = json.loads(row[col])
+        row[col] = from_json(row[col])
     return row
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from alloy.domain.values import from_json, to_json  # noqa: F401 - services read from_json here
 from alloy.outbox import TABLES as OUTBOXES
 
 
@@ -89,10 +88,5 @@ class Db:
 def _cell(value):
     """Lists and dicts are stored as JSON text on both databases."""
     if isinstance(value, (list, dict)):
-        return json.dumps(value)
+        return to_json(value)  # json.dumps' text, without loading json where it can
     return value
-
-
-def from_json(value):
-    """A JSON column's value, whether it came back from the database (text) or from `insert`."""
-    return json.loads(value) if isinstance(value, str) else value
