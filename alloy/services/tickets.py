@@ -85,7 +85,7 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
 
     `reporter_id` is deprecated and ignored: the reporter is whoever is authenticated.
     """
-    project = projects.load(ctx, project_id, Role.Reporter)
+    project = projects.load(ctx, project_id, Role.Reporter, workflow=True)
     warning = None
     if body.status is None:
         status = statuses.initial(ctx, project)
