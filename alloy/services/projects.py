@@ -50,14 +50,18 @@ def check_access(ctx: Ctx, project: dict, minimum: Role = Role.Viewer) -> Role:
     return role
 
 
-def fetch(ctx: Ctx, project_id: str, *, workflow: bool = False) -> dict | None:
+def fetch(ctx: Ctx, project_id: str, *, workflow: bool = False,
+          subscribed: str | None = None) -> dict | None:
     """A project row, and the actor's role in its org read in the same query (every
     project-scoped request checks it: one round trip fewer).
 
     Ticket create reads more in that query: `workflow` adds the workflow governing the project
-    as row["workflow"] (see `workflows.JOIN`).
+    as row["workflow"] (see `workflows.JOIN`); `subscribed`, an SQL expression over `p`, adds
+    its value as row["subscribed"] (see `webhooks.subscribed`).
     """
     columns, joins = ["p.*", "m.role AS actor_role"], []
+    if subscribed is not None:
+        columns.append(f"{subscribed} AS subscribed")
     if workflow:
         columns.append(_workflows().COLUMNS)
         joins.append(_workflows().JOIN)
@@ -68,6 +72,8 @@ def fetch(ctx: Ctx, project_id: str, *, workflow: bool = False) -> dict | None:
         ctx.learn_role(row["org_id"], row.pop("actor_role"))
         if workflow:
             _workflows().attach(row)
+        if subscribed is not None:
+            row["subscribed"] = bool(row["subscribed"])
     return row
 
 

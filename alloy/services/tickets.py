@@ -85,7 +85,8 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
 
     `reporter_id` is deprecated and ignored: the reporter is whoever is authenticated.
     """
-    project = projects.load(ctx, project_id, Role.Reporter, workflow=True)
+    project = projects.load(ctx, project_id, Role.Reporter, workflow=True,
+                            subscribed=webhooks.subscribed("p.org_id", "ticket.created"))
     warning = None
     if body.status is None:
         status = statuses.initial(ctx, project)
@@ -113,7 +114,8 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
     if row is None:
         raise NotFound("project not found")
     ticket = to_ticket(row, project["key"], warning)
-    webhooks.emit(ctx, project["org_id"], "ticket.created", ticket)
+    webhooks.emit(ctx, project["org_id"], "ticket.created", ticket,
+                  subscribed=project["subscribed"])
     return ticket
 
 
