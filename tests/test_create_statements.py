@@ -62,3 +62,28 @@ def test_a_create_reads_once_and_still_sees_a_webhook_made_a_moment_before(tmp_p
         assert deliveries() == 1  # the hook made just before is seen: nothing cached
     finally:
         env.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_a_counted_insert_writes_nothing_when_the_counter_row_is_gone(tmp_path, database):
+    """A project deleted while its ticket waited for the counter: no ticket, no audit row."""
+    from alloy.store import IDENTITY, open_store
+    from tests import pg
+
+    if database == "sqlite":
+        store = open_store(f"sqlite:///{tmp_path}/c.db")
+        store.migrate()
+    else:
+        store = open_store(pg.cluster().new_database()[1])  # the owner: no tenant scope
+    try:
+        with store.unit(scope=IDENTITY) as db:
+            row = db.insert_counted(
+                "tickets", {"id": "t1", "title": "orphan"}, "ticket_number",
+                ("projects", "ticket_counter", "gone"),
+                ("audit_log", {"id": "a1", "entity_type": "ticket", "entity_id": "t1",
+                               "action": "create", "changes": {}, "created_at": "now"}))
+            assert row is None
+            assert db.value("SELECT COUNT(*) FROM tickets") == 0
+            assert db.value("SELECT COUNT(*) FROM audit_log WHERE id = 'a1'") == 0
+    finally:
+        store.close()
