@@ -101,11 +101,16 @@ class Ctx:
               changes: dict | None = None) -> None:
         """Record a mutation, and the credential it came through, in the same transaction
         (ticket activity reads these rows)."""
+        self.db.insert("audit_log", self.audit_row(org_id, entity_type, entity_id, action, changes))
+
+    def audit_row(self, org_id: str | None, entity_type: str, entity_id: str, action: str,
+                  changes: dict | None = None) -> dict:
+        """The `audit_log` row `audit` writes, for a caller that writes it along with others."""
         via = self._actor.credential if self._actor else None
-        self.db.insert("audit_log", {
+        return {
             "id": new_id(), "org_id": org_id, "entity_type": entity_type,
             "entity_id": entity_id, "action": action,
             "actor_id": self._actor.user_id if self._actor else None,
             "via_kind": via and via.kind, "via_id": via and via.id,
             "via_name": via and via.name, "via_client": via and via.client,
-            "changes": changes or {}, "created_at": now()})
+            "changes": changes or {}, "created_at": now()}

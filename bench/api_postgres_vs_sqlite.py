@@ -79,7 +79,7 @@ def start(db_env: dict, tmp: Path, workers: int) -> tuple[subprocess.Popen, str]
     return proc, url
 
 
-def measure(url: str, tmp: Path, args) -> dict[str, float]:
+def measure(url: str, tmp: Path, args, pid: int) -> dict[str, float]:
     reg = httpx.post(url + "/api/v1/auth/register", timeout=30, json={
         "email": f"bench-{time.time_ns()}@example.com", "password": "benchpass1",
         "display_name": "Bench"}).json()
@@ -90,9 +90,15 @@ def measure(url: str, tmp: Path, args) -> dict[str, float]:
     tickets = f"{url}/api/v1/projects/{project['id']}/tickets"
     for i in range(50):  # something to list
         httpx.post(tickets, headers=h, json={"title": f"seed {i}"}, timeout=30)
+    from bench.api_load import cpu_seconds  # it imports this module
+
     s, c = args.seconds, args.connections
+    cpu = cpu_seconds(pid)
+    create = wrk(tickets, s, c, token, post_lua(tmp, "t", '{"title": "t {n}"}'))
     return {
-        "tickets.create": wrk(tickets, s, c, token, post_lua(tmp, "t", '{"title": "t {n}"}')),
+        "tickets.create": create,
+        # the server's own CPU per create (µs): steadier than req/s on a busy machine
+        "create µs CPU": 1e6 * (cpu_seconds(pid) - cpu) / (create * s),
         "tickets.list": wrk(tickets + "?limit=20", s, c, token),
         "orgs.create": wrk(url + "/api/v1/orgs", s, c, token,
                            post_lua(tmp, "o", '{"name": "O", "slug": "o-{n}"}')),
@@ -120,10 +126,11 @@ def main() -> None:
                               "ALLOY_MIGRATION_DATABASE_URL": owner_url})):
             proc, url = start(db_env, tmp, args.workers)
             procs.append(proc)
-            results[name] = measure(url, tmp, args)
+            results[name] = measure(url, tmp, args, proc.pid)
             proc.terminate()
             proc.wait(15)
-        print(f"workers={args.workers} connections={args.connections} seconds={args.seconds}")
+        print(f"workers={args.workers} connections={args.connections} seconds={args.seconds} "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"{'operation':<16}{'sqlite req/s':>14}{'postgres req/s':>16}{'pg/sqlite':>11}")
         for op in results["sqlite"]:
             a, b = results["sqlite"][op], results["postgres"][op]

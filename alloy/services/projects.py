@@ -28,7 +28,7 @@ _FIELDS = Project.__struct_fields__
 
 
 def _workflows():
-    from alloy.services import workflows  # only project create/update assign one
+    from alloy.services import workflows  # only project create/update and ticket create use it
 
     return workflows
 
@@ -50,20 +50,36 @@ def check_access(ctx: Ctx, project: dict, minimum: Role = Role.Viewer) -> Role:
     return role
 
 
-def fetch(ctx: Ctx, project_id: str) -> dict | None:
+def fetch(ctx: Ctx, project_id: str, *, workflow: bool = False,
+          subscribed: str | None = None) -> dict | None:
     """A project row, and the actor's role in its org read in the same query (every
-    project-scoped request checks it: one round trip fewer)."""
-    row = ctx.db.one("SELECT p.*, m.role AS actor_role FROM projects p LEFT JOIN org_members m "
-                     "ON m.org_id = p.org_id AND m.user_id = ? WHERE p.id = ?",
+    project-scoped request checks it: one round trip fewer).
+
+    Ticket create reads more in that query: `workflow` adds the workflow governing the project
+    as row["workflow"] (see `workflows.JOIN`); `subscribed`, an SQL expression over `p`, adds
+    its value as row["subscribed"] (see `webhooks.subscribed`).
+    """
+    columns, joins = ["p.*", "m.role AS actor_role"], []
+    if subscribed is not None:
+        columns.append(f"{subscribed} AS subscribed")
+    if workflow:
+        columns.append(_workflows().COLUMNS)
+        joins.append(_workflows().JOIN)
+    row = ctx.db.one(f"SELECT {', '.join(columns)} FROM projects p LEFT JOIN org_members m "
+                     f"ON m.org_id = p.org_id AND m.user_id = ? {' '.join(joins)} WHERE p.id = ?",
                      ctx.actor.user_id, project_id)
     if row is not None:
         ctx.learn_role(row["org_id"], row.pop("actor_role"))
+        if workflow:
+            _workflows().attach(row)
+        if subscribed is not None:
+            row["subscribed"] = bool(row["subscribed"])
     return row
 
 
-def load(ctx: Ctx, project_id: str, minimum: Role = Role.Viewer) -> dict:
-    """Fetch a project the actor may use at `minimum` role, else 404/403."""
-    row = fetch(ctx, project_id)
+def load(ctx: Ctx, project_id: str, minimum: Role = Role.Viewer, **also) -> dict:
+    """Fetch a project the actor may use at `minimum` role, else 404/403 (`also`: see `fetch`)."""
+    row = fetch(ctx, project_id, **also)
     if row is None:
         raise NotFound("project not found")
     check_access(ctx, row, minimum)

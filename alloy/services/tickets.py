@@ -82,7 +82,8 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
 
     `reporter_id` is deprecated and ignored: the reporter is whoever is authenticated.
     """
-    project = projects.load(ctx, project_id, Role.Reporter)
+    project = projects.load(ctx, project_id, Role.Reporter, workflow=True,
+                            subscribed=webhooks.subscribed("p.org_id", "ticket.created"))
     warning = None
     if body.status is None:
         status = statuses.initial(ctx, project)
@@ -95,19 +96,23 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
     if body.parent_id is not None:
         _relations().check_parent(ctx, project, None, body.parent_id)
     t = now()
-    row = ctx.db.insert("tickets", {
-        "id": new_id(), "org_id": project["org_id"], "project_id": project_id,
-        "ticket_number": next_number(ctx, project_id), "title": body.title,
-        "description": body.description, "status": status,
-        "priority": body.priority.value, "assignee_id": body.assignee_id,
-        "reporter_id": ctx.user_id, "sprint_id": body.sprint_id, "parent_id": body.parent_id,
-        "created_at": t, "updated_at": t})
+    row = {"id": new_id(), "org_id": project["org_id"], "project_id": project_id,
+           "title": body.title, "description": body.description, "status": status,
+           "priority": body.priority.value, "assignee_id": body.assignee_id,
+           "reporter_id": ctx.user_id, "sprint_id": body.sprint_id, "parent_id": body.parent_id,
+           "created_at": t, "updated_at": t}
     created = {"title": body.title, "status": status, "priority": row["priority"]}
     if body.parent_id is not None:
         created["parent_id"] = body.parent_id
-    ctx.audit(project["org_id"], "ticket", row["id"], "create", created)
+    # number, ticket and audit row in one statement on PostgreSQL (see `next_number`)
+    row = ctx.db.insert_counted(
+        "tickets", row, "ticket_number", ("projects", "ticket_counter", project_id),
+        ("audit_log", ctx.audit_row(project["org_id"], "ticket", row["id"], "create", created)))
+    if row is None:
+        raise NotFound("project not found")
     ticket = to_ticket(row, project["key"], warning)
-    webhooks.emit(ctx, project["org_id"], "ticket.created", ticket)
+    webhooks.emit(ctx, project["org_id"], "ticket.created", ticket,
+                  subscribed=project["subscribed"])
     return ticket
 
 

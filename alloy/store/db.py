@@ -73,6 +73,22 @@ class Db:
             self.queued = True
         return row
 
+    def insert_counted(self, table: str, row: dict, column: str, counter: tuple[str, str, str],
+                       *also: tuple[str, dict]) -> dict | None:
+        """Insert `row` with `column` set to the next value of a counter column (`counter` is
+        (table, column, row id)), then the `also` rows; None, writing nothing, when the
+        counter's row is gone. The counter's row stays locked until commit, so numbers never
+        repeat. PostgreSQL does it all in one statement (`PgDb`)."""
+        table_c, column_c, row_id = counter
+        number = self.value(f"UPDATE {table_c} SET {column_c} = {column_c} + 1 WHERE id = ? "
+                            f"RETURNING {column_c}", row_id)
+        if number is None:
+            return None
+        row = {**row, column: number}
+        for name, values in ((table, row), *also):
+            self.insert(name, values)
+        return row
+
     def update(self, table: str, key: dict, changes: dict) -> int:
         if not changes:
             return 0

@@ -1,0 +1,89 @@
+"""What a ticket create asks of the database: one read (project, role, the workflow governing
+it, whether any webhook may want the event), then the writes. On PostgreSQL every statement
+is a round trip (bench/statements_per_create.py counts both databases)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from alloy.client.local import LocalClient
+from alloy.config import Settings
+from alloy.env import bootstrap
+from tests.pg import use_postgres
+
+
+def _top(traced: list[str]) -> list[str]:
+    """Statements we sent: a trigger's own come back as "-- ..." or as its statement again."""
+    sent = [s for s in traced if not s.startswith("--")]
+    return [s for i, s in enumerate(sent) if i == 0 or s != sent[i - 1]]
+
+
+@pytest.mark.skipif(use_postgres(), reason="traces SQLite's statements")
+def test_a_create_reads_once_and_still_sees_a_webhook_made_a_moment_before(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/s.db",
+                                      ALLOY_REGISTRATION="open", ALLOY_ALLOW_PRIVATE_URLS="true"))
+    traced: list[str] = []
+    try:
+        user = LocalClient(env).call("auth.register", body={
+            "email": "count@example.com", "password": "password123", "display_name": "C"})
+        client = LocalClient(env, token=user["access_token"])
+        project = client.call("projects.create", body={
+            "org_id": user["org_id"], "key": "CNT", "name": "Count"})
+
+        def create(title: str) -> list[str]:
+            traced.clear()
+            env.store.connect().set_trace_callback(traced.append)
+            try:
+                client.call("tickets.create", project_id=project["id"], body={"title": title})
+            finally:
+                env.store.connect().set_trace_callback(None)
+            return _top(traced)
+
+        def deliveries() -> int:
+            with sqlite3.connect(tmp_path / "s.db") as db:
+                return db.execute("SELECT COUNT(*) FROM webhook_deliveries").fetchone()[0]
+
+        sent = create("first")
+        assert [s.split(" ", 2)[:2] for s in sent] == [
+            ["BEGIN", "IMMEDIATE"], ["SELECT", "p.*,"], ["UPDATE", "projects"],
+            ["INSERT", "INTO"], ["INSERT", "INTO"], ["COMMIT"]], sent
+        assert "workflows wf" in sent[1] and "FROM webhooks h" in sent[1]
+
+        client.call("webhooks.create", org_id=user["org_id"], body={
+            "url": "http://127.0.0.1:9/other", "event_types": ["ticket.updated"]})
+        assert len(create("not subscribed")) == 6 and deliveries() == 0
+
+        client.call("webhooks.create", org_id=user["org_id"], body={
+            "url": "http://127.0.0.1:9/hook", "event_types": ["ticket.created"]})
+        create("subscribed")
+        assert deliveries() == 1  # the hook made just before is seen: nothing cached
+    finally:
+        env.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_a_counted_insert_writes_nothing_when_the_counter_row_is_gone(tmp_path, database):
+    """A project deleted while its ticket waited for the counter: no ticket, no audit row."""
+    from alloy.store import IDENTITY, open_store
+    from tests import pg
+
+    if database == "sqlite":
+        store = open_store(f"sqlite:///{tmp_path}/c.db")
+        store.migrate()
+    else:
+        store = open_store(pg.cluster().new_database()[1])  # the owner: no tenant scope
+    try:
+        with store.unit(scope=IDENTITY) as db:
+            row = db.insert_counted(
+                "tickets", {"id": "t1", "title": "orphan"}, "ticket_number",
+                ("projects", "ticket_counter", "gone"),
+                ("audit_log", {"id": "a1", "entity_type": "ticket", "entity_id": "t1",
+                               "action": "create", "changes": {}, "created_at": "now"}))
+            assert row is None
+            assert db.value("SELECT COUNT(*) FROM tickets") == 0
+            assert db.value("SELECT COUNT(*) FROM audit_log WHERE id = 'a1'") == 0
+    finally:
+        store.close()
