@@ -24,7 +24,7 @@ def subscribed(org_column: str, event_type: str) -> str:
     if event_type not in events.EVENT_TYPES:  # names we define: safe inside a literal
         raise ValueError(f"unknown event type {event_type!r}")
     return (f"EXISTS (SELECT 1 FROM webhooks h WHERE h.org_id = {org_column} AND h.active = 1 "
-            f"AND h.event_types LIKE '%{json.dumps(event_type)}%')")
+            f"AND h.event_types LIKE '%\"{event_type}\"%')")  # as the JSON list holds it
 
 
 def emit(ctx: Ctx, org_id: str, event_type: str, *args, subscribed: bool = True,
