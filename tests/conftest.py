@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
 
-from tests.support import Server, base_env
+from tests.support import FAST_HASHING, Server, base_env
 
 _n = itertools.count()
 
@@ -42,6 +43,9 @@ def register(server):
 
 
 def pytest_configure(config):
+    # In-process faces (contract LocalSide, Pilot, embedded MCP) read this process's
+    # environment; subprocesses inherit it (base_env sets it again for the ones it builds).
+    os.environ.setdefault("ALLOY_PASSWORD_HASHING", FAST_HASHING)
     from tests.coverage_ops import OperationCoverage
 
     config.pluginmanager.register(OperationCoverage(config), "alloy-operation-coverage")
