@@ -123,6 +123,15 @@ REGISTRATION_MODES = {"open": "open", "invite": "invite", "invite_only": "invite
                       "invite-only": "invite", "disabled": "disabled", "closed": "disabled"}
 
 
+PASSWORD_HASHING = ("standard", "minimal")
+
+
+def _hashing(raw: str) -> str:
+    if raw.lower() not in PASSWORD_HASHING:
+        raise ValueError("standard, or minimal (test suites only)")
+    return raw.lower()
+
+
 def _registration(raw: str) -> str:
     mode = REGISTRATION_MODES.get(raw.lower())
     if mode is None:
@@ -197,6 +206,9 @@ class Auth(Section):
     jwt_private_key_file: str | None = var("ALLOY_JWT_PRIVATE_KEY_FILE", None)
     jwt_public_key: str | None = var("ALLOY_JWT_PUBLIC_KEY", None)
     jwt_public_key_file: str | None = var("ALLOY_JWT_PUBLIC_KEY_FILE", None)
+    # argon2id cost for new password hashes: `minimal` lets a test suite register thousands
+    # of users in seconds; it makes stolen hashes cheap to crack, so never in production.
+    password_hashing: str = var("ALLOY_PASSWORD_HASHING", "standard", _hashing)
     refresh_ttl_days: int = 30  # fixed: no variable
     invite_ttl_days: int = 7  # fixed: no variable
 

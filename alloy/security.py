@@ -17,25 +17,30 @@ API_KEY_PREFIX = "alloy_live_"
 _B62 = string.digits + string.ascii_letters
 
 
+# argon2id parameters per ALLOY_PASSWORD_HASHING. standard is OWASP's profile (19 MiB, t=2,
+# p=1): strong, and fast enough to log in briskly; minimal is argon2's floor, for test suites.
+HASHING = {"standard": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
+           "minimal": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}}
+
+
 @cache
-def _hasher():
+def _hasher(hashing: str = "standard"):
     from argon2 import PasswordHasher
 
-    # OWASP's argon2id profile (19 MiB, t=2, p=1): strong, and fast enough to log in briskly.
-    return PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+    return PasswordHasher(**HASHING[hashing])
 
 
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+def hash_password(password: str, hashing: str = "standard") -> str:
+    return _hasher(hashing).hash(password)
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(hashing: str) -> str:
     """A hash of nothing anyone knows, made with the same parameters as real ones."""
-    return _hasher().hash(secrets.token_urlsafe(32))
+    return _hasher(hashing).hash(secrets.token_urlsafe(32))
 
 
-def verify_password(stored: str | None, password: str) -> bool:
+def verify_password(stored: str | None, password: str, hashing: str = "standard") -> bool:
     """Check a password against its stored hash, in the same time whether or not one exists.
 
     No account (or an SSO-only one) still costs one argon2 verification against a dummy
@@ -44,7 +49,7 @@ def verify_password(stored: str | None, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
     try:
-        ok = _hasher().verify(stored or _dummy_hash(), password)
+        ok = _hasher(hashing).verify(stored or _dummy_hash(hashing), password)
     except (VerificationError, InvalidHashError):
         return False
     return ok and bool(stored)

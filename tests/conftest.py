@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
 
-from tests.support import Server, base_env
+from tests.support import FAST_HASHING, Server, base_env
 
 _n = itertools.count()
 
@@ -48,7 +49,26 @@ def register(server):
     return make
 
 
+# The longest files (CPU-s measured on the SQLite pass), started first: xdist hands out whole
+# files in collection order (scripts/test passes --no-loadscope-reorder; its default order,
+# most tests first, put the one-test fuzz file last), so the run ends on short files instead
+# of one worker finishing a minute-long file while the other idles.
+LONGEST_FIRST = ("test_fuzz_openapi.py", "test_spec_curl.py", "test_races.py",
+                 "test_mcp_tools.py", "test_docs.py", "test_mcp_transports.py",
+                 "test_cli_harness.py", "test_cli_labels.py", "test_pg_workers.py",
+                 "test_docs_cli.py", "test_docs_work.py", "test_docs_time.py",
+                 "test_mcp_tutorial.py", "test_mcp_docs.py", "test_scim.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files stay whole
+
+
 def pytest_configure(config):
+    # In-process faces (contract LocalSide, Pilot, embedded MCP) read this process's
+    # environment; subprocesses inherit it (base_env sets it again for the ones it builds).
+    os.environ.setdefault("ALLOY_PASSWORD_HASHING", FAST_HASHING)
     from tests.coverage_ops import OperationCoverage
 
     config.pluginmanager.register(OperationCoverage(config), "alloy-operation-coverage")

@@ -24,6 +24,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# argon2id at argon2's floor: the suite registers thousands of users, and OWASP's cost made
+# hashing a large share of its CPU time. The production parameters are tested in
+# test_security_identity.py; pass ALLOY_PASSWORD_HASHING="" for the default.
+FAST_HASHING = "minimal"
+
+
 def base_env(home: Path, **extra) -> dict:
     """An environment whose data, config and database live under `home`."""
     env = {k: v for k, v in os.environ.items()
@@ -31,7 +37,7 @@ def base_env(home: Path, **extra) -> dict:
     env.update(ALLOY_DATA_DIR=str(home / "data"), ALLOY_CONFIG_DIR=str(home / "config"),
                ALLOY_DATABASE_URL=f"sqlite:///{home / 'data' / 'alloy.db'}",
                # the tests' identity providers and webhook receivers listen on 127.0.0.1
-               ALLOY_ALLOW_PRIVATE_URLS="true")
+               ALLOY_ALLOW_PRIVATE_URLS="true", ALLOY_PASSWORD_HASHING=FAST_HASHING)
     from tests.pg import database_for, use_postgres
 
     if use_postgres():  # ALLOY_TEST_DB=postgres: a fresh PostgreSQL database per home

@@ -322,8 +322,14 @@ def _import(http, source_file, convert):
     return export(http, admin, org_id), warnings, result
 
 
-def test_jira_import_follows_the_mapping(server):
-    data, warnings, result = _import(server.http, "jira-export.json", convert_jira)
+def test_jira_import_follows_the_mapping(tmp_path):
+    """On a server of its own: users are server-wide, and test_cli_io imports the same export
+    into the shared one (on the same xdist worker, its users would already exist here)."""
+    srv = Server(tmp_path, ALLOY_REGISTRATION="open")
+    try:
+        data, warnings, result = _import(srv.http, "jira-export.json", convert_jira)
+    finally:
+        srv.stop()
     assert result["summary"] == {
         "users_created": 2, "workflows_created": 1, "labels_created": 4,
         "projects_created": 1, "sprints_created": 2, "tickets_created": 2,

@@ -97,8 +97,36 @@ def test_login_costs_one_password_verification_whether_or_not_the_email_exists(
         return real(self, hash, password)
 
     monkeypatch.setattr(argon2.PasswordHasher, "verify", counted)
+    params = []
     for email in ("known@example.com", "nobody@example.com"):
         calls.clear()
         with pytest.raises(Unauthorized):
             anon.call("auth.login", body={"email": email, "password": "wrong-password"})
         assert len(calls) == 1 and calls[0].startswith("$argon2id$"), email
+        params.append(calls[0].split("$")[3])
+    assert params[0] == params[1]  # the dummy hash costs what a real one does
+
+
+def test_passwords_are_hashed_at_owasp_cost_unless_a_test_suite_says_minimal(tmp_path):
+    """The suite runs with ALLOY_PASSWORD_HASHING=minimal; a server without it (as every
+    deployment) hashes with OWASP's argon2id profile: 19 MiB, 2 passes, 1 lane."""
+    import sqlite3
+
+    from alloy.client.local import LocalClient
+    from alloy.config import Settings
+    from alloy.env import bootstrap
+
+    stored = {}
+    for hashing in ("", "minimal"):  # unset (the default), then the suite's
+        db = tmp_path / f"{hashing or 'default'}.db"
+        settings = Settings.from_env({"ALLOY_DATA_DIR": str(tmp_path), "ALLOY_PASSWORD_HASHING": hashing,
+                                      "ALLOY_DATABASE_URL": f"sqlite:///{db}"})
+        anon = LocalClient(bootstrap(settings), None)
+        anon.call("auth.register", body={"email": "a@example.com", "password": "password123",
+                                         "display_name": "A"})
+        assert anon.call("auth.login", body={"email": "a@example.com",
+                                             "password": "password123"})
+        with sqlite3.connect(db) as conn:
+            stored[hashing] = conn.execute("SELECT password_hash FROM users").fetchone()[0]
+    assert stored[""].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert stored["minimal"].startswith("$argon2id$v=19$m=8,t=1,p=1$")

@@ -75,7 +75,7 @@ def register(ctx: Ctx, body: RegisterIn) -> TokenPair:
         raise Forbidden("registration is disabled on this server")
     if mode == "invite" and not body.invite_code:
         raise Forbidden("registration is invite-only: a valid invite_code is required")
-    password_hash = hash_password(body.password)
+    password_hash = hash_password(body.password, ctx.settings.auth.password_hashing)
     with ctx.transaction():
         invite = invites.usable(ctx, body.invite_code, body.email) if body.invite_code else None
         if mode == "invite" and invite is None:
@@ -94,7 +94,8 @@ def login(ctx: Ctx, body: LoginIn) -> TokenPair:
     with ctx.transaction(write=False):
         user = ctx.db.one("SELECT * FROM users WHERE email = ?", body.email.strip().lower())
     stored = user["password_hash"] if user else None  # unknown: a dummy hash, same cost
-    if not verify_password(stored, body.password) or user is None:
+    if not verify_password(stored, body.password, ctx.settings.auth.password_hashing) \
+            or user is None:
         raise Unauthorized("invalid email or password")
     with ctx.transaction():
         return issue_tokens(ctx, user, default_org(ctx, user["id"]))

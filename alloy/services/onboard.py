@@ -19,7 +19,7 @@ def status(ctx: Ctx) -> OnboardStatus:
 @op("POST", "/api/v1/onboard", auth=False, tx=False)
 def run(ctx: Ctx, body: OnboardIn) -> Onboarded:
     """Create the first organization, its Owner and an admin API key (once only)."""
-    password_hash = hash_password(body.password)
+    password_hash = hash_password(body.password, ctx.settings.auth.password_hashing)
     with ctx.transaction():
         ctx.db.lock_table("orgs")  # two first runs at once: the second sees the first's org
         if ctx.db.one("SELECT 1 FROM orgs LIMIT 1"):
