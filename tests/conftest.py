@@ -53,7 +53,8 @@ def register(server):
 # files in collection order (scripts/test passes --no-loadscope-reorder; its default order,
 # most tests first, put the one-test fuzz file last), so the run ends on short files instead
 # of one worker finishing a minute-long file while the other idles.
-LONGEST_FIRST = ("test_fuzz_openapi.py", "test_spec_curl.py", "test_races.py",
+LONGEST_FIRST = ("test_fuzz_openapi.py", "test_spec_curl.py", "test_spec_curl_reference.py",
+                 "test_races.py",
                  "test_mcp_tools.py", "test_docs.py", "test_mcp_transports.py",
                  "test_cli_harness.py", "test_cli_labels.py", "test_pg_workers.py",
                  "test_docs_cli.py", "test_docs_work.py", "test_docs_time.py",
