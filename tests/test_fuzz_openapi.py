@@ -11,6 +11,7 @@ and in wall time, so the file stays within a couple of minutes; on PostgreSQL to
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,9 @@ def _owner(server) -> str:
     return token
 
 
+CPYTHON_AST_RACE = "SystemError: AST constructor recursion depth mismatch"
+
+
 def test_openapi_fuzz_finds_no_server_error_and_no_schema_violation(fuzz_server, tmp_path):
     token = _owner(fuzz_server)
     cmd = [str(SCHEMATHESIS), "--config-file", str(CONFIG), "run",
@@ -83,5 +87,12 @@ def test_openapi_fuzz_finds_no_server_error_and_no_schema_violation(fuzz_server,
            "--report", "ndjson", "--report-dir", str(tmp_path)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=MAX_TIME + 120,
                           cwd=tmp_path)
+    if proc.returncode and CPYTHON_AST_RACE in proc.stdout \
+            and re.search(r"\b(\d+) generated, \1 passed\b", proc.stdout):
+        # schemathesis itself crashed, not on anything our server said: CPython 3.11's AST
+        # validator keeps its recursion depth per interpreter, so two generator threads
+        # compiling at once can trip it (python/cpython#106905). Once more settles it.
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=MAX_TIME + 120,
+                              cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-20000:] + proc.stderr[-4000:]
     assert "Traceback" not in fuzz_server.output()
