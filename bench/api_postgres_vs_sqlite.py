@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -38,18 +37,6 @@ def wait(url: str) -> None:
             pass
         time.sleep(0.1)
     raise SystemExit(f"server at {url} did not start")
-
-
-def wrk(url: str, seconds: int, connections: int, token: str, lua: Path | None = None) -> float:
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H",
-           f"Authorization: Bearer {token}", url]
-    if lua:
-        cmd += ["-s", str(lua)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if bad:
-        print(f"  warning: {bad.group(1)} non-2xx responses from {url}", file=sys.stderr)
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
 def post_lua(tmp: Path, name: str, body: str) -> Path:
@@ -90,19 +77,18 @@ def measure(url: str, tmp: Path, args, pid: int) -> dict[str, float]:
     tickets = f"{url}/api/v1/projects/{project['id']}/tickets"
     for i in range(50):  # something to list
         httpx.post(tickets, headers=h, json={"title": f"seed {i}"}, timeout=30)
-    from bench.api_load import cpu_seconds  # it imports this module
+    from bench.api_load import wrk  # it imports this module
 
     s, c = args.seconds, args.connections
-    cpu = cpu_seconds(pid)
-    create = wrk(tickets, s, c, token, post_lua(tmp, "t", '{"title": "t {n}"}'))
+    create = wrk(tickets, s, c, token, post_lua(tmp, "t", '{"title": "t {n}"}'), pid)
     return {
-        "tickets.create": create,
+        "tickets.create": create["rps"],
         # the server's own CPU per create (µs): steadier than req/s on a busy machine
-        "create µs CPU": 1e6 * (cpu_seconds(pid) - cpu) / (create * s),
-        "tickets.list": wrk(tickets + "?limit=20", s, c, token),
+        "create µs CPU": 1000 * create["cpu"],
+        "tickets.list": wrk(tickets + "?limit=20", s, c, token)["rps"],
         "orgs.create": wrk(url + "/api/v1/orgs", s, c, token,
-                           post_lua(tmp, "o", '{"name": "O", "slug": "o-{n}"}')),
-        "orgs.list": wrk(url + "/api/v1/orgs", s, c, token),
+                           post_lua(tmp, "o", '{"name": "O", "slug": "o-{n}"}'))["rps"],
+        "orgs.list": wrk(url + "/api/v1/orgs", s, c, token)["rps"],
     }
 
 
