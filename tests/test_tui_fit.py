@@ -8,7 +8,7 @@ from alloy.tui import api
 from textual.geometry import Region
 
 from tests.test_tui_app import start
-from tests.tui_support import settle, workspace
+from tests.tui_support import settle, shown_toasts, workspace
 
 SMALL = (80, 24)
 
@@ -80,10 +80,5 @@ async def test_a_long_message_fits_80x24(ws):
     async with app.run_test(size=SMALL, notifications=True) as pilot:
         await start(app, pilot)
         app.notify("word " * 80, title="sprint list failed", severity="error")
-        toasts = []
-        for _ in range(50):
-            await pilot.pause(0.02)
-            toasts = [t for t in app.screen.query("Toast") if t.region.height]
-            if toasts:
-                break
+        toasts = await shown_toasts(pilot)
         assert toasts and all(Region(0, 0, *SMALL).contains_region(t.region) for t in toasts)

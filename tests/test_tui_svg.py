@@ -14,7 +14,7 @@ import pytest
 from alloy.tui import api
 
 from tests.test_tui_screens import member, submitted
-from tests.tui_support import settle, workspace
+from tests.tui_support import settle, shown_toasts, workspace
 
 SIZES = {"80x24": (80, 24), "160x45": (160, 45)}
 FROZEN = "2026-03-02T09:30:00Z"
@@ -150,12 +150,7 @@ async def test_a_notification_covers_the_hints_line_not_the_tickets(ws):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         app.notify("Logged 30 min Coding on PROJ-1")
-        toasts = []
-        for _ in range(50):
-            await pilot.pause(0.02)
-            toasts = [t for t in app.screen.query("Toast") if t.region.height]
-            if toasts:
-                break
+        toasts = await shown_toasts(pilot)
         hints = app.query_one("KeyHints").region
         assert [t.region.y for t in toasts] == [hints.y] and toasts[0].region.height == 1
         assert not toasts[0].region.overlaps(app.table.region)

@@ -75,6 +75,17 @@ class Workspace:
         return AlloyApp(client=self.client)
 
 
+async def shown_toasts(pilot) -> list:
+    """The notification toasts once they are laid out (they appear a frame or two late)."""
+    toasts = []
+    for _ in range(50):
+        await pilot.pause(0.02)
+        toasts = [t for t in pilot.app.screen.query("Toast") if t.region.height]
+        if toasts:
+            break
+    return toasts
+
+
 async def type_fast(pilot, *keys: str) -> None:
     """Queue every key before the app handles the first, as a paste or a fast typist does
     (`pilot.press` waits for the app to go idle after each key, which hides ordering bugs)."""
