@@ -131,3 +131,22 @@ def test_names_resolving_to_private_addresses_are_refused_when_connecting(strict
     finally:
         receiver.server.shutdown()
         idp.stop()
+
+
+def test_a_url_the_sender_cannot_encode_is_a_failed_delivery_not_a_worker_crash(strict):
+    """`http://xn--/` passes input checks, then the IDNA codec raises its own error at send
+    time: found by the fuzz run as a worker traceback, the row left leased and retried."""
+    h, org = _owner(strict, "idna")
+    hook = strict.http.post(f"/api/v1/orgs/{org}/webhooks", headers=h, json={
+        "url": "http://xn--/hooks", "event_types": ["ticket.created"]})
+    assert hook.status_code == 201, hook.text
+    project = strict.http.post("/api/v1/projects", headers=h,
+                               json={"key": "IDN", "name": "Idna"}).json()
+    strict.http.post(f"/api/v1/projects/{project['id']}/tickets", headers=h, json={"title": "x"})
+    url = f"/api/v1/webhooks/{hook.json()['id']}/deliveries"
+    deadline = time.time() + 20
+    while not (d := strict.http.get(url, headers=h).json()["items"])[0]["attempts"]:
+        assert time.time() < deadline, d
+        time.sleep(0.1)
+    assert d[0]["status"] != "delivered" and d[0]["last_error"]
+    assert "Traceback" not in strict.output()
