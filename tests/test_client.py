@@ -32,11 +32,40 @@ def test_a_remote_answer_of_the_wrong_shape_fails_loudly():
         _decode(ops.get("tickets.list"), b'[{"id": "a"}]')
 
 
-def test_a_remote_answer_of_the_right_shape_is_plain_data(tmp_path):
+def test_a_remote_answer_of_the_right_shape_is_the_local_struct(tmp_path):
     env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/c.db"))
     client = LocalClient(env)
     try:
-        health = client.call("system.health")
+        health = client.run("system.health")
+        assert isinstance(health, ops.get("system.health").result)
         assert _decode(ops.get("system.health"), msgspec.json.encode(health)) == health
+        assert client.call("system.health") == msgspec.to_builtins(health)
+    finally:
+        env.close()
+
+
+def test_both_clients_answer_the_declared_structs(server, tmp_path):
+    """`run` gives the operation's result type on both sides; a field read by name is a
+    Struct attribute, so a misspelt one fails here and not for a user."""
+    from alloy.domain.page import Page
+    from tests.conftest import unique_email
+
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/c.db",
+                                      ALLOY_REGISTRATION="open"))
+    anonymous = {"local": LocalClient(env), "remote": RemoteClient(server.url)}
+    try:
+        for kind, anon in anonymous.items():
+            email = unique_email(kind)
+            pair = anon.run("auth.register", body={"email": email, "password": "password123",
+                                                   "display_name": kind})
+            assert isinstance(pair, ops.get("auth.register").result)
+            client = (LocalClient(env, token=pair.access_token) if kind == "local"
+                      else RemoteClient(server.url, pair.access_token))
+            me = client.run("auth.me")
+            assert isinstance(me, ops.get("auth.me").result) and me.email == email
+            orgs = client.run("orgs.list")
+            assert isinstance(orgs, Page) and orgs.items[0].id == me.org_id
+            assert client.call("auth.me") == msgspec.to_builtins(me)
+            client.close()
     finally:
         env.close()

@@ -37,10 +37,17 @@ class LocalClient:
             actor = actor.through_mcp(self.mcp_client)
         return actor
 
-    def call(self, name: str, *, body=None, query=None, **path):
+    def run(self, name: str, *, body=None, query=None, **path):
         op = ops.get(name)
         query = {k: v for k, v in (query or {}).items() if v is not None}
         result = execute(self.env, op, self._actor(op), path, body, query)
         if isinstance(result, ops.Download):
             return result.content  # bytes, as RemoteClient answers a binary response
-        return None if result is None else msgspec.to_builtins(result)
+        if result is None or op.result is None:
+            return result
+        # as RemoteClient decodes it: an answer already of its type is returned as is
+        return msgspec.convert(result, op.result, from_attributes=True)
+
+    def call(self, name: str, *, body=None, query=None, **path):
+        result = self.run(name, body=body, query=query, **path)
+        return result if isinstance(result, bytes) else msgspec.to_builtins(result)

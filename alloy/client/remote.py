@@ -51,6 +51,14 @@ class RemoteClient:
             raise Unavailable(f"cannot reach {self.base_url}: {e}") from None
 
     def call(self, name: str, *, body=None, query=None, **path):
+        result = self.run(name, body=body, query=query, **path)
+        if result is None or isinstance(result, (bytes, str, dict)):
+            return result
+        import msgspec
+
+        return msgspec.to_builtins(result)
+
+    def run(self, name: str, *, body=None, query=None, **path):
         op = ops.get(name)
         url = op.path.format(**{k: _quote(v) for k, v in path.items()})
         query = {k: _q(v) for k, v in (query or {}).items() if v is not None}
@@ -89,15 +97,15 @@ class RemoteClient:
 
 
 def _decode(op, content: bytes):
-    """The answer as LocalClient gives it, decoded against the operation's declared result
-    type first: a server answering another shape fails here, loudly, not in a face."""
+    """The answer decoded against the operation's declared result type, as LocalClient.run
+    gives it: a server answering another shape fails here, loudly, not in a face."""
     import typing
 
     import msgspec
 
     kind = typing.Any if op.result is None else op.result
     try:
-        return msgspec.to_builtins(msgspec.json.decode(content, type=kind))
+        return msgspec.json.decode(content, type=kind)
     except msgspec.ValidationError as e:
         raise msgspec.ValidationError(
             f"{op.name}: the server's answer does not match {kind}: {e}") from None
