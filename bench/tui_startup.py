@@ -59,7 +59,7 @@ def child() -> None:
                 await pilot.pause(0.005)
             while app.loading:
                 await pilot.pause(0.02)
-            table = app.table
+            table = app.tickets.table
             moves = min(2000, len(table.rows) - 1)
             start = time.perf_counter()
             for _ in range(moves):

@@ -31,7 +31,7 @@ async def test_s_changes_status_in_list_and_detail(ws):
         await pilot.press("s", "j", "j", "enter")  # Backlog -> Todo -> InProgress
         await settle(pilot)
         assert ws.get(ws.tickets[0]["id"])["status"] == "InProgress"
-        assert app.table.selected["status"] == "InProgress"
+        assert app.tickets.table.selected["status"] == "InProgress"
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("s", "j", "enter")  # InProgress -> InReview
@@ -81,13 +81,13 @@ async def test_e_edits_title_and_description(ws):
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await pilot.press("e")
-        assert app.mode == "INSERT"
+        assert app.tickets.mode == "INSERT"
         app.screen.query_one("#title").value = ""
         await pilot.press(*"Fix SSO login", "tab", *"Users on SSO", "ctrl+s")
         await settle(pilot)
         fresh = ws.get(ws.tickets[0]["id"])
         assert fresh["title"] == "Fix SSO login" and fresh["description"] == "Users on SSO"
-        assert app.table.selected["title"] == "Fix SSO login"
+        assert app.tickets.table.selected["title"] == "Fix SSO login"
 
 
 async def test_c_adds_a_comment_shown_in_detail(ws):
@@ -121,7 +121,7 @@ async def test_l_toggles_labels_with_check_marks(ws):
         await settle(pilot)
         assert api.ticket_labels(ws.client, ws.tickets[0]["id"]) == []
         await pilot.press("escape")
-        assert type(app.screen).__name__ == "Screen"
+        assert type(app.screen).__name__ == "TicketsScreen"
 
 
 async def test_t_logs_time_for_today(ws):
@@ -146,8 +146,8 @@ async def test_d_deletes_after_choosing_yes(ws):
         keys = [t["key"] for t in ws.client.call(
             "tickets.list", project_id=ws.project["id"])["items"]]
         assert keys == ["PROJ-1", "PROJ-3"]
-        assert [t["key"] for t in app.table.rows] == ["PROJ-1", "PROJ-3"]
-        assert app.table.cursor == 1
+        assert [t["key"] for t in app.tickets.table.rows] == ["PROJ-1", "PROJ-3"]
+        assert app.tickets.table.cursor == 1
 
 
 async def test_D_previews_dependents_then_cascades(ws):
@@ -174,7 +174,7 @@ async def test_D_previews_dependents_then_cascades(ws):
 
         with pytest.raises(NotFound):
             ws.get(tid)
-        assert "PROJ-1" not in [t["key"] for t in app.table.rows]
+        assert "PROJ-1" not in [t["key"] for t in app.tickets.table.rows]
 
 
 async def test_sprint_commands_and_board_keys(ws):
@@ -200,14 +200,14 @@ async def test_sprint_commands_and_board_keys(ws):
         assert type(app.screen).__name__ == "SelectPopup" and "Sprint-4" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.view == "board" and app.board.burndown_shown
-        assert "Sprint-4" in app.context()
+        assert app.tickets.view == "board" and app.tickets.board.burndown_shown
+        assert "Sprint-4" in app.tickets.context()
         assert "Total:" in screen_text(app)
         await pilot.press("b")
-        assert not app.board.burndown_shown
+        assert not app.tickets.board.burndown_shown
         await pilot.press("b", "l", "h", "tab", "shift+tab", "right", "left", "j", "k", "G",
                           "g", "g")
-        assert app.board.selected
+        assert app.tickets.board.selected
         await pilot.press("s", "j", "enter")  # first status column -> next status
         await settle(pilot)
         await pilot.press("L")
@@ -216,22 +216,22 @@ async def test_sprint_commands_and_board_keys(ws):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.view == "detail"
+        assert app.tickets.view == "detail"
         await pilot.press("escape")  # back where the detail was opened from
-        assert app.view == "board"
+        assert app.tickets.view == "board"
         await pilot.press("escape")
-        assert app.view == "list"
+        assert app.tickets.view == "list"
         await pilot.press("colon", *f"sprint {sid}", "enter")
         await settle(pilot)
-        assert app.view == "board"
+        assert app.tickets.view == "board"
         await pilot.press("q")
-        assert app.view == "list" and app.is_running
+        assert app.tickets.view == "list" and app.is_running
         await pilot.press("colon", *f"sprint complete {sid[:8]}", "enter")
         await settle(pilot)
         assert api.sprint(ws.client, sid)["status"] == "Completed", \
             [n.message for n in app._notifications]
         await pilot.press("colon", *f"sprint {sid}", "enter")
         await settle(pilot)
-        assert app.view == "board"
+        assert app.tickets.view == "board"
         await pilot.press("escape")
-        assert app.view == "list"
+        assert app.tickets.view == "list"

@@ -41,15 +41,15 @@ async def test_navigation_keys_j_k_gg_G_and_arrows(ws):
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await pilot.press("j", "j")
-        assert app.table.cursor == 2
+        assert app.tickets.table.cursor == 2
         await pilot.press("k")
-        assert app.table.cursor == 1
+        assert app.tickets.table.cursor == 1
         await pilot.press("G")
-        assert app.table.cursor == 4 and "5/5" in app.context()
+        assert app.tickets.table.cursor == 4 and "5/5" in app.tickets.context()
         await pilot.press("g", "g")
-        assert app.table.cursor == 0
+        assert app.tickets.table.cursor == 0
         await pilot.press("down", "down", "up")
-        assert app.table.cursor == 1
+        assert app.tickets.table.cursor == 1
 
 
 async def test_tab_cycles_project_filter_all_each_project_all(ws):
@@ -57,13 +57,13 @@ async def test_tab_cycles_project_filter_all_each_project_all(ws):
     app = ws.app()
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
-        assert len(app.table.rows) == 6
+        assert len(app.tickets.table.rows) == 6
         await pilot.press("tab")
-        assert app.model.project_label == "PROJ" and len(app.table.rows) == 5
+        assert app.model.project_label == "PROJ" and len(app.tickets.table.rows) == 5
         await pilot.press("tab")
-        assert app.model.project_label == "OPS" and [t["key"] for t in app.table.rows] == ["OPS-1"]
+        assert app.model.project_label == "OPS" and [t["key"] for t in app.tickets.table.rows] == ["OPS-1"]
         await pilot.press("tab")
-        assert app.model.project_label == "All" and len(app.table.rows) == 6
+        assert app.model.project_label == "All" and len(app.tickets.table.rows) == 6
 
 
 async def test_enter_opens_detail_and_escape_or_q_returns(ws):
@@ -72,16 +72,16 @@ async def test_enter_opens_detail_and_escape_or_q_returns(ws):
         await start(app, pilot)
         await pilot.press("j", "enter")
         await settle(pilot)
-        assert app.view == "detail"
+        assert app.tickets.view == "detail"
         text = screen_text(app)
         assert "PROJ-2" in text and "Add dark mode" in text and "Reporter: Olive" in text
         await pilot.press("j", "k", "G", "g", "g")
         await pilot.press("escape")
-        assert app.view == "list"
+        assert app.tickets.view == "list"
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("q")
-        assert app.view == "list" and app.is_running
+        assert app.tickets.view == "list" and app.is_running
 
 
 async def test_q_and_colon_q_quit(ws):
@@ -105,19 +105,19 @@ async def test_create_ticket_popup_title_and_priority(ws):
         await pilot.press("tab")  # PROJ selected
         await pilot.press("n")
         assert type(app.screen).__name__ == "CreatePopup"
-        assert app.mode == "INSERT"
+        assert app.tickets.mode == "INSERT"
         await pilot.press("enter")  # empty title is refused
         assert type(app.screen).__name__ == "CreatePopup"
         await pilot.press(*"Ship it", "tab", "k", "k")  # None -> Low -> Medium
-        assert app.mode == "NORMAL"
+        assert app.tickets.mode == "NORMAL"
         await pilot.press("enter")
         await settle(pilot)
-        assert type(app.screen).__name__ == "Screen"
+        assert type(app.screen).__name__ == "TicketsScreen"
         created = [t for t in ws.client.call("tickets.list", project_id=ws.project["id"],
                                              query={"limit": 100})["items"]
                    if t["title"] == "Ship it"]
         assert len(created) == 1 and created[0]["priority"] == "Medium"
-        assert app.table.selected["title"] == "Ship it"
+        assert app.tickets.table.selected["title"] == "Ship it"
         assert created[0]["reporter_id"] == ws.user_id
 
 
@@ -134,8 +134,8 @@ async def test_popups_cancel_with_escape(ws):
             assert type(app.screen).__name__ == popup, key
             await pilot.press("escape")
             await settle(pilot)
-            assert type(app.screen).__name__ == "Screen", key
-            assert app.mode == "NORMAL"
+            assert type(app.screen).__name__ == "TicketsScreen", key
+            assert app.tickets.mode == "NORMAL"
         assert len(ws.client.call("tickets.list", project_id=ws.project["id"])["items"]) == 5
 
 
@@ -177,22 +177,22 @@ async def test_search_filters_highlights_and_n_N_move_between_matches(ws):
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await pilot.press("slash")
-        assert app.mode == "SEARCH" and "[SEARCH]" in screen_text(app)
+        assert app.tickets.mode == "SEARCH" and "[SEARCH]" in screen_text(app)
         assert app.query_one("#mode").styles.background.rgb == (255, 0, 255)
         await pilot.press(*"FIX")
-        assert [t["title"] for t in app.table.rows] == ["Fix login bug", "Fix logout bug"]
+        assert [t["title"] for t in app.tickets.table.rows] == ["Fix login bug", "Fix logout bug"]
         await pilot.press("escape")
-        assert app.mode == "NORMAL" and app.model.search == "FIX"
+        assert app.tickets.mode == "NORMAL" and app.model.search == "FIX"
         await pilot.press("n")
-        assert app.table.cursor == 1
+        assert app.tickets.table.cursor == 1
         await pilot.press("n")
-        assert app.table.cursor == 0
+        assert app.tickets.table.cursor == 0
         await pilot.press("N")
-        assert app.table.cursor == 1
+        assert app.tickets.table.cursor == 1
         await pilot.press("slash", "backspace", "backspace", "backspace", *"backlog", "enter")
-        assert len(app.table.rows) == 6  # status matches too
+        assert len(app.tickets.table.rows) == 6  # status matches too
         await pilot.press("escape")  # Esc in Normal clears the search
-        assert app.model.search == "" and len(app.table.rows) == 6
+        assert app.model.search == "" and len(app.tickets.table.rows) == 6
 
 
 async def test_command_mode_filter_sort_project_history_completion(ws):
@@ -201,25 +201,25 @@ async def test_command_mode_filter_sort_project_history_completion(ws):
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await pilot.press("colon")
-        assert app.mode == "COMMAND"
+        assert app.tickets.mode == "COMMAND"
         assert app.query_one("#mode").styles.background.rgb == (255, 255, 0)
         await pilot.press("s", "o", "tab")
         assert app.query_one("#cmdline").value == "sort"
         await pilot.press(*" priority:desc", "enter")
-        assert app.mode == "NORMAL"
-        assert [t["priority"] for t in app.table.rows][:2] == ["Urgent", "High"]
+        assert app.tickets.mode == "NORMAL"
+        assert [t["priority"] for t in app.tickets.table.rows][:2] == ["Urgent", "High"]
         await pilot.press("colon", *"sort title", "enter")
-        assert app.table.rows[0]["title"] == "Add dark mode"
+        assert app.tickets.table.rows[0]["title"] == "Add dark mode"
         await pilot.press("colon", *"sort", "enter")
         assert app.model.sort is None
         await pilot.press("colon", *"project ops", "enter")
-        assert [t["key"] for t in app.table.rows] == ["OPS-1"]
+        assert [t["key"] for t in app.tickets.table.rows] == ["OPS-1"]
         await pilot.press("colon", *"project", "enter")
-        assert len(app.table.rows) == 6
+        assert len(app.tickets.table.rows) == 6
         await pilot.press("colon", *"filter status=Todo", "enter")
-        assert app.table.rows == [] and "status=Todo" in app.context()
+        assert app.tickets.table.rows == [] and "status=Todo" in app.tickets.context()
         await pilot.press("colon", *"filter", "enter")
-        assert len(app.table.rows) == 6
+        assert len(app.tickets.table.rows) == 6
         await pilot.press("colon", "up")
         assert app.query_one("#cmdline").value == "filter"
         await pilot.press("up")
@@ -227,9 +227,9 @@ async def test_command_mode_filter_sort_project_history_completion(ws):
         await pilot.press("down")
         assert app.query_one("#cmdline").value == "filter"
         await pilot.press("escape")
-        assert app.mode == "NORMAL"
+        assert app.tickets.mode == "NORMAL"
         await pilot.press("colon", "x", "backspace", "backspace")  # empty -> Normal
-        assert app.mode == "NORMAL"
+        assert app.tickets.mode == "NORMAL"
         await pilot.press("colon", *"bogus", "enter")
         await pilot.press("colon", *"project NOPE", "enter")
         assert app.is_running
@@ -299,7 +299,7 @@ async def test_detail_shows_activity_with_the_credential_that_acted(ws):
     app = ws.app()
     async with app.run_test(size=(110, 40)) as pilot:
         await start(app, pilot)
-        app.open_detail(ws.get(ws.tickets[0]["id"]))
+        app.tickets.open_detail(ws.get(ws.tickets[0]["id"]))
         await settle(pilot)
         text = screen_text(app)
         assert "Activity" in text and "ticket.created via embedded" in text, text

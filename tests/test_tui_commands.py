@@ -26,8 +26,8 @@ async def test_filter_status_matches_forgivingly(ws, spelling):
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await pilot.press("colon", *f"filter status={spelling}", "enter")
-        assert [t["key"] for t in app.table.rows] == ["PROJ-2"]
-        assert "status=InProgress" in app.context()
+        assert [t["key"] for t in app.tickets.table.rows] == ["PROJ-2"]
+        assert "status=InProgress" in app.tickets.context()
 
 
 async def test_filter_unknown_status_warns_and_lists_the_statuses(ws):
@@ -36,7 +36,7 @@ async def test_filter_unknown_status_warns_and_lists_the_statuses(ws):
         await start(app, pilot)
         await pilot.press("colon", *"filter status=Bogus", "enter")
         await settle(pilot)
-        assert app.model.status is None and len(app.table.rows) == 3
+        assert app.model.status is None and len(app.tickets.table.rows) == 3
         warning = next(m for m in messages(app) if "Bogus" in m)
         assert "no status" in warning and "Backlog" in warning and "InProgress" in warning
 
@@ -53,7 +53,7 @@ async def test_sprint_list_on_all_asks_for_the_project_not_the_highlighted_row(w
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await pilot.press("G")
-        assert app.table.selected["id"] == ops_ticket["id"] and app.model.project_label == "All"
+        assert app.tickets.table.selected["id"] == ops_ticket["id"] and app.model.project_label == "All"
         await pilot.press("colon", *"sprint list", "enter")
         await settle(pilot)
         assert popup_lines(app) == ["PROJ  Proj", "OPS  Ops"], "did not ask which project"
@@ -76,7 +76,7 @@ async def test_sprint_names_need_no_quotes(ws):
         assert [s["name"] for s in api.sprints(ws.client, ws.project["id"])] == ["Sprint 1"]
         await pilot.press("colon", *"sprint Sprint 1", "enter")
         await settle(pilot)
-        assert app.view == "board" and app.board.sprint["name"] == "Sprint 1", messages(app)
+        assert app.tickets.view == "board" and app.tickets.board.sprint["name"] == "Sprint 1", messages(app)
         await pilot.press("colon", *"sprint start Sprint 1", "enter")
         await settle(pilot)
         assert api.sprints(ws.client, ws.project["id"])[0]["status"] == "Active", messages(app)
@@ -96,7 +96,7 @@ async def test_sprint_list_prefixes_tell_sprints_apart_and_errors_read_plainly(w
         assert [s["id"].startswith(p) for s, p in zip(made, shown, strict=True)] == [True, True]
         await pilot.press("escape", "colon", *f"sprint {shown[0]}", "enter")
         await settle(pilot)
-        assert app.view == "board" and app.board.sprint["id"] == made[0]["id"], messages(app)
+        assert app.tickets.view == "board" and app.tickets.board.sprint["id"] == made[0]["id"], messages(app)
         await pilot.press("colon", *f"sprint {made[0]['id'][:8]}", "enter")
         await settle(pilot)
         clash = next(m for m in messages(app) if "matches 2 sprints" in m)

@@ -33,7 +33,7 @@ async def edit_first(ws, tmp_path, monkeypatch, body: str, var: str = "EDITOR"):
         await start(app, pilot)
         await pilot.press("e")
         await settle(pilot)
-        return app.table.selected, [n.message for n in app._notifications], screen_text(app)
+        return app.tickets.table.selected, [n.message for n in app._notifications], screen_text(app)
 
 
 async def test_e_saves_what_the_editor_wrote(ws, tmp_path, monkeypatch):

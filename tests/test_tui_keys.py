@@ -20,9 +20,9 @@ async def test_fast_colon_command_is_typed_into_the_line(ws):
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await type_fast(pilot, ":", *"sort title", "enter")
-        assert type(app.screen).__name__ == "Screen", "a Normal-mode key opened a popup"
-        assert app.mode == "NORMAL" and app.model.sort == ("title", False)
-        assert app.table.rows[0]["title"] == "Add dark mode"
+        assert type(app.screen).__name__ == "TicketsScreen", "a Normal-mode key opened a popup"
+        assert app.tickets.mode == "NORMAL" and app.model.sort == ("title", False)
+        assert app.tickets.table.rows[0]["title"] == "Add dark mode"
 
 
 async def test_fast_slash_search_then_keys_after_escape_are_normal_again(ws):
@@ -30,14 +30,14 @@ async def test_fast_slash_search_then_keys_after_escape_are_normal_again(ws):
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await type_fast(pilot, "/", *"cach")
-        assert type(app.screen).__name__ == "Screen", "a Normal-mode key opened a popup"
-        assert app.mode == "SEARCH" and app.model.search == "cach"
-        assert [t["title"] for t in app.table.rows] == ["Tune cache"]
+        assert type(app.screen).__name__ == "TicketsScreen", "a Normal-mode key opened a popup"
+        assert app.tickets.mode == "SEARCH" and app.model.search == "cach"
+        assert [t["title"] for t in app.tickets.table.rows] == ["Tune cache"]
         await type_fast(pilot, "escape", "escape", "/", *"web-1")  # Esc Esc clears the search
-        assert type(app.screen).__name__ == "Screen" and app.model.search == "web-1"
+        assert type(app.screen).__name__ == "TicketsScreen" and app.model.search == "web-1"
         await type_fast(pilot, *["backspace"] * 5, *"fix", "escape", "j", "k", "j")
-        assert app.mode == "NORMAL" and app.model.search == "fix"
-        assert app.table.cursor == 0 and app.focused is app.table  # one row: j k j stay
+        assert app.tickets.mode == "NORMAL" and app.model.search == "fix"
+        assert app.tickets.table.cursor == 0 and app.focused is app.tickets.table  # one row: j k j stay
 
 
 async def test_keys_before_and_after_a_command_keep_their_order(ws):
@@ -46,11 +46,11 @@ async def test_keys_before_and_after_a_command_keep_their_order(ws):
         await start(app, pilot)
         await type_fast(pilot, "j", "j", ":", *"sort priority:desc", "enter", "G", "k")
         assert app.model.sort == ("priority", True)
-        assert app.table.cursor == len(app.table.rows) - 2
+        assert app.tickets.table.cursor == len(app.tickets.table.rows) - 2
         await type_fast(pilot, "g", "j", "g")  # a key between the g's cancels gg
-        assert app.table.cursor == len(app.table.rows) - 1
+        assert app.tickets.table.cursor == len(app.tickets.table.rows) - 1
         await type_fast(pilot, "g", "g")
-        assert app.table.cursor == 0
+        assert app.tickets.table.cursor == 0
 
 
 async def test_paste_opens_the_line_but_runs_nothing(ws):
@@ -59,10 +59,10 @@ async def test_paste_opens_the_line_but_runs_nothing(ws):
         await start(app, pilot)
         app.post_message(events.Paste("sdd"))  # not a command: ignored, no popup
         await settle(pilot)
-        assert type(app.screen).__name__ == "Screen" and app.mode == "NORMAL"
+        assert type(app.screen).__name__ == "TicketsScreen" and app.tickets.mode == "NORMAL"
         app.post_message(events.Paste(":sort title\nmore"))
         await settle(pilot)
-        assert app.mode == "COMMAND" and app.command_line.value == "sort title"
+        assert app.tickets.mode == "COMMAND" and app.tickets.command_line.value == "sort title"
         assert app.model.sort is None
         await type_fast(pilot, "enter")
         assert app.model.sort == ("title", False) and "sort title:asc" in screen_text(app)

@@ -74,7 +74,7 @@ async def test_approvals_groups_by_person_and_week_and_a_r_decide(ws):
         assert ws.client.call("timeentries.get", entry_id=mine["id"])["status"] == "Approved"
         assert "Nothing awaits approval." in screen_text(app)
         await pilot.press("q")
-        assert app.screen is app.screen_stack[0] and app.view == "list"
+        assert app.screen is app.screen_stack[0] and app.tickets.view == "list"
 
 
 async def test_approvals_say_why_a_member_may_not_approve(ws):
@@ -118,8 +118,8 @@ async def test_my_work_lists_my_open_tickets_across_projects(ws):
         assert "No timer running" in text and "2 open tickets assigned to you" in text
         await pilot.press("j", "enter")
         await settle(pilot)
-        assert app.screen is app.screen_stack[0] and app.view == "detail"
-        assert app.detail.ticket["key"] == "PROJ-1"
+        assert app.screen is app.screen_stack[0] and app.tickets.view == "detail"
+        assert app.tickets.detail.ticket["key"] == "PROJ-1"
 
 
 async def test_my_work_shows_the_running_timer_and_space_x_start_and_stop_it(ws):

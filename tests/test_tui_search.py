@@ -19,7 +19,7 @@ def ws(tmp_path, monkeypatch):
 
 
 def keys(app) -> list[str]:
-    return [t["key"] for t in app.table.rows]
+    return [t["key"] for t in app.tickets.table.rows]
 
 
 async def test_slash_filters_loaded_rows_then_asks_the_server_on_enter(ws):
@@ -35,7 +35,7 @@ async def test_slash_filters_loaded_rows_then_asks_the_server_on_enter(ws):
         assert keys(app) == []  # only in a comment: not in the loaded rows
         await pilot.press("enter")
         await settle(pilot)
-        assert keys(app) == ["PROJ-3"] and "/wombat" in app.context()
+        assert keys(app) == ["PROJ-3"] and "/wombat" in app.tickets.context()
         await pilot.press("escape")
         assert len(keys(app)) == 3 and app.model.found is None
 

@@ -66,9 +66,9 @@ async def test_snapshot_sprint_board(ws):
     app = ws.app()
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)
-        app.board.show(sprint, columns, burndown)
-        app.show_view("board")
+        app.tickets.board.show(sprint, columns, burndown)
+        app.tickets.show_view("board")
         await pilot.pause()
         await pilot.press("l", "j")
         check("sprint_board", app)
-        assert "Sprint 3" in app.context() and "40%" in app.context()
+        assert "Sprint 3" in app.tickets.context() and "40%" in app.tickets.context()

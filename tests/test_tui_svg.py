@@ -78,8 +78,8 @@ def board_data(ws) -> tuple[dict, list[dict], dict]:
 
 async def on_board(pilot, ws) -> None:
     app = pilot.app
-    app.board.show(*board_data(ws))
-    app.show_view("board")
+    app.tickets.board.show(*board_data(ws))
+    app.tickets.show_view("board")
     await pilot.pause()
 
 
@@ -139,7 +139,7 @@ async def test_status_colours_and_a_readable_normal_badge(ws):
         await settle(pilot)
         badge = app.query_one("#mode").styles
         assert badge.background.rgb == (0, 0, 255) and badge.color.rgb == (255, 255, 255)
-        line = app.table.render_line(3)  # PROJ-3, Done (line 0 is the header)
+        line = app.tickets.table.render_line(3)  # PROJ-3, Done (line 0 is the header)
         done = next(s for s in line if s.text.strip() == "Done")
         assert done.style.color.name == "green"
 
@@ -153,4 +153,4 @@ async def test_a_notification_covers_the_hints_line_not_the_tickets(ws):
         toasts = await shown_toasts(pilot)
         hints = app.query_one("KeyHints").region
         assert [t.region.y for t in toasts] == [hints.y] and toasts[0].region.height == 1
-        assert not toasts[0].region.overlaps(app.table.region)
+        assert not toasts[0].region.overlaps(app.tickets.table.region)

@@ -7,13 +7,13 @@ from tests.tui_support import settle, workspace
 
 
 def keys(app) -> list[str]:
-    return [t["key"] for t in app.table.rows]
+    return [t["key"] for t in app.tickets.table.rows]
 
 
 def tabs(app) -> str:
     from alloy.tui.widgets.viewtabs import ViewTabs
 
-    widget = app._main.query_one(ViewTabs)
+    widget = app.tickets.query_one(ViewTabs)
     return str(widget.render()) if widget.display else ""
 
 

@@ -24,7 +24,7 @@ def sprint_with(ws, tickets: list[dict], name: str = "Sprint 1") -> dict:
 async def open_board(pilot, sprint: dict) -> None:
     await pilot.press("colon", *f"sprint {sprint['id']}", "enter")
     await settle(pilot)
-    assert pilot.app.view == "board"
+    assert pilot.app.tickets.view == "board"
 
 
 @pytest.mark.parametrize("keys", [("p", "k", "enter"), ("s", "j", "enter"),
@@ -35,15 +35,15 @@ async def test_quick_actions_on_the_list_stay_on_the_list_after_a_detail(ws, key
         await start(app, pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.view == "detail"
+        assert app.tickets.view == "detail"
         await pilot.press("q")
-        assert app.view == "list"
+        assert app.tickets.view == "list"
         await pilot.press(*keys)  # on the ticket the detail showed
         await settle(pilot)
-        assert app.view == "list", "a quick action reopened the detail left behind"
+        assert app.tickets.view == "list", "a quick action reopened the detail left behind"
         await pilot.press("j", *keys)  # and on another one
         await settle(pilot)
-        assert app.view == "list"
+        assert app.tickets.view == "list"
 
 
 async def test_leaving_a_detail_opened_from_the_board_returns_to_the_board(ws):
@@ -55,19 +55,19 @@ async def test_leaving_a_detail_opened_from_the_board_returns_to_the_board(ws):
         for leave in ("escape", "q"):
             await pilot.press("enter")
             await settle(pilot)
-            assert app.view == "detail"
+            assert app.tickets.view == "detail"
             await pilot.press(leave)
-            assert app.view == "board", leave
+            assert app.tickets.view == "board", leave
         await pilot.press("p", "k", "enter")  # a quick action on the board stays there
         await settle(pilot)
-        assert app.view == "board"
-        assert ws.get(app.board.selected["id"])["priority"] != "None"
+        assert app.tickets.view == "board"
+        assert ws.get(app.tickets.board.selected["id"])["priority"] != "None"
         await pilot.press("escape")
-        assert app.view == "list"
+        assert app.tickets.view == "list"
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("escape")
-        assert app.view == "list"
+        assert app.tickets.view == "list"
 
 
 async def test_quick_actions_on_the_board_stay_on_the_board_after_a_detail(ws):
@@ -83,7 +83,7 @@ async def test_quick_actions_on_the_board_stay_on_the_board_after_a_detail(ws):
         for keys in (("p", "k", "enter"), ("s", "j", "enter"), ("a", "j", "enter")):
             await pilot.press(*keys)
             await settle(pilot)
-            assert app.view == "board", keys
+            assert app.tickets.view == "board", keys
 
 
 async def test_detail_labels_line_follows_l(ws):
@@ -100,7 +100,7 @@ async def test_detail_labels_line_follows_l(ws):
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.view == "detail" and "Labels:   bug" in screen_text(app)
+        assert app.tickets.view == "detail" and "Labels:   bug" in screen_text(app)
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("enter", "escape")
@@ -117,11 +117,11 @@ async def test_board_column_scrolls_to_the_selected_card(ws):
     async with app.run_test(size=(100, 30)) as pilot:
         await start(app, pilot)
         await open_board(pilot, sprint)
-        while app.board.columns[app.board.col]["status"] != "Done":
+        while app.tickets.board.columns[app.tickets.board.col]["status"] != "Done":
             await pilot.press("l")
         await pilot.press("G")
         await settle(pilot)
-        assert app.board.selected["key"] == many[-1]["key"] and "row 20/20" in app.context()
+        assert app.tickets.board.selected["key"] == many[-1]["key"] and "row 20/20" in app.tickets.context()
         assert f"{many[-1]['key']} " in screen_text(app), "the selected card is off screen"
         await pilot.press("g", "g")
         await settle(pilot)
@@ -129,4 +129,4 @@ async def test_board_column_scrolls_to_the_selected_card(ws):
         for _ in range(19):
             await pilot.press("j")
             await settle(pilot)
-            assert f"{app.board.selected['key']} " in screen_text(app)
+            assert f"{app.tickets.board.selected['key']} " in screen_text(app)

@@ -1,14 +1,13 @@
-"""Quick actions on the selected ticket (s a c p n e l t d D), shared by the three views.
+"""Quick actions on the selected ticket (s a c p n e l t d D), shared by the three views of
+the tickets screen, which holds them (`screen.actions`) and binds their keys.
 
 Each action opens a popup, then runs the change in a worker and applies the answer locally.
 """
 
 from __future__ import annotations
 
-from alloy.tui import api, keymap
+from alloy.tui import api
 from alloy.tui.model import PRIORITIES
-
-APP_ACTIONS = {b.action for b in keymap.GLOBAL + keymap.ACTIONS}
 
 
 def popups():
@@ -35,49 +34,39 @@ def counted(n: int, name: str) -> str:
     return f"{n} {words}"
 
 
+def detail_of(client, ticket_id: str, projects: list[dict]) -> tuple:
+    """What the detail view shows of a ticket (in a worker): the ticket afresh, its comments,
+    labels, sprint name, activity and links."""
+    from alloy.tui import links
+
+    fresh = api.ticket(client, ticket_id)
+    comments = api.comments(client, ticket_id)
+    activity = api.activity(client, ticket_id)
+    labels = api.ticket_labels(client, ticket_id)
+    sprint = ""
+    if fresh.get("sprint_id"):
+        sprint = api.sprint(client, fresh["sprint_id"]).get("name", "")
+    return (keyed(fresh, projects), comments, labels, sprint, activity,
+            links.fetch(client, fresh))
+
+
 class TicketActions:
-    """Mixed into the app: needs `io`, `model`, `view`, `table`, `detail`, `board`."""
+    """What the action keys do; held by the tickets screen (`screen.actions`)."""
 
-    def selected(self) -> dict | None:
-        ticket = {"list": self.table.selected, "detail": self.detail.ticket,
-                  "board": self.board.selected}[self.view]
-        if ticket is None:
-            self.notify("No ticket selected", severity="warning")
-        return ticket
+    def __init__(self, screen) -> None:
+        self.screen = screen
 
-    def check_action(self, action: str, parameters) -> bool | None:
-        """App keys act on the main screen only: inside a popup `q` or `s` must not leak out."""
-        if self.screen_stack and self.screen is not self.screen_stack[0] and \
-                action in APP_ACTIONS:
-            return False
-        if action == "new_or_next" and self.view == "board":
-            return False
-        return True
+    @property
+    def app(self):
+        return self.screen.app
 
-    def ticket_changed(self, ticket: dict) -> None:
-        """Apply a ticket the server returned to every view that shows it."""
-        ticket = keyed(ticket, self.model.projects)
-        self.model.replace(ticket)
-        self.refresh_list()
-        if self.showing(ticket["id"]):
-            self.open_detail(ticket)
-        if self.board.columns:
-            self.board.replace(ticket, ticket["id"])
-        self.update_status()
-        self.refresh_blocked()  # a ticket closing unblocks those it blocks
-
-    def ticket_removed(self, ticket: dict) -> None:
-        self.model.remove(ticket["id"])
-        if self.board.columns:
-            self.board.replace(None, ticket["id"])
-        if self.showing(ticket["id"]):
-            self.back()
-        self.refresh_list()
-        self.notify(f"Deleted {ticket['key']}")
+    @property
+    def model(self):
+        return self.screen.model
 
     # -- s a c p ---------------------------------------------------------------------------
-    def action_status(self) -> None:
-        t = self.selected()
+    def status(self) -> None:
+        t = self.screen.selected()
         if t is None:
             return
         statuses = self.model.statuses_for(t)
@@ -85,13 +74,13 @@ class TicketActions:
 
         def chosen(status):
             if status:
-                self.io(api.set_status, t["id"], status, done=self.ticket_changed,
-                        what="status change")
-        self.push_screen(popups().SelectPopup(f"Status of {t['key']}", [(s, s) for s in statuses],
-                                     current), chosen)
+                self.app.io(api.set_status, t["id"], status, done=self.screen.ticket_changed,
+                            what="status change")
+        self.app.push_screen(popups().SelectPopup(
+            f"Status of {t['key']}", [(s, s) for s in statuses], current), chosen)
 
-    def action_assign(self) -> None:
-        t = self.selected()
+    def assign(self) -> None:
+        t = self.screen.selected()
         if t is None:
             return
         people = sorted(self.model.members.items(), key=lambda kv: kv[1].lower())
@@ -101,114 +90,119 @@ class TicketActions:
 
         def chosen(user_id):
             if user_id is not None:
-                self.io(lambda c: api.update(c, t["id"], assignee_id=user_id or None),
-                        done=self.ticket_changed, what="assign")
-        self.push_screen(popups().SelectPopup(f"Assign {t['key']}", options, current), chosen)
+                self.app.io(lambda c: api.update(c, t["id"], assignee_id=user_id or None),
+                            done=self.screen.ticket_changed, what="assign")
+        self.app.push_screen(popups().SelectPopup(f"Assign {t['key']}", options, current),
+                             chosen)
 
-    def action_comment(self) -> None:
-        t = self.selected()
+    def comment(self) -> None:
+        t = self.screen.selected()
         if t is None:
             return
 
         def chosen(text):
             if text:
-                self.io(api.comment, t["id"], text, done=lambda _: self._commented(t),
-                        what="comment")
-        self.push_screen(popups().TextPopup(f"Comment on {t['key']}", "Type a comment"), chosen)
+                self.app.io(api.comment, t["id"], text, done=lambda _: self._commented(t),
+                            what="comment")
+        self.app.push_screen(popups().TextPopup(f"Comment on {t['key']}", "Type a comment"),
+                             chosen)
 
     def _commented(self, ticket: dict) -> None:
-        self.notify(f"Comment added to {ticket['key']}")
-        self.reread_detail(ticket["id"])
+        self.screen.notify(f"Comment added to {ticket['key']}")
+        self.screen.reread_detail(ticket["id"])
 
-    def action_priority(self) -> None:
-        t = self.selected()
+    def priority(self) -> None:
+        t = self.screen.selected()
         if t is None:
             return
         current = PRIORITIES.index(t["priority"]) if t["priority"] in PRIORITIES else 4
 
         def chosen(priority):
             if priority:
-                self.io(lambda c: api.update(c, t["id"], priority=priority),
-                        done=self.ticket_changed, what="priority change")
-        self.push_screen(popups().SelectPopup(f"Priority of {t['key']}", [(p, p) for p in PRIORITIES],
-                                     current), chosen)
+                self.app.io(lambda c: api.update(c, t["id"], priority=priority),
+                            done=self.screen.ticket_changed, what="priority change")
+        self.app.push_screen(popups().SelectPopup(
+            f"Priority of {t['key']}", [(p, p) for p in PRIORITIES], current), chosen)
 
     # -- n / N: create, or move between search matches -------------------------------------
-    def action_new_or_next(self) -> None:
-        if self.view == "list" and self.model.search:
+    def new_or_next(self) -> None:
+        if self.screen.view == "list" and self.model.search:
             self._match(1)
         else:
-            self.action_create()
+            self.create()
 
-    def action_prev_match(self) -> None:
-        if self.view == "list" and self.model.search:
+    def prev_match(self) -> None:
+        if self.screen.view == "list" and self.model.search:
             self._match(-1)
 
     def _match(self, step: int) -> None:
-        rows = self.table.rows
-        if rows:
-            self.table.move_to((self.table.cursor + step) % len(rows))
+        table = self.screen.table
+        if table.rows:
+            table.move_to((table.cursor + step) % len(table.rows))
 
     def target_project(self) -> dict | None:
-        m = self.model
-        t = self.table.selected if self.view == "list" else self.detail.ticket
+        m, s = self.model, self.screen
+        t = s.table.selected if s.view == "list" else s.detail.ticket
         return m.project(m.project_id) or (m.project(t["project_id"]) if t else None) or \
             (m.projects[0] if m.projects else None)
 
-    def action_create(self) -> None:
+    def create(self) -> None:
         project = self.target_project()
         if project is None:
-            self.notify("No project to create in: create one with `alloy project create`",
-                        severity="error")
+            self.screen.notify("No project to create in: create one with "
+                               "`alloy project create`", severity="error")
             return
 
         def chosen(form):
             if form:
-                self.io(api.create, project["id"], form["title"], form["priority"],
-                        done=self._created, what="create")
-        self.push_screen(popups().CreatePopup(project["key"]), chosen)
+                self.app.io(api.create, project["id"], form["title"], form["priority"],
+                            done=self._created, what="create")
+        self.app.push_screen(popups().CreatePopup(project["key"]), chosen)
 
     def _created(self, ticket: dict) -> None:
+        s = self.screen
         ticket = keyed(ticket, self.model.projects)
         self.model.add([ticket])
-        self.refresh_list()
-        if self.view == "list":
-            self.table.move_to(next((i for i, r in enumerate(self.table.rows)
-                                     if r["id"] == ticket["id"]), self.table.cursor))
-        self.notify(f"Created {ticket['key']}")
+        s.refresh_list()
+        if s.view == "list":
+            s.table.move_to(next((i for i, r in enumerate(s.table.rows)
+                                  if r["id"] == ticket["id"]), s.table.cursor))
+        s.notify(f"Created {ticket['key']}")
 
     # -- e / i: edit title and description -------------------------------------------------
-    def action_edit(self) -> None:
+    def edit(self) -> None:
         """`e`: in `$VISUAL`/`$EDITOR` when one is set, else the popup."""
         from alloy.tui import editor
 
-        t = self.selected()
+        t = self.screen.selected()
         if t is None:
             return
-        if not editor.can_run(self):
-            self.action_edit_inline()
+        if not editor.can_run(self.app):
+            self.edit_inline()
             return
         try:
-            form = editor.edit(self, t, editor.editor_command())
+            form = editor.edit(self.app, t, editor.editor_command())
         except editor.Cancelled as why:
-            self.notify(str(why), severity="warning")
+            self.screen.notify(str(why), severity="warning")
             return
         self.save_edit(t, form)
 
-    def action_edit_inline(self) -> None:
+    def edit_inline(self) -> None:
         """`i`: the popup (Insert mode)."""
-        t = self.selected()
+        t = self.screen.selected()
         if t is None:
             return
-        self.push_screen(popups().EditPopup(t), lambda form: form and self.save_edit(t, form))
+        self.app.push_screen(popups().EditPopup(t),
+                             lambda form: form and self.save_edit(t, form))
 
     def save_edit(self, t: dict, form: dict) -> None:
         """The one save for both ways of editing."""
-        self.io(lambda c: api.update(c, t["id"], **form), done=self.ticket_changed, what="edit")
+        self.app.io(lambda c: api.update(c, t["id"], **form), done=self.screen.ticket_changed,
+                    what="edit")
 
     # -- l / L: labels ---------------------------------------------------------------------
-    def action_labels(self) -> None:
-        t = self.selected()
+    def labels(self) -> None:
+        t = self.screen.selected()
         if t is None:
             return
         org = self.model.org_id
@@ -218,45 +212,51 @@ class TicketActions:
 
         def show(result):
             labels, attached = result
-            self.push_screen(popups().LabelsPopup(t, labels, {lb["id"] for lb in attached}))
-        self.io(fetch, done=show, what="labels")
+            self.app.push_screen(popups().LabelsPopup(
+                t, labels, {lb["id"] for lb in attached}, toggle=self.toggle_label))
+        self.app.io(fetch, done=show, what="labels")
 
-    def on_labels_popup_toggle(self, event) -> None:
-        popup, label, on, t = event.popup, event.label, event.on, event.popup.ticket
+    def toggle_label(self, popup, label: dict, on: bool) -> None:
+        """Enter in the labels popup: attach or detach, then tick it there."""
+        t = popup.ticket
+
         def toggled(_):
             popup.set_attached(label["id"], on)
-            self.reread_detail(t["id"])  # its Labels line
-        self.io(api.toggle_label, t["id"], label["id"], on, done=toggled, what="label toggle")
+            self.screen.reread_detail(t["id"])  # its Labels line
+        self.app.io(api.toggle_label, t["id"], label["id"], on, done=toggled,
+                    what="label toggle")
 
     # -- t: log time -----------------------------------------------------------------------
-    def action_log_time(self) -> None:
-        t = self.selected()
+    def log_time(self) -> None:
+        t = self.screen.selected()
         if t is None:
             return
         user = self.model.user_id
 
         def chosen(form):
             if form:
-                self.io(api.log_time, user, t, form["minutes"], form["activity"],
-                        done=lambda _: self.notify(
-                            f"Logged {form['minutes']} min {form['activity']} on {t['key']}"),
-                        what="time log")
-        self.push_screen(popups().TimePopup(t["key"]), chosen)
+                self.app.io(api.log_time, user, t, form["minutes"], form["activity"],
+                            done=lambda _: self.screen.notify(
+                                f"Logged {form['minutes']} min {form['activity']} on "
+                                f"{t['key']}"),
+                            what="time log")
+        self.app.push_screen(popups().TimePopup(t["key"]), chosen)
 
     # -- d / D: delete ---------------------------------------------------------------------
-    def action_delete(self) -> None:
-        t = self.selected()
+    def delete(self) -> None:
+        t = self.screen.selected()
         if t is None:
             return
 
         def chosen(yes):
             if yes:
-                self.io(api.delete, t["id"], done=lambda _: self.ticket_removed(t),
-                        what="delete")
-        self.push_screen(popups().ConfirmPopup(f"Delete {t['key']}: {t['title']}?"), chosen)
+                self.app.io(api.delete, t["id"], done=lambda _: self.screen.ticket_removed(t),
+                            what="delete")
+        self.app.push_screen(popups().ConfirmPopup(f"Delete {t['key']}: {t['title']}?"),
+                             chosen)
 
-    def action_cascade_delete(self) -> None:
-        t = self.selected()
+    def cascade_delete(self) -> None:
+        t = self.screen.selected()
         if t is None:
             return
 
@@ -266,51 +266,9 @@ class TicketActions:
 
             def chosen(ok):
                 if ok:
-                    self.io(api.cascade_delete, t["id"], done=lambda _: self.ticket_removed(t),
-                            what="cascade delete")
-            self.push_screen(popups().ConfirmPopup(f"Cascade delete {t['key']}?", yes, yes_first=True),
-                             chosen)
-        self.io(api.cascade_preview, t["id"], done=preview, what="cascade preview")
-
-    # -- detail view -----------------------------------------------------------------------
-    def showing(self, ticket_id: str) -> bool:
-        """Is the detail view on screen, showing this ticket?"""
-        return self.view == "detail" and bool(self.detail.ticket) and \
-            self.detail.ticket["id"] == ticket_id
-
-    def reread_detail(self, ticket_id: str) -> None:
-        if self.showing(ticket_id):
-            self.open_detail(self.detail.ticket)
-
-    def open_detail(self, ticket: dict) -> None:
-        m = self.model
-        if self.view != "detail":
-            self.detail_from = self.view
-            self.show_view("detail")
-        self.detail.show(ticket, m.who)
-
-        def fetch(client):
-            fresh = api.ticket(client, ticket["id"])
-            comments = api.comments(client, ticket["id"])
-            activity = api.activity(client, ticket["id"])
-            labels = api.ticket_labels(client, ticket["id"])
-            sprint = ""
-            if fresh.get("sprint_id"):
-                sprint = api.sprint(client, fresh["sprint_id"]).get("name", "")
-            from alloy.tui import links
-
-            return (keyed(fresh, m.projects), comments, labels, sprint, activity,
-                    links.fetch(client, fresh))
-
-        def show(result):
-            fresh, comments, labels, sprint, activity, links = result
-            if self.showing(fresh["id"]):
-                self.detail.show(fresh, m.who, sprint, comments, labels, activity, links)
-                self.update_status()
-        self.io(fetch, done=show, what="ticket detail")
-
-    def on_ticket_table_open(self, event) -> None:
-        self.open_detail(event.ticket)
-
-    def on_sprint_board_open(self, event) -> None:
-        self.open_detail(keyed(event.ticket, self.model.projects))
+                    self.app.io(api.cascade_delete, t["id"],
+                                done=lambda _: self.screen.ticket_removed(t),
+                                what="cascade delete")
+            self.app.push_screen(popups().ConfirmPopup(f"Cascade delete {t['key']}?", yes,
+                                                       yes_first=True), chosen)
+        self.app.io(api.cascade_preview, t["id"], done=preview, what="cascade preview")

@@ -1,7 +1,9 @@
-"""The Alloy TUI: one screen switching between three views, a status bar, popups on top.
+"""The Alloy TUI app: the connection, the data every screen shares, and the screen stack.
 
-All client calls run in thread workers (`io`); results come back to the UI thread, and every
-error becomes a notification — the screen never freezes and the app never crashes.
+The app opens on the tickets screen (`alloy.tui.screens.tickets`: list, detail, board and
+their keys); My work, Approvals and the popups go above it. All client calls run in thread
+workers (`io`); results come back to the UI thread, and every error becomes a notification —
+the screen never freezes and the app never crashes.
 """
 
 from __future__ import annotations
@@ -10,45 +12,33 @@ import concurrent.futures
 import threading
 import time
 
-from alloy.tui import api, keymap
-from alloy.tui.actions import TicketActions
-from alloy.tui.command_mode import CommandMode
-from alloy.tui.keys import KeyRouter
-from alloy.tui.links import LinkActions
+from alloy.tui import api
+from alloy.tui.keys import route
 from alloy.tui.model import Model
-from alloy.tui.sprints import SprintCommands
-from alloy.tui.widgets.board import SprintBoard, done_count
-from alloy.tui.widgets.detail import TicketDetail
-from alloy.tui.widgets.statusbar import CommandLine, KeyHints, StatusBar
-from alloy.tui.widgets.table import TicketTable
-from alloy.tui.widgets.viewtabs import ViewTabs
+from alloy.tui.screens.tickets import TicketsScreen
+from textual import events
 from textual.app import App
-from textual.widgets import ContentSwitcher
+from textual.reactive import var
 
 from alloy.errors import AlloyError, Unauthorized, Unavailable
 
 
-class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommands, App):
+class AlloyApp(App):
     TITLE = "Alloy"
-    BINDINGS = keymap.GLOBAL + keymap.ACTIONS
     CSS = """
-    Screen { layout: vertical; } #views { height: 1fr; }
-    #list, #detail { border: round $secondary; border-title-color: $text; }
-    #list:focus, #detail:focus { border: round $accent; }
+    Screen { layout: vertical; }
     Toast { padding: 0 1; margin-top: 0; }  /* over the hints line, not the tickets */
     """
     ENABLE_COMMAND_PALETTE = False
     BATCH_SECONDS = 0.5
+    connection = var("Connecting…")  # shown in the status bar
+    timer: var[dict | None] = var(None)  # the user's running timer, shown there too
 
     def __init__(self, client=None, api_url: str | None = None) -> None:
         super().__init__()
         self.client, self.api_url = client, api_url
         self.model = Model()
-        self.detail_from = "list"  # the view the detail was opened from (Esc/q go back)
-        self.mode = "NORMAL"
-        self.connection = "Connecting…"
         self.connect_problem = ""  # why start-up failed, shown until it succeeds
-        self.timer: dict | None = None  # the user's running timer
         self.loading = True
         self.started_at = time.perf_counter()
         self.marks: dict[str, float] = {}
@@ -59,57 +49,24 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommand
         self.first_rows_at: float | None = None
         self.loaded_at: float | None = None
 
-    # -- layout ----------------------------------------------------------------------------
-    def compose(self):
-        yield ViewTabs()
-        with ContentSwitcher(initial="list", id="views"):
-            yield TicketTable(who=self.model.who, category=self.model.category_of, id="list")
-            yield TicketDetail(id="detail")
-            yield SprintBoard(id="board")
-        yield KeyHints()
-        yield StatusBar()
+    def get_default_screen(self) -> TicketsScreen:
+        return TicketsScreen()
+
+    @property
+    def tickets(self) -> TicketsScreen:
+        """The tickets screen, at the bottom of the stack."""
+        return self.screen_stack[0]
 
     def on_mount(self) -> None:
         self.marks["mounted"] = time.perf_counter()
-        self.command_line.completer = self._complete
-        self.set_mode("NORMAL")
-        self.table.focus()
-        self.io(self._boot, done=lambda _: None, what="connect")
 
-    @property
-    def _main(self):
-        """The main screen (popups are screens above it; queries must not look there)."""
-        return self.screen_stack[0]
-
-    @property
-    def table(self) -> TicketTable:
-        return self._main.query_one(TicketTable)
-
-    @property
-    def detail(self) -> TicketDetail:
-        return self._main.query_one(TicketDetail)
-
-    @property
-    def board(self) -> SprintBoard:
-        return self._main.query_one(SprintBoard)
-
-    @property
-    def view(self) -> str:
-        return self._main.query_one(ContentSwitcher).current or "list"
-
-    @property
-    def command_line(self) -> CommandLine:
-        return self._main.query_one(CommandLine)
-
-    def _view_widget(self, name: str):
-        return {"list": self.table, "detail": self.detail, "board": self.board}[name]
-
-    def show_view(self, name: str) -> None:
-        if name != "detail":  # a detail left behind must not reopen when its ticket changes
-            self.detail.ticket = None
-        self._main.query_one(ContentSwitcher).current = name
-        self._main.set_focus(self._view_widget(name))  # now, so the next key goes there
-        self.update_status()
+    async def on_event(self, event: events.Event) -> None:
+        """Keys for the tickets screen are routed there before the next key is dispatched
+        (see `alloy.tui.keys`); every other screen keeps Textual's own routing."""
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded \
+                and isinstance(self.screen, TicketsScreen) and await route(self.screen, event):
+            return
+        await super().on_event(event)
 
     # -- workers ---------------------------------------------------------------------------
     def io(self, fn, *args, done=None, what: str = "") -> None:
@@ -152,7 +109,7 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommand
                 self.set_connection("Not connected")
             self.connect_problem = message
             self.loading = False
-            self.update_status()
+            self.tickets.update_status()
 
     # -- startup: client, org, projects, then tickets streamed page by page ----------------
     def _prefetch(self, future: concurrent.futures.Future) -> None:
@@ -184,6 +141,10 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommand
                 "first": first, "workflows": api.workflows(self.client, who["org_id"]),
                 "views": views}
 
+    def boot(self) -> None:
+        """Connect, then load (the tickets screen calls this once it is there to show it)."""
+        self.io(self._boot, done=lambda _: None, what="connect")
+
     def _boot(self, _client) -> None:
         early, self._early = self._early, None
         state = early.result() if early is not None else self._connect()
@@ -214,24 +175,25 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommand
         self.model.org_id, self.model.user_id = who["org_id"], who["user_id"]
         self.model.projects, self.model.members = projects, members
         self.model.workflows = workflows
-        self._main.query_one(ViewTabs).set_views(views)
+        self.tickets.set_views(views)
         self.set_connection("Connected")
         self.connect_problem = ""
         if not projects:
             self.notify("No projects yet: create one with `alloy project create`.")
-        self.update_status()
+        self.tickets.update_status()
         self.io(api.timer, done=self.show_timer, what="timer")
 
     def show_timer(self, timer: dict | None) -> None:
-        """The running timer (started here or by `alloy start`) in the status bar."""
+        """The running timer (started here or by `alloy start`)."""
         self.timer = timer
-        for bar in self._bar():
-            bar.set_timer(f"⏱ {timer['ticket_key']}" if timer else "")
+
+    def set_connection(self, text: str) -> None:
+        self.connection = text
 
     def add_tickets(self, tickets: list[dict]) -> None:
         self.marks.setdefault("first_rows", time.perf_counter())
         self.model.add(tickets)
-        self.refresh_list()
+        self.tickets.refresh_list()
         if self.first_rows_at is None and tickets:
             self.call_after_refresh(self._first_paint)
 
@@ -242,180 +204,11 @@ class AlloyApp(KeyRouter, CommandMode, TicketActions, LinkActions, SprintCommand
     def _loaded(self) -> None:
         self.loading = False
         self.loaded_at = time.perf_counter()
-        self.update_status()
-        self.refresh_blocked()
+        self.tickets.update_status()
+        self.tickets.links.refresh_blocked()
 
     def reload(self) -> None:
         self.model.tickets.clear()
         self.loading = True
-        self.refresh_list()
-        self.io(self._boot, done=lambda _: None, what="connect")
-
-    # -- list ------------------------------------------------------------------------------
-    def refresh_list(self) -> None:
-        keep = self.table.selected["id"] if self.table.selected else None
-        self.table.set_rows(self.model.refilter(), self.model.search, keep)
-        self.update_status()
-
-    def on_ticket_table_moved(self, _event) -> None:
-        self.update_status()
-
-    def on_sprint_board_moved(self, _event) -> None:
-        self.update_status()
-
-    def on_ticket_table_cycle_project(self, _event) -> None:
-        self.model.cycle_project()
-        self.refresh_list()
-
-    # -- modes and the status bar ----------------------------------------------------------
-    def set_mode(self, mode: str) -> None:
-        self.mode = mode
-        prompt = {"COMMAND": ":", "SEARCH": "/"}.get(mode, "")
-        for bar in self._bar():
-            bar.set_mode(mode, prompt)
-        self.update_hints()
-
-    def _bar(self) -> list[StatusBar]:
-        """The status bar, or none while the app is starting or shutting down."""
-        return list(self.screen_stack[0].query(StatusBar)) if self.screen_stack else []
-
-    def set_connection(self, text: str) -> None:
-        self.connection = text
-        for bar in self._bar():
-            bar.set_connection(text)
-
-    def context(self) -> str:
-        if self.view == "board":
-            b = self.board
-            s = b.sprint
-            total = sum(len(c["tickets"]) for c in b.columns)
-            done = done_count(b.columns)
-            pct = round(100 * done / total) if total else 0
-            size = len(b.columns[b.col]["tickets"]) if b.columns else 0
-            return (f"{s.get('name', '')} {s.get('start_date', '')}→{s.get('end_date', '')} "
-                    f"{pct}% │ col {b.col + 1}/{len(b.columns)} row "
-                    f"{min(b.row + 1, size)}/{size}")
-        if self.view == "detail":
-            t = self.detail.ticket
-            return f"{t['key']} {t['status']}" if t else ""
-        m = self.model
-        if self.connect_problem and not m.org_id:
-            return self.connect_problem
-        shown = len(m.visible)
-        text = f"[{m.project_label}] {self.table.cursor + 1 if shown else 0}/{shown}"
-        if m.status:
-            text += f" │ status={m.status}"
-        if m.sort:
-            text += f" │ sort {m.sort[0]}:{'desc' if m.sort[1] else 'asc'}"
-        if m.search:
-            text += f" │ /{m.search}"
-        if self.loading:
-            text += f" │ loading… {len(m.tickets):,}"
-        return text
-
-    def update_status(self) -> None:
-        for bar in self._bar():
-            bar.set_context(self.context())
-        if self.screen_stack:
-            for tabs in self.screen_stack[0].query(ViewTabs):
-                tabs.show_for(self.model.search, asked=self.model.found is not None)
-        self.update_hints()
-
-    def update_hints(self) -> None:
-        if self.screen_stack:
-            for line in self.screen_stack[0].query(KeyHints):
-                line.show_for(self.view if self.mode == "NORMAL" else self.mode)
-
-    def action_toggle_hints(self) -> None:
-        line = self._main.query_one(KeyHints)
-        line.display = not line.display
-
-    # -- global keys -----------------------------------------------------------------------
-    def action_command_mode(self) -> None:
-        self.set_mode("COMMAND")
-        self.command_line.start()
-
-    def action_search_mode(self) -> None:
-        if self.view != "list":
-            self.show_view("list")
-        self.set_mode("SEARCH")
-        line = self.command_line
-        line.start()
-        line.value = self.model.search
-        line.cursor_position = len(line.value)
-
-    def action_view_tab(self, n: int) -> None:
-        """`1`-`9`: the list shows saved view n (its query, asked of the server); `0`: all
-        tickets again."""
-        views = self._main.query_one(ViewTabs).views
-        if n and n > len(views):
-            self.notify(f"no saved view {n}: save one with `alloy view create NAME QUERY`"
-                        if not views else f"saved views are 1-{len(views)}", severity="warning")
-            return
-        if self.view != "list":
-            self.show_view("list")
-        if n == 0:
-            self.model.search, self.model.found = "", None
-            self.table.cursor = 0
-            self.refresh_list()
-        else:
-            self.server_search(views[n - 1]["query"])
-
-    def action_help(self) -> None:
-        from alloy.tui.popups import HelpPopup
-
-        self.push_screen(HelpPopup())
-
-    def action_my_work(self) -> None:
-        from alloy.tui.screens.mywork import MyWork
-
-        self.push_screen(MyWork())
-
-    def action_approvals(self) -> None:
-        from alloy.tui.screens.approvals import open_approvals
-
-        open_approvals(self)
-
-    def back(self) -> None:
-        """Leave the detail for the view it was opened from; leave the board for the list."""
-        self.show_view(self.detail_from if self.view == "detail" else "list")
-
-    def action_back_or_quit(self) -> None:
-        if self.view == "list":
-            self.exit()
-        else:
-            self.back()
-
-    def action_normal(self) -> None:
-        if self.view != "list":
-            self.back()
-        elif self.model.search:
-            self.model.search, self.model.found = "", None
-            self.refresh_list()
-        self.set_mode("NORMAL")
-
-    def leave_line(self) -> None:
-        self.command_line.display = False
-        self.set_mode("NORMAL")
-        self._main.set_focus(self._view_widget(self.view))
-        self.update_status()
-
-    def submit_line(self) -> None:
-        mode, line = self.mode, self.command_line.value
-        self.leave_line()
-        if mode == "COMMAND" and line.strip():
-            self.command_line.remember(line.strip())
-            self.run_command(line)
-        elif mode == "SEARCH" and line.strip():
-            try:
-                if self.model.needs_server(line.strip()):
-                    self.server_search(line.strip())
-            except AlloyError as err:
-                self.failed(err, "search")
-
-    def search_for(self, text: str) -> None:
-        """Search mode: filter as each key is typed."""
-        if text != self.model.search or self.model.found is not None:
-            self.model.search, self.model.found = text, None
-            self.table.cursor = 0
-            self.refresh_list()
+        self.tickets.refresh_list()
+        self.boot()

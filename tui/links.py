@@ -25,38 +25,42 @@ def blocked(client, project_ids: list[str]) -> set[str]:
 
 
 class LinkActions:
-    """Mixed into the app: needs `io`, `selected`, `open_detail`, `table`, `board`, `model`."""
+    """`o` and the blocked marks; held by the tickets screen (`screen.links`)."""
 
-    def action_related(self) -> None:
+    def __init__(self, screen) -> None:
+        self.screen = screen
+
+    def open_related(self) -> None:
         from alloy.tui.actions import keyed, popups
         from alloy.tui.widgets.links import targets
 
-        t = self.selected()
+        s = self.screen
+        t = s.selected()
         if t is None:
             return
 
         def pick(links: dict) -> None:
             options = targets(links)
             if not options:
-                self.notify(f"{t['key']} has no relations or sub-issues")
+                s.notify(f"{t['key']} has no relations or sub-issues")
                 return
 
             def chosen(ticket_id):
                 if ticket_id:
-                    self.io(api.ticket, ticket_id, what="open related",
-                            done=lambda found: self.open_detail(keyed(found,
-                                                                      self.model.projects)))
-            self.push_screen(popups().SelectPopup(f"Open from {t['key']}", options), chosen)
-        self.io(fetch, t, done=pick, what="relations")
+                    s.app.io(api.ticket, ticket_id, what="open related",
+                             done=lambda found: s.open_detail(keyed(found, s.model.projects)))
+            s.app.push_screen(popups().SelectPopup(f"Open from {t['key']}", options), chosen)
+        s.app.io(fetch, t, done=pick, what="relations")
 
     def refresh_blocked(self) -> None:
-        ids = [p["id"] for p in self.model.projects]
+        s = self.screen
+        ids = [p["id"] for p in s.model.projects]
 
         def mark(found: set[str]) -> None:
-            self.table.blocked = found
-            self.table.refresh()
-            self.board.blocked = found
-            if self.board.columns:
-                self.board.repaint()
+            s.table.blocked = found
+            s.table.refresh()
+            s.board.blocked = found
+            if s.board.columns:
+                s.board.repaint()
         if ids:
-            self.io(blocked, ids, done=mark, what="blocked tickets")
+            s.app.io(blocked, ids, done=mark, what="blocked tickets")

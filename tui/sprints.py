@@ -1,4 +1,4 @@
-"""`:sprint ...` commands and the sprint board view."""
+"""`:sprint ...` commands and opening the sprint board (a view of the tickets screen)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,15 @@ def short_ids(ids: list[str], least: int = 8) -> dict[str, str]:
 
 
 class SprintCommands:
-    """Mixed into the app: `:sprint <id>|list|create|start|complete` and the board."""
+    """`:sprint <id>|list|create|start|complete`; held by the tickets screen
+    (`screen.sprints`)."""
+
+    def __init__(self, screen) -> None:
+        self.screen = screen
+
+    @property
+    def model(self):
+        return self.screen.model
 
     def sprint_project(self) -> dict | None:
         """The project filter's project (or the only project); None means "ask"."""
@@ -47,25 +55,26 @@ class SprintCommands:
         from alloy.tui.popups import SelectPopup
 
         options = [(f"{p['key']}  {p['name']}", p) for p in self.model.projects]
-        self.push_screen(SelectPopup("Which project? (or :project KEY first)", options),
-                         lambda p: p and then(p))
+        self.screen.app.push_screen(SelectPopup("Which project? (or :project KEY first)",
+                                                options), lambda p: p and then(p))
 
-    def sprint_command(self, args: list[str]) -> None:
+    def run(self, args: list[str]) -> None:
         if not args:
             raise CommandError("usage: :sprint <id or name> | list | create <name> <start> "
                                "<end> | start <id> | complete <id>")
         sub, rest = args[0].lower(), args[1:]
         project = self.sprint_project()
         pid = project["id"] if project else None
+        io, notify = self.screen.app.io, self.screen.notify
         if sub == "list":
-            self.with_project(lambda p: self.io(api.sprints, p["id"], done=self._sprint_list,
-                                                what="sprint list"))
+            self.with_project(lambda p: io(api.sprints, p["id"], done=self._sprint_list,
+                                           what="sprint list"))
         elif sub == "create":
             if len(rest) < 3 or not all(_DATE.match(d) for d in rest[-2:]):
                 raise CommandError("usage: :sprint create <name> <YYYY-MM-DD> <YYYY-MM-DD>")
             name, start, end = " ".join(rest[:-2]), rest[-2], rest[-1]
-            self.with_project(lambda p: self.io(
-                api.sprint_create, p["id"], name, start, end, done=lambda s: self.notify(
+            self.with_project(lambda p: io(
+                api.sprint_create, p["id"], name, start, end, done=lambda s: notify(
                     f"Created sprint {s['name']} ({s['status']}) in {p['key']}, id {s['id']}",
                     timeout=10),
                 what="sprint create"))
@@ -75,14 +84,15 @@ class SprintCommands:
 
             def change(client, ref=" ".join(rest), action=sub):
                 return api.sprint_change(client, action, resolve_sprint(client, pid, ref))
-            self.io(change, done=lambda s: self.notify(f"Sprint {s['name']} is now {s['status']}"),
-                    what=f"sprint {sub}")
+            io(change, done=lambda s: notify(f"Sprint {s['name']} is now {s['status']}"),
+               what=f"sprint {sub}")
         else:
             self.open_board(" ".join(args))
 
     def _sprint_list(self, sprints: list[dict]) -> None:
         if not sprints:
-            self.notify("No sprints in this project: :sprint create <name> <start> <end>")
+            self.screen.notify("No sprints in this project: :sprint create <name> <start> "
+                               "<end>")
             return
         short = short_ids([s["id"] for s in sprints])
         options = [(f"{s['name']}  {s['status']}  {s['start_date']} → {s['end_date']}  "
@@ -93,7 +103,8 @@ class SprintCommands:
                 self.open_board(sprint_id)
         from alloy.tui.popups import SelectPopup
 
-        self.push_screen(SelectPopup("Sprints (Enter opens the board)", options), chosen)
+        self.screen.app.push_screen(SelectPopup("Sprints (Enter opens the board)", options),
+                                    chosen)
 
     def open_board(self, ref: str) -> None:
         project = self.sprint_project()
@@ -109,6 +120,6 @@ class SprintCommands:
             columns = [{"status": c["status"], "category": c.get("category"),
                         "tickets": [keyed(t, self.model.projects) for t in c["tickets"]]}
                        for c in board.get("columns", [])]
-            self.board.show(board.get("sprint", {}), columns, result["burndown"])
-            self.show_view("board")
-        self.io(fetch, done=show, what="sprint board")
+            self.screen.board.show(board.get("sprint", {}), columns, result["burndown"])
+            self.screen.show_view("board")
+        self.screen.app.io(fetch, done=show, what="sprint board")

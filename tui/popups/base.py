@@ -58,15 +58,16 @@ class Popup(ModalScreen):
             part.styles.max_height = max(3, rows * 3 // 4)
 
     def on_descendant_focus(self, event) -> None:
-        editing = isinstance(event.widget, (Input, TextArea))
-        set_mode = getattr(self.app, "set_mode", None)
-        if set_mode:
-            set_mode("INSERT" if editing else "NORMAL")
+        self._show_mode("INSERT" if isinstance(event.widget, (Input, TextArea)) else "NORMAL")
 
     def on_unmount(self) -> None:
-        set_mode = getattr(self.app, "set_mode", None)
-        if set_mode:
-            set_mode("NORMAL")
+        self._show_mode("NORMAL")
+
+    def _show_mode(self, mode: str) -> None:
+        """The mode shows in the status bar of the tickets screen, at the bottom of the
+        stack (gone only while the app shuts down)."""
+        if self.app.screen_stack:
+            self.app.tickets.set_mode(mode)
 
 
 class SelectPopup(Popup):

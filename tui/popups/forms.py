@@ -6,7 +6,6 @@ from alloy.tui.keymap import b
 from alloy.tui.model import PRIORITIES
 from alloy.tui.popups.base import Popup, VimList
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -128,16 +127,13 @@ def label_prompt(label: dict, on: bool) -> str:
 
 
 class LabelsPopup(Popup):
-    """All org labels with ✓ on attached ones; Enter asks the app to toggle one."""
+    """All org labels with ✓ on attached ones; Enter calls `toggle(popup, label, on)`, which
+    attaches or detaches it and then calls `set_attached`."""
 
-    class Toggle(Message):
-        def __init__(self, popup: LabelsPopup, label: dict, on: bool) -> None:
-            super().__init__()
-            self.popup, self.label, self.on = popup, label, on
-
-    def __init__(self, ticket: dict, labels: list[dict], attached: set[str]) -> None:
+    def __init__(self, ticket: dict, labels: list[dict], attached: set[str], toggle) -> None:
         super().__init__()
         self.ticket, self.labels, self.attached = ticket, labels, set(attached)
+        self.toggle = toggle
 
     def compose(self):
         with Vertical():
@@ -154,7 +150,7 @@ class LabelsPopup(Popup):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         label = self.labels[event.option_index]
-        self.post_message(self.Toggle(self, label, label["id"] not in self.attached))
+        self.toggle(self, label, label["id"] not in self.attached)
 
     def set_attached(self, label_id: str, on: bool) -> None:
         (self.attached.add if on else self.attached.discard)(label_id)

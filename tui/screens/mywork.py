@@ -98,7 +98,7 @@ class MyWork(ListScreen):
         t = self.selected
         if t is not None:
             self.app.pop_screen()
-            self.app.open_detail(t)
+            self.app.tickets.open_detail(t)
 
     def action_timer(self) -> None:
         t = self.selected
