@@ -99,3 +99,25 @@ async def test_help_lists_the_command_line_keys(ws):
         text = screen_text(app)
         assert "Command line" in text and "Auto-complete command name" in text
         assert "Previous command from history" in text and "on an empty line" in text
+
+
+def test_every_binding_names_an_action_its_owner_has():
+    """Textual ignores a binding whose action method is missing, so a renamed action would
+    leave its key dead without an error: each binding must resolve on the class that owns it
+    (the screen, widget or popup whose keys they are)."""
+    from alloy.tui.popups.base import HelpPopup, Popup, VimList
+    from alloy.tui.popups.forms import EditPopup
+    from alloy.tui.screens.approvals import Approvals
+    from alloy.tui.screens.mywork import MyWork
+    from alloy.tui.screens.tickets import TicketsScreen
+    from alloy.tui.widgets.board import SprintBoard
+    from alloy.tui.widgets.detail import TicketDetail
+    from alloy.tui.widgets.statusbar import CommandLine
+    from alloy.tui.widgets.table import TicketTable
+
+    owners = (TicketsScreen, TicketTable, TicketDetail, SprintBoard, CommandLine, VimList, Popup,
+              HelpPopup, EditPopup, MyWork, Approvals)
+    missing = [f"{owner.__name__}: {binding.key} -> {binding.action}"
+               for owner in owners for binding in owner.BINDINGS
+               if not hasattr(owner, "action_" + binding.action.split("(")[0])]
+    assert missing == []

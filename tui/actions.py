@@ -34,22 +34,6 @@ def counted(n: int, name: str) -> str:
     return f"{n} {words}"
 
 
-def detail_of(client, ticket_id: str, projects: list[dict]) -> tuple:
-    """What the detail view shows of a ticket (in a worker): the ticket afresh, its comments,
-    labels, sprint name, activity and links."""
-    from alloy.tui import links
-
-    fresh = api.ticket(client, ticket_id)
-    comments = api.comments(client, ticket_id)
-    activity = api.activity(client, ticket_id)
-    labels = api.ticket_labels(client, ticket_id)
-    sprint = ""
-    if fresh.get("sprint_id"):
-        sprint = api.sprint(client, fresh["sprint_id"]).get("name", "")
-    return (keyed(fresh, projects), comments, labels, sprint, activity,
-            links.fetch(client, fresh))
-
-
 class TicketActions:
     """What the action keys do; held by the tickets screen (`screen.actions`)."""
 

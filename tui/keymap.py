@@ -1,7 +1,8 @@
 """Every key binding, with a stable id and a description (the help overlay and docs read these).
 
 Vim navigation keys live on the widget classes that use them (they import their lists from
-here); actions on the main screen; global keys on the app.
+here); the Normal-mode keys (GLOBAL, ACTIONS) on the tickets screen; My work, Approvals and
+the popups have their own.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ and Search mode), `sprints` (`:sprint` and the board), `links` (`o`, the blocked
 
 from __future__ import annotations
 
-from alloy.tui import keymap
+from alloy.tui import api, keymap, links
 from alloy.tui.actions import TicketActions, keyed
 from alloy.tui.command_mode import CommandMode
 from alloy.tui.links import LinkActions
@@ -22,6 +22,20 @@ from alloy.tui.widgets.table import TicketTable
 from alloy.tui.widgets.viewtabs import ViewTabs
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher
+
+
+def detail_of(client, ticket_id: str, projects: list[dict]) -> tuple:
+    """What the detail view shows of a ticket (in a worker): the ticket afresh, its comments,
+    labels, sprint name, activity and links."""
+    fresh = api.ticket(client, ticket_id)
+    comments = api.comments(client, ticket_id)
+    activity = api.activity(client, ticket_id)
+    labels = api.ticket_labels(client, ticket_id)
+    sprint = ""
+    if fresh.get("sprint_id"):
+        sprint = api.sprint(client, fresh["sprint_id"]).get("name", "")
+    return (keyed(fresh, projects), comments, labels, sprint, activity,
+            links.fetch(client, fresh))
 
 
 class TicketsScreen(Screen):
@@ -148,18 +162,16 @@ class TicketsScreen(Screen):
 
     def open_detail(self, ticket: dict) -> None:
         """Show the ticket at once, then again with its comments, activity and links."""
-        from alloy.tui.actions import detail_of
-
         if self.view != "detail":
             self.detail_from = self.view
             self.show_view("detail")
         self.detail.show(ticket, self.model.who)
 
         def show(result):
-            fresh, comments, labels, sprint, activity, links = result
+            fresh, comments, labels, sprint, activity, related = result
             if self.showing(fresh["id"]):
                 self.detail.show(fresh, self.model.who, sprint, comments, labels, activity,
-                                 links)
+                                 related)
                 self.update_status()
         self.app.io(detail_of, ticket["id"], self.model.projects, done=show,
                     what="ticket detail")
