@@ -64,7 +64,8 @@ class AlloyApp(App):
         """Keys for the tickets screen are routed there before the next key is dispatched
         (see `alloy.tui.keys`); every other screen keeps Textual's own routing."""
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded \
-                and isinstance(self.screen, TicketsScreen) and await route(self.screen, event):
+                and self.screen_stack and isinstance(self.screen, TicketsScreen) \
+                and await route(self.screen, event):
             return
         await super().on_event(event)
 

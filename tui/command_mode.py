@@ -1,5 +1,5 @@
 """Command and Search mode: the `:` / `/` line of the tickets screen, and running a `:` line
-(parsed by `alloy.tui.commands`). A component the screen holds (`screen.line`)."""
+(parsed by `alloy.tui.commands`). A component the screen holds (`screen.command_mode`)."""
 
 from __future__ import annotations
 

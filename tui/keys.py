@@ -20,12 +20,12 @@ EDITING = ("COMMAND", "SEARCH")
 async def route(screen, event: events.Key | events.Paste) -> bool:
     """True when the key (or paste) was handled here."""
     if isinstance(event, events.Paste):
-        return screen.line.paste(event.text)
+        return screen.command_mode.paste(event.text)
     app = screen.app
     if await app._check_bindings(event.key, priority=True):
         return True
     if screen.mode in EDITING:
-        await screen.line.feed(event)
+        await screen.command_mode.feed(event)
         return True
     if isinstance(app.focused, GPrefix):
         app.focused.note_key(event.key)

@@ -4,8 +4,9 @@ sprint board (one at a time), the saved-view tabs, the key hints and the status 
 
 Its bindings are the Normal-mode keys of the TUI Guide; they act on this screen only, so a
 screen or popup above it never sees them. What the keys do lives in components the screen
-holds, one per concern: `actions` (the quick actions on the selected ticket), `line` (Command
-and Search mode), `sprints` (`:sprint` and the board), `links` (`o`, the blocked marks).
+holds, one per concern: `actions` (the quick actions on the selected ticket),
+`command_mode` (Command and Search mode), `sprints` (`:sprint` and the board), `links` (`o`,
+the blocked marks).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class TicketsScreen(Screen):
         self.mode = "NORMAL"
         self.detail_from = "list"  # the view the detail was opened from (Esc/q go back)
         self.actions = TicketActions(self)
-        self.line = CommandMode(self)
+        self.command_mode = CommandMode(self)
         self.sprints = SprintCommands(self)
         self.links = LinkActions(self)
 
@@ -71,7 +72,7 @@ class TicketsScreen(Screen):
         yield StatusBar()
 
     def on_mount(self) -> None:
-        self.command_line.completer = self.line.complete
+        self.command_line.completer = self.command_mode.complete
         self.set_mode("NORMAL")
         self.table.focus()
         bar = self.query_one(StatusBar)
@@ -245,10 +246,10 @@ class TicketsScreen(Screen):
         line.display = not line.display
 
     def action_command_mode(self) -> None:
-        self.line.open("COMMAND")
+        self.command_mode.open("COMMAND")
 
     def action_search_mode(self) -> None:
-        self.line.open("SEARCH")
+        self.command_mode.open("SEARCH")
 
     def action_view_tab(self, n: int) -> None:
         """`1`-`9`: the list shows saved view n (its query, asked of the server); `0`: all
@@ -265,7 +266,7 @@ class TicketsScreen(Screen):
             self.table.cursor = 0
             self.refresh_list()
         else:
-            self.line.server_search(views[n - 1]["query"])
+            self.command_mode.server_search(views[n - 1]["query"])
 
     def action_help(self) -> None:
         from alloy.tui.popups import HelpPopup
