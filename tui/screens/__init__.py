@@ -1,1 +1,2 @@
-"""Full screens over the main one (my work, approvals); each closes back to it with q/Esc."""
+"""The app's screens: `tickets` (the one it opens on: list, detail, board), and over it
+`mywork` and `approvals`, which close back to it with q/Esc."""
