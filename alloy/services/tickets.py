@@ -350,6 +350,7 @@ def delete(ctx: Ctx, ticket_id: str, query: DeleteQuery) -> TicketDeletePreview 
     counts = guards.check(ctx, "ticket", ticket_id, query)
     if counts is not None:
         return TicketDeletePreview(ticket_id=ticket_id, dependents=counts)
+    _relations().remove_with(ctx, project["org_id"], "?", ticket_id)
     ctx.db.run("DELETE FROM tickets WHERE id = ?", ticket_id)
     ctx.audit(project["org_id"], "ticket", ticket_id, "delete",
               {"key": f"{project['key']}-{row['ticket_number']}", "cascade": query.cascade})
@@ -404,6 +405,7 @@ def batch_delete(ctx: Ctx, body: BatchDeleteIn) -> BatchDeleted:
             continue
         deleted.append(row["id"])
         if not body.dry_run:
+            _relations().remove_with(ctx, project["org_id"], "?", row["id"])
             ctx.db.run("DELETE FROM tickets WHERE id = ?", row["id"])
             ctx.audit(project["org_id"], "ticket", row["id"], "delete",
                       {"key": f"{project['key']}-{row['ticket_number']}",
