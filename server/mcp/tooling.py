@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 from alloy import ops
 
 ME, ORG = "$me", "$org"  # defaults resolved from the caller's identity (`auth.me`)
@@ -119,6 +121,13 @@ def reshape(shape: str, result: Any) -> Any:
         return {shape: result["items"], "next_cursor": result["next_cursor"],
                 "has_more": result["has_more"]}
     return result
+
+
+def plain(result: Any) -> Any:
+    """The one place an answer a tool or resource has read (Structs, and the dicts and lists
+    holding them) becomes the JSON-shaped data sent to the assistant, as `Client.call` gives
+    it."""
+    return result if isinstance(result, (str, bytes)) else msgspec.to_builtins(result)
 
 
 def render(result: Any) -> str:

@@ -27,13 +27,12 @@ GET_TICKET = Call("tickets.get")
 def _ping(session, args):
     session.call(HEALTH, {})
     me = session.me(fresh=True)
-    return (f"Alloy MCP connected to {session.backend.where()} as {me['email']} "
-            f"(org {me.get('org_id')})")
+    return f"Alloy MCP connected to {session.backend.where()} as {me.email} (org {me.org_id})"
 
 
 def _whoami(session, args):
     me = session.me(fresh=True)
-    return {k: me.get(k) for k in ("user_id", "org_id", "email", "role")}
+    return {"user_id": me.user_id, "org_id": me.org_id, "email": me.email, "role": me.role}
 
 
 def _search(session, args):
@@ -64,11 +63,11 @@ def _transition(session, args):
                 for d in exc.details):
             raise
         try:
-            avail = session.call(AVAILABLE, args)
+            avail = session.run(AVAILABLE, args)
         except AlloyError:  # the original error is the one to report
             raise exc from None
-        current = avail["current_status"]
-        names = [a["name"] for a in avail["available"]]
+        current = avail.current_status
+        names = [a.name for a in avail.available]
         raise ToolFailure(
             f"Transition failed: Cannot transition from {current} to {args.get('to_status')}. "
             f"Current status: {current}. Available transitions: [{', '.join(names)}]. "
