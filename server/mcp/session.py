@@ -107,7 +107,8 @@ def from_environment(environ=None, *, http: bool = False) -> Backend:
                            "(embedded mode), or set ALLOY_API_URL and ALLOY_API_TOKEN to use "
                            "a server", 3)
     return Backend(Login(user_id=user_id, email=creds.get("email", ""),
-                         org_id=org_id or creds.get("org_id")), org_id=org_id, settings=settings)
+                         org_id=org_id or creds.get("org_id"), org_named=bool(org_id)),
+                   org_id=org_id, settings=settings)
 
 
 class Session:
