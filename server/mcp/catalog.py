@@ -36,6 +36,6 @@ def run(session: Session, tool: Tool, args: dict):
     nullable = {p.name for p in tool.params if p.nullable}
     args = session.resolve_refs({k: v for k, v in args.items()
                                  if v is not None or k in nullable})
-    if tool.run is not None:  # it may read answers as Structs: JSON from here on
+    if tool.run is not None:
         return plain(tool.run(session, args))
-    return reshape(tool.shape, session.call(tool.call, args))
+    return plain(reshape(tool.shape, session.run(tool.call, args)))

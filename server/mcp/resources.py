@@ -93,11 +93,11 @@ def _read(session: Session, uri: str):
         if found is None:
             continue
         if t.name == "project":
-            return session.call(PROJECT_BY_KEY, found)
+            return session.run(PROJECT_BY_KEY, found)
         if t.name == "ticket":
-            return session.call(TICKET, found)
+            return session.run(TICKET, found)
         if t.name == "sprint-board":
-            return session.call(BOARD, found)
+            return session.run(BOARD, found)
         if t.name == "view":
             return _run_view(session, unquote(found["name"]))
         return _assigned(session, found["id"])

@@ -164,18 +164,10 @@ class Session:
         return value
 
     def run(self, call: Call, args: dict):
-        """Run `call`'s operation with the tool arguments `args` (plus the call's defaults);
-        the answer is the operation's result type (Structs), for a tool that reads it."""
-        name, kwargs = self._request(call, args)
-        return self.client.run(name, **kwargs)
+        """Run `call`'s operation with the tool arguments `args` (plus the call's defaults).
 
-    def call(self, call: Call, args: dict):
-        """`run`, answered as JSON-shaped data: for a tool that forwards the answer as is."""
-        name, kwargs = self._request(call, args)
-        return self.client.call(name, **kwargs)
-
-    def _request(self, call: Call, args: dict) -> tuple[str, dict]:
-        """The operation's name and its path, body and query, from `args` and defaults."""
+        The answer is the operation's result type (Structs, a `Page`), read by attribute;
+        what goes to the assistant becomes JSON in one place, `tooling.plain`."""
         op = call.operation
 
         def get(name):
@@ -196,7 +188,8 @@ class Session:
         else:
             body = {n: v for n in call.body if (v := get(n)) is not _MISSING}
         query = {n: v for n in call.query if (v := get(n)) is not _MISSING and v is not None}
-        return op.name, {"body": body if op.body is not None else None, "query": query, **path}
+        return self.client.run(op.name, body=body if op.body is not None else None,
+                               query=query, **path)
 
     def call_all(self, call: Call, args: dict, cap: int = 50) -> list:
         """Every item (Structs) of a paginated operation (up to `cap` pages of 100)."""

@@ -17,7 +17,7 @@ PROJECT_FIELDS = ("name", "description", "team_id", "budget_cents", "budget_peri
 
 
 def _delete_project(session, args):
-    result = session.call(DELETE_PROJECT, args)
+    result = session.run(DELETE_PROJECT, args)
     if result is not None:
         return result  # the dry-run preview
     if args.get("cascade"):

@@ -37,7 +37,7 @@ def _unlink(session, args):
         raise Invalid("give target_id or relation_id",
                       [{"field": "target_id", "message": "target_id or relation_id required"}])
     for relation_id in gone:
-        session.call(DELETE, {**args, "relation_id": relation_id})
+        session.run(DELETE, {**args, "relation_id": relation_id})
     return f"Removed {len(gone)} relation{'s' if len(gone) != 1 else ''}."
 
 

@@ -25,7 +25,7 @@ GET_TICKET = Call("tickets.get")
 
 
 def _ping(session, args):
-    session.call(HEALTH, {})
+    session.run(HEALTH, {})
     me = session.me(fresh=True)
     return f"Alloy MCP connected to {session.backend.where()} as {me.email} (org {me.org_id})"
 
@@ -42,7 +42,7 @@ def _search(session, args):
         if not args.get("project_id"):
             raise Invalid("give query (words and qualifiers) or project_id",
                           [{"field": "query", "message": "query or project_id is required"}])
-        return reshape("data", session.call(LIST_TICKETS, args))
+        return reshape("data", session.run(LIST_TICKETS, args))
     words = [args["query"]]
     for name, qualifier in (("status", "status"), ("priority", "priority"),
                             ("assignee_id", "assignee")):
@@ -50,13 +50,13 @@ def _search(session, args):
             words.append(f"{qualifier}:{args[name].replace(' ', '')}")
     found = {"q": " ".join(words), "project_id": args.get("project_id")}
     found.update({k: args[k] for k in ("limit", "cursor") if k in args})
-    return reshape("data", session.call(SEARCH, found))
+    return reshape("data", session.run(SEARCH, found))
 
 
 def _transition(session, args):
     """Transition; on a refused transition, say where the ticket is and where it can go."""
     try:
-        return session.call(TRANSITION, args)
+        return session.run(TRANSITION, args)
     except (Invalid, Conflict, Forbidden) as exc:
         if isinstance(exc, Invalid) and any(
                 isinstance(d, dict) and d.get("field") not in (None, "to_status", "status")
