@@ -54,6 +54,7 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     user_id: str
     email: str = ""
     org_id: str | None = None
+    org_named: bool = False  # org_id was named for this request (X-Alloy-Org-Id, ALLOY_ORG_ID)
     scopes: tuple[str, ...] = ("*",)
     allowed_project_ids: tuple[str, ...] | None = None
     credential: Credential = EMBEDDED  # an actor built in-process acts without a token

@@ -85,6 +85,45 @@ def test_cli_a_key_goes_to_the_team_org_of_a_personal_login(mode, server, env_fo
         assert _embedded_key_org(env, key["key"]) == team
 
 
+def test_api_the_org_named_by_the_header_wins_even_the_personal_one(server, register):
+    """X-Alloy-Org-Id names the org outright: in two team orgs, a key made naming the
+    personal org is the personal org's (it was a 422 asking to name one); an org the user
+    is not in is still a 404."""
+    pair = register("keynamed")
+    token, personal = pair["access_token"], pair["org_id"]
+    teams = [_org(server, token, f"{n}-{personal[-8:]}") for n in ("one", "two")]
+    for org in (personal, *teams):
+        made = server.http.post("/api/v1/api-keys", json={"name": "named"},
+                                headers={**auth(token), "X-Alloy-Org-Id": org})
+        assert made.status_code == 201, made.text
+        assert _key_org(server, made.json()["key"]) == org
+    stranger = register("keystranger")["org_id"]
+    assert server.http.post("/api/v1/api-keys", json={"name": "x"}, headers={
+        **auth(token), "X-Alloy-Org-Id": stranger}).status_code == 404
+
+
+@pytest.mark.parametrize("mode", ["embedded", "remote"])
+def test_cli_alloy_org_id_names_the_personal_org_for_a_key(mode, server, env_for):
+    """`ALLOY_ORG_ID` names the org for one command (docs/cli.md), as the header does: in two
+    team orgs, a key goes to the personal org it names. Without it the saved login's own org
+    is not named, so the CLI still asks which team org (422)."""
+    email = unique_email("keyenv")
+    env = env_for(ALLOY_API_URL=server.url) if mode == "remote" else env_for()
+    cli(["auth", "register", "--email", email, "--password", "password123",
+         "--display-name", "Key Env"], env)
+    login = cli(["auth", "login", "--email", email, "--password", "password123"], env).data
+    personal = login["org_id"]
+    for n in ("one", "two"):
+        cli(["org", "create", "--name", f"Team {n}", "--slug", f"env{n}-{personal[-8:]}"], env)
+    cli(["org", "switch", personal], env)  # the login's own org, as after `auth login`
+    asked = cli(["auth", "api-key", "create", "--name", "CI"], env, check=False)
+    assert asked.returncode != 0 and "org_id is required" in asked.stderr
+    key = cli(["auth", "api-key", "create", "--name", "CI", "--format", "json"],
+              {**env, "ALLOY_ORG_ID": personal}).data["key"]
+    found = _key_org(server, key) if mode == "remote" else _embedded_key_org(env, key)
+    assert found == personal
+
+
 def test_mcp_create_api_key_goes_to_the_team_org(tmp_path):
     from tests.test_mcp_harness import connect, data, make_world
 
@@ -98,5 +137,31 @@ def test_mcp_create_api_key_goes_to_the_team_org(tmp_path):
 
         made = anyio.run(go)
         assert _key_org(w.server, made["key"]) == team
+    finally:
+        w.server.stop()
+
+
+def test_mcp_alloy_org_id_names_the_personal_org_for_a_key(tmp_path):
+    """Embedded alloy-mcp with ALLOY_ORG_ID acts in the org it names, as the CLI does."""
+    import dataclasses
+
+    from tests.test_mcp_harness import World, connect, data, make_world
+
+    class Named(World):
+        def mcp_env(self, transport: str) -> dict:
+            return {**super().mcp_env(transport), "ALLOY_ORG_ID": self.org_id}
+
+    w = make_world(tmp_path)
+    try:
+        for n in ("one", "two"):
+            _org(w.server, w.token, f"mcp{n}-{w.user_id[-8:]}")
+        named = Named(*(getattr(w, f.name) for f in dataclasses.fields(w)))
+
+        async def go():
+            async with connect(named, "stdio-embedded") as c:
+                return data(await c.call_tool("create_api_key", {"name": "Mine"}))
+
+        made = anyio.run(go)
+        assert _key_org(w.server, made["key"]) == w.org_id  # the personal org it names
     finally:
         w.server.stop()

@@ -308,7 +308,11 @@ STEPS = [
     Step("set_parent", lambda s: {"ticket_id": s["ticket2"], "parent_id": None},
          lambda w, s, r: _eq(get(w, f"/api/v1/tickets/{s['ticket2']}")["parent_id"], None),
          ("parented",)),
-    Step("unlink_tickets", lambda s: {"ticket_id": s["ticket2"], "target_id": s["ticket"]},
+    Step("unlink_tickets", lambda s: {"ticket_id": s["ticket2"], "target_id": s["ticket"],
+                                      "kind": "duplicates"}, needs=("relation",),
+         error="has no duplicates to"),
+    Step("unlink_tickets", lambda s: {"ticket_id": s["ticket2"], "target_id": s["ticket"],
+                                      "kind": "blocked_by"},
          lambda w, s, r: (_eq(r, "Removed 1 relation."), _eq(get(
              w, f"/api/v1/tickets/{s['ticket']}/relations")["items"], [])), ("relation",)),
     Step("delete_comment", lambda s: {"comment_id": s["comment"]},

@@ -245,3 +245,58 @@ def test_documented_payloads_are_what_operations_emit(server, register, receiver
     for name, example in documented.items():
         assert _loose(_shape(example), _shape(emitted[name])), (
             f"{name}: docs show {_shape(example)}, emitted {_shape(emitted[name])}")
+
+
+def test_deleting_tickets_sends_relation_deleted_for_each_relation(server, register, receiver):
+    """A ticket (alone, in a batch, with its sprint or with its project) takes its relations
+    with it, each as an unlink removes one: a `relation.deleted` with the relation as it
+    was, and a `relation_remove` row on the other ticket's activity. Before, the rows
+    vanished silently."""
+    h, project = _subscribed(server, register, receiver, "hookunrel", "UNREL")
+    http = server.http
+    other = http.post("/api/v1/projects", headers=h, json={
+        "org_id": project["org_id"], "key": "KEEP", "name": "Keep"}).json()
+
+    def ticket(p: dict, title: str) -> dict:
+        return http.post(f"/api/v1/projects/{p['id']}/tickets", headers=h,
+                         json={"title": title}).json()
+
+    def link(a: dict, kind: str, b: dict) -> dict:
+        r = http.post(f"/api/v1/tickets/{a['id']}/relations", headers=h,
+                      json={"kind": kind, "target_id": b["id"]})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    gone, batch, stays, kept = (ticket(project, "Gone"), ticket(project, "Batch"),
+                                ticket(project, "Stays"), ticket(other, "Kept"))
+    links = [link(gone, "blocks", stays), link(kept, "relates_to", gone),
+             link(gone, "duplicated_by", batch), link(batch, "blocks", kept)]
+    assert http.delete(f"/api/v1/tickets/{gone['id']}", headers=h).status_code == 204
+    assert http.post("/api/v1/tickets/batch-delete", headers=h,
+                     json={"ticket_ids": [batch["id"]]}).status_code == 200
+    sprint = http.post(f"/api/v1/projects/{project['id']}/sprints", headers=h, json={
+        "name": "S1", "start_date": "2026-03-02", "end_date": "2026-03-13"}).json()
+    sprinted = ticket(project, "Sprinted")
+    assert http.patch(f"/api/v1/tickets/{sprinted['id']}", headers=h,
+                      json={"sprint_id": sprint["id"]}).status_code == 200
+    links.append(link(sprinted, "blocks", kept))
+    assert http.delete(f"/api/v1/sprints/{sprint['id']}?cascade=true",
+                       headers=h).status_code == 204
+    links.append(link(stays, "relates_to", kept))  # goes with its project
+    assert http.delete(f"/api/v1/projects/{project['id']}?cascade=true",
+                       headers=h).status_code == 204
+    receiver.wait(5 + 1 + 6 + 6)  # tickets created, one updated, relations created, deleted
+    deleted = sorted((e["data"] for e in _events(receiver) if e["type"] == "relation.deleted"),
+                     key=lambda d: d["created_at"])
+    assert [d["id"] for d in deleted] == [r["id"] for r in links]
+    assert [(d["source"]["key"], d["kind"], d["target"]["key"]) for d in deleted] == [
+        ("UNREL-1", "blocks", "UNREL-3"), ("KEEP-1", "relates_to", "UNREL-1"),
+        ("UNREL-2", "duplicates", "UNREL-1"), ("UNREL-2", "blocks", "KEEP-1"),
+        ("UNREL-4", "blocks", "KEEP-1"), ("UNREL-3", "relates_to", "KEEP-1")]
+    feed = http.get(f"/api/v1/tickets/{kept['id']}/activity", headers=h).json()["items"]
+    assert [(a["payload"]["action"], {c["field"]: c["new"] for c in a["payload"]["changes"]}
+             .get("ticket")) for a in feed if a["payload"]["action"].startswith("relation")
+            ] == [("relation_add", "UNREL-1"), ("relation_add", "UNREL-2"),
+                  ("relation_remove", "UNREL-1"), ("relation_remove", "UNREL-2"),
+                  ("relation_add", "UNREL-4"), ("relation_remove", "UNREL-4"),
+                  ("relation_add", "UNREL-3"), ("relation_remove", "UNREL-3")]

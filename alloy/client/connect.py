@@ -22,6 +22,7 @@ class Login(msgspec.Struct, frozen=True, kw_only=True):
     token: str | None = None  # an access token or an API key
     refresh_token: str | None = None
     org_id: str | None = None
+    org_named: bool = False  # embedded: org_id named for this run (ALLOY_ORG_ID), not saved
     user_id: str | None = None  # embedded, no token: act as this saved user
     email: str = ""
     saved: bool = False  # from credentials.toml: a refreshed token pair is saved back
@@ -54,13 +55,32 @@ def saved_login(api_url: str | None = None, *, anonymous: bool = False) -> Login
             return Login(api_url=url, token=settings.client.api_token,
                          refresh_token=creds.get("refresh_token"),
                          org_id=settings.client.org_id, saved=True)
-        return Login(api_url=url, token=creds.get("access_token"),
-                     refresh_token=creds.get("refresh_token"), org_id=creds.get("org_id"),
+        token = creds.get("access_token")
+        return Login(api_url=url, token=token, refresh_token=creds.get("refresh_token"),
+                     org_id=settings.client.org_id or _not_the_tokens(creds.get("org_id"), token),
                      saved=True)
     if anonymous:
         return Login()
     return Login(user_id=creds.get("user_id"), email=creds.get("email", ""),
-                 org_id=saved_org(None, creds, settings))
+                 org_id=saved_org(None, creds, settings),
+                 org_named=bool(settings.client.org_id))
+
+
+def _not_the_tokens(org_id: str | None, token: str | None) -> str | None:
+    """The saved org, unless the access token already names it (the org of the login).
+
+    Sent, it is `X-Alloy-Org-Id`, which names an org outright: it wins where the server
+    picks one (a new API key, a report), and the login's own org must not. The claim is
+    read, not verified: the server verifies the token."""
+    import base64
+    import json
+
+    try:
+        payload = (token or "").split(".")[1]
+        claimed = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return org_id
+    return None if isinstance(claimed, dict) and claimed.get("org_id") == org_id else org_id
 
 
 def saved_org(explicit: str | None = None, creds: dict | None = None,
@@ -85,7 +105,8 @@ def connect(login: Login | None = None, *, env=None):
     if login.user_id and not login.token:
         from alloy.actor import Actor
 
-        actor = Actor(user_id=login.user_id, email=login.email, org_id=login.org_id)
+        actor = Actor(user_id=login.user_id, email=login.email, org_id=login.org_id,
+                      org_named=login.org_named)
     return LocalClient(env, actor, token=login.token, org_id=login.org_id)
 
 

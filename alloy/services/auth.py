@@ -178,7 +178,8 @@ def authenticate(env, token: str, org_id: str | None = None) -> Actor:
     if not claims or "sub" not in claims:
         raise Unauthorized("invalid or expired token")
     return Actor(user_id=claims["sub"], email=claims.get("email", ""),
-                 org_id=org_id or claims.get("org_id"), credential=SESSION)
+                 org_id=org_id or claims.get("org_id"), org_named=bool(org_id),
+                 credential=SESSION)
 
 
 def _api_key_actor(env, token: str) -> Actor:

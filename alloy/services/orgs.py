@@ -47,14 +47,14 @@ def insert_personal(ctx: Ctx, display_name: str, email: str, owner_id: str) -> d
 def working_org(ctx: Ctx, named: str | None, why: str, name_it: str) -> str:
     """The one org a request works in when it names none (a report, a new API key).
 
-    `named` if given; an API key's own org; else the active org (the token's, the CLI's
-    `org switch`, X-Alloy-Org-Id) when it is a team org; else the user's only team org (a
-    fresh registration's active org is its personal one, and the guides go on in the org
-    they created next); else, with no team org at all, the personal org. A user in several
-    team orgs with none active gets 422 listing them: `why` says why one is needed and
-    `name_it` how to name it.
+    `named` if given; an API key's own org; the org the request named (X-Alloy-Org-Id,
+    ALLOY_ORG_ID), personal or not; else the active org (the token's, the CLI's `org
+    switch`) when it is a team org; else the user's only team org (a fresh registration's
+    active org is its personal one, and the guides go on in the org they created next);
+    else, with no team org at all, the personal org. A user in several team orgs with none
+    active gets 422 listing them: `why` says why one is needed and `name_it` how to name it.
     """
-    if named or ctx.actor.is_api_key:
+    if named or ctx.actor.is_api_key or ctx.actor.org_named:
         return ctx.org_of(named)
     mine = ctx.db.all("SELECT o.id, o.name, o.slug, o.personal FROM orgs o JOIN org_members m "
                       "ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.created_at, o.id",

@@ -213,6 +213,10 @@ def delete(ctx: Ctx, project_id: str, query: DeleteQuery) -> ProjectDeletePrevie
     counts = guards.check(ctx, "project", project_id, query)
     if counts is not None:
         return ProjectDeletePreview(project_id=project_id, dependents=counts)
+    from alloy.services import relations  # its tickets' relations go as unlinks do
+
+    relations.remove_with(ctx, row["org_id"], "SELECT id FROM tickets WHERE project_id = ?",
+                          project_id)
     ctx.db.run("DELETE FROM projects WHERE id = ?", project_id)
     ctx.audit(row["org_id"], "project", project_id, "delete",
               {"key": row["key"], "cascade": query.cascade})

@@ -222,10 +222,25 @@ def delete(ctx: Ctx, ticket_id: str, relation_id: str) -> None:
                      "target_id = ?)", relation_id, ticket_id, ticket_id)
     if rel is None:
         raise NotFound("relation not found")
+    _remove(ctx, project["org_id"], rel)
+
+
+def _remove(ctx: Ctx, org_id: str, rel: dict) -> None:
+    """Remove one relation: audited on both tickets, one `relation.deleted` as it was."""
     event = _event(ctx, rel)
-    ctx.db.run("DELETE FROM ticket_relations WHERE id = ?", relation_id)
-    _audit(ctx, project["org_id"], rel, "relation_remove", event)
-    webhooks.emit(ctx, project["org_id"], "relation.deleted", event)
+    ctx.db.run("DELETE FROM ticket_relations WHERE id = ?", rel["id"])
+    _audit(ctx, org_id, rel, "relation_remove", event)
+    webhooks.emit(ctx, org_id, "relation.deleted", event)
+
+
+def remove_with(ctx: Ctx, org_id: str, ticket_ids: str, *params) -> None:
+    """Before tickets are deleted: remove their relations as an unlink does, since the
+    database's cascade would drop them with no audit row and no `relation.deleted`.
+    `ticket_ids` is SQL selecting the tickets' ids (`?`, or a subquery) over `params`."""
+    for rel in ctx.db.all(f"SELECT * FROM ticket_relations WHERE source_id IN ({ticket_ids}) "
+                          f"OR target_id IN ({ticket_ids}) ORDER BY created_at, id",
+                          *params, *params):
+        _remove(ctx, org_id, rel)
 
 
 # ---- sub-issues --------------------------------------------------------------------------

@@ -286,8 +286,7 @@ def delete(ctx: Ctx, sprint_id: str, query: guards.DeleteQuery) -> SprintDeleteP
     if counts is not None:
         return SprintDeletePreview(sprint_id=sprint_id, dependents=counts)
     for ticket in ctx.db.all("SELECT id FROM tickets WHERE sprint_id = ?", sprint_id):
-        ctx.db.run("DELETE FROM tickets WHERE id = ?", ticket["id"])
-        ctx.audit(project["org_id"], "ticket", ticket["id"], "delete", {"sprint_id": sprint_id})
+        tickets.remove(ctx, project["org_id"], ticket["id"], {"sprint_id": sprint_id})
     ctx.db.run("DELETE FROM sprints WHERE id = ?", sprint_id)
     ctx.audit(project["org_id"], "sprint", sprint_id, "delete", {"name": row["name"]})
     return None

@@ -350,10 +350,17 @@ def delete(ctx: Ctx, ticket_id: str, query: DeleteQuery) -> TicketDeletePreview 
     counts = guards.check(ctx, "ticket", ticket_id, query)
     if counts is not None:
         return TicketDeletePreview(ticket_id=ticket_id, dependents=counts)
-    ctx.db.run("DELETE FROM tickets WHERE id = ?", ticket_id)
-    ctx.audit(project["org_id"], "ticket", ticket_id, "delete",
-              {"key": f"{project['key']}-{row['ticket_number']}", "cascade": query.cascade})
+    remove(ctx, project["org_id"], ticket_id,
+           {"key": f"{project['key']}-{row['ticket_number']}", "cascade": query.cascade})
     return None
+
+
+def remove(ctx: Ctx, org_id: str, ticket_id: str, audited: dict) -> None:
+    """Delete one ticket, audited with `audited`: its relations go first as unlinks go
+    (audited, one `relation.deleted` each); the database's cascade takes the rest."""
+    _relations().remove_with(ctx, org_id, "?", ticket_id)
+    ctx.db.run("DELETE FROM tickets WHERE id = ?", ticket_id)
+    ctx.audit(org_id, "ticket", ticket_id, "delete", audited)
 
 
 def _load_many(ctx: Ctx, ids: list[str], minimum: Role) -> list[tuple]:
@@ -404,10 +411,8 @@ def batch_delete(ctx: Ctx, body: BatchDeleteIn) -> BatchDeleted:
             continue
         deleted.append(row["id"])
         if not body.dry_run:
-            ctx.db.run("DELETE FROM tickets WHERE id = ?", row["id"])
-            ctx.audit(project["org_id"], "ticket", row["id"], "delete",
-                      {"key": f"{project['key']}-{row['ticket_number']}",
-                       "cascade": body.cascade})
+            remove(ctx, project["org_id"], row["id"],
+                   {"key": f"{project['key']}-{row['ticket_number']}", "cascade": body.cascade})
     return BatchDeleted(deleted=deleted, blocked=blocked)
 
 

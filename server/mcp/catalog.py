@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alloy.server.mcp import tools_org, tools_plan, tools_relations, tools_tickets
 from alloy.server.mcp.session import Session
-from alloy.server.mcp.tooling import Tool, reshape
+from alloy.server.mcp.tooling import Tool, plain, reshape
 
 # The reference's order (its categories), which is also the order of tools/list.
 ORDER = """ping whoami create_ticket get_ticket search_tickets update_ticket transition_ticket
@@ -37,5 +37,5 @@ def run(session: Session, tool: Tool, args: dict):
     args = session.resolve_refs({k: v for k, v in args.items()
                                  if v is not None or k in nullable})
     if tool.run is not None:
-        return tool.run(session, args)
-    return reshape(tool.shape, session.call(tool.call, args))
+        return plain(tool.run(session, args))
+    return plain(reshape(tool.shape, session.run(tool.call, args)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import TYPE_CHECKING
 
 from alloy.server.mcp.app import build
 from alloy.server.mcp.session import Backend
@@ -22,6 +23,9 @@ from starlette.routing import Route
 
 from alloy.errors import AlloyError, BadRequest
 
+if TYPE_CHECKING:
+    from alloy.domain.identity import Me
+
 log = logging.getLogger("alloy.mcp")
 
 
@@ -31,7 +35,7 @@ class AlloyTokenVerifier:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
 
-    def _me(self, token: str) -> dict | None:
+    def _me(self, token: str) -> Me | None:
         session = self.backend.session(token)
         try:
             return session.me()
@@ -45,8 +49,8 @@ class AlloyTokenVerifier:
         me = await to_thread.run_sync(self._me, token)
         if me is None:
             return None
-        return AccessToken(token=token, client_id=me["user_id"], subject=me["user_id"],
-                           scopes=[s for s in me.get("scopes") or [] if s != "*"])
+        return AccessToken(token=token, client_id=me.user_id, subject=me.user_id,
+                           scopes=[s for s in me.scopes if s != "*"])
 
 
 def public_base(host: str, port: int) -> str:

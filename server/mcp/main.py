@@ -65,7 +65,7 @@ def run(argv: list[str] | None = None) -> None:
             session = backend.session()
             me = verify_identity(session)
             logging.getLogger("alloy.mcp").info(
-                "%s mode: acting as %s (org %s)", backend.mode, me["email"], me.get("org_id"))
+                "%s mode: acting as %s (org %s)", backend.mode, me.email, me.org_id)
     except StartupError as e:
         _fail(str(e), e.code)
     except Unavailable as e:

@@ -9,7 +9,7 @@ import re
 from urllib.parse import unquote
 
 from alloy.server.mcp.session import Session
-from alloy.server.mcp.tooling import ORG, Call
+from alloy.server.mcp.tooling import ORG, Call, plain
 
 from alloy.errors import NotFound
 
@@ -51,7 +51,7 @@ TEMPLATES = [Template("alloy://project/{key}", "project", "Get a project by its 
 
 def static(session: Session) -> list[tuple[str, str, str]]:
     """The static resources, with the caller's own user id filled in."""
-    me = session.me()["user_id"]
+    me = session.me().user_id
     return [(uri.replace("{current_user_id}", me), name, desc) for uri, name, desc in STATIC]
 
 
@@ -59,18 +59,18 @@ def _assigned(session: Session, user_id: str) -> dict:
     """Tickets assigned to `user_id` across the organization's projects."""
     out = []
     for project in session.call_all(LIST_PROJECTS, {}):
-        out += session.call_all(TICKETS, {"project_id": project["id"], "assignee_id": user_id})
+        out += session.call_all(TICKETS, {"project_id": project.id, "assignee_id": user_id})
     return {"user_id": user_id, "data": out}
 
 
 def _run_view(session: Session, ref: str) -> dict:
     """A view named by id or name (any case), run: its query's tickets, every page."""
     views = session.call_all(VIEWS, {})
-    hit = ([v for v in views if v["id"] == ref] or
-           [v for v in views if v["name"].lower() == ref.strip().lower()])
+    hit = ([v for v in views if v.id == ref] or
+           [v for v in views if v.name.lower() == ref.strip().lower()])
     if len(hit) != 1:
         raise NotFound(f"no view named '{ref}': read alloy://views for their names")
-    return {"view": hit[0], "data": session.call_all(RUN_VIEW, {"view_id": hit[0]["id"]})}
+    return {"view": hit[0], "data": session.call_all(RUN_VIEW, {"view_id": hit[0].id})}
 
 
 NEEDS = {"projects": (LIST_PROJECTS,), "project": (PROJECT_BY_KEY,), "ticket": (TICKET,),
@@ -79,6 +79,11 @@ NEEDS = {"projects": (LIST_PROJECTS,), "project": (PROJECT_BY_KEY,), "ticket": (
 
 
 def read(session: Session, uri: str):
+    """The resource at `uri`, as JSON-shaped data."""
+    return plain(_read(session, uri))
+
+
+def _read(session: Session, uri: str):
     if uri == "alloy://projects":
         return {"data": session.call_all(LIST_PROJECTS, {})}
     if uri == "alloy://views":
@@ -88,11 +93,11 @@ def read(session: Session, uri: str):
         if found is None:
             continue
         if t.name == "project":
-            return session.call(PROJECT_BY_KEY, found)
+            return session.run(PROJECT_BY_KEY, found)
         if t.name == "ticket":
-            return session.call(TICKET, found)
+            return session.run(TICKET, found)
         if t.name == "sprint-board":
-            return session.call(BOARD, found)
+            return session.run(BOARD, found)
         if t.name == "view":
             return _run_view(session, unquote(found["name"]))
         return _assigned(session, found["id"])

@@ -10,12 +10,17 @@ made per request; over stdio one Session serves the whole connection.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from alloy.server.mcp.tooling import ME, ORG, Call
 
 from alloy.client import credentials
 from alloy.client.connect import Login, connect
 from alloy.config import Settings
 from alloy.errors import Invalid, NotFound, Unauthorized
+
+if TYPE_CHECKING:
+    from alloy.domain.identity import Me
 
 TOKEN_PREFIXES = ("alloy_live_", "alloy_test_")
 _MISSING = object()
@@ -102,7 +107,8 @@ def from_environment(environ=None, *, http: bool = False) -> Backend:
                            "(embedded mode), or set ALLOY_API_URL and ALLOY_API_TOKEN to use "
                            "a server", 3)
     return Backend(Login(user_id=user_id, email=creds.get("email", ""),
-                         org_id=org_id or creds.get("org_id")), org_id=org_id, settings=settings)
+                         org_id=org_id or creds.get("org_id"), org_named=bool(org_id)),
+                   org_id=org_id, settings=settings)
 
 
 class Session:
@@ -110,21 +116,21 @@ class Session:
 
     def __init__(self, backend: Backend, client) -> None:
         self.backend, self.client = backend, client
-        self._me: dict | None = None
+        self._me: Me | None = None
 
     def close(self) -> None:
         close = getattr(self.client, "close", None)
         if close:
             close()
 
-    def me(self, fresh: bool = False) -> dict:
+    def me(self, fresh: bool = False) -> Me:
         """Who this session acts as (`auth.me`); `fresh` re-reads it (role changes apply)."""
         if self._me is None or fresh:
-            self._me = self.client.call("auth.me")
+            self._me = self.client.run("auth.me")
         return self._me
 
     def org_id(self) -> str:
-        org = self.me().get("org_id")
+        org = self.me().org_id
         if not org:
             raise Invalid("no current organization: your credentials are not a member of any "
                           "organization (set ALLOY_ORG_ID or create one with `alloy org create`)")
@@ -152,13 +158,16 @@ class Session:
 
     def _value(self, value):
         if value == ME:
-            return self.me()["user_id"]
+            return self.me().user_id
         if value == ORG:
             return self.org_id()
         return value
 
-    def call(self, call: Call, args: dict):
-        """Run `call`'s operation with the tool arguments `args` (plus the call's defaults)."""
+    def run(self, call: Call, args: dict):
+        """Run `call`'s operation with the tool arguments `args` (plus the call's defaults).
+
+        The answer is the operation's result type (Structs, a `Page`), read by attribute;
+        what goes to the assistant becomes JSON in one place, `tooling.plain`."""
         op = call.operation
 
         def get(name):
@@ -179,22 +188,22 @@ class Session:
         else:
             body = {n: v for n in call.body if (v := get(n)) is not _MISSING}
         query = {n: v for n in call.query if (v := get(n)) is not _MISSING and v is not None}
-        return self.client.call(op.name, body=body if op.body is not None else None,
-                                query=query, **path)
+        return self.client.run(op.name, body=body if op.body is not None else None,
+                               query=query, **path)
 
     def call_all(self, call: Call, args: dict, cap: int = 50) -> list:
-        """Every item of a paginated operation (up to `cap` pages of 100)."""
+        """Every item (Structs) of a paginated operation (up to `cap` pages of 100)."""
         items, cursor = [], None
         for _ in range(cap):
-            page = self.call(call, {**args, "limit": 100, "cursor": cursor})
-            items.extend(page["items"])
-            cursor = page["next_cursor"]
-            if not page["has_more"]:
+            page = self.run(call, {**args, "limit": 100, "cursor": cursor})
+            items.extend(page.items)
+            cursor = page.next_cursor
+            if not page.has_more:
                 break
         return items
 
 
-def verify_identity(session: Session) -> dict:
+def verify_identity(session: Session) -> Me:
     """Resolve who we are at start (`auth.me`); an invalid credential stops the server."""
     try:
         me = session.me()

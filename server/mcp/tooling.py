@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 from alloy import ops
 
 ME, ORG = "$me", "$org"  # defaults resolved from the caller's identity (`auth.me`)
@@ -107,8 +109,8 @@ def page_params(default: int = 20) -> tuple[P, P]:
 def reshape(shape: str, result: Any) -> Any:
     """Turn an operation's answer into the result shape the reference shows for the tool.
 
-    data | items: a page (`{"items", "next_cursor", "has_more"}`) keeps its cursor under the
-    reference's key; a list (every item, or an operation answering a list) is one full page.
+    data | items: a `Page` keeps its cursor under the reference's key; a list (every item,
+    or an operation answering a list) is one full page.
     deleted: the reference's confirmation (so is `None` under raw). raw: as answered.
     """
     if shape == "deleted" or (result is None and shape == "raw"):
@@ -116,9 +118,16 @@ def reshape(shape: str, result: Any) -> Any:
     if shape in ("data", "items"):
         if isinstance(result, list):
             return {shape: result, "next_cursor": None, "has_more": False}
-        return {shape: result["items"], "next_cursor": result["next_cursor"],
-                "has_more": result["has_more"]}
+        return {shape: result.items, "next_cursor": result.next_cursor,
+                "has_more": result.has_more}
     return result
+
+
+def plain(result: Any) -> Any:
+    """The one place an answer a tool or resource has read (Structs, and the dicts and lists
+    holding them) becomes the JSON-shaped data sent to the assistant, as `Client.call` gives
+    it."""
+    return result if isinstance(result, (str, bytes)) else msgspec.to_builtins(result)
 
 
 def render(result: Any) -> str:

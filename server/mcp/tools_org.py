@@ -22,8 +22,8 @@ def _entity(desc: str) -> tuple[P, P]:
 
 def _add_label(session, args):
     """The API answers with the ticket's labels; the tool answers with the label added."""
-    labels = session.call(ADD_LABEL, args)
-    return next(x for x in labels if x["id"] == args["label_id"])
+    labels = session.run(ADD_LABEL, args)
+    return next(x for x in labels if x.id == args["label_id"])
 
 
 def _all(call: Call, shape: str, keep=None):
@@ -162,7 +162,7 @@ TOOLS = [
               defaults={"org_id": ORG})),
     Tool("list_invites", "List all pending invites for the current organization. Returns each "
          "invite's ID, email, role, invite code, expiry, and status.",
-         run=_all(LIST_INVITES, "array", lambda i: i["status"] == "pending"),
+         run=_all(LIST_INVITES, "array", lambda i: i.status == "pending"),
          needs=(LIST_INVITES,)),
     Tool("add_project_member", "Add a user to a project as a member. Requires the user's UUID "
          "and the project's UUID.",

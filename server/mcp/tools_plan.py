@@ -17,7 +17,7 @@ PROJECT_FIELDS = ("name", "description", "team_id", "budget_cents", "budget_peri
 
 
 def _delete_project(session, args):
-    result = session.call(DELETE_PROJECT, args)
+    result = session.run(DELETE_PROJECT, args)
     if result is not None:
         return result  # the dry-run preview
     if args.get("cascade"):
@@ -27,10 +27,10 @@ def _delete_project(session, args):
 
 def _burndown(session, args):
     """The reference names the days `data_points`, with total/completed/remaining."""
-    result = session.call(BURNDOWN, args)
-    return {"sprint_id": result["sprint_id"], "data_points": [
-        {"date": d["date"], "total": d["total_tickets"], "completed": d["completed_tickets"],
-         "remaining": d["remaining_tickets"]} for d in result["data"]]}
+    result = session.run(BURNDOWN, args)
+    return {"sprint_id": result.sprint_id, "data_points": [
+        {"date": d.date, "total": d.total_tickets, "completed": d.completed_tickets,
+         "remaining": d.remaining_tickets} for d in result.data]}
 
 
 def _nullable(name: str, kind: str, desc: str) -> P:

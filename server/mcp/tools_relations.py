@@ -22,22 +22,22 @@ def _unlink(session, args):
     """Remove the relations between two tickets (of `kind`, if given), or one by its id."""
     from alloy.domain.relations import RelationKind
 
-    wanted = RelationKind.parse(args["kind"]).value if args.get("kind") else None
+    wanted = RelationKind.parse(args["kind"]) if args.get("kind") else None
     if args.get("relation_id"):
         gone = [args["relation_id"]]
     elif args.get("target_id"):
-        gone = [r["id"] for r in session.call_all(LIST, args)
-                if r["ticket"]["id"] == args["target_id"] and wanted in (None, r["kind"])]
+        gone = [r.id for r in session.call_all(LIST, args)
+                if r.ticket.id == args["target_id"] and wanted in (None, r.kind)]
         if not gone:
-            raise NotFound(f"ticket {args['ticket_id']} has no "
-                           f"{(wanted or 'relation').replace('_', ' ')} to {args['target_id']}")
+            what = wanted.value.replace("_", " ") if wanted else "relation"
+            raise NotFound(f"ticket {args['ticket_id']} has no {what} to {args['target_id']}")
     else:
         from alloy.errors import Invalid
 
         raise Invalid("give target_id or relation_id",
                       [{"field": "target_id", "message": "target_id or relation_id required"}])
     for relation_id in gone:
-        session.call(DELETE, {**args, "relation_id": relation_id})
+        session.run(DELETE, {**args, "relation_id": relation_id})
     return f"Removed {len(gone)} relation{'s' if len(gone) != 1 else ''}."
 
 

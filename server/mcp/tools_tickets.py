@@ -25,15 +25,14 @@ GET_TICKET = Call("tickets.get")
 
 
 def _ping(session, args):
-    session.call(HEALTH, {})
+    session.run(HEALTH, {})
     me = session.me(fresh=True)
-    return (f"Alloy MCP connected to {session.backend.where()} as {me['email']} "
-            f"(org {me.get('org_id')})")
+    return f"Alloy MCP connected to {session.backend.where()} as {me.email} (org {me.org_id})"
 
 
 def _whoami(session, args):
     me = session.me(fresh=True)
-    return {k: me.get(k) for k in ("user_id", "org_id", "email", "role")}
+    return {"user_id": me.user_id, "org_id": me.org_id, "email": me.email, "role": me.role}
 
 
 def _search(session, args):
@@ -43,7 +42,7 @@ def _search(session, args):
         if not args.get("project_id"):
             raise Invalid("give query (words and qualifiers) or project_id",
                           [{"field": "query", "message": "query or project_id is required"}])
-        return reshape("data", session.call(LIST_TICKETS, args))
+        return reshape("data", session.run(LIST_TICKETS, args))
     words = [args["query"]]
     for name, qualifier in (("status", "status"), ("priority", "priority"),
                             ("assignee_id", "assignee")):
@@ -51,24 +50,24 @@ def _search(session, args):
             words.append(f"{qualifier}:{args[name].replace(' ', '')}")
     found = {"q": " ".join(words), "project_id": args.get("project_id")}
     found.update({k: args[k] for k in ("limit", "cursor") if k in args})
-    return reshape("data", session.call(SEARCH, found))
+    return reshape("data", session.run(SEARCH, found))
 
 
 def _transition(session, args):
     """Transition; on a refused transition, say where the ticket is and where it can go."""
     try:
-        return session.call(TRANSITION, args)
+        return session.run(TRANSITION, args)
     except (Invalid, Conflict, Forbidden) as exc:
         if isinstance(exc, Invalid) and any(
                 isinstance(d, dict) and d.get("field") not in (None, "to_status", "status")
                 for d in exc.details):
             raise
         try:
-            avail = session.call(AVAILABLE, args)
+            avail = session.run(AVAILABLE, args)
         except AlloyError:  # the original error is the one to report
             raise exc from None
-        current = avail["current_status"]
-        names = [a["name"] for a in avail["available"]]
+        current = avail.current_status
+        names = [a.name for a in avail.available]
         raise ToolFailure(
             f"Transition failed: Cannot transition from {current} to {args.get('to_status')}. "
             f"Current status: {current}. Available transitions: [{', '.join(names)}]. "
