@@ -80,7 +80,7 @@ def discover(client) -> dict:
         except (NotFound, Forbidden, Invalid):
             raise NotFound("ALLOY_ORG_ID is not one of your organizations (see `alloy org "
                            "list`)") from None
-    return {"user_id": me.user_id, "org_id": org_id, "me": plain(me)}
+    return {"user_id": me.user_id, "org_id": org_id}
 
 
 def members(client, org_id: str) -> dict[str, str]:
