@@ -14,7 +14,7 @@ def tui() -> None:
     """
     from alloy.cli import long_running
     from alloy.cli.session import STATE
-    from alloy.tui.app import AlloyApp
+    from alloy.tui.main import make_app
 
     long_running()
-    AlloyApp(api_url=STATE["api_url"]).run()
+    make_app(STATE["api_url"]).run()

@@ -162,9 +162,12 @@ async def test_my_work_shows_the_running_timer_and_space_x_start_and_stop_it(ws)
 def test_open_means_not_in_a_done_or_cancelled_category_of_the_workflow():
     from alloy.tui.model import Model
 
+    from alloy.domain.flow import StatusDef, Workflow
+
     m = Model()
     assert m.category_of("in progress") == "in_progress" and m.category_of("Nope") is None
     assert not m.is_open({"status": "Cancelled"}) and m.is_open({"status": "Nope"})
-    m.workflows = [{"id": "w", "statuses": [{"name": "Shipped", "category": "done"},
-                                            {"name": "Done", "category": "in_review"}]}]
+    m.workflows = [Workflow(id="w", org_id="o", name="Ship", statuses=[
+        StatusDef(name="Shipped", category="done"), StatusDef(name="Done", category="in_review")],
+        transitions=[], enforcement="none", is_default=False, created_at="", updated_at="")]
     assert not m.is_open({"status": "Shipped"}) and m.is_open({"status": "Done"})

@@ -1,12 +1,16 @@
 """Every call the TUI makes, as plain functions over `alloy.client` (run inside workers).
 
-Every operation named here exists (tests/test_face_ops.py checks each name): a renamed
-operation fails the tests, never silently a key in the TUI.
+Answers are read as the operation's declared result type (`client.run`: Structs), so a
+misspelt field fails in the tests rather than for a user; what goes on to the widgets is
+made plain (`plain`: dicts and lists, read by key) at the end of each function. Every
+operation named here exists (tests/test_face_ops.py checks each name).
 """
 
 from __future__ import annotations
 
 import datetime
+
+import msgspec
 
 from alloy import ops
 from alloy.errors import AlloyError, Forbidden, Invalid, NotFound
@@ -14,64 +18,83 @@ from alloy.errors import AlloyError, Forbidden, Invalid, NotFound
 PAGE = 100
 
 
-def call(client, name: str, *ids: str, **kw):
-    """Call `name`, giving path parameters by position (their names are the op's business)."""
+def run(client, name: str, *ids: str, **kw):
+    """Run `name`, giving path parameters by position (their names are the op's business);
+    the answer is the operation's result type."""
     names = ops.get(name).path_params
-    return client.call(name, **dict(zip(names, ids, strict=True)), **kw)
+    return client.run(name, **dict(zip(names, ids, strict=True)), **kw)
+
+
+def plain(value):
+    """The widget boundary: Structs as the dicts and lists the widgets read by key."""
+    return value if value is None or isinstance(value, (str, bytes)) \
+        else msgspec.to_builtins(value)
+
+
+def call(client, name: str, *ids: str, **kw):
+    """`run`, answered as plain data."""
+    return plain(run(client, name, *ids, **kw))
 
 
 def pages(client, name: str, *ids: str, query: dict | None = None):
-    """Yield each page's items of a list operation, following cursors."""
+    """Yield each page's items (Structs) of a list operation, following cursors."""
     query = {**(query or {}), "limit": PAGE}
     while True:
-        page = call(client, name, *ids, query=query)
+        page = run(client, name, *ids, query=query)
         if isinstance(page, list):
             yield page
             return
-        yield page["items"]
-        if not page.get("has_more") or not page.get("next_cursor"):
+        yield page.items
+        if not page.has_more or not page.next_cursor:
             return
-        query["cursor"] = page["next_cursor"]
+        query["cursor"] = page.next_cursor
+
+
+def items(client, name: str, *ids: str, query: dict | None = None) -> list:
+    """Every item of a list operation, as Structs."""
+    return [item for page in pages(client, name, *ids, query=query) for item in page]
 
 
 def everything(client, name: str, *ids: str, query: dict | None = None) -> list[dict]:
-    return [item for page in pages(client, name, *ids, query=query) for item in page]
+    """Every item of a list operation, plain."""
+    return plain(items(client, name, *ids, query=query))
 
 
 def discover(client) -> dict:
     """Who we are and which org: ALLOY_ORG_ID wins, else auth.me, else the first org."""
     from alloy.config import Settings
 
-    me = call(client, "auth.me")
+    me = run(client, "auth.me")
     wanted = Settings.from_env().client.org_id
-    org_id = wanted or me.get("org_id")
+    org_id = wanted or me.org_id
     if not org_id:
-        orgs = call(client, "orgs.list", query={"limit": 1})["items"]
-        org_id = orgs[0]["id"] if orgs else None
+        orgs = run(client, "orgs.list", query={"limit": 1}).items
+        org_id = orgs[0].id if orgs else None
     if not org_id:
         raise AlloyError("you belong to no organization: create one with `alloy org create`")
     if hasattr(client, "org_id"):
         client.org_id = org_id
     if wanted:
         try:
-            call(client, "orgs.get", org_id)
+            run(client, "orgs.get", org_id)
         except (NotFound, Forbidden, Invalid):
             raise NotFound("ALLOY_ORG_ID is not one of your organizations (see `alloy org "
                            "list`)") from None
-    return {"user_id": me["user_id"], "org_id": org_id, "me": me}
+    return {"user_id": me.user_id, "org_id": org_id}
 
 
 def members(client, org_id: str) -> dict[str, str]:
-    rows = everything(client, "orgs.list_members", org_id)
-    return {m["user_id"]: m.get("display_name") or m.get("email") or m["user_id"] for m in rows}
+    rows = items(client, "orgs.list_members", org_id)
+    return {m.user_id: m.display_name or m.email or m.user_id for m in rows}
 
 
 def projects(client, org_id: str) -> list[dict]:
     return everything(client, "projects.list", query={"org_id": org_id})
 
 
-def workflows(client, org_id: str) -> list[dict]:
-    return everything(client, "workflows.list", org_id)
+def workflows(client, org_id: str) -> list:
+    """The org's workflows, as Structs (only `Model` reads them)."""
+    return items(client, "workflows.list", org_id)
 
 
 def views(client, org_id: str) -> list[dict]:
@@ -111,9 +134,8 @@ def delete(client, ticket_id: str) -> None:
 
 def cascade_preview(client, ticket_id: str) -> dict:
     """Counts of what a cascade delete would remove: {"comments": 3, ...}."""
-    result = call(client, "tickets.delete", ticket_id,
-                  query={"cascade": True, "dry_run": True}) or {}
-    return result.get("dependents", result) if isinstance(result, dict) else {}
+    result = run(client, "tickets.delete", ticket_id, query={"cascade": True, "dry_run": True})
+    return dict(result.dependents) if result is not None else {}
 
 
 def cascade_delete(client, ticket_id: str) -> None:
@@ -125,8 +147,7 @@ def labels(client, org_id: str) -> list[dict]:
 
 
 def ticket_labels(client, ticket_id: str) -> list[dict]:
-    result = call(client, "labels.list_for_ticket", ticket_id)
-    return result["items"] if isinstance(result, dict) else list(result or [])
+    return call(client, "labels.list_for_ticket", ticket_id)
 
 
 def toggle_label(client, ticket_id: str, label_id: str, on: bool) -> None:
@@ -157,7 +178,7 @@ def search(client, org_id: str, query: str, cap: int = 500) -> list[dict]:
         found += page
         if len(found) >= cap:
             break
-    return found[:cap]
+    return plain(found[:cap])
 
 
 def ticket(client, ticket_id: str) -> dict:
@@ -180,8 +201,8 @@ def sprint_change(client, action: str, sprint_id: str) -> dict:
 
 def role(client, org_id: str, user_id: str) -> str | None:
     """The user's role in the org (`Owner`, `Admin`...), None if not a member."""
-    return next((m["role"] for m in everything(client, "orgs.list_members", org_id)
-                 if m["user_id"] == user_id), None)
+    return next((plain(m.role) for m in items(client, "orgs.list_members", org_id)
+                 if m.user_id == user_id), None)
 
 
 def submitted(client, org_id: str) -> list[dict]:

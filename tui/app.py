@@ -8,11 +8,11 @@ the screen never freezes and the app never crashes.
 
 from __future__ import annotations
 
-import concurrent.futures
 import threading
 import time
 
 from alloy.tui import api
+from alloy.tui.connect import Early, Start
 from alloy.tui.keys import route
 from alloy.tui.model import Model
 from alloy.tui.screens.tickets import TicketsScreen
@@ -34,7 +34,7 @@ class AlloyApp(App):
     connection = var("Connecting…")  # shown in the status bar
     timer: var[dict | None] = var(None)  # the user's running timer, shown there too
 
-    def __init__(self, client=None, api_url: str | None = None) -> None:
+    def __init__(self, client=None, api_url: str | None = None, early: Early | None = None):
         super().__init__()
         self.client, self.api_url = client, api_url
         self.model = Model()
@@ -43,9 +43,7 @@ class AlloyApp(App):
         self.started_at = time.perf_counter()
         self.marks: dict[str, float] = {}
         self._painted = threading.Event()
-        self._early: concurrent.futures.Future | None = concurrent.futures.Future()
-        threading.Thread(target=self._prefetch, args=(self._early,), name="alloy-prefetch",
-                         daemon=True).start()
+        self._early: Early | None = early or Early(client, api_url)  # connecting already
         self.first_rows_at: float | None = None
         self.loaded_at: float | None = None
 
@@ -113,55 +111,41 @@ class AlloyApp(App):
             self.tickets.update_status()
 
     # -- startup: client, org, projects, then tickets streamed page by page ----------------
-    def _prefetch(self, future: concurrent.futures.Future) -> None:
-        """Runs in a thread from __init__, overlapping Textual's own start-up."""
-        try:
-            future.set_result(self._connect())
-        except BaseException as err:  # noqa: BLE001 - handed to the boot worker
-            future.set_exception(err)
-
-    def _connect(self) -> dict:
-        if self.client is None:
-            from alloy.tui.connect import make_client
-
-            self.client = make_client(self.api_url)
-        who = api.discover(self.client)
-        projects = api.projects(self.client, who["org_id"])
-        try:
-            members = api.members(self.client, who["org_id"])
-        except AlloyError:
-            members = {}
-        pages = (page for p in projects for page in api.pages(self.client, "tickets.list", p["id"]))
-        first = next(pages, [])
-        self.marks["first_page"] = time.perf_counter()
-        try:
-            views = api.views(self.client, who["org_id"])
-        except AlloyError:
-            views = []
-        return {"who": who, "projects": projects, "members": members, "pages": pages,
-                "first": first, "workflows": api.workflows(self.client, who["org_id"]),
-                "views": views}
-
     def boot(self) -> None:
-        """Connect, then load (the tickets screen calls this once it is there to show it)."""
-        self.io(self._boot, done=lambda _: None, what="connect")
+        """Connect and load (the tickets screen calls this once it is there to show them):
+        when the early start is done already (as it usually is when embedded), its tickets
+        go into the very first frame; else a worker waits for it (a reload starts afresh)."""
+        state = self._early.ready() if self._early is not None else None
+        if state is None:
+            self.io(self._boot, done=lambda _: None, what="connect")
+            return
+        self.client, self._early = self._early.client, None
+        self._show(state)
+        self.io(lambda _client: self._stream(state), what="connect")
 
     def _boot(self, _client) -> None:
         early, self._early = self._early, None
-        state = early.result() if early is not None else self._connect()
-        self.call_from_thread(self._connected, state["who"], state["projects"],
-                              state["members"], state["workflows"], state["views"])
-        self._stream(state["first"], state["pages"])
+        early = early or Early(self.client, self.api_url)  # a reload starts afresh
+        try:
+            state = early.result()
+        finally:
+            self.client = early.client
+        self.call_from_thread(self._show, state)  # one callback, one frame
+        self._stream(state)
 
-    def _stream(self, first: list[dict], pages) -> None:
-        """First page at once (first paint); then batches at most every BATCH_SECONDS, so
+    def _show(self, state: Start) -> None:
+        self.marks["first_page"] = state.first_page_at
+        self._connected(state.who, state.projects, state.members, state.workflows, state.views)
+        self.add_tickets(state.first)
+
+    def _stream(self, state: Start) -> None:
+        """The rest after the first frame, in batches at most every BATCH_SECONDS, so
         10,000 tickets cost a handful of redraws rather than one per page."""
-        self.call_from_thread(self.add_tickets, first)
-        if first:  # let the first frame draw before loading competes with it for the GIL
+        if state.first:  # let the first frame draw before loading competes with it for the GIL
             self._painted.wait(timeout=3)
         batch: list[dict] = []
         sent = time.perf_counter()
-        for page in pages:
+        for page in state.rest:
             batch.extend(page)
             if time.perf_counter() - sent > self.BATCH_SECONDS:
                 self.call_from_thread(self.add_tickets, batch)
@@ -182,7 +166,6 @@ class AlloyApp(App):
         if not projects:
             self.notify("No projects yet: create one with `alloy project create`.")
         self.tickets.update_status()
-        self.io(api.timer, done=self.show_timer, what="timer")
 
     def show_timer(self, timer: dict | None) -> None:
         """The running timer (started here or by `alloy start`)."""
@@ -207,6 +190,7 @@ class AlloyApp(App):
         self.loaded_at = time.perf_counter()
         self.tickets.update_status()
         self.tickets.links.refresh_blocked()
+        self.io(api.timer, done=self.show_timer, what="timer")  # not in the first frame's way
 
     def reload(self) -> None:
         self.model.tickets.clear()

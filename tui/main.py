@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import gc
+
+
+def make_app(api_url: str | None = None):
+    """The app, its connection started first: the org, projects and first page of tickets
+    load while Textual imports (most of a start-up), so the first frame can show them."""
+    from alloy.tui.connect import Early
+
+    early = Early(api_url=api_url)
+    from alloy.tui.app import AlloyApp
+
+    gc.freeze()  # what the imports made lives on: later collections need not scan it again
+    return AlloyApp(api_url=api_url, early=early)
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -11,9 +24,7 @@ def run(argv: list[str] | None = None) -> None:
         "database by default; remote with --api-url or ALLOY_BASE_URL.")
     parser.add_argument("--api-url", help="Alloy server URL (env ALLOY_BASE_URL or ALLOY_API_URL)")
     args = parser.parse_args(argv)
-    from alloy.tui.app import AlloyApp
-
-    AlloyApp(api_url=args.api_url).run()
+    make_app(args.api_url).run()
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from alloy.domain import enums
-from alloy.domain.flow import STATUS_ALIASES, squash
+from alloy.domain.flow import STATUS_ALIASES, Workflow, squash
 
 STATUSES = enums.STATUSES  # the Default workflow's, when a ticket's workflow is unknown
 PRIORITIES = tuple(reversed(enums.PRIORITIES))  # pickers offer the most urgent first
@@ -24,7 +24,7 @@ class Model:
     user_id: str | None = None
     projects: list[dict] = dataclasses.field(default_factory=list)
     members: dict[str, str] = dataclasses.field(default_factory=dict)  # user_id -> name
-    workflows: list[dict] = dataclasses.field(default_factory=list)
+    workflows: list[Workflow] = dataclasses.field(default_factory=list)  # as the client answers
     tickets: list[dict] = dataclasses.field(default_factory=list)
     project_id: str | None = None  # None = all projects
     status: str | None = None
@@ -51,15 +51,15 @@ class Model:
         project (its own, else the org's Default), in workflow order; the built-in six when
         the workflows are unknown."""
         project = self.project(ticket.get("project_id")) or {}
-        flows = {w["id"]: w for w in self.workflows}
+        flows = {w.id: w for w in self.workflows}
         flow = flows.get(project.get("workflow_id") or "") or next(
-            (w for w in self.workflows if w.get("is_default")), None)
-        return tuple(s["name"] for s in flow["statuses"]) if flow else STATUSES
+            (w for w in self.workflows if w.is_default), None)
+        return tuple(s.name for s in flow.statuses) if flow else STATUSES
 
     def status_names(self) -> list[str]:
         """Every status known: the workflows' (the built-in six when none are loaded), then
         any other a ticket carries; one spelling each."""
-        names = [s["name"] for w in self.workflows for s in w["statuses"]] or list(STATUSES)
+        names = [s.name for w in self.workflows for s in w.statuses] or list(STATUSES)
         seen: dict[str, str] = {}
         for name in [*names, *(t["status"] for t in self.tickets)]:
             seen.setdefault(squash(name), name)
@@ -78,8 +78,8 @@ class Model:
         "open" (not done or cancelled)."""
         flows, known = self._categories  # worked out once per list of workflows
         if flows is not self.workflows:
-            pairs = [*enums.DEFAULT_STATUSES, *((st["name"], st.get("category"))
-                                                for w in self.workflows for st in w["statuses"])]
+            pairs = [*enums.DEFAULT_STATUSES, *((st.name, st.category)
+                                                for w in self.workflows for st in w.statuses)]
             known = {squash(name): category for name, category in pairs}  # workflows win
             self._categories = (self.workflows, known)
         return known.get(squash(status))

@@ -150,4 +150,4 @@ class StatusBar(Horizontal):
         timer.display = bool(text)
 
     def set_context(self, text: str) -> None:
-        self.query_one("#context", Static).update(Text(text))
+        self.query_one("#context", Static).update(Text(text), layout=False)  # 1fr wide: same size

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from alloy.tui import keymap
 from alloy.tui.widgets.links import BLOCKED
 from alloy.tui.widgets.vim import GPrefix
@@ -16,11 +18,17 @@ from alloy.domain.display import printable
 
 COLUMNS = (("Key", 10), ("Title", 0), ("Status", 12), ("Assignee", 16), ("Priority", 9))
 HEADER = Style(bold=True, underline=True)
-CURSOR = Style(reverse=True)
+PLAIN, CURSOR, CURSOR_UNFOCUSED = Style(), Style(reverse=True), Style(reverse=True, dim=True)
 MATCH = Style(bold=True, color="magenta")
 PRIORITY_COLOUR = {"Urgent": "red", "High": "yellow", "Medium": "cyan", "Low": "green"}
 CATEGORY_COLOUR = {"backlog": "bright_black", "todo": "bright_white", "in_progress": "yellow",
                    "in_review": "magenta", "done": "green", "cancelled": "bright_black"}
+
+
+@functools.lru_cache(maxsize=64)
+def coloured(base: Style, colour: str | None) -> Style:
+    """A cell's style: the row's, in the column's colour unless the row is the cursor's."""
+    return base + Style(color=colour) if colour and not base.reverse else base
 
 
 def fit(text: str, width: int) -> str:
@@ -113,9 +121,11 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         self._follow()
 
     # -- rendering -------------------------------------------------------------------------
-    def widths(self, total: int) -> list[int]:
+    @staticmethod
+    @functools.lru_cache(maxsize=8)
+    def widths(total: int) -> tuple[int, ...]:
         fixed = sum(w for _, w in COLUMNS) + len(COLUMNS) - 1
-        return [w or max(10, total - fixed) for _, w in COLUMNS]
+        return tuple(w or max(10, total - fixed) for _, w in COLUMNS)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -127,8 +137,7 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         if index >= len(self.rows):
             return Strip.blank(width)
         t = self.rows[index]
-        base = CURSOR if index == self.cursor and self.has_focus else \
-            Style(reverse=True, dim=True) if index == self.cursor else Style()
+        base = PLAIN if index != self.cursor else CURSOR if self.has_focus else CURSOR_UNFOCUSED
         cells = (t["key"] + (f" {BLOCKED}" if t["id"] in self.blocked else ""), t["title"], t["status"], self.who(t.get("assignee_id")),
                  t["priority"])
         segments: list[Segment] = []
@@ -139,13 +148,9 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width).crop(0, width)
 
     def _cell(self, text: str, column: int, base: Style, ticket: dict):
-        style, colour = base, None
-        if column == 2:
-            colour = CATEGORY_COLOUR.get(self.category(ticket["status"]) or "")
-        elif column == 4:
-            colour = PRIORITY_COLOUR.get(ticket["priority"])
-        if colour and not base.reverse:
-            style = base + Style(color=colour)
+        colour = CATEGORY_COLOUR.get(self.category(ticket["status"]) or "") if column == 2 \
+            else PRIORITY_COLOUR.get(ticket["priority"]) if column == 4 else None
+        style = coloured(base, colour)
         q = self.search
         at = text.lower().find(q) if q and column in (0, 1, 2) else -1
         if at < 0:

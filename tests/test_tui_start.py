@@ -1,0 +1,53 @@
+"""Start-up: the load that `alloy-tui` begins before Textual imports (`alloy.tui.connect`)."""
+
+from __future__ import annotations
+
+import pytest
+from alloy.tui import api
+from alloy.tui.app import AlloyApp
+from alloy.tui.connect import Early
+
+from alloy.errors import Unavailable
+from tests.support import free_port
+from tests.test_tui_app import ws  # noqa: F401 - the fixture
+from tests.tui_support import screen_text, settle
+
+
+async def test_a_start_done_before_mount_goes_into_the_first_frame(ws):  # noqa: F811
+    """No connect worker runs for it: on_mount shows the org's tickets at once."""
+    early = Early(ws.client)
+    start = early.result()
+    assert [t["key"] for t in start.first] == [t["key"] for t in ws.tickets]
+    app = AlloyApp(client=ws.client, early=early)
+    ran = []
+    io = app.io
+    app.io = lambda fn, *args, **kw: (ran.append(fn), io(fn, *args, **kw))[1]
+    async with app.run_test(size=(110, 30)) as pilot:
+        assert app.connection == "Connected" and len(app.tickets.table.rows) == len(ws.tickets)
+        await settle(pilot)
+        assert app._boot not in ran and "PROJ-3" in screen_text(app)
+        assert not app.loading and app.model.workflows[0].statuses  # typed, as answered
+
+
+async def test_a_start_still_running_at_mount_is_waited_for(ws):  # noqa: F811
+    app = AlloyApp(client=ws.client)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        assert app.connection == "Connected" and len(app.tickets.table.rows) == len(ws.tickets)
+
+
+def test_a_failed_start_is_raised_where_errors_are_shown(monkeypatch, tmp_path):
+    monkeypatch.setenv("ALLOY_CONFIG_DIR", str(tmp_path))
+    monkeypatch.setenv("ALLOY_API_TOKEN", "whatever")
+    early = Early(api_url=f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(Unavailable):
+        early.result()
+    assert early.ready() is None and early.client.mode == "remote"  # kept for a reload
+
+
+def test_the_data_layer_reads_structs_and_hands_on_plain_rows(ws):  # noqa: F811
+    page = api.run(ws.client, "tickets.list", ws.project["id"])
+    assert page.items[0].key == "PROJ-1"  # a Struct: a misspelt field fails here
+    assert api.call(ws.client, "tickets.list", ws.project["id"])["items"][0]["key"] == "PROJ-1"
+    assert api.members(ws.client, ws.org_id) == {ws.user_id: "Olive"}
+    assert api.role(ws.client, ws.org_id, ws.user_id) == "Owner"
