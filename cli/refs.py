@@ -39,7 +39,7 @@ def hint(message: str) -> None:
           file=sys.stderr)
 
 
-def project(ref: str) -> dict:
+def project(ref: str):
     """A project by UUID or key (keys are looked up in the current organization, then in
     the one other organization of yours that has it)."""
     return _core().project(client(), ref, org_id=org_or_none(), note=hint)
@@ -62,8 +62,9 @@ def optional_project_id(ref: str | None) -> str | None:
     return _core().project_id(client(), ref, org_id=org_or_none(), note=hint) if ref else None
 
 
-def resolve(ref: str) -> dict:
-    """The ticket a reference names (UUID, `KEY-N`, or bare `N` in the default project)."""
+def resolve(ref: str):
+    """The ticket a reference names (UUID, `KEY-N`, or bare `N` in the default project): a
+    `Ticket` Struct."""
     home = default_project()
     if _core().is_number(ref) and not home:
         from alloy.cli.output import UsageError
@@ -86,7 +87,7 @@ def ticket_id(ref: str) -> str:
     """A ticket's id: a UUID is used directly, anything else is resolved."""
     from alloy.domain.values import is_uuid
 
-    return ref.strip() if is_uuid(ref.strip()) else resolve(ref)["id"]
+    return ref.strip() if is_uuid(ref.strip()) else resolve(ref).id
 
 
 def ticket_ids(text: str, flag: str = "--ticket-ids", named: dict | None = None) -> list[str]:
@@ -129,7 +130,7 @@ def user_id(ref: str | None, project: str | None = None, org: str | None = None)
     if not is_person(ref):
         return ref.strip() if ref else ref
     if org is None:
-        org = _core().project(client(), project, org_id=org_or_none())["org_id"] if project \
+        org = _core().project(client(), project, org_id=org_or_none()).org_id if project \
             else org_or_none()
     return _core().user_id(client(), ref, org_id=org)
 
@@ -140,8 +141,9 @@ def none_or(value: str | None):
 
 
 def warn(result) -> None:
-    if isinstance(result, dict) and result.get("warning"):
-        print(f"warning: {result['warning']}", file=sys.stderr)
+    """A typed answer's `warning` (a move a `warn` workflow does not allow) on stderr."""
+    if result is not None and result.warning:
+        print(f"warning: {result.warning}", file=sys.stderr)
 
 
 def named_id(what: str, ref: str | None, org: str | None = None) -> str | None:
