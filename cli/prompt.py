@@ -28,7 +28,6 @@ The API the command groups use (all prompts import questionary/prompt_toolkit la
 Ctrl-C / Ctrl-D abandon the command (exit 130), never half-run it.
 """
 
-import os
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -36,7 +35,9 @@ from collections.abc import Callable, Iterable
 Choice = str | tuple[str, object]
 
 def interactive() -> bool:
-    if os.environ.get("ALLOY_NO_PROMPT"):
+    from alloy.cli.session import settings
+
+    if settings().cli.no_prompt:
         return False
     try:
         return sys.stdin.isatty() and sys.stdout.isatty()

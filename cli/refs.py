@@ -6,10 +6,9 @@ default project (ALLOY_PROJECT_ID, else the one saved by `alloy project use`), t
 organization, and a usage error (exit 2) when a bare number has no project to live in.
 """
 
-import os
 import sys
 
-from alloy.cli.session import client, current_org, load_credentials
+from alloy.cli.session import client, current_org, load_credentials, settings
 
 
 def _core():
@@ -21,16 +20,18 @@ def _core():
 
 def default_project() -> str | None:
     """The default project (UUID or key): ALLOY_PROJECT_ID, else `alloy project use`."""
-    env = os.environ.get("ALLOY_PROJECT_ID")
-    if env:
-        return env
+    chosen = settings().client.project_id
+    if chosen:
+        return chosen
     creds = load_credentials()
     return creds.get("project_id") or creds.get("project_key")
 
 
 def org_or_none() -> str | None:
     """The current organization if one is chosen (ALLOY_ORG_ID, else the saved one)."""
-    return os.environ.get("ALLOY_ORG_ID") or load_credentials().get("org_id")
+    from alloy.client.connect import saved_org
+
+    return saved_org(None, settings=settings())
 
 
 def hint(message: str) -> None:

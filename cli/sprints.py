@@ -179,12 +179,11 @@ def _names(org_tickets: list) -> dict[str, str]:
 
 def _board_table(data) -> None:
     """A `Board`: the sprint's header, then one table per column."""
-    import os
-
+    from alloy.cli.session import settings
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=False)
+    console = Console(no_color=settings().cli.no_color, soft_wrap=False)
     s = data.sprint
     console.print(f"[bold]{s.name}[/bold]  {s.status.value}  {s.start_date} -> "
                   f"{s.end_date}" + (f"\nGoal: {s.goal}" if s.goal else ""))
