@@ -35,19 +35,20 @@ def page_query(cursor: str | None, limit: int | None) -> dict:
 
 def show_list(name: str, columns: list[str], plain: str = "id", main: str | None = None,
               people: dict[str, str] | None = None, **kw) -> None:
-    """Operation `name`'s page in the chosen format. `columns` and `main` shape the table
+    """Operation `name`'s page (a `Page`) in the chosen format. `columns` and `main` shape the table
     (cli/tables.py); for each `field: column` of `people`, the table's `column` names the
-    member whose user id is in `field` (display name, else email)."""
+    member whose user id is in the typed row's `field` (display name, else email)."""
     from alloy.cli.output import fmt
 
-    page = as_list(call(name, **kw))
+    page = run(name, **kw)
+    listing = as_list(shown(page))
     if people and fmt() == "table":
         name_of = member_names()
-        for row in page["data"]:
+        for item, row in zip(page.items, listing["data"], strict=True):
             for field, column in people.items():
-                who = row[field]
+                who = getattr(item, field)
                 row[column] = name_of.get(who, who) if who else None
-    emit(page, columns=columns, plain=plain, main=main)
+    emit(listing, columns=columns, plain=plain, main=main)
 
 
 def member_names(org_id: str | None = None) -> dict[str, str]:
