@@ -10,8 +10,9 @@ starts (`Settings.check`). A bad value raises NotConfigured in one line that nam
 variable, what it must be and what it got. Import and build stay cheap (msgspec only, no
 platformdirs on Linux): every CLI call builds Settings.
 
-The CLI's presentation variables (ALLOY_FORMAT, NO_COLOR, ALLOY_NO_PROMPT, ALLOY_DEBUG,
-_ALLOY_COMPLETE) are read by `alloy.cli` itself: `alloy --help` imports no msgspec.
+The CLI's own variables (ALLOY_FORMAT, NO_COLOR, ALLOY_NO_PROMPT, ALLOY_DEBUG, ALLOY_PASSWORD)
+are the `cli` section, read only once a command runs: `alloy --help` imports no msgspec.
+(`_ALLOY_COMPLETE` is Click's shell-completion protocol, not a setting: cli/main.py reads it.)
 """
 
 from __future__ import annotations
@@ -27,12 +28,16 @@ import msgspec
 from alloy.errors import NotConfigured
 
 _READERS: dict[str, Callable[[str], object]] = {}  # variable -> reads its (stripped) text
+_VERBATIM: set[str] = set()  # variables whose text is read as given, spaces and all
 
 
-def var(name: str, default, read: Callable[[str], object] = str):
+def var(name: str, default, read: Callable[[str], object] = str, *, strip: bool = True):
     """A field read from the variable `name` with `read`, `default` when unset or empty.
-    `read` raises ValueError naming what the value must be ("a whole number of seconds")."""
+    `read` raises ValueError naming what the value must be ("a whole number of seconds").
+    `strip=False` keeps the text as given (a password may begin or end with a space)."""
     _READERS[name] = read
+    if not strip:
+        _VERBATIM.add(name)
     return msgspec.field(default=default, name=name)
 
 
@@ -78,6 +83,11 @@ def _flag(raw: str) -> bool:
     if word not in _TRUE + _FALSE:
         raise ValueError("true or false (also 1/0, yes/no, on/off)")
     return word in _TRUE
+
+
+def _set(raw: str) -> bool:
+    """Any value turns it on (NO_COLOR's convention, no-color.org: `NO_COLOR=0` too)."""
+    return True
 
 
 def _list(raw: str) -> tuple[str, ...]:
@@ -147,7 +157,9 @@ class Section(msgspec.Struct, frozen=True, kw_only=True):
         values = {}
         for field, name in zip(cls.__struct_fields__, cls.__struct_encode_fields__, strict=True):
             read = _READERS.get(name)
-            raw = (environ.get(name) or "").strip() if read else ""
+            raw = (environ.get(name) or "") if read else ""
+            if name not in _VERBATIM:
+                raw = raw.strip()
             if raw:
                 try:
                     values[field] = read(raw)
@@ -321,6 +333,16 @@ class Client(Section):
     project_id: str | None = var("ALLOY_PROJECT_ID", None)  # CLI: the default project
 
 
+class Cli(Section):
+    """The command line's own settings (docs/cli.md), read once a command runs."""
+
+    format: str | None = var("ALLOY_FORMAT", None)  # json, table or plain: the CLI checks it
+    no_color: bool = var("NO_COLOR", False, _set)  # tables without colour
+    no_prompt: bool = var("ALLOY_NO_PROMPT", False, _set)  # never prompt, even on a terminal
+    debug: bool = var("ALLOY_DEBUG", False, _set)  # an unexpected error shows its traceback
+    password: str | None = var("ALLOY_PASSWORD", None, strip=False)  # login, register, onboard
+
+
 def _section(cls):
     return functools.cached_property(lambda self: cls.parse(self.environ))
 
@@ -331,7 +353,7 @@ class Settings:
 
     SECTIONS = {"paths": Paths, "db": Db, "auth": Auth, "server": Server,
                 "tls": Tls, "webhooks": Webhooks, "s3": S3, "slack": Slack, "github": GitHub,
-                "scim": Scim, "client": Client}
+                "scim": Scim, "client": Client, "cli": Cli}
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ
@@ -354,6 +376,7 @@ class Settings:
     github: GitHub = _section(GitHub)
     scim: Scim = _section(Scim)
     client: Client = _section(Client)
+    cli: Cli = _section(Cli)
 
     @functools.cached_property
     def db(self) -> Db:

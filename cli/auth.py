@@ -24,7 +24,7 @@ def login(
     Example: alloy auth login --email admin@example.com --password s3cret --format plain
     """
     body = {"email": email, "password": secret.resolve(password, password_stdin)}
-    _signed_in(client(anonymous=True).call("auth.login", body=body))
+    _signed_in(client(anonymous=True).run("auth.login", body=body))
 
 
 @app.command()
@@ -46,20 +46,21 @@ def register(
     """
     body = {"email": email, "password": secret.resolve(password, password_stdin),
             "display_name": display_name, "invite_code": invite_code}
-    _signed_in(client(anonymous=True).call(
+    _signed_in(client(anonymous=True).run(
         "auth.register", body={k: v for k, v in body.items() if v is not None}))
 
 
-def _signed_in(pair: dict) -> None:
-    """Save a new session's tokens, then say who is signed in (login and register)."""
+def _signed_in(pair) -> None:
+    """Save a new session's tokens (a `TokenPair`), then say who is signed in (login and
+    register)."""
     before = load_credentials(tolerant=True)  # a broken file is what this replaces
-    save_credentials({"access_token": pair["access_token"], "refresh_token": pair["refresh_token"],
-                      "user_id": pair["user_id"], "email": pair["email"],
-                      "org_id": pair.get("org_id"), "api_url": api_url()}, replace=True)
+    save_credentials({"access_token": pair.access_token, "refresh_token": pair.refresh_token,
+                      "user_id": pair.user_id, "email": pair.email,
+                      "org_id": pair.org_id, "api_url": api_url()}, replace=True)
     from alloy.cli.orgs import restore  # a re-login keeps the active org and default project
 
-    emit({"user_id": pair["user_id"], "email": pair["email"],
-          "display_name": pair["display_name"], "org_id": restore(before, pair)},
+    emit({"user_id": pair.user_id, "email": pair.email,
+          "display_name": pair.display_name, "org_id": restore(before, pair)},
          plain="user_id")
 
 

@@ -8,7 +8,7 @@ Exits 0 when allowed, 1 when not (so `alloy workflow check X --to Done && ...` r
 import sys
 
 import typer
-from alloy.cli.common import call
+from alloy.cli.common import run, shown
 from alloy.cli.output import emit, fmt
 from alloy.cli.refs import ticket_id
 
@@ -20,14 +20,14 @@ def check(ref: str = typer.Argument(..., metavar="TICKET", help="KEY-N, number o
 
     Example: alloy workflow check BACK-12 --to Done
     """
-    answer = call("transitions.check", ticket_id=ticket_id(ref), query={"to": to})
+    answer = run("transitions.check", ticket_id=ticket_id(ref), query={"to": to})
     if fmt() == "table":
-        verdict = "allowed" if answer["allowed"] else f"not allowed: {answer['reason']}"
-        print(f"{answer['from_status']} -> {answer['to_status']} ({answer['workflow_name']}, "
-              f"enforcement {answer['enforcement']}): {verdict}")
-        if answer.get("warning"):
-            print(f"warning: {answer['warning']}", file=sys.stderr)
+        verdict = "allowed" if answer.allowed else f"not allowed: {answer.reason}"
+        print(f"{answer.from_status} -> {answer.to_status} ({answer.workflow_name}, "
+              f"enforcement {answer.enforcement}): {verdict}")
+        if answer.warning:
+            print(f"warning: {answer.warning}", file=sys.stderr)
     else:
-        emit(answer, plain="allowed")
-    if not answer["allowed"]:
+        emit(shown(answer), plain="allowed")
+    if not answer.allowed:
         raise typer.Exit(1)

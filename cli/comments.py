@@ -1,7 +1,7 @@
 """comment add | list | get | update | delete — discussion on tickets."""
 
 import typer
-from alloy.cli.common import call, member_names, page_query
+from alloy.cli.common import call, member_names, page_query, run, shown
 from alloy.cli.output import as_list, emit
 from alloy.cli.prompt import confirm_destructive
 from alloy.cli.refs import ticket_id
@@ -47,14 +47,14 @@ def list_(ticket: str = typer.Option(..., "--ticket", "--ticket-id", help=TICKET
     """
     from alloy.cli.output import fmt
 
-    page = as_list(call("comments.list", ticket_id=ticket_id(ticket),
-                        query=page_query(cursor, limit)))
+    page = run("comments.list", ticket_id=ticket_id(ticket), query=page_query(cursor, limit))
+    listing = as_list(shown(page))
     if fmt() == "table":  # who wrote it, by name; a reply is marked as one
         names = member_names()
-        for c in page["data"]:
-            c["author"] = names.get(c["author_id"], c["author_id"])
-            c["body"] = ("↳ " if c.get("parent_comment_id") else "") + c["body"]
-    emit(page, columns=COLUMNS, main="body")
+        for c, row in zip(page.items, listing["data"], strict=True):
+            row["author"] = names.get(c.author_id, c.author_id)
+            row["body"] = ("↳ " if c.parent_comment_id else "") + c.body
+    emit(listing, columns=COLUMNS, main="body")
 
 
 @app.command()

@@ -60,8 +60,8 @@ def _with_client(lookup) -> list[str]:
 def _project_keys(client) -> list[str]:
     from alloy.client.connect import saved_org
 
-    page = client.call("projects.list", query={"org_id": saved_org(None), "limit": 100})
-    return [p["key"] for p in page["items"]]
+    page = client.run("projects.list", query={"org_id": saved_org(None), "limit": 100})
+    return [p.key for p in page.items]
 
 
 def _statuses(client) -> list[str]:
@@ -74,10 +74,9 @@ def _statuses(client) -> list[str]:
     if not home:
         return []
     project = refs.project(client, home, org_id=org_or_none())
-    workflow = project.get("workflow_id")
-    if not workflow:
+    if not project.workflow_id:
         return []
-    return [s["name"] for s in client.call("workflows.get", workflow_id=workflow)["statuses"]]
+    return [s.name for s in client.run("workflows.get", workflow_id=project.workflow_id).statuses]
 
 
 PRIORITY = choices(enums.PRIORITIES)

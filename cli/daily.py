@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import typer
-from alloy.cli.common import call
+from alloy.cli.common import run, shown
 from alloy.cli.output import UsageError, emit, fmt
 from alloy.cli.refs import resolve
 
@@ -45,8 +45,8 @@ def _current_branch() -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def _ticket(ref: str | None, verb: str) -> dict:
-    """The ticket a verb is about: the argument, else the current git branch's."""
+def _ticket(ref: str | None, verb: str):
+    """The ticket (a `Ticket`) a verb is about: the argument, else the current git branch's."""
     if not ref:
         branch = _current_branch()
         ref = branch_ref(branch or "")
@@ -58,22 +58,23 @@ def _ticket(ref: str | None, verb: str) -> dict:
 
 
 def _say(result: dict, sentence: str, plain: str) -> None:
-    """A sentence for people (table), the result for scripts (json), one value for xargs
-    (plain: the ticket key, the entry id, the branch name)."""
+    """A sentence for people (table), the result (typed answers in a dict) for scripts
+    (json), one value for xargs (plain: the ticket key, the entry id, the branch name)."""
     mode = fmt()
     if mode == "table":
         print(sentence)
     elif mode == "plain":
         print(plain)
     else:
-        emit(result)
+        emit(shown(result))
 
 
-def _timer() -> dict | None:
+def _timer():
+    """Your running `Timer`, or None."""
     from alloy.errors import NotFound
 
     try:
-        return call("timers.current")
+        return run("timers.current")
     except NotFound:
         return None
 
@@ -83,30 +84,30 @@ def _duration(minutes: int) -> str:
     return f"{hours}h{rest:02d}m" if hours else f"{rest}m"
 
 
-def _move(ticket: dict, category: str) -> dict | None:
+def _move(ticket, category: str):
     """Move `ticket` to its workflow's first status of `category`; None when it is in one
     already. A workflow that allows no such move from here is an error naming the options."""
     from alloy.errors import Invalid
 
-    avail = call("transitions.available", ticket_id=ticket["id"])
-    target = next((s["name"] for s in avail["available"] if s["category"] == category), None)
+    avail = run("transitions.available", ticket_id=ticket.id)
+    target = next((s.name for s in avail.available if s.category == category), None)
     if target is None:
-        flow = call("workflows.get", workflow_id=avail["workflow_id"])
-        here = {s["name"]: s["category"] for s in flow["statuses"]}.get(ticket["status"])
+        flow = run("workflows.get", workflow_id=avail.workflow_id)
+        here = {s.name: s.category for s in flow.statuses}.get(ticket.status)
         if here == category:
             return None
-        options = ", ".join(s["name"] for s in avail["available"]) or "none"
-        raise Invalid(f"{ticket['key']} cannot move from {ticket['status']} to a "
+        options = ", ".join(s.name for s in avail.available) or "none"
+        raise Invalid(f"{ticket.key} cannot move from {ticket.status} to a "
                       f"{category.replace('_', '-')} status in workflow "
-                      f"'{avail['workflow_name']}' (allowed next: {options})")
-    return call("transitions.transition", ticket_id=ticket["id"], body={"to_status": target})
+                      f"'{avail.workflow_name}' (allowed next: {options})")
+    return run("transitions.transition", ticket_id=ticket.id, body={"to_status": target})
 
 
-def _stop(activity: str | None, note: str | None) -> dict:
+def _stop(activity: str | None, note: str | None):
     from alloy.errors import Invalid, NotFound
 
     try:
-        return call("timers.stop", body={"activity_type": activity, "description": note})
+        return run("timers.stop", body={"activity_type": activity, "description": note})
     except NotFound:
         raise NotFound("no timer running: start one with `alloy start TICKET`") from None
     except Invalid as bad:
@@ -116,10 +117,10 @@ def _stop(activity: str | None, note: str | None) -> dict:
         raise
 
 
-def _logged(stopped: dict) -> str:
-    entry = stopped["entry"]
-    return (f"Logged {_duration(entry['duration_minutes'])} on {stopped['timer']['ticket_key']}"
-            f" as {entry['activity_type']} (draft time entry {entry['id']})")
+def _logged(stopped) -> str:
+    entry = stopped.entry
+    return (f"Logged {_duration(entry.duration_minutes)} on {stopped.timer.ticket_key}"
+            f" as {entry.activity_type.value} (draft time entry {entry.id})")
 
 
 def start(ref: str = _TICKET) -> None:
@@ -130,16 +131,16 @@ def start(ref: str = _TICKET) -> None:
     """
     ticket = _ticket(ref, "start")
     running = _timer()
-    if running and running["ticket_id"] != ticket["id"]:
-        raise UsageError(f"your timer is running on {running['ticket_key']} "
-                         f"({_duration(running['elapsed_seconds'] // 60)}): run `alloy stop` "
+    if running and running.ticket_id != ticket.id:
+        raise UsageError(f"your timer is running on {running.ticket_key} "
+                         f"({_duration(running.elapsed_seconds // 60)}): run `alloy stop` "
                          "first")
     moved = _move(ticket, "in_progress")
-    timer = call("timers.start", body={"ticket_id": ticket["id"]})
-    status = (moved or ticket)["status"]
-    change = f"{ticket['status']} -> {status}" if moved else f"already {status}"
+    timer = run("timers.start", body={"ticket_id": ticket.id})
+    status = (moved or ticket).status
+    change = f"{ticket.status} -> {status}" if moved else f"already {status}"
     _say({"ticket": moved or ticket, "timer": timer},
-         f"Started {ticket['key']} ({change}); timer running", plain=ticket["key"])
+         f"Started {ticket.key} ({change}); timer running", plain=ticket.key)
 
 
 def stop(activity: str = _ACTIVITY, note: str = _NOTE,
@@ -151,13 +152,13 @@ def stop(activity: str = _ACTIVITY, note: str = _NOTE,
     Example: alloy stop --activity Coding -m "login form"
     """
     if discard:
-        timer = call("timers.current")
-        call("timers.discard")
-        _say({"timer": timer}, f"Discarded the timer on {timer['ticket_key']}",
-             plain=timer["ticket_key"])
+        timer = run("timers.current")
+        run("timers.discard")
+        _say({"timer": timer}, f"Discarded the timer on {timer.ticket_key}",
+             plain=timer.ticket_key)
         return
     stopped = _stop(activity, note)
-    _say(stopped, _logged(stopped), plain=stopped["entry"]["id"])
+    _say(stopped, _logged(stopped), plain=stopped.entry.id)
 
 
 def done(ref: str = _TICKET, activity: str = _ACTIVITY, note: str = _NOTE) -> None:
@@ -168,14 +169,14 @@ def done(ref: str = _TICKET, activity: str = _ACTIVITY, note: str = _NOTE) -> No
     """
     ticket = _ticket(ref, "done")
     running = _timer()
-    stopped = _stop(activity, note) if running and running["ticket_id"] == ticket["id"] else None
+    stopped = _stop(activity, note) if running and running.ticket_id == ticket.id else None
     if stopped:
         print(_logged(stopped), file=sys.stderr)
     moved = _move(ticket, "done")
-    status = (moved or ticket)["status"]
-    change = f"{ticket['status']} -> {status}" if moved else f"already {status}"
-    _say({"ticket": moved or ticket, "logged": stopped and stopped["entry"]},
-         f"Done: {ticket['key']} ({change})", plain=ticket["key"])
+    status = (moved or ticket).status
+    change = f"{ticket.status} -> {status}" if moved else f"already {status}"
+    _say({"ticket": moved or ticket, "logged": stopped and stopped.entry},
+         f"Done: {ticket.key} ({change})", plain=ticket.key)
 
 
 def slug(title: str, limit: int = 40) -> str:
@@ -197,7 +198,7 @@ def branch(ref: str = typer.Argument(..., metavar="TICKET", help="KEY-N, number 
     Example: alloy branch BACK-12
     """
     ticket = resolve(ref)
-    name = "-".join(filter(None, [ticket["key"].lower(), slug(ticket["title"])]))
+    name = "-".join(filter(None, [ticket.key.lower(), slug(ticket.title)]))
     if _current_branch() is None:
         raise UsageError("this is not a git repository: run `alloy branch` inside one")
     exists = _git("rev-parse", "--verify", "--quiet", f"refs/heads/{name}").returncode == 0
@@ -206,7 +207,7 @@ def branch(ref: str = typer.Argument(..., metavar="TICKET", help="KEY-N, number 
         from alloy.errors import AlloyError
 
         raise AlloyError(f"git checkout {name} failed: {' '.join(done_.stderr.split())}")
-    _say({"branch": name, "ticket": ticket["key"], "created": not exists},
+    _say({"branch": name, "ticket": ticket.key, "created": not exists},
          f"{'Switched to' if exists else 'Created and switched to'} branch {name}",
          plain=name)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 from alloy.cli import complete
-from alloy.cli.common import call
+from alloy.cli.common import call, run, shown
 from alloy.cli.output import emit, fmt
 
 from alloy.errors import Invalid
@@ -125,17 +125,17 @@ def import_(
         except (ValueError, TypeError, AttributeError, KeyError):
             raise Invalid(f"cannot import the {source} export: {file or 'stdin'} does not have "
                           f"the shape of a {source} export (see docs/import-export.md)") from None
-    result = call("io.import_data", body=data,
-                  query={"org_id": _org(org), "dry_run": dry_run or None})
-    result["warnings"] = warnings + result.get("warnings", [])
+    result = run("io.import_data", body=data,
+                 query={"org_id": _org(org), "dry_run": dry_run or None})
+    warnings += result.warnings
     if fmt() == "json":
-        emit(result)
+        emit({**shown(result), "warnings": warnings})
         return
-    for text in result["warnings"]:
+    for text in warnings:
         print(f"warning: {text}", file=sys.stderr)
     title = "Import preview (dry run, nothing written)" if dry_run else "Imported"
     emit({"data": [{"entity": k.removesuffix("_created"), "created": v}
-                   for k, v in result["summary"].items()], "next_cursor": None,
+                   for k, v in shown(result.summary).items()], "next_cursor": None,
           "has_more": False}, columns=["entity", "created"], plain="entity", title=title)
 
 

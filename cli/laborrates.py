@@ -8,7 +8,7 @@ later effective date. Admin only (salaries are sensitive). Amounts are cents on 
 
 import typer
 from alloy.cli import refs
-from alloy.cli.common import call, page_query, show_list
+from alloy.cli.common import call, page_query, run, show_list
 from alloy.cli.output import emit
 
 app = typer.Typer(no_args_is_help=True, help="Set and view labor rates (loaded cost per hour, "
@@ -23,7 +23,7 @@ def _who(user: str | None, org: str | None) -> tuple[str, str]:
     """(user id, org id) of a command's --user/--org, defaulting to you and the current org."""
     org_id = refs.org_id(org)
     if user is None:
-        return call("auth.me")["user_id"], org_id
+        return run("auth.me").user_id, org_id
     return refs.user_id(user, org=org_id), org_id
 
 

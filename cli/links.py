@@ -1,12 +1,12 @@
 """ticket link | unlink | links | tree: relations and sub-issues, commands of the `ticket` group.
 
 `register(group)` attaches them to the `ticket` Typer group (cli/tickets.py owns it);
-`ticket get` shows a ticket's relations with `shown`.
+`ticket get` shows a ticket's relations with `with_relations`.
 """
 
 import typer
 from alloy.cli import refs
-from alloy.cli.common import call
+from alloy.cli.common import run, shown
 from alloy.cli.output import emit, fmt
 
 _REF = typer.Argument(..., metavar="ID", help="Ticket UUID, KEY-N, or N in the default project.")
@@ -19,37 +19,38 @@ def _flag(name: str, what: str):
     return typer.Option(None, name, help=f"{what} (UUID, KEY-N or N; repeatable).")
 
 
-def relations(ticket_id: str) -> list[dict]:
-    """Every relation of a ticket, both directions (pages followed)."""
+def relations(ticket_id: str) -> list:
+    """Every relation of a ticket (`Relation` Structs), both directions (pages followed)."""
     out, cursor = [], None
     while True:
-        page = call("relations.list", ticket_id=ticket_id, query={"limit": 100, "cursor": cursor})
-        out += page["items"]
-        cursor = page.get("next_cursor")
-        if not page.get("has_more") or not cursor:
+        page = run("relations.list", ticket_id=ticket_id, query={"limit": 100, "cursor": cursor})
+        out += page.items
+        cursor = page.next_cursor
+        if not page.has_more or not cursor:
             return out
 
 
-def _line(rel: dict) -> str:
+def _line(rel) -> str:
     """`blocked_by WEB-3 Fix login [Done]`: a relation as one line of a table."""
-    other = rel["ticket"]
-    return f"{rel['kind']} {other['key']} {other['title']} [{other['status']}]"
+    other = rel.ticket
+    return f"{rel.kind.value} {other.key} {other.title} [{other.status}]"
 
 
-def _rows(rels: list[dict]) -> list[dict]:
-    return [{"id": r["id"], "kind": r["kind"], "ticket": r["ticket"]["key"],
-             "title": r["ticket"]["title"], "status": r["ticket"]["status"]} for r in rels]
+def _rows(rels: list) -> list[dict]:
+    return [{"id": r.id, "kind": r.kind.value, "ticket": r.ticket.key,
+             "title": r.ticket.title, "status": r.ticket.status} for r in rels]
 
 
-def shown(ticket: dict) -> dict:
-    """`ticket get`: the ticket with its `relations` (when it has any) and, for a table, its
-    sub-issues' progress as `done/total`."""
-    rels = relations(ticket["id"])
+def with_relations(ticket) -> dict:
+    """`ticket get`: the ticket (a `Ticket`) as data, with its `relations` (when it has any)
+    and, for a table, its sub-issues' progress as `done/total`."""
+    rels = relations(ticket.id)
+    data = shown(ticket)
     if rels:
-        ticket["relations"] = rels if fmt() == "json" else [_line(r) for r in rels]
-    if fmt() != "json" and ticket.get("progress"):
-        ticket["progress"] = "{done}/{total} done".format(**ticket["progress"])
-    return ticket
+        data["relations"] = shown(rels) if fmt() == "json" else [_line(r) for r in rels]
+    if fmt() != "json" and ticket.progress:
+        data["progress"] = f"{ticket.progress.done}/{ticket.progress.total} done"
+    return data
 
 
 def link(ref: str = _REF,
@@ -71,12 +72,12 @@ def link(ref: str = _REF,
 
         raise UsageError(f"give a relation: {', '.join(KINDS)} (see `alloy ticket link --help`)")
     tid = refs.ticket_id(ref)
-    made = [call("relations.create", ticket_id=tid,
-                 body={"kind": kind, "target_id": refs.ticket_id(other)})
+    made = [run("relations.create", ticket_id=tid,
+                body={"kind": kind, "target_id": refs.ticket_id(other)})
             for kind, other in wanted]
     if fmt() == "json":
-        emit(made[0] if len(made) == 1 else {"data": made, "next_cursor": None,
-                                             "has_more": False})
+        emit(shown(made[0]) if len(made) == 1 else {"data": shown(made), "next_cursor": None,
+                                                    "has_more": False})
     else:
         emit({"data": _rows(made), "next_cursor": None, "has_more": False},
              columns=["kind", "ticket", "title", "status"], plain="id", main="title")
@@ -97,11 +98,11 @@ def unlink(ref: str = _REF,
     tid, oid = refs.ticket_id(ref), refs.ticket_id(other)
     wanted = RelationKind.parse(kind).value if kind else None
     gone = [r for r in relations(tid)
-            if r["ticket"]["id"] == oid and wanted in (None, r["kind"])]
+            if r.ticket.id == oid and wanted in (None, r.kind.value)]
     if not gone:
         raise NotFound(f"{ref} has no {wanted or 'relation'} to {other}".replace("_", " "))
     for rel in gone:
-        call("relations.delete", ticket_id=tid, relation_id=rel["id"])
+        run("relations.delete", ticket_id=tid, relation_id=rel.id)
     emit({"data": [{**row, "deleted": True} for row in _rows(gone)], "next_cursor": None,
           "has_more": False}, columns=["kind", "ticket", "title", "deleted"], plain="id",
          main="title")
@@ -113,34 +114,34 @@ def links(ref: str = _REF) -> None:
     Example: alloy ticket links BACK-1 --format json | jq -r '.data[] | "\\(.kind) \\(.ticket.key)"'
     """
     rels = relations(refs.ticket_id(ref))
-    page = {"data": rels if fmt() == "json" else _rows(rels), "next_cursor": None,
+    page = {"data": shown(rels) if fmt() == "json" else _rows(rels), "next_cursor": None,
             "has_more": False}
     emit(page, columns=["kind", "ticket", "title", "status"], plain="ticket", main="title")
 
 
-def _draw(node: dict, width: int, prefix: str = "", last: bool = True, top: bool = True
+def _draw(node, width: int, prefix: str = "", last: bool = True, top: bool = True
           ) -> list[str]:
-    """The tree as lines no wider than `width`: titles give way, keys and states do not."""
+    """The tree (a `TicketNode`) as lines no wider than `width`: titles give way, keys and
+    states do not."""
     branch = "" if top else prefix + ("└─ " if last else "├─ ")
-    tail = f"  {node['status']}"
-    if node.get("progress"):
-        tail += "  {done}/{total}".format(**node["progress"])
-    if node.get("blocked"):
+    tail = f"  {node.status}"
+    if node.progress:
+        tail += f"  {node.progress.done}/{node.progress.total}"
+    if node.blocked:
         tail += "  blocked"
-    head = f"{branch}{node['key']} "
+    head = f"{branch}{node.key} "
     room = max(width - len(head) - len(tail), 1)
-    title = node["title"] if len(node["title"]) <= room else node["title"][:room - 1] + "…"
+    title = node.title if len(node.title) <= room else node.title[:room - 1] + "…"
     lines = [f"{head}{title}{tail}"]
     below = "" if top else prefix + ("   " if last else "│  ")
-    kids = node.get("children") or []
+    kids = node.children
     for i, kid in enumerate(kids):
         lines += _draw(kid, width, below, i == len(kids) - 1, False)
     return lines
 
 
-def _keys(node: dict, depth: int = 0) -> list[str]:
-    return ["  " * depth + node["key"]] + [k for kid in node.get("children") or []
-                                           for k in _keys(kid, depth + 1)]
+def _keys(node, depth: int = 0) -> list[str]:
+    return ["  " * depth + node.key] + [k for kid in node.children for k in _keys(kid, depth + 1)]
 
 
 def tree(ref: str = _REF) -> None:
@@ -150,9 +151,9 @@ def tree(ref: str = _REF) -> None:
     """
     import sys
 
-    node = call("relations.tree", ticket_id=refs.ticket_id(ref))
+    node = run("relations.tree", ticket_id=refs.ticket_id(ref))
     if fmt() == "json":
-        emit(node)
+        emit(shown(node))
     elif fmt() == "plain":
         sys.stdout.write("".join(f"{k}\n" for k in _keys(node)))
     else:

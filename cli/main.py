@@ -54,6 +54,9 @@ def main(
                                  help="Print Alloy's version and exit."),
 ) -> None:
     """Alloy: terminal-first project management. Global flags go anywhere on the line."""
+    from alloy.cli import output
+
+    output.fmt()  # a bad --format or ALLOY_FORMAT is a usage error before anything runs
 
 
 # Commands other groups add under `ticket`: subcommand -> module providing it.
@@ -255,19 +258,22 @@ def invoke(argv: list[str]) -> int:
     """Parse and run one command line in this process and return its exit code.
 
     Nothing here exits the process or touches gc, and what one line sets (--format,
-    --api-url) starts afresh, so a caller that lives on (the tests) can run many lines.
-    Interrupts and broken pipes propagate: they concern the process (see run)."""
+    --api-url) or reads (its Settings) starts afresh, so a caller that lives on (the tests)
+    can run many lines. Interrupts and broken pipes propagate: they concern the process
+    (see run)."""
     import os
 
     if os.environ.get("_ALLOY_COMPLETE"):
         from typer._completion_classes import completion_init
 
         completion_init()
-    STATE.update(dict.fromkeys(_GLOBAL.values()))
+    STATE.update(dict.fromkeys([*_GLOBAL.values(), "settings"]))
     try:
         return _invoke(_lift_globals(list(argv)))
     except SystemExit as done:  # click's shell completion answers with sys.exit
         return done.code if isinstance(done.code, int) else int(done.code is not None)
+    finally:
+        STATE["settings"] = None  # this line's environment: not the next caller's
 
 
 def _invoke(args: list[str]) -> int:
@@ -278,8 +284,6 @@ def _invoke(args: list[str]) -> int:
     from alloy.errors import AlloyError
 
     try:
-        if STATE["format"] or os.environ.get("ALLOY_FORMAT"):
-            output.fmt()  # a bad --format is a usage error before anything runs
         completing = bool(os.environ.get("_ALLOY_COMPLETE"))
         tree = command(None if completing else args)
         if completing:
@@ -330,9 +334,9 @@ def _click_failure(err: Exception) -> int:
     if isinstance(err, Abort):  # a declined confirmation, or end of input at a prompt
         print("error: aborted", file=sys.stderr)
         return output.ERROR
-    import os
+    from alloy.cli.session import settings
 
-    if os.environ.get("ALLOY_DEBUG") or isinstance(err, BrokenPipeError):
+    if settings().cli.debug or isinstance(err, BrokenPipeError):
         raise err
     print(f"error: unexpected {type(err).__name__}: {' '.join(str(err).split())} "
           "(ALLOY_DEBUG=1 shows the traceback)", file=sys.stderr)

@@ -1,7 +1,7 @@
 """org create | list | switch | members."""
 
 import typer
-from alloy.cli.common import call, page_query, show_list
+from alloy.cli.common import page_query, run, show_list, shown
 from alloy.cli.output import emit
 from alloy.cli.session import load_credentials, save_credentials
 
@@ -15,9 +15,9 @@ def create(name: str = typer.Option(..., "--name", help="Organization display na
 
     Example: ORG_ID=$(alloy org create --name "Acme Corp" --slug acme-corp --format json | jq -r '.id')
     """
-    org = call("orgs.create", body={"name": name, "slug": slug})
-    activate(org["id"])
-    emit(org)
+    org = run("orgs.create", body={"name": name, "slug": slug})
+    activate(org.id)
+    emit(shown(org))
 
 
 @app.command("list")
@@ -37,19 +37,20 @@ def activate(org_id: str) -> None:
         save_credentials({"org_id": org_id, "project_id": None, "project_key": None})
 
 
-def restore(before: dict, pair: dict) -> str | None:
+def restore(before: dict, pair) -> str | None:
     """After a re-login as the same user on the same server, the active org and default
-    project saved before come back (if the user still belongs to that org); the active org."""
+    project saved before come back (if the user still belongs to that org); the active org.
+    `before` is the saved credentials, `pair` the new session (a `TokenPair`)."""
     from alloy.cli.session import api_url
 
     from alloy.errors import AlloyError
 
-    org_id, kept = pair.get("org_id"), before.get("org_id")
-    if not kept or before.get("user_id") != pair["user_id"] or before.get("api_url") != api_url():
+    org_id, kept = pair.org_id, before.get("org_id")
+    if not kept or before.get("user_id") != pair.user_id or before.get("api_url") != api_url():
         return org_id
     if kept != org_id:
         try:
-            call("orgs.get", org_id=kept)
+            run("orgs.get", org_id=kept)
         except AlloyError:  # no longer a member: the login's own org stays
             return org_id
     save_credentials({"org_id": kept, **{k: before[k] for k in ("project_id", "project_key")
@@ -72,8 +73,8 @@ def switch(org_id: str = typer.Argument(None, metavar="[ID]",
     from alloy.client import refs
 
     org = refs.org(client(), prompt.require(org_id, "ID", prompt.pick_org))
-    activate(org["id"])
-    emit(org)
+    activate(org.id)
+    emit(shown(org))
 
 
 @app.command()

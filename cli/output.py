@@ -8,10 +8,9 @@ plain for xargs. This module is the one place a failure becomes an exit code.
   stdout, so `alloy ... --format plain | xargs ...` works.
 """
 
-import os
 import sys
 
-from alloy.cli.session import STATE, is_tty
+from alloy.cli.session import STATE, is_tty, settings
 
 from alloy.domain.display import printable
 from alloy.domain.enums import OUTPUT_FORMATS as FORMATS
@@ -34,7 +33,7 @@ class UsageError(Exception):
 
 
 def fmt() -> str:
-    chosen = STATE["format"] or os.environ.get("ALLOY_FORMAT")
+    chosen = STATE["format"] or settings().cli.format
     if chosen:
         chosen = chosen.strip().lower()
         if chosen not in FORMATS:
@@ -117,7 +116,7 @@ def console(stderr: bool = False):
 
     stream = sys.stderr if stderr else sys.stdout
     wide = None if stream.isatty() else 10_000
-    return Console(file=stream, no_color=bool(os.environ.get("NO_COLOR")), width=wide,
+    return Console(file=stream, no_color=settings().cli.no_color, width=wide,
                    soft_wrap=False, highlight=False)
 
 

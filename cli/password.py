@@ -7,7 +7,6 @@ terminal it is a usage error (exit 2) naming `--password`. The CLI reads ALLOY_P
 itself, like its other presentation variables: it is input, not server configuration.
 """
 
-import os
 import sys
 
 import typer
@@ -36,5 +35,7 @@ def resolve(given: str | None, from_stdin: bool) -> str:
         if not line:
             raise UsageError("--password-stdin: standard input has no password")
         return line
-    return given or os.environ.get("ALLOY_PASSWORD") or prompt.require(
+    from alloy.cli.session import settings
+
+    return given or settings().cli.password or prompt.require(
         None, "--password", lambda: prompt.secret("Password"))

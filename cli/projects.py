@@ -2,7 +2,7 @@
 
 import typer
 from alloy.cli import complete, refs
-from alloy.cli.common import call, nothing_to_change, page_query, show_list
+from alloy.cli.common import call, nothing_to_change, page_query, show_list, shown
 from alloy.cli.output import emit
 from alloy.cli.prompt import confirm_destructive
 from alloy.cli.session import current_org, save_credentials
@@ -61,7 +61,7 @@ def get(ref: str = typer.Argument(..., metavar="ID", help="Project UUID or key."
 
     Example: alloy project get $PROJECT_ID --format json
     """
-    emit(refs.project(ref))
+    emit(shown(refs.project(ref)))
 
 
 @app.command()
@@ -134,8 +134,8 @@ def use(ref: str = typer.Argument(..., metavar="KEY_OR_ID", help="Project key or
     Example: alloy project use BACK
     """
     found = refs.project(ref)
-    save_credentials({"project_id": found["id"], "project_key": found["key"]})
-    emit(found, columns=_COLUMNS)
+    save_credentials({"project_id": found.id, "project_key": found.key})
+    emit(shown(found), columns=_COLUMNS)
 
 
 @members.command("add")

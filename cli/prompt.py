@@ -28,7 +28,6 @@ The API the command groups use (all prompts import questionary/prompt_toolkit la
 Ctrl-C / Ctrl-D abandon the command (exit 130), never half-run it.
 """
 
-import os
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -36,7 +35,9 @@ from collections.abc import Callable, Iterable
 Choice = str | tuple[str, object]
 
 def interactive() -> bool:
-    if os.environ.get("ALLOY_NO_PROMPT"):
+    from alloy.cli.session import settings
+
+    if settings().cli.no_prompt:
         return False
     try:
         return sys.stdin.isatty() and sys.stdout.isatty()
@@ -196,18 +197,19 @@ def multiselect(message: str, items: Iterable[Choice]) -> list:
 
 # --- choices fetched through the client ----------------------------------------------------
 
-def choices(op: str, label: Callable[[dict], str], value: str = "id", *, pages: int = 10,
+def choices(op: str, label: Callable, value: str = "id", *, pages: int = 10,
             **call) -> list[tuple[str, object]]:
-    """Every row of a list operation (up to `pages` pages of 100) as (label, value) pairs."""
-    from alloy.cli.common import call as run
+    """Every row of a list operation (up to `pages` pages of 100) as (label, value) pairs:
+    `label` is given the row (a Struct), `value` names its field."""
+    from alloy.cli.common import run
 
     out, cursor = [], None
     query = dict(call.pop("query", None) or {})
     for _ in range(pages):
         page = run(op, query={**query, "limit": 100, "cursor": cursor}, **call)
-        rows = page.get("items", []) if isinstance(page, dict) else list(page or [])
-        out.extend((label(r), r.get(value)) for r in rows)
-        cursor = page.get("next_cursor") if isinstance(page, dict) else None
+        rows = page if isinstance(page, list) else page.items
+        out.extend((label(r), getattr(r, value)) for r in rows)
+        cursor = None if isinstance(page, list) else page.next_cursor
         if not cursor:
             break
     return out
@@ -220,23 +222,23 @@ def _org(org_id: str | None) -> str:
 
 
 def pick_org() -> str:
-    return select("Organization", choices("orgs.list", lambda o: f"{o['name']} ({o['slug']})"))
+    return select("Organization", choices("orgs.list", lambda o: f"{o.name} ({o.slug})"))
 
 
 def pick_project(org_id: str | None = None) -> str:
-    rows = choices("projects.list", lambda p: f"{p.get('key')} — {p.get('name')}",
+    rows = choices("projects.list", lambda p: f"{p.key} — {p.name}",
                    query={"org_id": _org(org_id)})
     return select("Project", rows)
 
 
 def pick_user(org_id: str | None = None, message: str = "User") -> str:
-    rows = choices("orgs.list_members", lambda m: f"{m.get('display_name')} <{m.get('email')}>",
+    rows = choices("orgs.list_members", lambda m: f"{m.display_name} <{m.email}>",
                    value="user_id", org_id=_org(org_id))
     return select(message, rows)
 
 
 def pick_label(org_id: str | None = None, *, multi: bool = False):
-    rows = choices("labels.list", lambda lb: str(lb.get("name")), org_id=_org(org_id))
+    rows = choices("labels.list", lambda lb: lb.name, org_id=_org(org_id))
     return multiselect("Labels", rows) if multi else select("Label", rows)
 
 

@@ -6,10 +6,9 @@ default project (ALLOY_PROJECT_ID, else the one saved by `alloy project use`), t
 organization, and a usage error (exit 2) when a bare number has no project to live in.
 """
 
-import os
 import sys
 
-from alloy.cli.session import client, current_org, load_credentials
+from alloy.cli.session import client, current_org, load_credentials, settings
 
 
 def _core():
@@ -21,16 +20,18 @@ def _core():
 
 def default_project() -> str | None:
     """The default project (UUID or key): ALLOY_PROJECT_ID, else `alloy project use`."""
-    env = os.environ.get("ALLOY_PROJECT_ID")
-    if env:
-        return env
+    chosen = settings().client.project_id
+    if chosen:
+        return chosen
     creds = load_credentials()
     return creds.get("project_id") or creds.get("project_key")
 
 
 def org_or_none() -> str | None:
     """The current organization if one is chosen (ALLOY_ORG_ID, else the saved one)."""
-    return os.environ.get("ALLOY_ORG_ID") or load_credentials().get("org_id")
+    from alloy.client.connect import saved_org
+
+    return saved_org(None, settings=settings())
 
 
 def hint(message: str) -> None:
@@ -39,7 +40,7 @@ def hint(message: str) -> None:
           file=sys.stderr)
 
 
-def project(ref: str) -> dict:
+def project(ref: str):
     """A project by UUID or key (keys are looked up in the current organization, then in
     the one other organization of yours that has it)."""
     return _core().project(client(), ref, org_id=org_or_none(), note=hint)
@@ -62,8 +63,9 @@ def optional_project_id(ref: str | None) -> str | None:
     return _core().project_id(client(), ref, org_id=org_or_none(), note=hint) if ref else None
 
 
-def resolve(ref: str) -> dict:
-    """The ticket a reference names (UUID, `KEY-N`, or bare `N` in the default project)."""
+def resolve(ref: str):
+    """The ticket a reference names (UUID, `KEY-N`, or bare `N` in the default project): a
+    `Ticket` Struct."""
     home = default_project()
     if _core().is_number(ref) and not home:
         from alloy.cli.output import UsageError
@@ -86,7 +88,7 @@ def ticket_id(ref: str) -> str:
     """A ticket's id: a UUID is used directly, anything else is resolved."""
     from alloy.domain.values import is_uuid
 
-    return ref.strip() if is_uuid(ref.strip()) else resolve(ref)["id"]
+    return ref.strip() if is_uuid(ref.strip()) else resolve(ref).id
 
 
 def ticket_ids(text: str, flag: str = "--ticket-ids", named: dict | None = None) -> list[str]:
@@ -129,7 +131,7 @@ def user_id(ref: str | None, project: str | None = None, org: str | None = None)
     if not is_person(ref):
         return ref.strip() if ref else ref
     if org is None:
-        org = _core().project(client(), project, org_id=org_or_none())["org_id"] if project \
+        org = _core().project(client(), project, org_id=org_or_none()).org_id if project \
             else org_or_none()
     return _core().user_id(client(), ref, org_id=org)
 
@@ -140,8 +142,9 @@ def none_or(value: str | None):
 
 
 def warn(result) -> None:
-    if isinstance(result, dict) and result.get("warning"):
-        print(f"warning: {result['warning']}", file=sys.stderr)
+    """A typed answer's `warning` (a move a `warn` workflow does not allow) on stderr."""
+    if result is not None and result.warning:
+        print(f"warning: {result.warning}", file=sys.stderr)
 
 
 def named_id(what: str, ref: str | None, org: str | None = None) -> str | None:

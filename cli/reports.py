@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 from alloy.cli import complete
-from alloy.cli.common import call
+from alloy.cli.common import call, run, shown
 from alloy.cli.output import emit, fmt
 
 app = typer.Typer(no_args_is_help=True, help="Generate capitalization and finance reports.")
@@ -22,18 +22,19 @@ def _filters(team_id, user_id, cost_center_id, activity_type, tag) -> dict:
 
 def show_report(query: dict, force_json: bool = False) -> None:
     """JSON as the API returns it; on a terminal (table/plain) one row per project line."""
-    data = call("reports.capitalization", query=query)
+    data = run("reports.capitalization", query=query)
     if force_json:
-        print(_dumps(data))
+        print(_dumps(shown(data)))
         return
     if fmt() == "json":
-        emit(data)
+        emit(shown(data))
         return
     rows = []
-    for group_key, label in (("teams", "team_name"), ("users", "display_name")):
-        for group in data.get(group_key, []):
-            rows += [{"group": group[label], **_row(p)} for p in group["projects"]]
-    rows += [_row(p) for p in data.get("projects", [])]
+    for group in data.teams or []:
+        rows += [{"group": group.team_name, **_row(p)} for p in group.projects]
+    for group in data.users or []:
+        rows += [{"group": group.display_name, **_row(p)} for p in group.projects]
+    rows += [_row(p) for p in data.projects or []]
     emit({"data": rows, "next_cursor": None, "has_more": False}, plain="project_key",
          main="project_name")
 
@@ -44,12 +45,16 @@ def _dumps(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def _row(p: dict) -> dict:
-    row = {k: p.get(k) for k in ("project_key", "project_name", "development_phase",
-                                 "total_hours", "total_amount_cents", "capex_amount_cents",
-                                 "opex_amount_cents")}
-    if "budget_utilization_pct" in p:
-        row["budget_utilization_pct"] = p["budget_utilization_pct"]
+def _row(p) -> dict:
+    """A `ProjectLine` as a table row (its budget use when the report includes budgets)."""
+    from msgspec import UNSET
+
+    row = {"project_key": p.project_key, "project_name": p.project_name,
+           "development_phase": p.development_phase, "total_hours": p.total_hours,
+           "total_amount_cents": p.total_amount_cents,
+           "capex_amount_cents": p.capex_amount_cents, "opex_amount_cents": p.opex_amount_cents}
+    if p.budget_utilization_pct is not UNSET:
+        row["budget_utilization_pct"] = p.budget_utilization_pct
     return row
 
 

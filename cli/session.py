@@ -8,11 +8,23 @@ import sys
 
 from alloy.client import credentials
 
-STATE = {"format": None, "api_url": None}
+STATE = {"format": None, "api_url": None, "settings": None}
 
 load_credentials = credentials.load
 save_credentials = credentials.save
 credentials_path = credentials.path
+
+
+def settings():
+    """This command line's `alloy.config.Settings` (the CLI's own in its `cli` section, who
+    and where in `client`): read from the environment once per line (`invoke` starts each
+    line afresh), and never by `alloy --help`, which imports no msgspec."""
+    found = STATE["settings"]
+    if found is None:
+        from alloy.config import Settings
+
+        found = STATE["settings"] = Settings.from_env()
+    return found
 
 
 def api_url(creds: dict | None = None) -> str | None:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import typer
 from alloy.cli import complete
-from alloy.cli.common import call, page_query, show_list
+from alloy.cli.common import call, page_query, run, show_list, shown
 from alloy.cli.output import emit, fmt
 from alloy.cli.prompt import confirm_destructive
 from alloy.cli.refs import project_id, ticket_ids
@@ -155,51 +155,50 @@ def board(ref: str = typer.Argument(..., metavar="SPRINT_ID", help="Sprint UUID,
 
     Example: alloy board $SPRINT_ID --format plain
     """
-    data = call("sprints.board", sprint_id=resolve(ref))
+    data = run("sprints.board", sprint_id=resolve(ref))
     mode = fmt()
     if mode == "json":
-        emit(data)
+        emit(shown(data))
         return
     if mode == "plain":
-        for col in data["columns"]:
-            for t in col["tickets"]:
-                print("\t".join([col["status"], t.get("key") or t["id"], t["priority"],
-                                 t["title"]]))
+        for col in data.columns:
+            for t in col.tickets:
+                print("\t".join([col.status, t.key or t.id, t.priority.value, t.title]))
         return
     _board_table(data)
 
 
-def _names(org_tickets: list[dict]) -> dict[str, str]:
+def _names(org_tickets: list) -> dict[str, str]:
     """user id -> display name for assignees (best effort: ids are shown otherwise)."""
-    if not any(t.get("assignee_id") for t in org_tickets):
+    if not any(t.assignee_id for t in org_tickets):
         return {}
     from alloy.cli.common import member_names
 
     return member_names()
 
 
-def _board_table(data: dict) -> None:
-    import os
-
+def _board_table(data) -> None:
+    """A `Board`: the sprint's header, then one table per column."""
+    from alloy.cli.session import settings
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=False)
-    s = data["sprint"]
-    console.print(f"[bold]{s['name']}[/bold]  {s['status']}  {s['start_date']} -> "
-                  f"{s['end_date']}" + (f"\nGoal: {s['goal']}" if s.get("goal") else ""))
-    names = _names([t for c in data["columns"] for t in c["tickets"]])
-    for col in data["columns"]:
-        if not col["tickets"]:
-            console.print(f"\n[bold]{col['status']} (0)[/bold]\n  -")
+    console = Console(no_color=settings().cli.no_color, soft_wrap=False)
+    s = data.sprint
+    console.print(f"[bold]{s.name}[/bold]  {s.status.value}  {s.start_date} -> "
+                  f"{s.end_date}" + (f"\nGoal: {s.goal}" if s.goal else ""))
+    names = _names([t for c in data.columns for t in c.tickets])
+    for col in data.columns:
+        if not col.tickets:
+            console.print(f"\n[bold]{col.status} (0)[/bold]\n  -")
             continue
-        console.print(f"\n[bold]{col['status']} ({len(col['tickets'])})[/bold]")
+        console.print(f"\n[bold]{col.status} ({len(col.tickets)})[/bold]")
         table = Table()
         for head in ("key", "priority", "title", "assignee"):
             table.add_column(head)
-        for t in col["tickets"]:
-            who = t.get("assignee_id")
-            table.add_row(t.get("key") or t["id"], t["priority"], t["title"],
+        for t in col.tickets:
+            who = t.assignee_id
+            table.add_row(t.key or t.id, t.priority.value, t.title,
                           names.get(who, who) if who else "-")
         console.print(table)
 
@@ -218,18 +217,18 @@ def burndown(ref: str = typer.Argument(..., metavar="SPRINT_ID", help="Sprint UU
 
     Example: alloy burndown $SPRINT_ID --format plain > burndown.tsv
     """
-    data = call("sprints.burndown", sprint_id=resolve(ref))
+    data = run("sprints.burndown", sprint_id=resolve(ref))
     mode = fmt()
     if mode == "json":
-        emit(data)
+        emit(shown(data))
         return
     if mode == "plain":
         print("date\ttotal\tcompleted\tremaining")
-        for d in data["data"]:
-            print("\t".join([d["date"], *(_count(d[k]) for k in _COUNTS)]))
+        for d in data.data:
+            print("\t".join([d.date, *(_count(getattr(d, k)) for k in _COUNTS)]))
         return
-    rows = [{"date": d["date"], **{k.split("_")[0]: _count(d[k]) for k in _COUNTS}}
-            for d in data["data"]]
+    rows = [{"date": d.date, **{k.split("_")[0]: _count(getattr(d, k)) for k in _COUNTS}}
+            for d in data.data]
     emit({"data": rows, "next_cursor": None, "has_more": False},
          columns=["date", "total", "completed", "remaining"])
 

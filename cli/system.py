@@ -149,13 +149,14 @@ def onboard(
 
     Example: alloy onboard --email admin@acme.com --password s3cretpw --org-name "Acme" --org-slug acme
     """
+    from alloy.cli.common import shown
     from alloy.cli.session import api_url
 
-    result = client(anonymous=True).call("onboard.run", body={
+    result = client(anonymous=True).run("onboard.run", body={
         "email": email, "password": secret.resolve(password, password_stdin),
         "org_name": org_name, "org_slug": org_slug})
-    save_credentials({"access_token": result["access_token"],
-                      "refresh_token": result["refresh_token"], "user_id": result["user_id"],
-                      "email": result["email"], "org_id": result["org_id"],
+    save_credentials({"access_token": result.access_token,
+                      "refresh_token": result.refresh_token, "user_id": result.user_id,
+                      "email": result.email, "org_id": result.org_id,
                       "api_url": api_url()}, replace=True)
-    emit(result, plain="api_key")
+    emit(shown(result), plain="api_key")

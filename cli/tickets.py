@@ -8,7 +8,7 @@ chosen with `alloy project use` (see cli/refs.py).
 
 import typer
 from alloy.cli import complete, refs
-from alloy.cli.common import call, nothing_to_change, page_query, show_list
+from alloy.cli.common import call, nothing_to_change, page_query, run, show_list, shown
 from alloy.cli.output import as_list, emit, fmt
 
 app = typer.Typer(no_args_is_help=True,
@@ -63,10 +63,10 @@ def create(
             "status": status, "assignee_id": refs.user_id(assignee_id, pid),
             "sprint_id": _sprint(sprint_id, pid),
             "parent_id": parent and refs.ticket_id(parent), "reporter_id": reporter_id}
-    result = call("tickets.create", project_id=pid,
-                  body={k: v for k, v in body.items() if v is not None})
+    result = run("tickets.create", project_id=pid,
+                 body={k: v for k, v in body.items() if v is not None})
     refs.warn(result)
-    emit(result, plain="key")
+    emit(shown(result), plain="key")
 
 
 @app.command("list")
@@ -99,9 +99,9 @@ def get(ref: str = _REF) -> None:
 
     Example: alloy ticket get BACK-42
     """
-    from alloy.cli.links import shown
+    from alloy.cli.links import with_relations
 
-    emit(shown(refs.resolve(ref)), plain="key")
+    emit(with_relations(refs.resolve(ref)), plain="key")
 
 
 @app.command()
@@ -142,19 +142,18 @@ def update(
                                 "--description, --sprint-id or --add-label")
     if refs.is_person(body.get("assignee_id")):  # looked up in the ticket's org
         found = refs.resolve(ref)
-        tid, body["assignee_id"] = found["id"], refs.user_id(body["assignee_id"],
-                                                              found["project_id"])
+        tid, body["assignee_id"] = found.id, refs.user_id(body["assignee_id"], found.project_id)
     else:
         tid = refs.ticket_id(ref)
-    result = call("tickets.update", ticket_id=tid, body=body) if body else None
+    result = run("tickets.update", ticket_id=tid, body=body) if body else None
     for label in add_label or []:
         call("labels.add_to_ticket", ticket_id=tid, label_id=label)
     for label in remove_label or []:
         call("labels.remove_from_ticket", ticket_id=tid, label_id=label)
     if result is None:
-        result = call("tickets.get", ticket_id=tid)
+        result = run("tickets.get", ticket_id=tid)
     refs.warn(result)
-    emit(result, plain="key")
+    emit(shown(result), plain="key")
 
 
 def _ask_fields() -> dict:
@@ -198,9 +197,9 @@ def batch_update(
     if not body:
         raise nothing_to_change("ticket batch-update", "--title, --status, --priority, "
                                 "--assignee, --description or --sprint-id")
-    result = call("tickets.batch_update", body={"ticket_ids": refs.ticket_ids(ticket_ids), **body})
+    result = run("tickets.batch_update", body={"ticket_ids": refs.ticket_ids(ticket_ids), **body})
     refs.warn(result)
-    emit(result, plain="updated")
+    emit(shown(result), plain="updated")
 
 
 @app.command()
@@ -215,14 +214,14 @@ def delete(ref: str = _REF,
     Example: alloy ticket delete BACK-42 --cascade --dry-run
     """
     found = refs.resolve(ref)
-    tid = found["id"]
+    tid = found.id
     if not dry_run:
         from alloy.cli.prompt import confirm_destructive
 
-        confirm_destructive(f"Delete ticket {found['key']}?", yes)
+        confirm_destructive(f"Delete ticket {found.key}?", yes)
     result = call("tickets.delete", ticket_id=tid, query={"cascade": cascade,
                                                           "dry_run": dry_run})
-    emit(result if result is not None else {"id": tid, "key": found["key"], "deleted": True},
+    emit(result if result is not None else {"id": tid, "key": found.key, "deleted": True},
          plain="key")
 
 
@@ -254,14 +253,14 @@ def activity(ref: str = _REF, cursor: str = typer.Option(None, "--cursor"),
     """
     from alloy.actor import via_label
 
-    page = as_list(call("tickets.activity", ticket_id=refs.ticket_id(ref),
-                        query=page_query(cursor, limit)))
+    page = run("tickets.activity", ticket_id=refs.ticket_id(ref), query=page_query(cursor, limit))
+    listing = as_list(shown(page))
     if fmt() != "json":  # JSON keeps the credential whole; a table shows it in a few words
         from alloy.cli.common import member_names
 
         names = member_names() if fmt() == "table" else {}
-        for row in page["data"]:
-            row["actor"] = names.get(row.get("actor"), row.get("actor"))
-            row["via"] = via_label(row.get("via"))
-            row["line"] = f"{row['type']}\t{row['via']}"
-    emit(page, columns=["timestamp", "type", "actor", "via"], plain="line")
+        for item, row in zip(page.items, listing["data"], strict=True):
+            row["actor"] = names.get(item.actor, item.actor)
+            row["via"] = via_label(shown(item.via))
+            row["line"] = f"{item.type}\t{row['via']}"
+    emit(listing, columns=["timestamp", "type", "actor", "via"], plain="line")

@@ -58,8 +58,8 @@ def log(
 
         date = day.today().isoformat()
     emit(call("timeentries.create", body={
-        "user_id": refs.user_id(user_id, found["project_id"]), "ticket_id": found["id"],
-        "project_id": refs.optional_project_id(project) or found["project_id"],
+        "user_id": refs.user_id(user_id, found.project_id), "ticket_id": found.id,
+        "project_id": refs.optional_project_id(project) or found.project_id,
         "date": date, "duration_minutes": mins, "description": description,
         "activity_type": kind}))
 

@@ -7,7 +7,7 @@ import sys
 
 import typer
 from alloy.cli import complete
-from alloy.cli.common import call
+from alloy.cli.common import run, shown
 from alloy.cli.output import emit, fmt
 from alloy.cli.refs import ticket_id, ticket_ids
 
@@ -28,12 +28,13 @@ def transition(
         missing = [f for f, v in (("ID", ref), ("--to-status", to_status)) if not v]
         raise Invalid(f"missing {' and '.join(missing)}",
                       [{"field": f, "message": "required"} for f in missing])
-    result = call("transitions.transition", ticket_id=ticket_id(ref),
-                  body={"to_status": to_status})
-    if result.get("warning"):
-        print(f"warning: {result['warning']}", file=sys.stderr)
-    result.pop("ticket", None)
-    emit(result, plain="status")
+    result = run("transitions.transition", ticket_id=ticket_id(ref),
+                 body={"to_status": to_status})
+    if result.warning:
+        print(f"warning: {result.warning}", file=sys.stderr)
+    data = shown(result)
+    data.pop("ticket", None)  # the nested copy a `warn` answer carries: shown once is enough
+    emit(data, plain="status")
 
 
 def batch_transition(
@@ -50,22 +51,22 @@ def batch_transition(
     """
     named: dict[str, str] = {}  # id -> KEY-N: tickets are shown by the key they were named by
     ids = ticket_ids(refs, named=named)
-    result = call("transitions.batch", body={"ticket_ids": ids, "to_status": to_status})
+    result = run("transitions.batch", body={"ticket_ids": ids, "to_status": to_status})
     if fmt() == "json":
-        emit(result)
+        emit(shown(result))
     else:
-        rows = [{"ticket": named.get(m["id"], m["id"]), "result": "ok", "status": m["status"],
-                 "note": m.get("warning") or ""} for m in result["succeeded"]]
-        rows += [{"ticket": named.get(f["id"], f["id"]), "result": "failed", "status": "-",
-                  "note": f["reason"]} for f in result["failed"]]
+        rows = [{"ticket": named.get(m.id, m.id), "result": "ok", "status": m.status,
+                 "note": m.warning or ""} for m in result.succeeded]
+        rows += [{"ticket": named.get(f.id, f.id), "result": "failed", "status": "-",
+                  "note": f.reason} for f in result.failed]
         if fmt() == "plain":
             for r in rows:
                 print("\t".join([r["ticket"], r["result"], r["status"], r["note"]]).rstrip("\t"))
         else:
             emit({"data": rows, "next_cursor": None, "has_more": False},
                  columns=["ticket", "result", "status", "note"], main="note")
-    if result["failed"]:
-        print(f"error: {len(result['failed'])} of {len(ids)} tickets did not move",
+    if result.failed:
+        print(f"error: {len(result.failed)} of {len(ids)} tickets did not move",
               file=sys.stderr)
         raise typer.Exit(1)
 

@@ -2,7 +2,7 @@
 
 import typer
 from alloy.cli import complete
-from alloy.cli.common import call, page_query
+from alloy.cli.common import call, page_query, run, shown
 from alloy.cli.output import emit, fmt
 from alloy.cli.prompt import confirm_destructive
 from alloy.cli.session import current_org
@@ -36,15 +36,17 @@ def _json_list(text: str | None, flag: str):
     return value
 
 
-def _show(workflow: dict) -> None:
-    """Table: the header fields, then statuses in order and the allowed transitions."""
+def _show(workflow) -> None:
+    """A `Workflow`. Table: the header fields, then statuses in order and the allowed
+    transitions."""
     if fmt() != "table":
-        emit(workflow, plain="id")
+        emit(shown(workflow), plain="id")
         return
-    emit({k: workflow[k] for k in ("id", "name", "enforcement", "is_default", "updated_at")})
-    emit({"data": [{"#": i + 1, **s} for i, s in enumerate(workflow["statuses"])],
+    emit({"id": workflow.id, "name": workflow.name, "enforcement": workflow.enforcement,
+          "is_default": workflow.is_default, "updated_at": workflow.updated_at})
+    emit({"data": [{"#": i + 1, **shown(s)} for i, s in enumerate(workflow.statuses)],
           "next_cursor": None, "has_more": False}, columns=["#", "name", "category"])
-    pairs, n = workflow["transitions"], len(workflow["statuses"])
+    pairs, n = shown(workflow.transitions), len(workflow.statuses)
     if not pairs:
         print("transitions: none defined")
     elif len(pairs) == n * (n - 1):
@@ -79,7 +81,7 @@ def create(
         statuses = json.dumps([{"name": n, "category": c} for n, c in DEFAULT_STATUSES])
     body = {"name": name, "statuses": _json_list(statuses, "--statuses"),
             "transitions": _json_list(transitions, "--transitions"), "enforcement": enforcement}
-    _show(call("workflows.create", org_id=current_org(org_id), body=body))
+    _show(run("workflows.create", org_id=current_org(org_id), body=body))
 
 
 @app.command("list")
@@ -90,13 +92,14 @@ def list_(org_id: str = typer.Option(None, "--org-id", "--org", help="Organizati
 
     Example: alloy workflow list --org-id $ORG_ID --format json | jq -r '.data[].name'
     """
-    page = call("workflows.list", org_id=current_org(org_id), query=page_query(cursor, limit))
+    page = run("workflows.list", org_id=current_org(org_id), query=page_query(cursor, limit))
     from alloy.cli.output import as_list
 
+    listing = as_list(shown(page))
     if fmt() == "table":
-        page["items"] = [{**w, "statuses": " > ".join(s["name"] for s in w["statuses"])}
-                         for w in page["items"]]
-    emit(as_list(page), columns=["name", "enforcement", "statuses", "id"], main="statuses",
+        for w, row in zip(page.items, listing["data"], strict=True):
+            row["statuses"] = " > ".join(s.name for s in w.statuses)
+    emit(listing, columns=["name", "enforcement", "statuses", "id"], main="statuses",
          plain="id")
 
 
@@ -106,7 +109,7 @@ def show(workflow_id: str = typer.Argument(..., metavar="ID", help="Workflow nam
 
     Example: alloy workflow show $WORKFLOW_ID --format json
     """
-    _show(call("workflows.get", workflow_id=_workflow(workflow_id)))
+    _show(run("workflows.get", workflow_id=_workflow(workflow_id)))
 
 
 @app.command("get", hidden=True)
@@ -134,7 +137,7 @@ def update(
     body = {"name": name, "statuses": _json_list(statuses, "--statuses"),
             "transitions": _json_list(transitions, "--transitions"), "enforcement": enforcement}
     body = {k: v for k, v in body.items() if v is not None}
-    _show(call("workflows.update", workflow_id=_workflow(workflow_id), body=body))
+    _show(run("workflows.update", workflow_id=_workflow(workflow_id), body=body))
 
 
 @app.command()

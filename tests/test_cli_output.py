@@ -58,6 +58,16 @@ def test_format_is_validated(env):
     assert cli(["--format=json", "org", "list"], env).data["data"]
 
 
+def test_a_bad_format_stops_a_command_before_it_runs_but_not_help(env):
+    """The check runs as the command line starts (the root callback): nothing is created;
+    `alloy --help` reads no settings (it imports no msgspec) and still shows the help."""
+    bad = {**env, "ALLOY_FORMAT": "yaml"}
+    made = cli(["org", "create", "--name", "Third", "--slug", "third"], bad, check=False)
+    assert made.returncode == 2 and "--format must be one of" in made.stderr
+    assert len(cli(["org", "list"], env).data["data"]) == 2
+    assert cli(["--help"], bad).stdout.startswith("Usage: alloy")
+
+
 def test_table_when_piped_keeps_every_character(env):
     out = cli(["org", "list", "--format", "table"], {**env, "COLUMNS": "40"}).stdout
     assert "A long organization name that would not fit a narrow terminal" in out

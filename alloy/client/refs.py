@@ -16,15 +16,23 @@ several, it is ambiguous (422); found nowhere, the active org's error stands.
 Every face (CLI, TUI, MCP) calls these with its client, so a reference means the same thing
 embedded and remote. Lookups are server-side operations (`tickets.resolve`,
 `projects.get_by_key`, `sprints.resolve`); a UUID costs no call when only its id is needed.
-Failures are `alloy.errors` exceptions that quote what the person typed.
+Failures are `alloy.errors` exceptions that quote what the person typed. What is found is
+the operation's answer as `Client.run` gives it (a `Project`, `Ticket`, `Org`, `Membership`
+Struct): a field read by a wrong name fails in the tests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from alloy.domain.values import is_uuid, ticket_key, ticket_number
 from alloy.errors import Invalid, NotFound
+
+if TYPE_CHECKING:  # the answers' types; the operations import them when they run
+    from alloy.domain.flow import Sprint
+    from alloy.domain.identity import Membership, Org
+    from alloy.domain.work import Project, Ticket
 
 Note = Callable[[str], None] | None
 
@@ -34,31 +42,31 @@ def is_number(ref: str) -> bool:
     return ticket_number(ref.strip()) is not None
 
 
-def _elsewhere(client, ref: str, active: str | None, find: Callable[[str], dict],
-               note: Note) -> dict:
+def _elsewhere(client, ref: str, active: str | None, find: Callable[[str], Any],
+               note: Note) -> Any:
     """`find` (which raised NotFound in the active org) tried in the caller's other orgs."""
     hits = []
     for o in my_orgs(client):
-        if o["id"] == active:
+        if o.id == active:
             continue
         try:
-            hits.append((o, find(o["id"])))
+            hits.append((o, find(o.id)))
         except NotFound:
             continue
     if len(hits) > 1:
         raise Invalid(f"'{ref}' is in {len(hits)} of your other organizations: switch to one "
-                      "or name it", [{"field": "org", "message": f"{o['name']} ({o['slug']})"}
+                      "or name it", [{"field": "org", "message": f"{o.name} ({o.slug})"}
                                      for o, _ in hits])
     if not hits:
         raise NotFound(f"'{ref}' not found")  # replaced by the active org's error
     o, found = hits[0]
     if note:
-        note(f"'{ref}' is in organization {o['name']} ({o['slug']}), not the active one")
+        note(f"'{ref}' is in organization {o.name} ({o.slug}), not the active one")
     return found
 
 
-def _anywhere(client, ref: str, org_id: str | None, find: Callable[[str | None], dict],
-              note: Note) -> dict:
+def _anywhere(client, ref: str, org_id: str | None, find: Callable[[str | None], Any],
+              note: Note) -> Any:
     """`find` in `org_id` (None: the client's active org), else in exactly one other org."""
     try:
         return find(org_id)
@@ -70,23 +78,23 @@ def _anywhere(client, ref: str, org_id: str | None, find: Callable[[str | None],
             raise missing from None
 
 
-def project(client, ref: str, *, org_id: str | None = None, note: Note = None) -> dict:
+def project(client, ref: str, *, org_id: str | None = None, note: Note = None) -> Project:
     """A project by UUID, or by key in `org_id` (default: the client's current org), else in
     the one other org of the caller's that has the key."""
     ref = ref.strip()
     if is_uuid(ref):
-        return client.call("projects.get", project_id=ref)
-    return _anywhere(client, ref, org_id, lambda org: client.call(
+        return client.run("projects.get", project_id=ref)
+    return _anywhere(client, ref, org_id, lambda org: client.run(
         "projects.get_by_key", key=ref, query={"org_id": org}), note)
 
 
 def project_id(client, ref: str, *, org_id: str | None = None, note: Note = None) -> str:
     ref = ref.strip()
-    return ref if is_uuid(ref) else project(client, ref, org_id=org_id, note=note)["id"]
+    return ref if is_uuid(ref) else project(client, ref, org_id=org_id, note=note).id
 
 
 def ticket(client, ref: str, *, project: str | None = None, org_id: str | None = None,
-           note: Note = None) -> dict:
+           note: Note = None) -> Ticket:
     """A ticket by UUID, `KEY-N` or bare `N`; `project` (UUID or key) is where `N` lives.
     `KEY-N` not in `org_id` is looked for in the caller's other orgs (module docstring)."""
     ref = ref.strip()
@@ -95,9 +103,9 @@ def ticket(client, ref: str, *, project: str | None = None, org_id: str | None =
                       "choose a default project (`alloy project use KEY`)",
                       [{"field": "ref", "message": "a bare number needs a project"}])
 
-    def find(org: str | None) -> dict:
-        return client.call("tickets.resolve", query={
-            "ref": ref, "project_id": project, "org_id": org})["ticket"]
+    def find(org: str | None) -> Ticket:
+        return client.run("tickets.resolve", query={
+            "ref": ref, "project_id": project, "org_id": org}).ticket
 
     if is_uuid(ref) or is_number(ref):
         return find(org_id)
@@ -108,7 +116,7 @@ def ticket_id(client, ref: str, *, project: str | None = None,
               org_id: str | None = None, note: Note = None) -> str:
     ref = ref.strip()
     return ref if is_uuid(ref) else ticket(client, ref, project=project, org_id=org_id,
-                                           note=note)["id"]
+                                           note=note).id
 
 
 def ticket_ids(client, refs: list[str], *, project: str | None = None,
@@ -137,88 +145,71 @@ def ticket_list(client, text: str, *, project: str | None = None,
     return ids
 
 
-def sprint(client, ref: str, *, project: str | None = None, org_id: str | None = None) -> dict:
+def sprint(client, ref: str, *, project: str | None = None, org_id: str | None = None) -> Sprint:
     """A sprint by UUID, name or id prefix: in `project` (UUID or key) if given, else in
     the organization's projects."""
     ref = ref.strip()
     if is_uuid(ref):
-        return client.call("sprints.get", sprint_id=ref)
-    return client.call("sprints.resolve", query={
+        return client.run("sprints.get", sprint_id=ref)
+    return client.run("sprints.resolve", query={
         "ref": ref, "project_id": project, "org_id": org_id})
 
 
 def sprint_id(client, ref: str, *, project: str | None = None,
               org_id: str | None = None) -> str:
     ref = ref.strip()
-    return ref if is_uuid(ref) else sprint(client, ref, project=project, org_id=org_id)["id"]
+    return ref if is_uuid(ref) else sprint(client, ref, project=project, org_id=org_id).id
 
 
-def my_orgs(client) -> list[dict]:
-    """Every organization the caller belongs to."""
-    mine, cursor = [], None
-    while True:  # a person belongs to a handful of organizations: one page in practice
-        page = client.call("orgs.list", query={"limit": 100, "cursor": cursor})
-        mine += page["items"]
-        cursor = page.get("next_cursor")
-        if not page.get("has_more") or not cursor:
-            return mine
+def my_orgs(client) -> list[Org]:
+    """Every organization the caller belongs to (a handful: one page in practice)."""
+    return _all(client, "orgs.list")
 
 
-def org(client, ref: str) -> dict:
+def org(client, ref: str) -> Org:
     """One of the caller's organizations by UUID, slug or exact name (any case)."""
     ref = ref.strip()
     if is_uuid(ref):
-        return client.call("orgs.get", org_id=ref)
+        return client.run("orgs.get", org_id=ref)
     mine = my_orgs(client)
-    found = ([o for o in mine if o["slug"].lower() == ref.lower()]
-             or [o for o in mine if o["name"] == ref]
-             or [o for o in mine if o["name"].lower() == ref.lower()])
+    found = ([o for o in mine if o.slug.lower() == ref.lower()]
+             or [o for o in mine if o.name == ref]
+             or [o for o in mine if o.name.lower() == ref.lower()])
     if not found:
         raise NotFound(f"no organization '{ref}' among yours: give its id, slug or name")
     if len(found) > 1:
         raise Invalid(f"'{ref}' matches {len(found)} organizations: give its slug or id",
-                      [{"field": "org", "message": f"{o['name']} ({o['slug']}, {o['id']})"}
+                      [{"field": "org", "message": f"{o.name} ({o.slug}, {o.id})"}
                        for o in found])
     return found[0]
 
 
 def org_id(client, ref: str) -> str:
     ref = ref.strip()
-    return ref if is_uuid(ref) else org(client, ref)["id"]
+    return ref if is_uuid(ref) else org(client, ref).id
 
 
-def _members(client, org_id: str) -> list[dict]:
-    members, cursor = [], None
-    while True:
-        page = client.call("orgs.list_members", org_id=org_id,
-                           query={"limit": 100, "cursor": cursor})
-        members += page["items"]
-        cursor = page.get("next_cursor")
-        if not page.get("has_more") or not cursor:
-            return members
-
-
-def user(client, ref: str, *, org_id: str | None = None) -> dict:
+def user(client, ref: str, *, org_id: str | None = None) -> Membership:
     """A member of `org_id` (default: the caller's current org) by UUID, email or display
     name; the membership row (`user_id`, `email`, `display_name`, `role`)."""
     ref = ref.strip()
-    org_id = org_id or client.call("auth.me").get("org_id")
+    org_id = org_id or client.run("auth.me").org_id
     if not org_id:
         raise Invalid(f"'{ref}' names a person, and no organization is selected to look in: "
                       "give a user id, or choose an organization (`alloy org switch`)",
                       [{"field": "user", "message": "no organization selected"}])
-    people = _members(client, org_id)
+    people = _all(client, "orgs.list_members", org_id=org_id)
     low = ref.lower()
-    found = ([m for m in people if m["user_id"].lower() == low]
-             or [m for m in people if (m.get("email") or "").lower() == low]
-             or [m for m in people if m.get("display_name") == ref]
-             or [m for m in people if (m.get("display_name") or "").lower() == low])
+    found = ([m for m in people if m.user_id.lower() == low]
+             or [m for m in people if m.email.lower() == low]
+             or [m for m in people if m.display_name == ref]
+             or [m for m in people if m.display_name.lower() == low])
     if not found:
         raise NotFound(f"no member '{ref}' in this organization: give their id, email or name")
     if len(found) > 1:
         raise Invalid(f"'{ref}' matches {len(found)} members: give their email or id",
-                      [{"field": "user", "message": f"{m['display_name']} ({m['email']}, "
-                        f"{m['user_id']})"} for m in found])
+                      [{"field": "user", "message": f"{m.display_name} ({m.email}, {m.user_id})"}
+                       for m in found])
     return found[0]
 
 
@@ -226,31 +217,33 @@ def user_id(client, ref: str, *, org_id: str | None = None) -> str:
     """A user id: a UUID costs no call (it may name someone outside the org's list, as
     before); an email or name is looked up among the org's members."""
     ref = ref.strip()
-    return ref if is_uuid(ref) else user(client, ref, org_id=org_id)["user_id"]
+    return ref if is_uuid(ref) else user(client, ref, org_id=org_id).user_id
 
 
-def _all(client, op: str, **path) -> list[dict]:
-    """Every row of a list operation, page by page (an org's teams, labels, workflows)."""
+def _all(client, op: str, **path) -> list:
+    """Every row of a list operation, page by page (an org's members, teams, labels)."""
     rows, cursor = [], None
     while True:
-        page = client.call(op, **path, query={"limit": 100, "cursor": cursor})
-        rows += page["items"] if isinstance(page, dict) else page
-        cursor = page.get("next_cursor") if isinstance(page, dict) else None
-        if not cursor or not page.get("has_more"):
+        page = client.run(op, **path, query={"limit": 100, "cursor": cursor})
+        if isinstance(page, list):  # an operation answering every row at once
+            return rows + page
+        rows += page.items
+        cursor = page.next_cursor
+        if not cursor or not page.has_more:
             return rows
 
 
-def named(client, what: str, ref: str, *, org_id: str) -> dict:
+def named(client, what: str, ref: str, *, org_id: str) -> Any:
     """An org's team, label or workflow (`what`) by UUID or exact name (any case)."""
     ref = ref.strip()
     rows = _all(client, f"{what}s.list", org_id=org_id)
-    found = ([r for r in rows if r["id"] == ref] or [r for r in rows if r["name"] == ref]
-             or [r for r in rows if r["name"].lower() == ref.lower()])
+    found = ([r for r in rows if r.id == ref] or [r for r in rows if r.name == ref]
+             or [r for r in rows if r.name.lower() == ref.lower()])
     if not found:
         raise NotFound(f"no {what} '{ref}' in this organization: give its id or name")
     if len(found) > 1:
         raise Invalid(f"'{ref}' matches {len(found)} {what}s: give its id",
-                      [{"field": what, "message": f"{r['name']} ({r['id']})"} for r in found])
+                      [{"field": what, "message": f"{r.name} ({r.id})"} for r in found])
     return found[0]
 
 
@@ -259,8 +252,8 @@ def named_id(client, what: str, ref: str, *, org_id: str | None) -> str:
     ref = ref.strip()
     if is_uuid(ref):
         return ref
-    org_id = org_id or client.call("auth.me").get("org_id")
-    return named(client, what, ref, org_id=org_id)["id"]
+    org_id = org_id or client.run("auth.me").org_id
+    return named(client, what, ref, org_id=org_id).id
 
 
 def entity_id(client, entity_type: str, ref: str, *, project: str | None = None,
