@@ -16,12 +16,12 @@ HEAVY = {"click", "rich", "questionary", "prompt_toolkit", "litestar", "textual"
          "psycopg", "mcp", "uvicorn", "pydantic"}
 
 
-def loaded(argv: list[str], env: dict) -> set[str]:
+def loaded(argv: list[str], env: dict, *, full: bool = False) -> set[str]:
     code = ("import sys, io, contextlib\nsys.argv = ['alloy', *" + repr(argv) + "]\n"
             "from alloy.cli.main import run\nout = io.StringIO()\n"
             "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):\n"
             "    try:\n        run()\n    except SystemExit:\n        pass\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules}))")
+            "print(sorted({m if " + repr(full) + " else m.split('.')[0] for m in sys.modules}))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, check=True)
     return set(ast.literal_eval(proc.stdout.strip().splitlines()[-1]))
@@ -82,3 +82,19 @@ def test_embedded_writes_and_listings_load_no_json_module(tmp_path):
                  ["start", "FAST-1"], ["stop", "--activity", "Coding"]):
         got = loaded([*argv, "--format", "json"], env)
         assert got & {"json", "typing_extensions", "base64"} == set(), argv
+
+
+def test_ticket_commands_load_no_search_language(tmp_path):
+    """The query language (`alloy.domain.query`: regexes, dataclasses) is search's; a ticket
+    get, create or list must not pay for it (it once came with the tickets service: +3%)."""
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "s@example.com", "--password", "password123",
+         "--org-name", "S", "--org-slug", "s"], env)
+    cli(["project", "create", "--key", "FAST", "--name", "Fast"], env)
+    cli(["project", "use", "FAST"], env)
+    cli(["ticket", "create", "--title", "One"], env)
+    for argv in (["ticket", "get", "FAST-1"], ["ticket", "list"],
+                 ["ticket", "create", "--title", "Two"], ["done", "FAST-1"]):
+        got = loaded([*argv, "--format", "json"], env, full=True)
+        assert "alloy.domain.query" not in got, argv
+    assert "alloy.domain.query" in loaded(["search", "one", "--format", "json"], env, full=True)

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Annotated
 
-import msgspec
-
-from alloy.domain.page import Limit
+from alloy.domain.work import MAX_QUERY_LENGTH as MAX_LENGTH
+from alloy.domain.work import SearchQuery  # noqa: F401 - the op's query, named here too
 from alloy.errors import Invalid
 
-MAX_LENGTH = 1000  # characters in a query
 MAX_TOKENS = 50
 
 HAS = ("assignee", "sprint", "label", "parent", "children", "comments")
@@ -34,15 +31,6 @@ _QUALIFIER = re.compile(r"^(-?)([A-Za-z_]+):(.*)$", re.DOTALL)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _AGE = re.compile(r"^(\d{1,5})([hdw])$")
 _WORD = re.compile(r"\w", re.UNICODE)
-
-
-class SearchQuery(msgspec.Struct, kw_only=True):
-    """`GET /api/v1/orgs/{org_id}/search`: the query, an optional project (UUID or key)."""
-
-    q: Annotated[str, msgspec.Meta(max_length=MAX_LENGTH)] = ""
-    project_id: str | None = None
-    cursor: str | None = None
-    limit: Limit = 20
 
 
 @dataclasses.dataclass(frozen=True)

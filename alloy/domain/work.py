@@ -268,6 +268,20 @@ class TicketQuery(msgspec.Struct, kw_only=True):
     limit: Limit = 20
 
 
+MAX_QUERY_LENGTH = 1000  # characters in a search query
+
+
+class SearchQuery(msgspec.Struct, kw_only=True):
+    """`GET /api/v1/orgs/{org_id}/search`: the query, an optional project (UUID or key).
+    Here, not in `alloy.domain.query`: the tickets service declares it, and every ticket
+    command imports that service without needing the query language."""
+
+    q: Annotated[str, msgspec.Meta(max_length=MAX_QUERY_LENGTH)] = ""
+    project_id: str | None = None
+    cursor: str | None = None
+    limit: Limit = 20
+
+
 class ResolveQuery(msgspec.Struct, kw_only=True):
     ref: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     project_id: str | None = None  # a UUID or a project key; needed for a bare number

@@ -9,7 +9,6 @@ from __future__ import annotations
 from alloy.actor import Credential
 from alloy.context import Ctx
 from alloy.domain.page import Page, keyset
-from alloy.domain.query import SearchQuery
 from alloy.domain.validate import given
 from alloy.domain.values import Role, is_uuid, new_id, now, squash, ticket_key, ticket_number
 from alloy.domain.work import (
@@ -25,6 +24,7 @@ from alloy.domain.work import (
     Priority,
     Resolved,
     ResolveQuery,
+    SearchQuery,
     Ticket,
     TicketDeletePreview,
     TicketIn,
