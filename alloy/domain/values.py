@@ -127,9 +127,18 @@ def _alike(data) -> bool:
     return True
 
 
+_second = (0, "")  # the last second formatted: `now` runs twice per write on the hot path
+
+
 def now() -> str:
     """RFC 3339 UTC with milliseconds; lexical order is time order."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    global _second
+    ns = time.time_ns()
+    second = _second
+    if second[0] != ns // 1_000_000_000:
+        second = _second = (ns // 1_000_000_000, time.strftime(
+            "%Y-%m-%dT%H:%M:%S", time.gmtime(ns // 1_000_000_000)))
+    return f"{second[1]}.{ns // 1_000_000 % 1000:03d}Z"
 
 
 def iso(dt: datetime) -> str:
@@ -140,6 +149,9 @@ def squash(text: str) -> str:
     """`text` compared loosely: lower case, without white space, `_` or `-` ("In progress" =
     "in_progress"). String methods, not a regex: compiling one costs every command."""
     return "".join(text.split()).replace("_", "").replace("-", "").lower()
+
+
+_SQUASHED: dict[type, dict] = {}  # each Canonical enum's members by squashed value
 
 
 class Canonical(enum.Enum):
@@ -154,10 +166,12 @@ class Canonical(enum.Enum):
             return value
         if not isinstance(value, str):
             raise ValueError(f"expected one of {', '.join(m.value for m in cls)}")
+        squashed = _SQUASHED.get(cls)
+        if squashed is None:  # the first member wins, as a scan in order would find it
+            squashed = _SQUASHED[cls] = {squash(m.value): m for m in reversed(cls)}
         key = squash(value)
-        for member in cls:
-            if squash(member.value) == key:
-                return member
+        if key in squashed:
+            return squashed[key]
         alias = getattr(cls, "_aliases", lambda: {})().get(key)
         if alias:
             return cls(alias)
