@@ -14,7 +14,8 @@ import msgspec
 from alloy.server.errors import ErrorBody, envelope
 from anyio import to_thread
 from litestar import Litestar, Request, Response, route
-from litestar.exceptions import HTTPException
+from litestar.exceptions import ClientException, HTTPException, InternalServerException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.response.base import ASGIResponse
 from litestar.types import ASGIApp
 
@@ -28,6 +29,7 @@ from alloy.store import WouldBlock, no_wait
 
 log = logging.getLogger("alloy.server")
 _JSON = "application/json"
+MAX_BODY = 2 * 1024 * 1024  # bytes; larger request bodies are refused (413)
 
 
 def error_response(err: AlloyError, fmt: Callable[[AlloyError], ErrorBody] = envelope) -> Response:
@@ -121,6 +123,30 @@ def _headers(scope) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(scope["headers"])}
 
 
+async def _body(receive, headers: dict[str, str]) -> bytes:
+    """The request body, refused past MAX_BODY as Litestar's `Request.body` refuses it, read
+    from the ASGI messages with the headers at hand (Litestar parses them again for it)."""
+    announced = headers.get("content-length")
+    if announced is not None:
+        try:
+            if int(announced) > MAX_BODY:
+                raise RequestEntityTooLarge
+        except ValueError:
+            raise ClientException(f"Invalid content-length: {announced!r}") from None
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise InternalServerException("client disconnected prematurely")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise RequestEntityTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
 def _handler_for(env, op: ops.Op, limiter=None):
     inline = op.name in INLINE and env.store.dialect == "sqlite"
 
@@ -135,7 +161,7 @@ def _handler_for(env, op: ops.Op, limiter=None):
                 limiter.check_fast(op, client, headers.get("authorization"))
             body = None
             if op.body is not None:
-                raw = await request.body()
+                raw = await _body(request.receive, headers)
                 try:
                     body = msgspec.json.decode(raw) if raw.strip() else {}
                 except msgspec.DecodeError:
@@ -245,7 +271,7 @@ def create_app(env) -> Litestar:
     return Litestar(route_handlers=[*handlers, openapi], openapi_config=None, cors_config=cors,
                     on_startup=[worker.start], on_shutdown=[worker.stop, stopped],
                     exception_handlers={HTTPException: _http_error, Exception: _crash},
-                    request_max_body_size=2 * 1024 * 1024, logging_config=None)
+                    request_max_body_size=MAX_BODY, logging_config=None)
 
 
 def app_from_env() -> Litestar:
