@@ -20,14 +20,14 @@ _last = [0, 0]
 def new_id() -> str:
     """A UUIDv7 as text: random, yet ids made by one process sort by creation."""
     ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")  # one system call for both random parts
     if ms <= _last[0]:
         ms, seq = _last[0], _last[1] + 1
         if seq > 0xFFF:
             ms, seq = ms + 1, 0
     else:
-        seq = int.from_bytes(os.urandom(2), "big") & 0x3FF
+        seq = rand >> 64 & 0x3FF
     _last[:] = [ms, seq]
-    rand = int.from_bytes(os.urandom(8), "big")
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | seq << 64
     value |= 0b10 << 62 | rand & ((1 << 62) - 1)
     h = f"{value:032x}"
