@@ -9,9 +9,11 @@ server waiting rather than working under load (bench/api_load.py).
 
 So the connections that write on the loop (`alloy.store.no_wait` units) let the WAL grow to
 `LOOP_PAGES` before SQLite checkpoints in their COMMIT, and every `EVERY` of their commits a
-short-lived thread checkpoints what is there (`PASSIVE`: it waits for no one and no one
+thread of its own checkpoints what is there (`PASSIVE`: it waits for no one and no one
 waits for it). When the loop's own checkpoint comes due, the thread has copied and synced
-nearly everything, so the loop's turn is small. Units in worker threads and other processes
+nearly everything, so the loop's turn is small. (Under sustained writes the WAL is only
+reused after such a turn, so its file grows past `LOOP_PAGES`: ~6,000 pages, 25 MB, were
+seen under wrk.) Units in worker threads and other processes
 keep SQLite's default. Durability is unchanged: with `synchronous=NORMAL` a commit is written
 to the WAL at once and synced at the next checkpoint, as before.
 """
