@@ -12,7 +12,10 @@ starts it) takes the same create load, and both idle servers' CPU is read from
 
 Runs take turns (`--rounds`, medians reported) so the noise of a shared machine hits the
 servers compared alike. Each run also reports the server process's CPU time per request
-(from /proc), which a busy machine disturbs far less than requests/second. Prints each figure with its budget: create >= 0.67x bare,
+(from /proc), which a busy machine disturbs far less than requests/second, and how the
+event loop thread spent the run: running, waiting for a core (other processes, wrk), or
+neither (blocked in a disk sync or a lock, or idle) -- a server that spends less CPU per
+request yet serves fewer is waiting, not working. Prints each figure with its budget: create >= 0.67x bare,
 list(50 of 10,000) >= 0.9x bare, create p99 <= 50 ms, PostgreSQL create >= 0.7x SQLite
 create, idle CPU <= 0.2% of a core.
 """
@@ -47,6 +50,7 @@ def wrk(url: str, seconds: int, connections: int, token: str = "",
     """Requests/second and latency percentiles (ms) of one wrk run; with the server's `pid`,
     also the CPU time (ms) the server process spent per request."""
     cpu_before = cpu_seconds(pid) if pid else 0.0
+    loop_before, started = (loop_times(pid) if pid else (0, 0)), time.monotonic()
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if token:
         cmd[1:1] = ["-H", f"Authorization: Bearer {token}"]
@@ -60,6 +64,9 @@ def wrk(url: str, seconds: int, connections: int, token: str = "",
     if pid:
         done = int(re.search(r"(\d+) requests in", out).group(1))
         result["cpu"] = 1000 * (cpu_seconds(pid) - cpu_before) / max(done, 1)
+        took, (ran, queued) = time.monotonic() - started, loop_times(pid)
+        result["loop"] = 100 * (ran - loop_before[0]) / took
+        result["queued"] = 100 * (queued - loop_before[1]) / took
     for pct in ("50", "99"):
         m = re.search(rf"\b{pct}%\s+([\d.]+)(us|ms|s)\b", out)
         result[f"p{pct}"] = float(m.group(1)) * _UNIT[m.group(2)]
@@ -82,6 +89,14 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far (/proc/<pid>/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def loop_times(pid: int) -> tuple[float, float]:
+    """Seconds the process's main thread (the event loop) has run and has waited for a core
+    (/proc/<pid>/task/<pid>/schedstat). The rest of a run's time it was blocked (a disk sync,
+    a lock) or had nothing to do: the gap between working and waiting."""
+    ran, queued = Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()[:2]
+    return int(ran) / 1e9, int(queued) / 1e9
 
 
 def idle_cpu(pids: dict[str, int], seconds: int) -> dict[str, float]:
@@ -177,9 +192,12 @@ def main() -> None:
 
         print(f"wrk: {c} connections, one server worker; median of {args.rounds} interleaved "
               f"runs of {s} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"{'run':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'cpu ms/req':>12}")
+        print(f"{'run':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'cpu ms/req':>12}"
+              f"{'loop run/queue/idle %':>24}")
         for name, m in r.items():
-            print(f"{name:<18}{m['rps']:>9.0f}{m['p50']:>9.1f}{m['p99']:>9.1f}{m['cpu']:>12.3f}")
+            split = f"{m['loop']:.0f}/{m['queued']:.0f}/{100 - m['loop'] - m['queued']:.0f}"
+            print(f"{name:<18}{m['rps']:>9.0f}{m['p50']:>9.1f}{m['p99']:>9.1f}{m['cpu']:>12.3f}"
+                  f"{split:>24}")
         create = r["alloy create"]["rps"] / r["bare create"]["rps"]
         lists = r["alloy list"]["rps"] / r["bare list"]["rps"]
         checks = [("create vs bare", f"{create:.2f}x", ">= 0.67x", create >= 0.67),

@@ -203,3 +203,38 @@ def test_inline_ops_are_declared_transactional_operations():
 
     for name in INLINE:
         assert ops.get(name).tx, name
+
+
+def test_loop_writes_are_checkpointed_beside_the_loop(tmp_path):
+    """Units on the event loop (`no_wait`) leave copying the WAL into the database file to a
+    thread (alloy.store.checkpoint): SQLite's own checkpoint would sync two files inside
+    their COMMIT and stall every request. Units that may wait keep SQLite's default."""
+    import os
+
+    from alloy.store import checkpoint, no_wait
+    from alloy.store.sqlite import SQLITE_CHECKPOINT_PAGES, SqliteStore
+
+    path = str(tmp_path / "x.db")
+    store = SqliteStore(path)
+    with store.unit() as db:
+        db.run("CREATE TABLE t (n INTEGER, pad TEXT)")
+        db.commit()
+    assert store.connect().execute("PRAGMA wal_autocheckpoint").fetchone() == {
+        "wal_autocheckpoint": SQLITE_CHECKPOINT_PAGES}
+    before = os.path.getsize(path)
+    with no_wait():
+        for n in range(checkpoint.EVERY):  # a page each: far below any automatic checkpoint
+            with store.unit() as db:
+                db.run("INSERT INTO t VALUES (?, ?)", n, "x" * 3000)
+                db.commit()
+        assert store.connect().execute("PRAGMA wal_autocheckpoint").fetchone() == {
+            "wal_autocheckpoint": checkpoint.LOOP_PAGES}
+    deadline = time.monotonic() + 30
+    while os.path.getsize(path) < before + checkpoint.EVERY * 3000:
+        assert time.monotonic() < deadline, "the rows never reached the database file"
+        time.sleep(0.05)
+    with store.unit() as db:  # a waiting unit again: SQLite checkpoints as it always did
+        assert db.value("SELECT COUNT(*) FROM t") == checkpoint.EVERY
+    assert store.connect().execute("PRAGMA wal_autocheckpoint").fetchone() == {
+        "wal_autocheckpoint": SQLITE_CHECKPOINT_PAGES}
+    store.close()

@@ -107,6 +107,10 @@ def convert(cls: type, data: object, *, strict: bool = True, where: str = "body"
     if not isinstance(data, dict):
         raise Invalid(f"request {where} must be a JSON object",
                       [{"field": where, "message": "expected an object"}])
+    try:  # a valid input (the usual case) converts in one call; else field by field below
+        return msgspec.convert(data, cls, strict=strict)
+    except (msgspec.ValidationError, TypeError, ValueError):
+        pass  # a bad field, or an enum in another spelling (Canonical.parse accepts it)
     values, errors = {}, []
     for name, wire, tp, required, enum_cls in _plan(cls):
         if wire not in data:

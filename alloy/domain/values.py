@@ -20,14 +20,14 @@ _last = [0, 0]
 def new_id() -> str:
     """A UUIDv7 as text: random, yet ids made by one process sort by creation."""
     ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")  # one system call for both random parts
     if ms <= _last[0]:
         ms, seq = _last[0], _last[1] + 1
         if seq > 0xFFF:
             ms, seq = ms + 1, 0
     else:
-        seq = int.from_bytes(os.urandom(2), "big") & 0x3FF
+        seq = rand >> 64 & 0x3FF
     _last[:] = [ms, seq]
-    rand = int.from_bytes(os.urandom(8), "big")
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | seq << 64
     value |= 0b10 << 62 | rand & ((1 << 62) - 1)
     h = f"{value:032x}"
@@ -127,9 +127,18 @@ def _alike(data) -> bool:
     return True
 
 
+_second = (0, "")  # the last second formatted: `now` runs twice per write on the hot path
+
+
 def now() -> str:
     """RFC 3339 UTC with milliseconds; lexical order is time order."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    global _second
+    ns = time.time_ns()
+    second = _second
+    if second[0] != ns // 1_000_000_000:
+        second = _second = (ns // 1_000_000_000, time.strftime(
+            "%Y-%m-%dT%H:%M:%S", time.gmtime(ns // 1_000_000_000)))
+    return f"{second[1]}.{ns // 1_000_000 % 1000:03d}Z"
 
 
 def iso(dt: datetime) -> str:
@@ -140,6 +149,9 @@ def squash(text: str) -> str:
     """`text` compared loosely: lower case, without white space, `_` or `-` ("In progress" =
     "in_progress"). String methods, not a regex: compiling one costs every command."""
     return "".join(text.split()).replace("_", "").replace("-", "").lower()
+
+
+_SQUASHED: dict[type, dict] = {}  # each Canonical enum's members by squashed value
 
 
 class Canonical(enum.Enum):
@@ -154,10 +166,12 @@ class Canonical(enum.Enum):
             return value
         if not isinstance(value, str):
             raise ValueError(f"expected one of {', '.join(m.value for m in cls)}")
+        squashed = _SQUASHED.get(cls)
+        if squashed is None:  # the first member wins, as a scan in order would find it
+            squashed = _SQUASHED[cls] = {squash(m.value): m for m in reversed(cls)}
         key = squash(value)
-        for member in cls:
-            if squash(member.value) == key:
-                return member
+        if key in squashed:
+            return squashed[key]
         alias = getattr(cls, "_aliases", lambda: {})().get(key)
         if alias:
             return cls(alias)

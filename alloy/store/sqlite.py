@@ -3,7 +3,8 @@
 Write units queue for the process's write lock (`alloy.store.writelock`) before they begin,
 so threads take turns in order instead of racing in SQLite's busy handler; the busy timeout
 still arbitrates between processes sharing the file. Under `alloy.store.no_wait` (work on
-the server's event loop) a unit waits for neither: it raises `WouldBlock` instead.
+the server's event loop) a unit waits for neither: it raises `WouldBlock` instead, and its
+WAL checkpoints are mostly done in a thread beside the loop (`alloy.store.checkpoint`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import threading
 
 from alloy import outbox
 from alloy.private import owner_only, private_dir, private_file
-from alloy.store import WouldBlock, waiting_allowed, writelock
+from alloy.store import WouldBlock, checkpoint, waiting_allowed, writelock
 from alloy.store.db import Db
 
 BUSY_MS = 30_000  # how long a unit waits for another process's write before failing
+SQLITE_CHECKPOINT_PAGES = 1000  # SQLite's default `wal_autocheckpoint`
 
 _BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
@@ -39,6 +41,7 @@ class SqliteStore:
         self.path = path
         self._local = threading.local()
         self._write_lock = writelock.for_path(path)
+        self._checkpointer = checkpoint.Checkpointer(path) if path != ":memory:" else None
 
     def connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -59,13 +62,18 @@ class SqliteStore:
             # ranks thousands of index rows and reads the tickets they name (bench/search.py).
             conn.execute("PRAGMA mmap_size=268435456")
             conn.execute("PRAGMA cache_size=-32768")
-            self._local.conn, self._local.busy = conn, BUSY_MS
+            self._local.conn, self._local.waits = conn, True
         return conn
 
-    def _busy_timeout(self, conn, ms: int) -> None:
-        if self._local.busy != ms:
-            conn.execute(f"PRAGMA busy_timeout={ms}")
-            self._local.busy = ms
+    def _set_waiting(self, conn, wait: bool) -> None:
+        """Tune the connection for the kind of unit it runs: one that may wait (a worker
+        thread, the CLI) waits out other processes' writes and checkpoints as SQLite does;
+        one on the event loop never waits and leaves most checkpointing to a thread."""
+        if self._local.waits != wait:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_MS if wait else 0}")
+            conn.execute("PRAGMA wal_autocheckpoint="
+                         f"{SQLITE_CHECKPOINT_PAGES if wait else checkpoint.LOOP_PAGES}")
+            self._local.waits = wait
 
     @contextlib.contextmanager
     def unit(self, write: bool = True, scope=None):
@@ -77,7 +85,7 @@ class SqliteStore:
         wait = waiting_allowed()
         try:
             conn = self.connect()
-            self._busy_timeout(conn, BUSY_MS if wait else 0)
+            self._set_waiting(conn, wait)
             if not write:
                 yield from self._transaction(conn, "BEGIN")
             elif wait:
@@ -85,7 +93,7 @@ class SqliteStore:
                     yield from self._transaction(conn, "BEGIN IMMEDIATE")
             elif self._write_lock.try_acquire():
                 try:
-                    yield from self._transaction(conn, "BEGIN IMMEDIATE")
+                    yield from self._transaction(conn, "BEGIN IMMEDIATE", self._checkpointer)
                 finally:
                     self._write_lock.release()
             else:
@@ -102,7 +110,7 @@ class SqliteStore:
                              "writable one") from None
 
     @staticmethod
-    def _transaction(conn, begin: str):
+    def _transaction(conn, begin: str, checkpointer=None):
         conn.execute(begin)
         db = Db(conn)
         try:
@@ -113,6 +121,8 @@ class SqliteStore:
         conn.execute("COMMIT" if db.committed else "ROLLBACK")
         if db.committed and db.queued:
             outbox.queued()
+        if db.committed and checkpointer is not None:
+            checkpointer.committed()
 
     def migrate(self) -> list[str]:
         from alloy.store.migrate import migrate_sqlite
