@@ -14,7 +14,6 @@ under `warn`, refused under `strict`.
 from __future__ import annotations
 
 from alloy.context import Ctx
-from alloy.domain.flow import squash
 from alloy.domain.page import Page, PageQuery, keyset
 from alloy.domain.relations import (
     STORED,
@@ -30,11 +29,11 @@ from alloy.domain.relations import (
     read,
     stored,
 )
-from alloy.domain.values import Role, new_id, now
+from alloy.domain.values import Role, new_id, now, squash
 from alloy.domain.work import Progress
 from alloy.errors import Conflict, Invalid, NotFound
 from alloy.ops import op
-from alloy.services import guards, projects, tickets, webhooks, workflows
+from alloy.services import guards, projects, tickets, webhooks
 
 MAX_DEPTH = 20  # levels a tree shows; deeper sub-issues are cut off, not an error
 
@@ -56,6 +55,8 @@ class _Categories:
     def closed(self, row: dict) -> bool:
         cats = self.maps.get(row["project_id"])
         if cats is None:
+            from alloy.services import workflows  # only with sub-issues or blockers at hand
+
             cats = self.maps[row["project_id"]] = workflows.category_map(self.ctx, {
                 "id": row["project_id"], "workflow_id": row["workflow_id"],
                 "org_id": row["org_id"]})
@@ -333,6 +334,8 @@ def parent_done(ctx: Ctx, project: dict, row: dict, old: str, new: str) -> str |
     kids = _children(ctx, [row["id"]])
     if not kids:
         return None
+    from alloy.services import workflows  # a ticket without sub-issues never needs it
+
     flow = workflows.governing(ctx, project, old, new)
     cats = _Categories(ctx)
     return closing_parent(f"{project['key']}-{row['ticket_number']}", new,
