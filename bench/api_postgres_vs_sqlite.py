@@ -39,6 +39,21 @@ def wait(url: str) -> None:
     raise SystemExit(f"server at {url} did not start")
 
 
+def postgres_cpu(cluster: pg.Cluster) -> float:
+    """Seconds of CPU the cluster's server processes (the postmaster's children) have used."""
+    from bench.api_load import cpu_seconds
+
+    postmaster = (cluster.data / "postmaster.pid").read_text().split()[0]
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1] == postmaster:
+                total += cpu_seconds(int(pid))
+        except (OSError, IndexError):
+            pass  # gone meanwhile
+    return total
+
+
 def post_lua(tmp: Path, name: str, body: str) -> Path:
     """A wrk script POSTing JSON; `{n}` in the body becomes a per-request counter."""
     path = tmp / f"{name}.lua"
@@ -66,7 +81,7 @@ def start(db_env: dict, tmp: Path, workers: int) -> tuple[subprocess.Popen, str]
     return proc, url
 
 
-def measure(url: str, tmp: Path, args, pid: int) -> dict[str, float]:
+def measure(url: str, tmp: Path, args, pid: int, cluster=None) -> dict[str, float]:
     reg = httpx.post(url + "/api/v1/auth/register", timeout=30, json={
         "email": f"bench-{time.time_ns()}@example.com", "password": "benchpass1",
         "display_name": "Bench"}).json()
@@ -80,11 +95,14 @@ def measure(url: str, tmp: Path, args, pid: int) -> dict[str, float]:
     from bench.api_load import wrk  # it imports this module
 
     s, c = args.seconds, args.connections
+    db_before = postgres_cpu(cluster) if cluster else 0.0
     create = wrk(tickets, s, c, token, post_lua(tmp, "t", '{"title": "t {n}"}'), pid)
+    db = (postgres_cpu(cluster) - db_before) * 1e6 / (create["rps"] * s) if cluster else 0.0
     return {
         "tickets.create": create["rps"],
         # the server's own CPU per create (µs): steadier than req/s on a busy machine
         "create µs CPU": 1000 * create["cpu"],
+        "create µs DB CPU": db,  # PostgreSQL's processes (SQLite's work is in the server's)
         "tickets.list": wrk(tickets + "?limit=20", s, c, token)["rps"],
         "orgs.create": wrk(url + "/api/v1/orgs", s, c, token,
                            post_lua(tmp, "o", '{"name": "O", "slug": "o-{n}"}'))["rps"],
@@ -106,13 +124,13 @@ def main() -> None:
     try:
         app_url, owner_url = cluster.new_database()
         results = {}
-        for name, db_env in (
-                ("sqlite", {"ALLOY_DATABASE_URL": f"sqlite:///{tmp}/alloy.db"}),
+        for name, db_env, db in (
+                ("sqlite", {"ALLOY_DATABASE_URL": f"sqlite:///{tmp}/alloy.db"}, None),
                 ("postgres", {"ALLOY_DATABASE_URL": app_url,
-                              "ALLOY_MIGRATION_DATABASE_URL": owner_url})):
+                              "ALLOY_MIGRATION_DATABASE_URL": owner_url}, cluster)):
             proc, url = start(db_env, tmp, args.workers)
             procs.append(proc)
-            results[name] = measure(url, tmp, args, proc.pid)
+            results[name] = measure(url, tmp, args, proc.pid, db)
             proc.terminate()
             proc.wait(15)
         print(f"workers={args.workers} connections={args.connections} seconds={args.seconds} "
@@ -120,7 +138,7 @@ def main() -> None:
         print(f"{'operation':<16}{'sqlite req/s':>14}{'postgres req/s':>16}{'pg/sqlite':>11}")
         for op in results["sqlite"]:
             a, b = results["sqlite"][op], results["postgres"][op]
-            print(f"{op:<16}{a:>14.0f}{b:>16.0f}{b / a:>10.2f}x")
+            print(f"{op:<16}{a:>14.0f}{b:>16.0f}" + (f"{b / a:>10.2f}x" if a else ""))
     finally:
         for p in procs:
             if p.poll() is None:

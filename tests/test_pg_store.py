@@ -53,6 +53,32 @@ def test_unit_of_work_rolls_back_unless_committed(db_urls):
     store.close()
 
 
+def test_the_first_statement_travels_with_begin_and_keeps_its_answers(db_urls):
+    """BEGIN, the scope and a unit's first statement go out as one pipeline (PgDb.open):
+    its row count, its rows and its error are what they would be alone, and a unit that
+    fails or ends before sending anything leaves a clean connection behind."""
+    store = open_store(db_urls[0], pool_size=1)  # one connection: each unit reuses it
+    row = "INSERT INTO users VALUES (?, ?, 'A', NULL, 't', 't')"
+    try:
+        with store.unit() as db:
+            assert db.run(row, "u1", "a@b.c") == 1
+            db.commit()
+        with store.unit() as db:
+            assert db.run("UPDATE users SET display_name = 'B' WHERE id = 'nobody'") == 0
+        with pytest.raises(RuntimeError), store.unit() as db:
+            raise RuntimeError("before any statement")
+        with store.unit() as db:
+            db.commit()  # nothing sent at all
+        with pytest.raises(Conflict), store.unit() as db:
+            db.lock_key("first")
+            db.run(row, "u2", "a@b.c")
+        with store.unit(write=False) as db:
+            assert db.all("SELECT id FROM users") == [{"id": "u1"}]
+            assert db.value("SELECT current_setting('app.identity')") == "off"
+    finally:
+        store.close()
+
+
 def test_values_come_back_like_sqlite(db_urls):
     store = open_store(db_urls[0])
     with store.unit(scope=IDENTITY) as db:
