@@ -154,3 +154,39 @@ def test_unreachable_database_is_503_not_a_crash():
     with pytest.raises(Unavailable), store.unit() as db:
         db.value("SELECT 1")
     store.close()
+
+
+def test_a_new_tickets_search_document_is_the_one_a_refresh_makes(tmp_path, monkeypatch):
+    """The insert trigger builds the document from the new row (migration 0104) instead of
+    reading it back: the same document the refresh function makes for that ticket."""
+    import psycopg
+
+    from alloy.client.local import LocalClient
+    from alloy.config import Settings
+    from alloy.env import bootstrap
+
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
+    app, owner = pg.cluster().new_database()
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=app, ALLOY_MIGRATION_DATABASE_URL=owner,
+                                      ALLOY_REGISTRATION="open"))
+    try:
+        user = LocalClient(env).call("auth.register", body={
+            "email": "doc@example.com", "password": "password123", "display_name": "D"})
+        client = LocalClient(env, token=user["access_token"])
+        project = client.call("projects.create", body={
+            "org_id": user["org_id"], "key": "DOC", "name": "Docs"})
+        ids = [client.call("tickets.create", project_id=project["id"], body=body)["id"]
+               for body in ({"title": "Login page crashes", "description": "on the second try"},
+                            {"title": "No description"})]
+        with psycopg.connect(owner, autocommit=True) as conn:
+            def document(tid: str) -> str:
+                return conn.execute("SELECT document::text FROM ticket_search WHERE ticket_id = %s",
+                                    (tid,)).fetchone()[0]
+
+            made = [document(t) for t in ids]
+            for t in ids:
+                conn.execute("SELECT alloy_ticket_search_refresh(%s)", (t,))
+            assert made == [document(t) for t in ids]
+            assert "'crashes':3A" in made[0] and "'second':6B" in made[0]
+    finally:
+        env.close()

@@ -16,3 +16,18 @@ BEGIN
     ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document;
 END
 $$;
+
+-- A new ticket has no comments yet: its document comes from the row being inserted, without
+-- reading it back (the same document: an empty part adds nothing to a tsvector).
+CREATE OR REPLACE FUNCTION alloy_ticket_search_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO ticket_search (ticket_id, org_id, document) VALUES (NEW.id, NEW.org_id,
+            setweight(to_tsvector('simple', NEW.title), 'A') ||
+            setweight(to_tsvector('simple', coalesce(NEW.description, '')), 'B'));
+    ELSE
+        PERFORM alloy_ticket_search_refresh(NEW.id);
+    END IF;
+    RETURN NULL;
+END
+$$;
