@@ -90,7 +90,8 @@ def register(url: str) -> dict:
 
 
 def prepare(url: str, tmp: Path) -> dict[str, tuple]:
-    """A user, a project with 50 tickets; per operation, what wrk is run with: (url, token, lua).
+    """A user, a project with 50 tickets; per operation, what wrk is run with: (url, token,
+    JSON body to POST or None).
 
     Orgs are made by another user: on PostgreSQL every transaction's scope lists the orgs of
     its user, and the thousands `orgs.create` makes would slow the next round's tickets."""
@@ -103,22 +104,23 @@ def prepare(url: str, tmp: Path) -> dict[str, tuple]:
     tickets = f"{url}/api/v1/projects/{project['id']}/tickets"
     for i in range(50):  # something to list
         httpx.post(tickets, headers=h, json={"title": f"seed {i}"}, timeout=30)
+    # a body is written into a fresh wrk script for every run: slugs must not repeat
     return {
-        "tickets.create": (tickets, token, post_lua(tmp, "t", '{"title": "t {n}"}')),
+        "tickets.create": (tickets, token, '{"title": "t {n}"}'),
         "tickets.list": (tickets + "?limit=20", token, None),
-        "orgs.create": (url + "/api/v1/orgs", founder,
-                        post_lua(tmp, "o", '{"name": "O", "slug": "o-{n}"}')),
+        "orgs.create": (url + "/api/v1/orgs", founder, '{"name": "O", "slug": "o-{n}"}'),
         "orgs.list": (url + "/api/v1/orgs", founder, None),
     }
 
 
-def measure(runs: dict, args, pid: int, cluster=None) -> dict[str, float]:
+def measure(runs: dict, tmp: Path, args, pid: int, cluster=None) -> dict[str, float]:
     """One wrk run of each operation: req/s, and for creates the CPU per request (µs) of
     the server and of PostgreSQL's processes (steadier than req/s on a busy machine)."""
     from bench.api_load import wrk  # it imports this module
 
     out = {}
-    for op, (url, token, lua) in runs.items():
+    for op, (url, token, body) in runs.items():
+        lua = post_lua(tmp, op, body) if body else None
         db_before = postgres_cpu(cluster) if cluster else 0.0
         got = wrk(url, args.seconds, args.connections, token, lua, pid)
         out[op] = got["rps"]
@@ -158,7 +160,7 @@ def main() -> None:
         loads = []
         for _ in range(args.rounds):
             for name, (runs, pid, db) in servers.items():
-                got[name].append(measure(runs, args, pid, db))
+                got[name].append(measure(runs, tmp, args, pid, db))
             loads.append(os.getloadavg()[0])
         results = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]}
                    for name, rs in got.items()}
