@@ -1,6 +1,7 @@
 """What a ticket create asks of the database: one read (project, role, the workflow governing
-it, whether any webhook may want the event), then the writes. On PostgreSQL every statement
-is a round trip (bench/statements_per_create.py counts both databases)."""
+it, whether any webhook may want the event), then the writes. On PostgreSQL BEGIN and the
+row-level-security scope travel with that read (pipeline mode), so a create waits for the
+network three times (bench/statements_per_create.py counts both databases)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 from alloy.client.local import LocalClient
 from alloy.config import Settings
 from alloy.env import bootstrap
+from tests import pg
 from tests.pg import use_postgres
+from tests.pg_wire import RoundTripRelay
 
 
 def _top(traced: list[str]) -> list[str]:
@@ -87,3 +90,84 @@ def test_a_counted_insert_writes_nothing_when_the_counter_row_is_gone(tmp_path, 
             assert db.value("SELECT COUNT(*) FROM audit_log WHERE id = 'a1'") == 0
     finally:
         store.close()
+
+
+def _user_and_project(env) -> tuple[LocalClient, dict, dict]:
+    user = LocalClient(env).call("auth.register", body={
+        "email": "trips@example.com", "password": "password123", "display_name": "T"})
+    client = LocalClient(env, token=user["access_token"])
+    project = client.call("projects.create", body={
+        "org_id": user["org_id"], "key": "TRP", "name": "Trips"})
+    return client, user, project
+
+
+def test_a_postgres_create_waits_for_the_network_three_times_and_a_move_seven(tmp_path, monkeypatch):
+    """A create: BEGIN + scope + the read, then the counted insert, then COMMIT (five
+    before). Moves read their workflow and webhooks with the project."""
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
+    cluster = pg.cluster()
+    app, owner = cluster.new_database()
+    relay = RoundTripRelay(cluster.port)
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=relay.url(app),
+                                      ALLOY_MIGRATION_DATABASE_URL=owner,
+                                      ALLOY_REGISTRATION="open"))
+    try:
+        client, _, project = _user_and_project(env)
+
+        def trips(op: str, **kw) -> int:
+            relay.count = 0
+            client.call(op, **kw)
+            return relay.count
+
+        for title in ("warm", "up"):  # statements get prepared after a few runs
+            client.call("tickets.create", project_id=project["id"], body={"title": title})
+        assert [trips("tickets.create", project_id=project["id"], body={"title": f"t{i}"})
+                for i in range(8)] == [3] * 8
+        with pytest.raises(Exception, match="project not found"):  # errors still map
+            client.call("tickets.create", project_id="nope", body={"title": "x"})
+        # a move: the ticket (with BEGIN), its project (with role, workflow and webhooks),
+        # the ticket locked, its sub-issues, the update, the audit row, COMMIT (ten before)
+        ticket = client.call("tickets.create", project_id=project["id"], body={"title": "m"})
+        moves = [trips("tickets.update", ticket_id=ticket["id"], body={"status": "Todo"}),
+                 trips("transitions.transition", ticket_id=ticket["id"],
+                       body={"to_status": "Backlog"})]
+        assert moves == [7, 7]
+    finally:
+        env.close()
+        relay.close()
+
+
+@pytest.mark.skipif(use_postgres(), reason="traces SQLite's statements")
+@pytest.mark.parametrize("move", ["tickets.update", "transitions.transition"])
+def test_a_move_reads_its_workflow_and_webhooks_with_the_project(tmp_path, monkeypatch, move):
+    """PATCH and transition read the governing workflow and "may a webhook want this?" in
+    the project's query, as create does; a webhook made a moment before is still seen."""
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/s.db",
+                                      ALLOY_REGISTRATION="open", ALLOY_ALLOW_PRIVATE_URLS="true"))
+    traced: list[str] = []
+    try:
+        client, user, project = _user_and_project(env)
+        ticket = client.call("tickets.create", project_id=project["id"], body={"title": "m"})
+
+        def to(status: str) -> list[str]:
+            body = {"status": status} if move == "tickets.update" else {"to_status": status}
+            traced.clear()
+            env.store.connect().set_trace_callback(traced.append)
+            try:
+                client.call(move, ticket_id=ticket["id"], body=body)
+            finally:
+                env.store.connect().set_trace_callback(None)
+            return _top(traced)
+
+        sent = to("Todo")
+        assert not [s for s in sent if "FROM workflows" in s and "FROM projects" not in s], sent
+        assert not [s for s in sent if "FROM webhooks" in s and "FROM projects" not in s], sent
+        client.call("webhooks.create", org_id=user["org_id"], body={
+            "url": "http://127.0.0.1:9/hook", "event_types": ["ticket.status_changed"]})
+        to("InProgress")
+        with sqlite3.connect(tmp_path / "s.db") as db:
+            assert db.execute("SELECT event_type FROM webhook_deliveries").fetchall() == [
+                ("ticket.status_changed",)]
+    finally:
+        env.close()

@@ -53,6 +53,32 @@ def test_unit_of_work_rolls_back_unless_committed(db_urls):
     store.close()
 
 
+def test_the_first_statement_travels_with_begin_and_keeps_its_answers(db_urls):
+    """BEGIN, the scope and a unit's first statement go out as one pipeline (PgDb.open):
+    its row count, its rows and its error are what they would be alone, and a unit that
+    fails or ends before sending anything leaves a clean connection behind."""
+    store = open_store(db_urls[0], pool_size=1)  # one connection: each unit reuses it
+    row = "INSERT INTO users VALUES (?, ?, 'A', NULL, 't', 't')"
+    try:
+        with store.unit() as db:
+            assert db.run(row, "u1", "a@b.c") == 1
+            db.commit()
+        with store.unit() as db:
+            assert db.run("UPDATE users SET display_name = 'B' WHERE id = 'nobody'") == 0
+        with pytest.raises(RuntimeError), store.unit() as db:
+            raise RuntimeError("before any statement")
+        with store.unit() as db:
+            db.commit()  # nothing sent at all
+        with pytest.raises(Conflict), store.unit() as db:
+            db.lock_key("first")
+            db.run(row, "u2", "a@b.c")
+        with store.unit(write=False) as db:
+            assert db.all("SELECT id FROM users") == [{"id": "u1"}]
+            assert db.value("SELECT current_setting('app.identity')") == "off"
+    finally:
+        store.close()
+
+
 def test_values_come_back_like_sqlite(db_urls):
     store = open_store(db_urls[0])
     with store.unit(scope=IDENTITY) as db:
@@ -128,3 +154,39 @@ def test_unreachable_database_is_503_not_a_crash():
     with pytest.raises(Unavailable), store.unit() as db:
         db.value("SELECT 1")
     store.close()
+
+
+def test_a_new_tickets_search_document_is_the_one_a_refresh_makes(tmp_path, monkeypatch):
+    """The insert trigger builds the document from the new row (migration 0104) instead of
+    reading it back: the same document the refresh function makes for that ticket."""
+    import psycopg
+
+    from alloy.client.local import LocalClient
+    from alloy.config import Settings
+    from alloy.env import bootstrap
+
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
+    app, owner = pg.cluster().new_database()
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=app, ALLOY_MIGRATION_DATABASE_URL=owner,
+                                      ALLOY_REGISTRATION="open"))
+    try:
+        user = LocalClient(env).call("auth.register", body={
+            "email": "doc@example.com", "password": "password123", "display_name": "D"})
+        client = LocalClient(env, token=user["access_token"])
+        project = client.call("projects.create", body={
+            "org_id": user["org_id"], "key": "DOC", "name": "Docs"})
+        ids = [client.call("tickets.create", project_id=project["id"], body=body)["id"]
+               for body in ({"title": "Login page crashes", "description": "on the second try"},
+                            {"title": "No description"})]
+        with psycopg.connect(owner, autocommit=True) as conn:
+            def document(tid: str) -> str:
+                return conn.execute("SELECT document::text FROM ticket_search WHERE ticket_id = %s",
+                                    (tid,)).fetchone()[0]
+
+            made = [document(t) for t in ids]
+            for t in ids:
+                conn.execute("SELECT alloy_ticket_search_refresh(%s)", (t,))
+            assert made == [document(t) for t in ids]
+            assert "'crashes':3A" in made[0] and "'second':6B" in made[0]
+    finally:
+        env.close()

@@ -145,12 +145,19 @@ def list_(ctx: Ctx, project_id: str, query: TicketQuery) -> Page[Ticket]:
     return keyset(ctx.db, sql, tuple(params), query, lambda r: to_ticket(r, key))
 
 
-def load(ctx: Ctx, ticket_id: str, minimum: Role = Role.Viewer) -> tuple[dict, dict]:
-    """A ticket and its project, if the actor may use it at `minimum` role."""
+# What a move or an edit reads with the project (`load(..., **CHANGING)`): the governing
+# workflow, and whether any webhook may want the events `change` emits.
+CHANGING = {"workflow": True, "subscribed": " OR ".join(
+    webhooks.subscribed("p.org_id", e) for e in ("ticket.updated", "ticket.status_changed"))}
+
+
+def load(ctx: Ctx, ticket_id: str, minimum: Role = Role.Viewer, **also) -> tuple[dict, dict]:
+    """A ticket and its project, if the actor may use it at `minimum` role (`also`: read
+    more with the project, see `projects.fetch`)."""
     row = ctx.db.one("SELECT * FROM tickets WHERE id = ?", ticket_id)
     if row is None:
         raise NotFound("ticket not found")
-    project = projects.fetch(ctx, row["project_id"])
+    project = projects.fetch(ctx, row["project_id"], **also)
     try:
         projects.check_access(ctx, project, minimum)
     except NotFound:
@@ -323,9 +330,10 @@ def change(ctx: Ctx, row: dict, project: dict, changes: dict) -> tuple[dict, str
         ctx.audit(org_id, "ticket", row["id"], "update",
                   {k: v for k, v in diff.items() if k != "status"})
     ticket = to_ticket(row, project["key"])
-    webhooks.emit(ctx, org_id, "ticket.updated", ticket, diff)
+    hooked = project.get("subscribed", True)  # read with the project (CHANGING), if it was
+    webhooks.emit(ctx, org_id, "ticket.updated", ticket, diff, subscribed=hooked)
     if moved:
-        webhooks.emit(ctx, org_id, "ticket.status_changed", ticket, moved[0])
+        webhooks.emit(ctx, org_id, "ticket.status_changed", ticket, moved[0], subscribed=hooked)
     return diff, warning
 
 
@@ -338,7 +346,7 @@ def change_status(ctx: Ctx, row: dict, project: dict, status: str) -> str | None
 @op("PATCH", "/api/v1/tickets/{ticket_id}")
 def update(ctx: Ctx, ticket_id: str, body: TicketPatch) -> Ticket:
     """Change a ticket's fields; absent fields stay, null clears (Member)."""
-    row, project = load(ctx, ticket_id, Role.Member)
+    row, project = load(ctx, ticket_id, Role.Member, **CHANGING)
     _, warning = change(ctx, row, project, given(body))
     return to_ticket(row, project["key"], warning)
 

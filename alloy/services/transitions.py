@@ -31,7 +31,7 @@ from alloy.services import projects, tickets, workflows
 @op("POST", "/api/v1/tickets/{ticket_id}/transition", status=200)
 def transition(ctx: Ctx, ticket_id: str, body: TransitionBody) -> Transitioned:
     """Move a ticket to `to_status`, validated by its workflow and enforcement (Member)."""
-    row, project = tickets.load(ctx, ticket_id, Role.Member)
+    row, project = tickets.load(ctx, ticket_id, Role.Member, **tickets.CHANGING)
     warning = tickets.change_status(ctx, row, project, body.to_status)
     ticket = tickets.to_ticket(row, project["key"])
     fields = msgspec.structs.asdict(ticket)

@@ -24,7 +24,7 @@ their actor only; audit rows can never be updated or deleted through the runtime
 
 from __future__ import annotations
 
-VERSION = "alloy-rls v3"
+VERSION = "alloy-rls v4"
 
 FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION alloy_tenants() RETURNS text[]
@@ -46,9 +46,12 @@ FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION alloy_enter(uid text, identity boolean, worker boolean)
        RETURNS void LANGUAGE plpgsql AS $$
        BEGIN
-         PERFORM set_config('app.user_id', coalesce(uid, ''), true);
-         PERFORM set_config('app.identity', CASE WHEN identity THEN 'on' ELSE 'off' END, true);
-         PERFORM set_config('app.worker', CASE WHEN worker THEN 'on' ELSE 'off' END, true);
+         -- Two statements, not four (each PERFORM is a plan run of its own). The second reads
+         -- org_members under its policy, which admits the user's own rows by app.user_id:
+         -- it must run after the first has set it.
+         PERFORM set_config('app.user_id', coalesce(uid, ''), true),
+           set_config('app.identity', CASE WHEN identity THEN 'on' ELSE 'off' END, true),
+           set_config('app.worker', CASE WHEN worker THEN 'on' ELSE 'off' END, true);
          PERFORM set_config('app.tenant_ids', coalesce(
            (SELECT string_agg(org_id, ',') FROM org_members WHERE user_id = uid), ''), true);
        END

@@ -52,11 +52,33 @@ class PgDb(Db):
     def sql(self, text: str) -> str:
         return translate(text)
 
+    _opening: contextlib.ExitStack | None = None
+
+    def open(self, scope) -> None:
+        """Begin the transaction in `scope` (RLS, see pg_rls), sent with the unit's first
+        statement: in psycopg's pipeline mode BEGIN, `alloy_enter` and that statement travel
+        together and one Sync brings all their results back (one round trip, not three).
+        The connection is in autocommit mode and BEGIN is ours: psycopg's own BEGIN waits
+        for its answer even in a pipeline."""
+        self._opening = contextlib.ExitStack()
+        self._opening.enter_context(self.conn.pipeline())
+        self.conn.execute("BEGIN")
+        self.conn.execute("SELECT alloy_enter(%s, %s, %s)",
+                          (scope.user_id, scope.identity, scope.worker))
+
+    def settle(self) -> None:
+        """Leave pipeline mode (sending what is queued, raising its error) if still in it."""
+        if self._opening is not None:
+            opening, self._opening = self._opening, None
+            opening.close()
+
     def _exec(self, sql: str, params):
         import psycopg
 
         try:
-            return self.conn.execute(self.sql(sql), tuple(_param(p) for p in params))
+            cur = self.conn.execute(self.sql(sql), tuple(_param(p) for p in params))
+            self.settle()  # the first statement's results (and any error) arrive here
+            return cur
         except psycopg.errors.UniqueViolation as e:
             raise Conflict(f"already exists ({_constraint(e)})") from None
         except psycopg.errors.ForeignKeyViolation as e:
@@ -73,10 +95,10 @@ class PgDb(Db):
 
     def lock_table(self, table: str) -> None:
         # conflicts with itself and with every INSERT/UPDATE/DELETE; reads go on
-        self.conn.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        self._exec(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE", ())
 
     def lock_key(self, name: str) -> None:
-        self.conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
+        self._exec("SELECT pg_advisory_xact_lock(hashtext(?))", (name,))
 
     def all(self, sql: str, *params) -> list[dict]:
         return self._exec(sql, params).fetchall()
@@ -111,12 +133,12 @@ class PgDb(Db):
         first = not self.queued
         out = super().insert(table, row)
         if first and self.queued:  # delivered at commit, to every listening worker process
-            self.conn.execute(f"NOTIFY {outbox.CHANNEL}")
+            self._exec(f"NOTIFY {outbox.CHANNEL}", ())
         # Whoever founds an org or joins one in this transaction acts in it from now on.
         if table == "orgs":
-            self.conn.execute("SELECT alloy_join_tenant(%s)", (row["id"],))
+            self._exec("SELECT alloy_join_tenant(?)", (row["id"],))
         elif table == "org_members":  # both named in _TENANTS
-            self.conn.execute("SELECT alloy_join_tenant(%s)", (row["org_id"],))
+            self._exec("SELECT alloy_join_tenant(?)", (row["org_id"],))
         return out
 
 
@@ -159,7 +181,7 @@ class PostgresStore:
                     self._pool = ConnectionPool(
                         self.url, min_size=1, max_size=self.pool_size, open=True,
                         timeout=self.pool_timeout,
-                        kwargs={"row_factory": dict_row, "autocommit": False},
+                        kwargs={"row_factory": dict_row, "autocommit": True},  # BEGIN: PgDb.open
                         configure=_configure, name="alloy")
         return self._pool
 
@@ -172,12 +194,12 @@ class PostgresStore:
         with self._connection() as conn:
             db = PgDb(conn)
             try:
-                # A prepared statement after a few uses; folding BEGIN into it as one simple
-                # query saves a round trip but costs more CPU on both sides (docs/server.md).
-                conn.execute("SELECT alloy_enter(%s, %s, %s)",
-                             (scope.user_id, scope.identity, scope.worker))
+                db.open(scope)
                 yield db
+                db.settle()  # a unit that sent no statement
             except BaseException:
+                with contextlib.suppress(Exception):  # the error that brought us here wins
+                    db.settle()
                 conn.rollback()
                 raise
             if db.committed:

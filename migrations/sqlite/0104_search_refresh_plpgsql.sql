@@ -1,0 +1,2 @@
+-- PostgreSQL only (its search refresh function becomes PL/pgSQL); nothing changes on SQLite.
+-- The file keeps the version numbers of both databases in step.
