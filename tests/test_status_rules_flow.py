@@ -135,7 +135,7 @@ def test_concurrent_moves_are_judged_on_the_locked_row(tmp_path, monkeypatch):
     from tests import pg
 
     monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
-    app_url, owner_url = pg.cluster().new_database()
+    app_url, _ = pg.cluster().new_database()
     env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=app_url))
     user = LocalClient(env, None).call("auth.register", body={
         "email": "race@example.com", "password": "password123", "display_name": "R"})
@@ -170,12 +170,14 @@ def test_concurrent_moves_are_judged_on_the_locked_row(tmp_path, monkeypatch):
     assert moved.wait(30)
     second = threading.Thread(target=move, args=("C", False))
     second.start()
-    with PostgresStore(owner_url).connect() as watch:
+    with PostgresStore(app_url).connect() as watch:  # its own role: sees the wait event
         for _ in range(600):  # until the second transaction waits for the first one's lock
             if watch.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type"
                              " = 'Lock' AND datname = current_database()").fetchone()["n"]:
                 break
             time.sleep(0.05)
+        else:
+            raise AssertionError("the second move never waited for the first one's row lock")
     release.set()
     first.join(30)
     second.join(30)
