@@ -69,3 +69,19 @@ def test_both_clients_answer_the_declared_structs(server, tmp_path):
             client.close()
     finally:
         env.close()
+
+
+def test_a_plain_http_client_loads_no_certificate_store_and_https_still_verifies():
+    """Loading the CA store cost every remote command ~30 ms though plain http never uses
+    it; an https server's certificate is still checked (tests/test_tls.py goes end to end)."""
+    import ssl
+
+    plain, secure = RemoteClient("http://127.0.0.1:9"), RemoteClient("https://127.0.0.1:9")
+    try:
+        context = plain._http._transport._pool._ssl_context  # httpx's, made at construction
+        assert context.cert_store_stats()["x509_ca"] == 0
+        context = secure._http._transport._pool._ssl_context
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.cert_store_stats()["x509_ca"]
+    finally:
+        plain.close()
+        secure.close()
