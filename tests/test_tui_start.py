@@ -51,3 +51,18 @@ def test_the_data_layer_reads_structs_and_hands_on_plain_rows(ws):  # noqa: F811
     assert api.call(ws.client, "tickets.list", ws.project["id"])["items"][0]["key"] == "PROJ-1"
     assert api.members(ws.client, ws.org_id) == {ws.user_id: "Olive"}
     assert api.role(ws.client, ws.org_id, ws.user_id) == "Owner"
+
+
+async def test_the_table_lays_out_once_a_resize_changes_no_virtual_size(ws):  # noqa: F811
+    """The list's virtual size is its row count alone: the resize that follows the first
+    layout (and any width change) needs no second layout pass and list repaint."""
+    app = AlloyApp(client=ws.client, early=Early(ws.client))
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        table = app.tickets.table
+        before = table.virtual_size
+        assert before.height == len(ws.tickets) + 1  # the header line and one per ticket
+        await pilot.resize_terminal(90, 30)
+        await settle(pilot)
+        assert table.size.width < 110 and table.virtual_size == before
+        assert "PROJ-3" in screen_text(app)

@@ -48,15 +48,18 @@ def decode_cursor(cursor: str | None) -> str | None:
     return raw[3:]
 
 
-def keyset(db, sql: str, params: tuple, query, make, key: str = "id", alias: str = "") -> Page:
-    """Page through `sql` (which ends in a WHERE clause) ordered by the unique column `key`."""
+def keyset(db, sql: str, params: tuple, query, make, key: str = "id", alias: str = "", *,
+           tuples: bool = False) -> Page:
+    """Page through `sql` (which ends in a WHERE clause) ordered by the unique column `key`.
+    `tuples`: `make` reads plain tuples (`db.tuples`), whose first column is `key`."""
     col = f"{alias}.{key}" if alias else key
     after = decode_cursor(query.cursor)
     if after is not None:
         sql += f" AND {col} > ?"
         params = (*params, after)
-    rows = db.all(f"{sql} ORDER BY {col} LIMIT {query.limit + 1}", *params)
+    rows = (db.tuples if tuples else db.all)(f"{sql} ORDER BY {col} LIMIT {query.limit + 1}",
+                                             *params)
     more = len(rows) > query.limit
     rows = rows[: query.limit]
-    nxt = encode_cursor(str(rows[-1][key])) if more and rows else None
+    nxt = encode_cursor(str(rows[-1][0 if tuples else key])) if more and rows else None
     return Page(items=[make(r) for r in rows], next_cursor=nxt, has_more=more)

@@ -38,6 +38,11 @@ class Db:
         cur = self._cursor(sql, params)
         return self._rows(cur, cur.fetchall())
 
+    def tuples(self, sql: str, *params) -> list[tuple]:
+        """`all`, as plain tuples in the statement's column order: for a long list whose
+        rows become Structs at once (a dict per row would be thrown away)."""
+        return self._cursor(sql, params).fetchall()
+
     def one(self, sql: str, *params) -> dict | None:
         cur = self._cursor(sql, params)
         row = cur.fetchone()

@@ -72,11 +72,12 @@ class PgDb(Db):
             opening, self._opening = self._opening, None
             opening.close()
 
-    def _exec(self, sql: str, params):
+    def _exec(self, sql: str, params, row_factory=None):
         import psycopg
 
         try:
-            cur = self.conn.execute(self.sql(sql), tuple(_param(p) for p in params))
+            on = self.conn if row_factory is None else self.conn.cursor(row_factory=row_factory)
+            cur = on.execute(self.sql(sql), tuple(_param(p) for p in params))
             self.settle()  # the first statement's results (and any error) arrive here
             return cur
         except psycopg.errors.UniqueViolation as e:
@@ -102,6 +103,11 @@ class PgDb(Db):
 
     def all(self, sql: str, *params) -> list[dict]:
         return self._exec(sql, params).fetchall()
+
+    def tuples(self, sql: str, *params) -> list[tuple]:
+        from psycopg.rows import tuple_row
+
+        return self._exec(sql, params, tuple_row).fetchall()
 
     def one(self, sql: str, *params) -> dict | None:
         return self._exec(sql, params).fetchone()

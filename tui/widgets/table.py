@@ -71,7 +71,7 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         if keep is not None:
             self.cursor = next((i for i, r in enumerate(rows) if r["id"] == keep), self.cursor)
         self.cursor = max(0, min(self.cursor, len(rows) - 1))
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.virtual_size = Size(0, len(rows) + 1)  # no width: a resize changes nothing
         self._follow()
         self.refresh()
         self.post_message(self.Moved())
@@ -117,7 +117,7 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         self.post_message(self.CycleProject())
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.virtual_size = Size(0, len(self.rows) + 1)
         self._follow()
 
     # -- rendering -------------------------------------------------------------------------
