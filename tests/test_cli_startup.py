@@ -17,14 +17,21 @@ HEAVY = {"click", "rich", "questionary", "prompt_toolkit", "litestar", "textual"
 
 
 def loaded(argv: list[str], env: dict, *, full: bool = False) -> set[str]:
+    return set(after(argv, env, "sorted({m if " + repr(full) + " else m.split('.')[0] "
+                                "for m in sys.modules})"))
+
+
+def after(argv: list[str], env: dict, probe: str):
+    """The value of the Python expression `probe` (a literal) once `alloy *argv` has run in a
+    fresh interpreter."""
     code = ("import sys, io, contextlib\nsys.argv = ['alloy', *" + repr(argv) + "]\n"
             "from alloy.cli.main import run\nout = io.StringIO()\n"
             "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):\n"
             "    try:\n        run()\n    except SystemExit:\n        pass\n"
-            "print(sorted({m if " + repr(full) + " else m.split('.')[0] for m in sys.modules}))")
+            "print(repr(" + probe + "))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                           text=True, check=True)
-    return set(ast.literal_eval(proc.stdout.strip().splitlines()[-1]))
+    return ast.literal_eval(proc.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["org", "list", "--format", "json"],
@@ -98,3 +105,40 @@ def test_ticket_commands_load_no_search_language(tmp_path):
         got = loaded([*argv, "--format", "json"], env, full=True)
         assert "alloy.domain.query" not in got, argv
     assert "alloy.domain.query" in loaded(["search", "one", "--format", "json"], env, full=True)
+
+
+def _onboarded_with_ticket(tmp_path) -> dict:
+    env = base_env(tmp_path)
+    cli(["onboard", "--email", "s@example.com", "--password", "password123",
+         "--org-name", "S", "--org-slug", "s"], env)
+    cli(["project", "create", "--key", "FAST", "--name", "Fast"], env)
+    cli(["project", "use", "FAST"], env)
+    cli(["ticket", "create", "--title", "One"], env)
+    return env
+
+
+def test_commands_compile_no_regex_at_import(tmp_path):
+    """A compiled pattern at module level is paid by every command that imports the module
+    (~0.5M instructions each): the modules of the common commands compile theirs on use."""
+    env = _onboarded_with_ticket(tmp_path)
+    probe = ("sorted(f'{n}.{k}' for n, m in list(sys.modules.items()) if n.startswith('alloy')"
+             " for k, v in list(vars(m).items()) if type(v).__name__ == 'Pattern')")
+    for argv in (["org", "list"], ["ticket", "list"], ["ticket", "get", "FAST-1"],
+                 ["ticket", "create", "--title", "Two"], ["start", "FAST-1"],
+                 ["stop", "--activity", "Coding"], ["done", "FAST-1"]):
+        assert after([*argv, "--format", "json"], env, probe) == [], argv
+
+
+def test_quick_verbs_on_a_plain_ticket_load_no_relations_or_time_entries(tmp_path):
+    """Sub-issue rules (alloy.services.relations) are asked only about a ticket that has
+    sub-issues, and only `stop` logs time (alloy.services.timeentries): `start` and `done`
+    on a plain ticket load neither."""
+    env = _onboarded_with_ticket(tmp_path)
+    kept_out = {"alloy.services.relations", "alloy.domain.relations",
+                "alloy.services.timeentries"}
+    for argv in (["start", "FAST-1"], ["done", "FAST-1"]):
+        assert loaded([*argv, "--format", "json"], env, full=True) & kept_out == set(), argv
+    cli(["ticket", "create", "--title", "Parent"], env)  # FAST-2
+    cli(["ticket", "create", "--title", "Child", "--parent", "FAST-2"], env)
+    assert "alloy.services.relations" in loaded(["done", "FAST-2", "--format", "json"], env,
+                                                full=True)

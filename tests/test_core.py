@@ -113,8 +113,29 @@ def test_msgspec_loads_without_the_typing_extensions_backport():
             "class T(typing_extensions.TypedDict):\n    a: int\n"
             "    b: typing_extensions.NotRequired[str]\n"
             "assert msgspec.convert({'a': 1}, T) == {'a': 1}\n"
-            "assert alloy._MsgspecWithoutBackport not in sys.meta_path")
+            "assert alloy._LeanMsgspec not in sys.meta_path")
     assert "typing_extensions" in _modules_after(code)
+
+
+def test_msgspec_inspect_runs_on_first_use_once():
+    """alloy defers msgspec.inspect (see alloy/__init__.py): a command that makes no JSON
+    Schema never builds its classes; the first use, from any thread, imports it once, and
+    every way of reaching it (the attribute, `import`, JSON Schema) then sees the real one."""
+    code = ("import sys, threading, types, alloy, msgspec\n"
+            "assert 'type_info' not in vars(sys.modules['msgspec.inspect'])\n"
+            "from msgspec import _json_schema\n"
+            "class A(msgspec.Struct):\n    x: int\n"
+            "seen = []\n"
+            "ts = [threading.Thread(target=lambda: seen.append(_json_schema.mi.type_info))"
+            " for _ in range(8)]\n"
+            "[t.start() for t in ts]; [t.join() for t in ts]\n"
+            "assert len(set(seen)) == 1, seen\n"
+            "import msgspec.inspect\n"
+            "assert type(sys.modules['msgspec.inspect']) is types.ModuleType\n"
+            "assert msgspec.inspect.type_info is seen[0]\n"
+            "assert msgspec.inspect.type_info(A).fields[0].name == 'x'\n"
+            "assert msgspec.json.schema(A)['$defs']['A']['required'] == ['x']")
+    assert "msgspec.inspect" in _modules_after(code)
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["org", "list"]])

@@ -76,6 +76,13 @@ def _relations():
     return relations
 
 
+def _has_children(ctx: Ctx, ticket_id: str) -> bool:
+    """Whether a ticket has sub-issues: only then do a read and a move need the relations
+    service (and the workflows it judges by), which a command on a plain ticket never loads."""
+    return ctx.db.value("SELECT 1 FROM tickets WHERE parent_id = ? LIMIT 1",
+                        ticket_id) is not None
+
+
 def next_number(ctx: Ctx, project_id: str) -> int:
     """Take the project's next ticket number inside this transaction (the row lock orders us).
 
@@ -180,9 +187,8 @@ def load(ctx: Ctx, ticket_id: str, minimum: Role = Role.Viewer, **also) -> tuple
 def _read(ctx: Ctx, row: dict, project: dict) -> Ticket:
     """One ticket as a single read shows it: a parent with its sub-issues' `progress`."""
     ticket = to_ticket(row, project["key"])
-    progress = _relations().progress(ctx, row["id"])
-    if progress is not None:
-        ticket.progress = progress
+    if _has_children(ctx, row["id"]):
+        ticket.progress = _relations().progress(ctx, row["id"])
     return ticket
 
 
@@ -298,7 +304,7 @@ def judge(ctx: Ctx, project: dict, row: dict, requested: str) -> tuple[str, str 
     rules (`statuses.apply`), then the sub-issue rule (`relations.parent_done`). Moves and
     `transitions.check` both ask here, so the check cannot drift from the move."""
     status, warning = statuses.apply(ctx, project, row["status"], requested)
-    if status != row["status"]:
+    if status != row["status"] and _has_children(ctx, row["id"]):
         closing = _relations().parent_done(ctx, project, row, row["status"], status)
         warning = "; ".join(w for w in (warning, closing) if w) or None
     return status, warning

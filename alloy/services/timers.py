@@ -16,7 +16,7 @@ from alloy.domain.timers import Timer, TimerIn, TimerStop, TimerStopped, minutes
 from alloy.domain.values import ActivityType, Role, now
 from alloy.errors import Conflict, Invalid, NotFound
 from alloy.ops import op
-from alloy.services import tickets, timeentries
+from alloy.services import tickets
 
 DAY_MINUTES = 1440  # the longest time entry
 
@@ -72,6 +72,8 @@ def stop(ctx: Ctx, body: TimerStop) -> TimerStopped:
                       "and log the time you worked by hand",
                       [{"field": "duration_minutes", "message": "over 1440 minutes"}])
     activity = body.activity_type or _last_activity(ctx, row["org_id"])
+    from alloy.services import timeentries  # only a stop logs time: start and current need not
+
     entry = timeentries.create(ctx, TimeEntryIn(
         ticket_id=row["ticket_id"], date=datetime.fromisoformat(row["started_at"][:10]).date(),
         duration_minutes=logged, description=body.description, activity_type=activity))

@@ -77,8 +77,10 @@ def migrate_sqlite(conn) -> list[str]:
     return applied_now
 
 
-_TRIGGER_BODY = re.compile(r"\bCREATE\s+TRIGGER\b.*\bBEGIN\b", re.IGNORECASE | re.DOTALL)
-_END = re.compile(r"\bEND\s*$", re.IGNORECASE)
+# Patterns of `_open`, compiled on first use (`re` caches them): only applying a migration
+# splits SQL, while every command imports this module to check for pending ones.
+_TRIGGER_BODY = r"\bCREATE\s+TRIGGER\b.*\bBEGIN\b"
+_END = r"\bEND\s*$"
 
 
 def _open(statement: str) -> bool:
@@ -86,7 +88,8 @@ def _open(statement: str) -> bool:
     a SQLite trigger's `BEGIN ... END` (no semicolons inside our literals otherwise)."""
     if statement.count("$$") % 2:
         return True
-    return bool(_TRIGGER_BODY.search(statement)) and not _END.search(statement)
+    return (bool(re.search(_TRIGGER_BODY, statement, re.IGNORECASE | re.DOTALL))
+            and not re.search(_END, statement, re.IGNORECASE))
 
 
 def split_sql(script: str) -> list[str]:
