@@ -34,12 +34,27 @@ def after(argv: list[str], env: dict, probe: str):
     return ast.literal_eval(proc.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["org", "list", "--format", "json"],
-                                  ["usage"], ["org", "list", "--format", "plain"]])
-def test_common_paths_stay_light(argv, tmp_path):
+def _onboarded(tmp_path) -> dict:
+    """A data dir with a user and their org (the environment for `cli`/`loaded`)."""
     env = base_env(tmp_path)
     cli(["onboard", "--email", "s@example.com", "--password", "password123",
          "--org-name", "S", "--org-slug", "s"], env)
+    return env
+
+
+def _onboarded_with_ticket(tmp_path) -> dict:
+    """Plus a project FAST, `use`d, holding FAST-1."""
+    env = _onboarded(tmp_path)
+    cli(["project", "create", "--key", "FAST", "--name", "Fast"], env)
+    cli(["project", "use", "FAST"], env)
+    cli(["ticket", "create", "--title", "One"], env)
+    return env
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["org", "list", "--format", "json"],
+                                  ["usage"], ["org", "list", "--format", "plain"]])
+def test_common_paths_stay_light(argv, tmp_path):
+    env = _onboarded(tmp_path)
     assert loaded(argv, env) & HEAVY == set()
 
 
@@ -47,16 +62,12 @@ def test_common_paths_stay_light(argv, tmp_path):
 def test_reads_load_no_json_module_and_no_typing_backport(argv, tmp_path):
     """msgspec writes the JSON a read prints (cli/output.py `to_json`); the json module and
     typing_extensions (alloy/__init__.py) are start-up a read does not need."""
-    env = base_env(tmp_path)
-    cli(["onboard", "--email", "s@example.com", "--password", "password123",
-         "--org-name", "S", "--org-slug", "s"], env)
+    env = _onboarded(tmp_path)
     assert loaded(argv, env) & {"json", "typing_extensions"} == set()
 
 
 def test_tables_load_rich_only_when_drawn(tmp_path):
-    env = base_env(tmp_path)
-    cli(["onboard", "--email", "s@example.com", "--password", "password123",
-         "--org-name", "S", "--org-slug", "s"], env)
+    env = _onboarded(tmp_path)
     assert "rich" in loaded(["org", "list", "--format", "table"], env)
 
 
@@ -78,12 +89,7 @@ def test_embedded_writes_and_listings_load_no_json_module(tmp_path):
     """A listing with a next page (its cursor: binascii, not base64), a create, a start:
     their JSON, read or written, goes through msgspec (alloy.domain.values.to_json,
     from_json); no regex-heavy or backport module is loaded either."""
-    env = base_env(tmp_path)
-    cli(["onboard", "--email", "s@example.com", "--password", "password123",
-         "--org-name", "S", "--org-slug", "s"], env)
-    cli(["project", "create", "--key", "FAST", "--name", "Fast"], env)
-    cli(["project", "use", "FAST"], env)
-    cli(["ticket", "create", "--title", "One"], env)
+    env = _onboarded_with_ticket(tmp_path)
     cli(["ticket", "create", "--title", "Two"], env)
     for argv in (["ticket", "list", "--limit", "1"], ["ticket", "create", "--title", "Three"],
                  ["start", "FAST-1"], ["stop", "--activity", "Coding"]):
@@ -94,27 +100,12 @@ def test_embedded_writes_and_listings_load_no_json_module(tmp_path):
 def test_ticket_commands_load_no_search_language(tmp_path):
     """The query language (`alloy.domain.query`: regexes, dataclasses) is search's; a ticket
     get, create or list must not pay for it (it once came with the tickets service: +3%)."""
-    env = base_env(tmp_path)
-    cli(["onboard", "--email", "s@example.com", "--password", "password123",
-         "--org-name", "S", "--org-slug", "s"], env)
-    cli(["project", "create", "--key", "FAST", "--name", "Fast"], env)
-    cli(["project", "use", "FAST"], env)
-    cli(["ticket", "create", "--title", "One"], env)
+    env = _onboarded_with_ticket(tmp_path)
     for argv in (["ticket", "get", "FAST-1"], ["ticket", "list"],
                  ["ticket", "create", "--title", "Two"], ["done", "FAST-1"]):
         got = loaded([*argv, "--format", "json"], env, full=True)
         assert "alloy.domain.query" not in got, argv
     assert "alloy.domain.query" in loaded(["search", "one", "--format", "json"], env, full=True)
-
-
-def _onboarded_with_ticket(tmp_path) -> dict:
-    env = base_env(tmp_path)
-    cli(["onboard", "--email", "s@example.com", "--password", "password123",
-         "--org-name", "S", "--org-slug", "s"], env)
-    cli(["project", "create", "--key", "FAST", "--name", "Fast"], env)
-    cli(["project", "use", "FAST"], env)
-    cli(["ticket", "create", "--title", "One"], env)
-    return env
 
 
 def test_commands_compile_no_regex_at_import(tmp_path):
