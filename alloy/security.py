@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 import secrets
 import string
 import time
-from functools import cache
 from pathlib import Path
 
 from alloy.private import private_dir
@@ -23,7 +23,7 @@ HASHING = {"standard": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
            "minimal": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}}
 
 
-@cache
+@functools.cache
 def _hasher(hashing: str = "standard"):
     from argon2 import PasswordHasher
 
@@ -34,7 +34,7 @@ def hash_password(password: str, hashing: str = "standard") -> str:
     return _hasher(hashing).hash(password)
 
 
-@cache
+@functools.cache
 def _dummy_hash(hashing: str) -> str:
     """A hash of nothing anyone knows, made with the same parameters as real ones."""
     return _hasher(hashing).hash(secrets.token_urlsafe(32))
@@ -87,11 +87,18 @@ class JwtKeys:
                    "jti": secrets.token_hex(8), **claims}
         return jwt.encode(payload, self.private_pem, algorithm="EdDSA")
 
+    @functools.cached_property
+    def _public_key(self):
+        """The public key parsed once: PyJWT would parse the PEM again on every verify."""
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+        return load_pem_public_key(self.public_pem)
+
     def verify(self, token: str) -> dict | None:
         import jwt
 
         try:
-            return jwt.decode(token, self.public_pem, algorithms=["EdDSA"],
+            return jwt.decode(token, self._public_key, algorithms=["EdDSA"],
                               audience=self.audience, issuer=self.issuer)
         except jwt.PyJWTError:
             return None
