@@ -78,6 +78,7 @@ class JwtKeys:
                  ttl: int) -> None:
         self.private_pem, self.public_pem = private_pem, public_pem
         self.issuer, self.audience, self.ttl = issuer, audience, ttl
+        self._verified: dict[str, dict] = {}  # token -> claims, until their exp
 
     def issue(self, claims: dict) -> str:
         import jwt
@@ -95,13 +96,23 @@ class JwtKeys:
         return load_pem_public_key(self.public_pem)
 
     def verify(self, token: str) -> dict | None:
+        """The token's claims if it is ours and unexpired, else None. A verified token is
+        kept until its `exp`: access tokens are stateless, and the signature check costs more
+        than the rest of a typical request's core work (API keys never come here)."""
+        hit = self._verified.get(token)
+        if hit is not None and hit.get("exp", 0) > time.time():
+            return hit
         import jwt
 
         try:
-            return jwt.decode(token, self._public_key, algorithms=["EdDSA"],
-                              audience=self.audience, issuer=self.issuer)
+            claims = jwt.decode(token, self._public_key, algorithms=["EdDSA"],
+                                audience=self.audience, issuer=self.issuer)
         except jwt.PyJWTError:
             return None
+        if len(self._verified) > 10_000:
+            self._verified.clear()
+        self._verified[token] = claims
+        return claims
 
 
 def _pem(inline: str | None, path: str | None) -> bytes | None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
 import sys
-import time
 import traceback
 from collections.abc import Callable
 
@@ -50,21 +48,6 @@ def _format_for(path: str) -> Callable[[AlloyError], ErrorBody]:
     return scim.scim_error if path.startswith(scim.PREFIX) else envelope
 
 
-# Verified JWTs -> (expiry, Actor). A signature check costs more than the rest of a typical
-# request's core work (measured by bench/api_tickets.py); access tokens are stateless, so a
-# verified one stays valid until its `exp`. API keys are never cached: revocation is instant.
-_VERIFIED: dict[tuple, tuple[float, object]] = {}
-
-
-def _expiry(token: str) -> float | None:
-    try:
-        payload = token.split(".")[1]
-        claims = msgspec.json.decode(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        return float(claims["exp"])
-    except (IndexError, KeyError, TypeError, ValueError, msgspec.DecodeError):
-        return None
-
-
 def _actor(env, headers):
     """The request's actor, acting for the MCP client an `alloy-mcp` in front of us names."""
     actor = _credential_actor(env, headers)
@@ -80,17 +63,7 @@ def _credential_actor(env, headers):
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("Authorization header must be 'Bearer <token>'")
-    org = headers.get("x-alloy-org-id") or None
-    key = (id(env), token, org)
-    hit = _VERIFIED.get(key)
-    if hit is not None and hit[0] > time.time():
-        return hit[1]
-    actor = authenticate(env, token, org)
-    if not actor.is_api_key and (exp := _expiry(token)):
-        if len(_VERIFIED) > 10_000:
-            _VERIFIED.clear()
-        _VERIFIED[key] = (exp, actor)
-    return actor
+    return authenticate(env, token, headers.get("x-alloy-org-id") or None)
 
 
 def _run(env, op, headers, path, body, query, limiter=None, client=""):

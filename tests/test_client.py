@@ -85,3 +85,34 @@ def test_a_plain_http_client_loads_no_certificate_store_and_https_still_verifies
     finally:
         plain.close()
         secure.close()
+
+
+def test_a_verified_token_is_checked_once_until_it_expires(tmp_path, monkeypatch):
+    """The signature check is cached in one place (`JwtKeys.verify`) for the server and for
+    an in-process client holding a token alike, and only until the token's `exp`."""
+    import time
+
+    import jwt
+
+    from alloy.security import JwtKeys
+
+    decoded = []
+    real = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **kw: decoded.append(1) or real(*a, **kw))
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=f"sqlite:///{tmp_path}/c.db",
+                                      ALLOY_REGISTRATION="open"))
+    try:
+        pair = LocalClient(env).run("auth.register", body={
+            "email": "once@example.com", "password": "password123", "display_name": "Once"})
+        client = LocalClient(env, token=pair.access_token)
+        decoded.clear()
+        assert client.run("auth.me").email == client.run("auth.me").email == "once@example.com"
+        assert len(decoded) == 1
+        keys = env.jwt
+        short = JwtKeys(keys.private_pem, keys.public_pem, keys.issuer, keys.audience, ttl=1)
+        token = short.issue({"sub": "someone"})
+        assert short.verify(token)["sub"] == "someone"
+        time.sleep(2.1)
+        assert short.verify(token) is None  # its exp has passed: not answered from the cache
+    finally:
+        env.close()
