@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -19,9 +20,32 @@ BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port no one listens on, chosen below the kernel's ephemeral range.
+
+    Port 0 would hand out a port from the ephemeral range, where any outgoing connection
+    (curl, a client, a worker) may take it as its local port before the server binds it;
+    CI saw `alloy serve` fail to start that way.
+    """
+    low = _EPHEMERAL_LOW
+    while True:
+        port = _RANDOM.randrange(low // 2, low)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_EPHEMERAL_LOW = _ephemeral_low()
+_RANDOM = random.SystemRandom()  # not the global one: a test may seed that
 
 
 # argon2id at argon2's floor: the suite registers thousands of users, and OWASP's cost made
