@@ -31,7 +31,7 @@ async def test_s_changes_status_in_list_and_detail(ws):
         await pilot.press("s", "j", "j", "enter")  # Backlog -> Todo -> InProgress
         await settle(pilot)
         assert ws.get(ws.tickets[0]["id"])["status"] == "InProgress"
-        assert app.tickets.table.selected["status"] == "InProgress"
+        assert app.tickets.table.selected.status == "InProgress"
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("s", "j", "enter")  # InProgress -> InReview
@@ -87,7 +87,7 @@ async def test_e_edits_title_and_description(ws):
         await settle(pilot)
         fresh = ws.get(ws.tickets[0]["id"])
         assert fresh["title"] == "Fix SSO login" and fresh["description"] == "Users on SSO"
-        assert app.tickets.table.selected["title"] == "Fix SSO login"
+        assert app.tickets.table.selected.title == "Fix SSO login"
 
 
 async def test_c_adds_a_comment_shown_in_detail(ws):
@@ -104,8 +104,8 @@ async def test_c_adds_a_comment_shown_in_detail(ws):
 
 
 async def test_l_toggles_labels_with_check_marks(ws):
-    bug = api.call(ws.client, "labels.create", ws.org_id, body={"name": "bug", "color": "#FF0000"})
-    api.call(ws.client, "labels.create", ws.org_id, body={"name": "ui", "color": "#00FF00"})
+    bug = api.run(ws.client, "labels.create", ws.org_id, body={"name": "bug", "color": "#FF0000"})
+    api.run(ws.client, "labels.create", ws.org_id, body={"name": "ui", "color": "#00FF00"})
     app = ws.app()
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
@@ -116,7 +116,7 @@ async def test_l_toggles_labels_with_check_marks(ws):
         await pilot.press("enter")
         await settle(pilot)
         assert "✓ bug (#FF0000)" in screen_text(app)
-        assert [lb["id"] for lb in api.ticket_labels(ws.client, ws.tickets[0]["id"])] == [bug["id"]]
+        assert [lb.id for lb in api.ticket_labels(ws.client, ws.tickets[0]["id"])] == [bug.id]
         await pilot.press("enter")
         await settle(pilot)
         assert api.ticket_labels(ws.client, ws.tickets[0]["id"]) == []
@@ -130,11 +130,11 @@ async def test_t_logs_time_for_today(ws):
         await start(app, pilot)
         await pilot.press("t", *"90", "tab", "j", "enter")  # Coding -> Testing
         await settle(pilot)
-        entries = api.everything(ws.client, "timeentries.list_for_ticket", ws.tickets[0]["id"])
+        entries = api.items(ws.client, "timeentries.list_for_ticket", ws.tickets[0]["id"])
         assert len(entries) == 1
         e = entries[0]
-        assert e["duration_minutes"] == 90 and e["activity_type"] == "Testing"
-        assert e["date"] == datetime.date.today().isoformat() and e["user_id"] == ws.user_id
+        assert e.duration_minutes == 90 and e.activity_type.value == "Testing"
+        assert e.date == datetime.date.today().isoformat() and e.user_id == ws.user_id
 
 
 async def test_d_deletes_after_choosing_yes(ws):
@@ -146,7 +146,7 @@ async def test_d_deletes_after_choosing_yes(ws):
         keys = [t["key"] for t in ws.client.call(
             "tickets.list", project_id=ws.project["id"])["items"]]
         assert keys == ["PROJ-1", "PROJ-3"]
-        assert [t["key"] for t in app.tickets.table.rows] == ["PROJ-1", "PROJ-3"]
+        assert [t.key for t in app.tickets.table.rows] == ["PROJ-1", "PROJ-3"]
         assert app.tickets.table.cursor == 1
 
 
@@ -174,7 +174,7 @@ async def test_D_previews_dependents_then_cascades(ws):
 
         with pytest.raises(NotFound):
             ws.get(tid)
-        assert "PROJ-1" not in [t["key"] for t in app.tickets.table.rows]
+        assert "PROJ-1" not in [t.key for t in app.tickets.table.rows]
 
 
 async def test_sprint_commands_and_board_keys(ws):
@@ -187,13 +187,13 @@ async def test_sprint_commands_and_board_keys(ws):
         await pilot.press("enter")  # PROJ, the first
         await settle(pilot)
         sprints = api.sprints(ws.client, ws.project["id"])
-        assert [(s["name"], s["status"]) for s in sprints] == [("Sprint-4", "Planned")]
-        sid = sprints[0]["id"]
+        assert [(s.name, s.status.value) for s in sprints] == [("Sprint-4", "Planned")]
+        sid = sprints[0].id
         for t in ws.tickets:
-            api.call(ws.client, "sprints.batch_assign", sid, body={"ticket_ids": [t["id"]]})
+            api.run(ws.client, "sprints.batch_assign", sid, body={"ticket_ids": [t["id"]]})
         await pilot.press("colon", *f"sprint start {sid}", "enter")
         await settle(pilot)
-        assert api.sprint(ws.client, sid)["status"] == "Active"
+        assert api.sprint(ws.client, sid).status.value == "Active"
         await pilot.press("tab")  # the filter on PROJ: no question
         await pilot.press("colon", *"sprint list", "enter")
         await settle(pilot)
@@ -228,7 +228,7 @@ async def test_sprint_commands_and_board_keys(ws):
         assert app.tickets.view == "list" and app.is_running
         await pilot.press("colon", *f"sprint complete {sid[:8]}", "enter")
         await settle(pilot)
-        assert api.sprint(ws.client, sid)["status"] == "Completed", \
+        assert api.sprint(ws.client, sid).status.value == "Completed", \
             [n.message for n in app._notifications]
         await pilot.press("colon", *f"sprint {sid}", "enter")
         await settle(pilot)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from alloy.tui import keymap
+from alloy.tui import api, keymap
 from alloy.tui.model import Model, parse_sort
 
-from tests.tui_support import Workspace, screen_text, settle
+from tests.tui_support import Workspace, screen_text, settle, ticket_row
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ async def test_tab_cycles_project_filter_all_each_project_all(ws):
         await pilot.press("tab")
         assert app.model.project_label == "PROJ" and len(app.tickets.table.rows) == 5
         await pilot.press("tab")
-        assert app.model.project_label == "OPS" and [t["key"] for t in app.tickets.table.rows] == ["OPS-1"]
+        assert app.model.project_label == "OPS" and [t.key for t in app.tickets.table.rows] == ["OPS-1"]
         await pilot.press("tab")
         assert app.model.project_label == "All" and len(app.tickets.table.rows) == 6
 
@@ -117,7 +117,7 @@ async def test_create_ticket_popup_title_and_priority(ws):
                                              query={"limit": 100})["items"]
                    if t["title"] == "Ship it"]
         assert len(created) == 1 and created[0]["priority"] == "Medium"
-        assert app.tickets.table.selected["title"] == "Ship it"
+        assert app.tickets.table.selected.title == "Ship it"
         assert created[0]["reporter_id"] == ws.user_id
 
 
@@ -180,7 +180,7 @@ async def test_search_filters_highlights_and_n_N_move_between_matches(ws):
         assert app.tickets.mode == "SEARCH" and "[SEARCH]" in screen_text(app)
         assert app.query_one("#mode").styles.background.rgb == (255, 0, 255)
         await pilot.press(*"FIX")
-        assert [t["title"] for t in app.tickets.table.rows] == ["Fix login bug", "Fix logout bug"]
+        assert [t.title for t in app.tickets.table.rows] == ["Fix login bug", "Fix logout bug"]
         await pilot.press("escape")
         assert app.tickets.mode == "NORMAL" and app.model.search == "FIX"
         await pilot.press("n")
@@ -207,13 +207,13 @@ async def test_command_mode_filter_sort_project_history_completion(ws):
         assert app.query_one("#cmdline").value == "sort"
         await pilot.press(*" priority:desc", "enter")
         assert app.tickets.mode == "NORMAL"
-        assert [t["priority"] for t in app.tickets.table.rows][:2] == ["Urgent", "High"]
+        assert [t.priority.value for t in app.tickets.table.rows][:2] == ["Urgent", "High"]
         await pilot.press("colon", *"sort title", "enter")
-        assert app.tickets.table.rows[0]["title"] == "Add dark mode"
+        assert app.tickets.table.rows[0].title == "Add dark mode"
         await pilot.press("colon", *"sort", "enter")
         assert app.model.sort is None
         await pilot.press("colon", *"project ops", "enter")
-        assert [t["key"] for t in app.tickets.table.rows] == ["OPS-1"]
+        assert [t.key for t in app.tickets.table.rows] == ["OPS-1"]
         await pilot.press("colon", *"project", "enter")
         assert len(app.tickets.table.rows) == 6
         await pilot.press("colon", *"filter status=Todo", "enter")
@@ -248,16 +248,14 @@ async def test_missing_operations_show_a_message_not_a_crash(ws):
 
 def test_model_sort_and_search_rules():
     m = Model(tickets=[
-        {"id": "1", "key": "A-1", "title": "b", "status": "Done", "priority": "Low",
-         "project_id": "p"},
-        {"id": "2", "key": "A-2", "title": "a", "status": "Todo", "priority": "Urgent",
-         "project_id": "p"}])
+        ticket_row(id="1", key="A-1", title="b", status="Done", priority="Low"),
+        ticket_row(id="2", key="A-2", title="a", status="Todo", priority="Urgent")])
     m.sort = parse_sort("priority:desc")
-    assert [t["id"] for t in m.refilter()] == ["2", "1"]
+    assert [t.id for t in m.refilter()] == ["2", "1"]
     m.sort = parse_sort("status")
-    assert [t["id"] for t in m.refilter()] == ["2", "1"]
+    assert [t.id for t in m.refilter()] == ["2", "1"]
     m.search = "done"
-    assert [t["id"] for t in m.refilter()] == ["1"]
+    assert [t.id for t in m.refilter()] == ["1"]
     with pytest.raises(ValueError):
         parse_sort("colour:up")
 
@@ -299,7 +297,7 @@ async def test_detail_shows_activity_with_the_credential_that_acted(ws):
     app = ws.app()
     async with app.run_test(size=(110, 40)) as pilot:
         await start(app, pilot)
-        app.tickets.open_detail(ws.get(ws.tickets[0]["id"]))
+        app.tickets.open_detail(api.ticket(ws.client, ws.tickets[0]["id"]))
         await settle(pilot)
         text = screen_text(app)
         assert "Activity" in text and "ticket.created via embedded" in text, text

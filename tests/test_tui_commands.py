@@ -26,7 +26,7 @@ async def test_filter_status_matches_forgivingly(ws, spelling):
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await pilot.press("colon", *f"filter status={spelling}", "enter")
-        assert [t["key"] for t in app.tickets.table.rows] == ["PROJ-2"]
+        assert [t.key for t in app.tickets.table.rows] == ["PROJ-2"]
         assert "status=InProgress" in app.tickets.context()
 
 
@@ -53,7 +53,7 @@ async def test_sprint_list_on_all_asks_for_the_project_not_the_highlighted_row(w
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
         await pilot.press("G")
-        assert app.tickets.table.selected["id"] == ops_ticket["id"] and app.model.project_label == "All"
+        assert app.tickets.table.selected.id == ops_ticket["id"] and app.model.project_label == "All"
         await pilot.press("colon", *"sprint list", "enter")
         await settle(pilot)
         assert popup_lines(app) == ["PROJ  Proj", "OPS  Ops"], "did not ask which project"
@@ -73,19 +73,19 @@ async def test_sprint_names_need_no_quotes(ws):
         await pilot.press("colon", *"project PROJ", "enter")
         await pilot.press("colon", *"sprint create Sprint 1 2026-04-01 2026-04-14", "enter")
         await settle(pilot)
-        assert [s["name"] for s in api.sprints(ws.client, ws.project["id"])] == ["Sprint 1"]
+        assert [s.name for s in api.sprints(ws.client, ws.project["id"])] == ["Sprint 1"]
         await pilot.press("colon", *"sprint Sprint 1", "enter")
         await settle(pilot)
-        assert app.tickets.view == "board" and app.tickets.board.sprint["name"] == "Sprint 1", messages(app)
+        assert app.tickets.view == "board" and app.tickets.board.sprint.name == "Sprint 1", messages(app)
         await pilot.press("colon", *"sprint start Sprint 1", "enter")
         await settle(pilot)
-        assert api.sprints(ws.client, ws.project["id"])[0]["status"] == "Active", messages(app)
+        assert api.sprints(ws.client, ws.project["id"])[0].status.value == "Active", messages(app)
 
 
 async def test_sprint_list_prefixes_tell_sprints_apart_and_errors_read_plainly(ws):
     made = [api.sprint_create(ws.client, ws.project["id"], f"S{n}", "2026-04-01", "2026-04-14")
             for n in range(2)]
-    assert made[0]["id"][:8] == made[1]["id"][:8]  # UUIDv7: made in the same minute
+    assert made[0].id[:8] == made[1].id[:8]  # UUIDv7: made in the same minute
     app = ws.app()
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
@@ -93,11 +93,11 @@ async def test_sprint_list_prefixes_tell_sprints_apart_and_errors_read_plainly(w
         await settle(pilot)
         shown = [line.rsplit("  ", 1)[1] for line in popup_lines(app)]
         assert len(set(shown)) == 2 and all(len(p) >= 8 for p in shown)
-        assert [s["id"].startswith(p) for s, p in zip(made, shown, strict=True)] == [True, True]
+        assert [s.id.startswith(p) for s, p in zip(made, shown, strict=True)] == [True, True]
         await pilot.press("escape", "colon", *f"sprint {shown[0]}", "enter")
         await settle(pilot)
-        assert app.tickets.view == "board" and app.tickets.board.sprint["id"] == made[0]["id"], messages(app)
-        await pilot.press("colon", *f"sprint {made[0]['id'][:8]}", "enter")
+        assert app.tickets.view == "board" and app.tickets.board.sprint.id == made[0].id, messages(app)
+        await pilot.press("colon", *f"sprint {made[0].id[:8]}", "enter")
         await settle(pilot)
         clash = next(m for m in messages(app) if "matches 2 sprints" in m)
         assert not clash.split(":")[0].endswith("Error"), clash

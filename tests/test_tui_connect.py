@@ -48,7 +48,7 @@ async def test_remote_with_alloy_base_url_discovers_org_from_auth_me(server, reg
         await pilot.press("n", *"Made remotely", "enter")
         await settle(pilot)
     titles = [t["title"] for t in server.http.get(
-        f"/api/v1/projects/{app.model.projects[0]['id']}/tickets",
+        f"/api/v1/projects/{app.model.projects[0].id}/tickets",
         headers=auth(token)).json()["items"]]
     assert "Made remotely" in titles
 

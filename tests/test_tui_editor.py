@@ -10,7 +10,7 @@ import pytest
 from alloy.tui import editor
 
 from tests.test_tui_app import start
-from tests.tui_support import screen_text, settle, workspace
+from tests.tui_support import screen_text, settle, ticket_row, workspace
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ printf 'Fix the login bug for good\\n\\nSessions expire after 30 days.\\nSee the
     saved = ws.get(ws.tickets[0]["id"])
     assert saved["title"] == "Fix the login bug for good"
     assert saved["description"] == "Sessions expire after 30 days.\nSee the RFC."
-    assert row["title"] == "Fix the login bug for good"
+    assert row.title == "Fix the login bug for good"
     assert "Fix the login bug for good" in text
 
 
@@ -94,7 +94,7 @@ async def test_without_an_editor_e_opens_the_popup_and_i_always_does(ws, tmp_pat
 
 
 def test_the_file_round_trips_title_and_description():
-    ticket = {"title": "T", "description": "line 1\n\nline 3"}
+    ticket = ticket_row(title="T", description="line 1\n\nline 3")
     before = editor.to_text(ticket)
     assert before == "T\n\nline 1\n\nline 3\n"
     assert editor.parse(before.replace("T\n", "New\n", 1), before) == {

@@ -39,7 +39,7 @@ POPUPS = [("s",), ("a",), ("c",), ("p",), ("n",), ("e",), ("t",), ("d",), ("D",)
 @pytest.mark.parametrize("keys", POPUPS, ids=lambda k: "".join(k))
 async def test_each_popup_fits_80x24(ws, keys):
     for n in range(14):
-        api.call(ws.client, "labels.create", ws.org_id, body={"name": f"label-{n}",
+        api.run(ws.client, "labels.create", ws.org_id, body={"name": f"label-{n}",
                                                                "color": "#00FF00"})
     for n in range(20):
         api.sprint_create(ws.client, ws.project["id"], f"Sprint {n}", "2026-04-01",

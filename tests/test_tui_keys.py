@@ -22,7 +22,7 @@ async def test_fast_colon_command_is_typed_into_the_line(ws):
         await type_fast(pilot, ":", *"sort title", "enter")
         assert type(app.screen).__name__ == "TicketsScreen", "a Normal-mode key opened a popup"
         assert app.tickets.mode == "NORMAL" and app.model.sort == ("title", False)
-        assert app.tickets.table.rows[0]["title"] == "Add dark mode"
+        assert app.tickets.table.rows[0].title == "Add dark mode"
 
 
 async def test_fast_slash_search_then_keys_after_escape_are_normal_again(ws):
@@ -32,7 +32,7 @@ async def test_fast_slash_search_then_keys_after_escape_are_normal_again(ws):
         await type_fast(pilot, "/", *"cach")
         assert type(app.screen).__name__ == "TicketsScreen", "a Normal-mode key opened a popup"
         assert app.tickets.mode == "SEARCH" and app.model.search == "cach"
-        assert [t["title"] for t in app.tickets.table.rows] == ["Tune cache"]
+        assert [t.title for t in app.tickets.table.rows] == ["Tune cache"]
         await type_fast(pilot, "escape", "escape", "/", *"web-1")  # Esc Esc clears the search
         assert type(app.screen).__name__ == "TicketsScreen" and app.model.search == "web-1"
         await type_fast(pilot, *["backspace"] * 5, *"fix", "escape", "j", "k", "j")

@@ -41,11 +41,11 @@ async def test_detail_lists_relations_and_o_opens_one(ws):
         assert "Open from PROJ-1" in screen_text(app)
         await pilot.press("j", "enter")  # the sub-issue
         await settle(pilot)
-        assert app.tickets.view == "detail" and app.tickets.detail.ticket["key"] == "PROJ-3"
+        assert app.tickets.view == "detail" and app.tickets.detail.ticket.key == "PROJ-3"
         assert "sub-issue of" in screen_text(app) and "PROJ-1 Fix login bug" in screen_text(app)
         await pilot.press("o", "enter")  # its parent
         await settle(pilot)
-        assert app.tickets.detail.ticket["key"] == "PROJ-1"
+        assert app.tickets.detail.ticket.key == "PROJ-1"
 
 
 async def test_blocked_mark_follows_the_blocker_on_list_and_board(ws):
@@ -71,7 +71,7 @@ async def test_a_ticket_without_links_says_so(ws):
     app = ws.app()
     async with app.run_test(size=(110, 34)) as pilot:
         await start(app, pilot)
-        app.tickets.table.move_to(next(i for i, r in enumerate(app.tickets.table.rows) if r["key"] == "PROJ-3"))
+        app.tickets.table.move_to(next(i for i, r in enumerate(app.tickets.table.rows) if r.key == "PROJ-3"))
         await pilot.press("o")
         await settle(pilot)
         assert app.tickets.view == "list" and "Relations" not in screen_text(app)

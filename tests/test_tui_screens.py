@@ -8,7 +8,7 @@ from alloy.tui.screens.approvals import Approvals, grouped, week
 from alloy.tui.screens.mywork import MyWork
 
 from tests.test_tui_app import start
-from tests.tui_support import screen_text, settle, workspace
+from tests.tui_support import entry_row, screen_text, settle, ticket_row, workspace
 
 
 @pytest.fixture
@@ -57,12 +57,12 @@ async def test_approvals_groups_by_person_and_week_and_a_r_decide(ws):
         assert "3 submitted entries · 2h 45m" in text
         assert "Bob · week 2026-W10 (from Mar 02) · 2 entries · 2h 00m" in text
         assert "Olive · week 2026-W11 (from Mar 09) · 1 entry · 45m" in text
-        assert app.screen.selected["id"] == second["id"]  # the heading is skipped; by day
+        assert app.screen.selected.id == second["id"]  # the heading is skipped; by day
         await pilot.press("a")
         await settle(pilot)
         assert ws.client.call("timeentries.get", entry_id=second["id"])["status"] == "Approved"
         assert "Approved 30m of Bob on PROJ-2" in notes(app)
-        assert app.screen.selected["id"] == first["id"]
+        assert app.screen.selected.id == first["id"]
         await pilot.press("r")
         await settle(pilot)
         await pilot.press(*"not on this ticket", "enter")
@@ -92,11 +92,11 @@ async def test_approvals_say_why_a_member_may_not_approve(ws):
 
 def test_week_and_grouping():
     assert week("2026-03-08") == ("2026-W10", "Mar 02")  # a Sunday
-    entries = [{"id": "1", "user_id": "u", "date": "2026-01-01", "duration_minutes": 60},
-               {"id": "2", "user_id": "u", "date": "2025-12-29", "duration_minutes": 5}]
+    entries = [entry_row(id="1", date="2026-01-01", duration_minutes=60),
+               entry_row(id="2", date="2025-12-29", duration_minutes=5)]
     [(heading, rows)] = grouped(entries, lambda _: "Ann")
     assert heading == "Ann · week 2026-W01 (from Dec 29) · 2 entries · 1h 05m"
-    assert [r["id"] for r in rows] == ["2", "1"]
+    assert [r.id for r in rows] == ["2", "1"]
 
 
 async def test_my_work_lists_my_open_tickets_across_projects(ws):
@@ -113,13 +113,13 @@ async def test_my_work_lists_my_open_tickets_across_projects(ws):
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, MyWork)
-        assert [t["key"] for t in app.screen.rows] == ["OPS-1", "PROJ-1"]
+        assert [t.key for t in app.screen.rows] == ["OPS-1", "PROJ-1"]
         text = screen_text(app)
         assert "No timer running" in text and "2 open tickets assigned to you" in text
         await pilot.press("j", "enter")
         await settle(pilot)
         assert app.screen is app.screen_stack[0] and app.tickets.view == "detail"
-        assert app.tickets.detail.ticket["key"] == "PROJ-1"
+        assert app.tickets.detail.ticket.key == "PROJ-1"
 
 
 async def test_my_work_shows_the_running_timer_and_space_x_start_and_stop_it(ws):
@@ -148,7 +148,7 @@ async def test_my_work_shows_the_running_timer_and_space_x_start_and_stop_it(ws)
         assert "No timer running" in screen_text(app)
         await pilot.press("space")
         await settle(pilot)
-        assert api.timer(ws.client)["ticket_key"] == "PROJ-1"
+        assert api.timer(ws.client).ticket_key == "PROJ-1"
         assert "⏱ PROJ-1" in screen_text(app)
         await pilot.press("space")  # on the running ticket: stops it (Testing, as last time)
         await settle(pilot)
@@ -166,8 +166,8 @@ def test_open_means_not_in_a_done_or_cancelled_category_of_the_workflow():
 
     m = Model()
     assert m.category_of("in progress") == "in_progress" and m.category_of("Nope") is None
-    assert not m.is_open({"status": "Cancelled"}) and m.is_open({"status": "Nope"})
+    assert not m.is_open(ticket_row(status="Cancelled")) and m.is_open(ticket_row(status="Nope"))
     m.workflows = [Workflow(id="w", org_id="o", name="Ship", statuses=[
         StatusDef(name="Shipped", category="done"), StatusDef(name="Done", category="in_review")],
         transitions=[], enforcement="none", is_default=False, created_at="", updated_at="")]
-    assert not m.is_open({"status": "Shipped"}) and m.is_open({"status": "Done"})
+    assert not m.is_open(ticket_row(status="Shipped")) and m.is_open(ticket_row(status="Done"))

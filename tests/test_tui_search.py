@@ -19,7 +19,7 @@ def ws(tmp_path, monkeypatch):
 
 
 def keys(app) -> list[str]:
-    return [t["key"] for t in app.tickets.table.rows]
+    return [t.key for t in app.tickets.table.rows]
 
 
 async def test_slash_filters_loaded_rows_then_asks_the_server_on_enter(ws):

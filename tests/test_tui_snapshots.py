@@ -9,7 +9,9 @@ import os
 
 import pytest
 
+from alloy.domain.flow import Column
 from tests.test_tui_app import start
+from tests.test_tui_svg import as_struct, fixed_sprint
 from tests.tui_support import SNAPSHOTS, Workspace, normalize, screen_text, settle
 
 SIZE = (100, 24)
@@ -55,14 +57,10 @@ async def test_snapshot_sprint_board(ws):
     """The board as the board operation answers it (data given directly: no sprint op needed)."""
     t = [dict(x) for x in ws.tickets]
     t[1]["status"], t[2]["status"] = "InProgress", "Done"
-    sprint = {"id": "s1", "name": "Sprint 3", "start_date": "2026-03-01",
-              "end_date": "2026-03-14", "status": "Active"}
-    columns = [{"status": "Todo", "tickets": [t[0], t[3]]},
-               {"status": "InProgress", "tickets": [t[1]]},
-               {"status": "Done", "tickets": [t[2], t[4]]}]
-    burndown = {"sprint_id": "s1", "data": [
-        {"date": f"2026-03-0{d}", "total_tickets": 5, "completed_tickets": c,
-         "remaining_tickets": 5 - c} for d, c in ((1, 0), (2, 1), (3, 1), (4, 2))]}
+    sprint, burndown = fixed_sprint()
+    columns = [as_struct({"status": s, "category": None, "tickets": ts}, Column)
+               for s, ts in (("Todo", [t[0], t[3]]), ("InProgress", [t[1]]),
+                             ("Done", [t[2], t[4]]))]
     app = ws.app()
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import sqlite3
 
+import msgspec
 import pytest
 from alloy.tui import api
 
+from alloy.domain.flow import Burndown, Column, Sprint
 from tests.test_tui_screens import member, submitted
 from tests.tui_support import settle, shown_toasts, workspace
 
@@ -46,9 +48,9 @@ def ws(tmp_path, monkeypatch):
     api.set_status(c, ws.tickets[1]["id"], "InProgress")
     api.set_status(c, ws.tickets[2]["id"], "Done")
     api.comment(c, first["id"], "Reproduced on Safari 17.2; Chrome is fine.")
-    bug = api.call(c, "labels.create", ws.org_id, body={"name": "bug", "color": "#FF0000"})
-    api.call(c, "labels.create", ws.org_id, body={"name": "frontend", "color": "#00AAFF"})
-    api.toggle_label(c, first["id"], bug["id"], True)
+    bug = api.run(c, "labels.create", ws.org_id, body={"name": "bug", "color": "#FF0000"})
+    api.run(c, "labels.create", ws.org_id, body={"name": "frontend", "color": "#00AAFF"})
+    api.toggle_label(c, first["id"], bug.id, True)
     oncall = ws.ticket("Rotate the on-call schedule", "Urgent", project=ws.other)
     api.update(c, oncall["id"], assignee_id=ws.user_id)
     _, as_bob = member(ws)
@@ -60,19 +62,30 @@ def ws(tmp_path, monkeypatch):
     return ws
 
 
-def board_data(ws) -> tuple[dict, list[dict], dict]:
-    """A sprint board as the board operation answers it (fixed dates, fixed burndown)."""
-    t = [api.ticket(ws.client, x["id"]) | {"key": f"PROJ-{n + 1}"}
-         for n, x in enumerate(ws.tickets)]
-    sprint = {"id": "s1", "name": "Sprint 3", "start_date": "2026-03-01",
-              "end_date": "2026-03-14", "status": "Active"}
-    columns = [{"status": "Todo", "category": "todo", "tickets": [t[0], t[3]]},
-               {"status": "InProgress", "category": "in_progress", "tickets": [t[1]]},
-               {"status": "InReview", "category": "in_review", "tickets": []},
-               {"status": "Done", "category": "done", "tickets": [t[2], t[4]]}]
-    burndown = {"sprint_id": "s1", "data": [
+def as_struct(data: dict, kind):
+    """`data` decoded as the client decodes an answer (a wrong field name fails)."""
+    return msgspec.convert(data, kind)
+
+
+def fixed_sprint() -> tuple[Sprint, Burndown]:
+    """A sprint and its burndown with fixed dates, as the operations answer them."""
+    sprint = as_struct({"id": "s1", "project_id": "p", "name": "Sprint 3", "goal": None,
+                        "start_date": "2026-03-01", "end_date": "2026-03-14",
+                        "status": "Active", "created_at": "", "updated_at": ""}, Sprint)
+    burndown = as_struct({"sprint_id": "s1", "data": [
         {"date": f"2026-03-0{d}", "total_tickets": 5, "completed_tickets": c,
-         "remaining_tickets": 5 - c} for d, c in ((1, 0), (2, 1), (3, 1), (4, 2))]}
+         "remaining_tickets": 5 - c} for d, c in ((1, 0), (2, 1), (3, 1), (4, 2))]}, Burndown)
+    return sprint, burndown
+
+
+def board_data(ws) -> tuple[Sprint, list[Column], Burndown]:
+    """A sprint board as the board operation answers it (fixed dates, fixed burndown)."""
+    t = [api.ticket(ws.client, x["id"]) for x in ws.tickets]
+    sprint, burndown = fixed_sprint()
+    columns = [Column(status="Todo", category="todo", tickets=[t[0], t[3]]),
+               Column(status="InProgress", category="in_progress", tickets=[t[1]]),
+               Column(status="InReview", category="in_review", tickets=[]),
+               Column(status="Done", category="done", tickets=[t[2], t[4]])]
     return sprint, columns, burndown
 
 

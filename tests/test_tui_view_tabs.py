@@ -7,7 +7,7 @@ from tests.tui_support import settle, workspace
 
 
 def keys(app) -> list[str]:
-    return [t["key"] for t in app.tickets.table.rows]
+    return [t.key for t in app.tickets.table.rows]
 
 
 def tabs(app) -> str:

@@ -14,15 +14,15 @@ def ws(tmp_path, monkeypatch):
     return workspace(tmp_path, monkeypatch, tickets=3)
 
 
-def sprint_with(ws, tickets: list[dict], name: str = "Sprint 1") -> dict:
+def sprint_with(ws, tickets: list[dict], name: str = "Sprint 1"):
     sprint = api.sprint_create(ws.client, ws.project["id"], name, "2026-04-01", "2026-04-14")
-    api.call(ws.client, "sprints.batch_assign", sprint["id"],
+    api.run(ws.client, "sprints.batch_assign", sprint.id,
              body={"ticket_ids": [t["id"] for t in tickets]})
     return sprint
 
 
-async def open_board(pilot, sprint: dict) -> None:
-    await pilot.press("colon", *f"sprint {sprint['id']}", "enter")
+async def open_board(pilot, sprint) -> None:
+    await pilot.press("colon", *f"sprint {sprint.id}", "enter")
     await settle(pilot)
     assert pilot.app.tickets.view == "board"
 
@@ -61,7 +61,7 @@ async def test_leaving_a_detail_opened_from_the_board_returns_to_the_board(ws):
         await pilot.press("p", "k", "enter")  # a quick action on the board stays there
         await settle(pilot)
         assert app.tickets.view == "board"
-        assert ws.get(app.tickets.board.selected["id"])["priority"] != "None"
+        assert ws.get(app.tickets.board.selected.id)["priority"] != "None"
         await pilot.press("escape")
         assert app.tickets.view == "list"
         await pilot.press("enter")
@@ -87,7 +87,7 @@ async def test_quick_actions_on_the_board_stay_on_the_board_after_a_detail(ws):
 
 
 async def test_detail_labels_line_follows_l(ws):
-    api.call(ws.client, "labels.create", ws.org_id, body={"name": "bug", "color": "#FF0000"})
+    api.run(ws.client, "labels.create", ws.org_id, body={"name": "bug", "color": "#FF0000"})
     app = ws.app()
     async with app.run_test(size=(110, 30)) as pilot:
         await start(app, pilot)
@@ -117,11 +117,11 @@ async def test_board_column_scrolls_to_the_selected_card(ws):
     async with app.run_test(size=(100, 30)) as pilot:
         await start(app, pilot)
         await open_board(pilot, sprint)
-        while app.tickets.board.columns[app.tickets.board.col]["status"] != "Done":
+        while app.tickets.board.columns[app.tickets.board.col].status != "Done":
             await pilot.press("l")
         await pilot.press("G")
         await settle(pilot)
-        assert app.tickets.board.selected["key"] == many[-1]["key"] and "row 20/20" in app.tickets.context()
+        assert app.tickets.board.selected.key == many[-1]["key"] and "row 20/20" in app.tickets.context()
         assert f"{many[-1]['key']} " in screen_text(app), "the selected card is off screen"
         await pilot.press("g", "g")
         await settle(pilot)
@@ -129,4 +129,4 @@ async def test_board_column_scrolls_to_the_selected_card(ws):
         for _ in range(19):
             await pilot.press("j")
             await settle(pilot)
-            assert f"{app.tickets.board.selected['key']} " in screen_text(app)
+            assert f"{app.tickets.board.selected.key} " in screen_text(app)

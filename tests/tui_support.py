@@ -10,6 +10,35 @@ from rich.console import Console
 
 SNAPSHOTS = Path(__file__).parent / "tui_snapshots"
 
+_BLANK_TICKET = {"id": "t", "project_id": "p", "ticket_number": 1, "key": "A-1", "title": "t",
+                 "description": None, "status": "Todo", "priority": "None",
+                 "assignee_id": None, "reporter_id": "u", "sprint_id": None,
+                 "created_at": "", "updated_at": ""}
+_BLANK_ENTRY = {"id": "e", "user_id": "u", "ticket_id": "t", "project_id": "p",
+                "date": "2026-01-01", "duration_minutes": 1, "description": None,
+                "activity_type": "Coding", "status": "Submitted", "approved_by": None,
+                "approved_at": None, "rejection_reason": None, "created_at": "",
+                "updated_at": ""}
+
+
+def ticket_row(**fields):
+    """A `Ticket` as the client answers one (decoded, so a wrong field name fails), with
+    the fields a test does not care about blank."""
+    import msgspec
+
+    from alloy.domain.work import Ticket
+
+    return msgspec.convert({**_BLANK_TICKET, **fields}, Ticket)
+
+
+def entry_row(**fields):
+    """A `TimeEntry` as the client answers one, the fields a test does not care about blank."""
+    import msgspec
+
+    from alloy.domain.time import TimeEntry
+
+    return msgspec.convert({**_BLANK_ENTRY, **fields}, TimeEntry)
+
 
 def screen_text(app) -> str:
     """The terminal as plain text (what a person would read), for snapshots and asserts."""

@@ -17,15 +17,6 @@ def popups():
     return popups
 
 
-def keyed(ticket: dict, projects: list[dict]) -> dict:
-    """Board/list payloads carry `key`; rebuild it from the project if one does not."""
-    if "key" not in ticket:
-        project = next((p for p in projects if p["id"] == ticket.get("project_id")), None)
-        ticket = {**ticket, "key": f"{project['key'] if project else '?'}-"
-                                   f"{ticket.get('ticket_number', '?')}"}
-    return ticket
-
-
 def counted(n: int, name: str) -> str:
     """`1 time entry`, `2 time entries`, from a table-like name (`time_entries`)."""
     words = name.replace("_", " ")
@@ -54,14 +45,14 @@ class TicketActions:
         if t is None:
             return
         statuses = self.model.statuses_for(t)
-        current = statuses.index(t["status"]) if t["status"] in statuses else 0
+        current = statuses.index(t.status) if t.status in statuses else 0
 
         def chosen(status):
             if status:
-                self.app.io(api.set_status, t["id"], status, done=self.screen.ticket_changed,
+                self.app.io(api.set_status, t.id, status, done=self.screen.ticket_changed,
                             what="status change")
         self.app.push_screen(popups().SelectPopup(
-            f"Status of {t['key']}", [(s, s) for s in statuses], current), chosen)
+            f"Status of {t.key}", [(s, s) for s in statuses], current), chosen)
 
     def assign(self) -> None:
         t = self.screen.selected()
@@ -70,13 +61,13 @@ class TicketActions:
         people = sorted(self.model.members.items(), key=lambda kv: kv[1].lower())
         options = [("Unassign", "")] + [(name, uid) for uid, name in people]
         current = next((i for i, (_, uid) in enumerate(options)
-                        if uid == (t.get("assignee_id") or "")), 0)
+                        if uid == (t.assignee_id or "")), 0)
 
         def chosen(user_id):
             if user_id is not None:
-                self.app.io(lambda c: api.update(c, t["id"], assignee_id=user_id or None),
+                self.app.io(lambda c: api.update(c, t.id, assignee_id=user_id or None),
                             done=self.screen.ticket_changed, what="assign")
-        self.app.push_screen(popups().SelectPopup(f"Assign {t['key']}", options, current),
+        self.app.push_screen(popups().SelectPopup(f"Assign {t.key}", options, current),
                              chosen)
 
     def comment(self) -> None:
@@ -86,27 +77,27 @@ class TicketActions:
 
         def chosen(text):
             if text:
-                self.app.io(api.comment, t["id"], text, done=lambda _: self._commented(t),
+                self.app.io(api.comment, t.id, text, done=lambda _: self._commented(t),
                             what="comment")
-        self.app.push_screen(popups().TextPopup(f"Comment on {t['key']}", "Type a comment"),
+        self.app.push_screen(popups().TextPopup(f"Comment on {t.key}", "Type a comment"),
                              chosen)
 
-    def _commented(self, ticket: dict) -> None:
-        self.screen.notify(f"Comment added to {ticket['key']}")
-        self.screen.reread_detail(ticket["id"])
+    def _commented(self, ticket) -> None:
+        self.screen.notify(f"Comment added to {ticket.key}")
+        self.screen.reread_detail(ticket.id)
 
     def priority(self) -> None:
         t = self.screen.selected()
         if t is None:
             return
-        current = PRIORITIES.index(t["priority"]) if t["priority"] in PRIORITIES else 4
+        current = PRIORITIES.index(t.priority.value)
 
         def chosen(priority):
             if priority:
-                self.app.io(lambda c: api.update(c, t["id"], priority=priority),
+                self.app.io(lambda c: api.update(c, t.id, priority=priority),
                             done=self.screen.ticket_changed, what="priority change")
         self.app.push_screen(popups().SelectPopup(
-            f"Priority of {t['key']}", [(p, p) for p in PRIORITIES], current), chosen)
+            f"Priority of {t.key}", [(p, p) for p in PRIORITIES], current), chosen)
 
     # -- n / N: create, or move between search matches -------------------------------------
     def new_or_next(self) -> None:
@@ -124,10 +115,10 @@ class TicketActions:
         if table.rows:
             table.move_to((table.cursor + step) % len(table.rows))
 
-    def target_project(self) -> dict | None:
+    def target_project(self):
         m, s = self.model, self.screen
         t = s.table.selected if s.view == "list" else s.detail.ticket
-        return m.project(m.project_id) or (m.project(t["project_id"]) if t else None) or \
+        return m.project(m.project_id) or (m.project(t.project_id) if t else None) or \
             (m.projects[0] if m.projects else None)
 
     def create(self) -> None:
@@ -139,19 +130,18 @@ class TicketActions:
 
         def chosen(form):
             if form:
-                self.app.io(api.create, project["id"], form["title"], form["priority"],
+                self.app.io(api.create, project.id, form["title"], form["priority"],
                             done=self._created, what="create")
-        self.app.push_screen(popups().CreatePopup(project["key"]), chosen)
+        self.app.push_screen(popups().CreatePopup(project.key), chosen)
 
-    def _created(self, ticket: dict) -> None:
+    def _created(self, ticket) -> None:
         s = self.screen
-        ticket = keyed(ticket, self.model.projects)
         self.model.add([ticket])
         s.refresh_list()
         if s.view == "list":
             s.table.move_to(next((i for i, r in enumerate(s.table.rows)
-                                  if r["id"] == ticket["id"]), s.table.cursor))
-        s.notify(f"Created {ticket['key']}")
+                                  if r.id == ticket.id), s.table.cursor))
+        s.notify(f"Created {ticket.key}")
 
     # -- e / i: edit title and description -------------------------------------------------
     def edit(self) -> None:
@@ -179,9 +169,9 @@ class TicketActions:
         self.app.push_screen(popups().EditPopup(t),
                              lambda form: form and self.save_edit(t, form))
 
-    def save_edit(self, t: dict, form: dict) -> None:
+    def save_edit(self, t, form: dict) -> None:
         """The one save for both ways of editing."""
-        self.app.io(lambda c: api.update(c, t["id"], **form), done=self.screen.ticket_changed,
+        self.app.io(lambda c: api.update(c, t.id, **form), done=self.screen.ticket_changed,
                     what="edit")
 
     # -- l / L: labels ---------------------------------------------------------------------
@@ -192,22 +182,22 @@ class TicketActions:
         org = self.model.org_id
 
         def fetch(client):
-            return api.labels(client, org), api.ticket_labels(client, t["id"])
+            return api.labels(client, org), api.ticket_labels(client, t.id)
 
         def show(result):
             labels, attached = result
             self.app.push_screen(popups().LabelsPopup(
-                t, labels, {lb["id"] for lb in attached}, toggle=self.toggle_label))
+                t, labels, {lb.id for lb in attached}, toggle=self.toggle_label))
         self.app.io(fetch, done=show, what="labels")
 
-    def toggle_label(self, popup, label: dict, on: bool) -> None:
+    def toggle_label(self, popup, label, on: bool) -> None:
         """Enter in the labels popup: attach or detach, then tick it there."""
         t = popup.ticket
 
         def toggled(_):
-            popup.set_attached(label["id"], on)
-            self.screen.reread_detail(t["id"])  # its Labels line
-        self.app.io(api.toggle_label, t["id"], label["id"], on, done=toggled,
+            popup.set_attached(label.id, on)
+            self.screen.reread_detail(t.id)  # its Labels line
+        self.app.io(api.toggle_label, t.id, label.id, on, done=toggled,
                     what="label toggle")
 
     # -- t: log time -----------------------------------------------------------------------
@@ -222,9 +212,9 @@ class TicketActions:
                 self.app.io(api.log_time, user, t, form["minutes"], form["activity"],
                             done=lambda _: self.screen.notify(
                                 f"Logged {form['minutes']} min {form['activity']} on "
-                                f"{t['key']}"),
+                                f"{t.key}"),
                             what="time log")
-        self.app.push_screen(popups().TimePopup(t["key"]), chosen)
+        self.app.push_screen(popups().TimePopup(t.key), chosen)
 
     # -- d / D: delete ---------------------------------------------------------------------
     def delete(self) -> None:
@@ -234,9 +224,9 @@ class TicketActions:
 
         def chosen(yes):
             if yes:
-                self.app.io(api.delete, t["id"], done=lambda _: self.screen.ticket_removed(t),
+                self.app.io(api.delete, t.id, done=lambda _: self.screen.ticket_removed(t),
                             what="delete")
-        self.app.push_screen(popups().ConfirmPopup(f"Delete {t['key']}: {t['title']}?"),
+        self.app.push_screen(popups().ConfirmPopup(f"Delete {t.key}: {t.title}?"),
                              chosen)
 
     def cascade_delete(self) -> None:
@@ -250,9 +240,9 @@ class TicketActions:
 
             def chosen(ok):
                 if ok:
-                    self.app.io(api.cascade_delete, t["id"],
+                    self.app.io(api.cascade_delete, t.id,
                                 done=lambda _: self.screen.ticket_removed(t),
                                 what="cascade delete")
-            self.app.push_screen(popups().ConfirmPopup(f"Cascade delete {t['key']}?", yes,
+            self.app.push_screen(popups().ConfirmPopup(f"Cascade delete {t.key}?", yes,
                                                        yes_first=True), chosen)
-        self.app.io(api.cascade_preview, t["id"], done=preview, what="cascade preview")
+        self.app.io(api.cascade_preview, t.id, done=preview, what="cascade preview")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from alloy.tui import api
 from alloy.tui.connect import Early, Start
@@ -22,6 +23,12 @@ from textual.reactive import var
 
 from alloy.errors import AlloyError, Unauthorized, Unavailable
 
+if TYPE_CHECKING:
+    from alloy.domain.flow import Workflow
+    from alloy.domain.timers import Timer
+    from alloy.domain.views import View
+    from alloy.domain.work import Project, Ticket
+
 
 class AlloyApp(App):
     TITLE = "Alloy"
@@ -32,7 +39,7 @@ class AlloyApp(App):
     ENABLE_COMMAND_PALETTE = False
     BATCH_SECONDS = 0.5
     connection = var("Connecting…")  # shown in the status bar
-    timer: var[dict | None] = var(None)  # the user's running timer, shown there too
+    timer: var[Timer | None] = var(None)  # the user's running timer, shown there too
 
     def __init__(self, client=None, api_url: str | None = None, early: Early | None = None):
         super().__init__()
@@ -143,7 +150,7 @@ class AlloyApp(App):
         10,000 tickets cost a handful of redraws rather than one per page."""
         if state.first:  # let the first frame draw before loading competes with it for the GIL
             self._painted.wait(timeout=3)
-        batch: list[dict] = []
+        batch: list[Ticket] = []
         sent = time.perf_counter()
         for page in state.rest:
             batch.extend(page)
@@ -154,10 +161,10 @@ class AlloyApp(App):
             self.call_from_thread(self.add_tickets, batch)
         self.call_from_thread(self._loaded)
 
-    def _connected(self, who: dict, projects: list[dict], members: dict,
-                   workflows: list[dict], views: list[dict]) -> None:
+    def _connected(self, who: api.Who, projects: list[Project], members: dict,
+                   workflows: list[Workflow], views: list[View]) -> None:
         self.marks["connected"] = time.perf_counter()
-        self.model.org_id, self.model.user_id = who["org_id"], who["user_id"]
+        self.model.org_id, self.model.user_id = who.org_id, who.user_id
         self.model.projects, self.model.members = projects, members
         self.model.workflows = workflows
         self.tickets.set_views(views)
@@ -167,14 +174,14 @@ class AlloyApp(App):
             self.notify("No projects yet: create one with `alloy project create`.")
         self.tickets.update_status()
 
-    def show_timer(self, timer: dict | None) -> None:
+    def show_timer(self, timer: Timer | None) -> None:
         """The running timer (started here or by `alloy start`)."""
         self.timer = timer
 
     def set_connection(self, text: str) -> None:
         self.connection = text
 
-    def add_tickets(self, tickets: list[dict]) -> None:
+    def add_tickets(self, tickets: list[Ticket]) -> None:
         self.marks.setdefault("first_rows", time.perf_counter())
         self.model.add(tickets)
         self.tickets.refresh_list()

@@ -21,7 +21,7 @@ class CommandMode:
     def complete(self, text: str) -> list[str]:
         if self.screen.mode != "COMMAND":
             return []
-        return complete(text, [p["key"] for p in self.model.projects])
+        return complete(text, [p.key for p in self.model.projects])
 
     # -- the line --------------------------------------------------------------------------
     def open(self, mode: str) -> None:
@@ -127,7 +127,7 @@ class CommandMode:
 
         s = self.screen
 
-        def done(rows: list[dict]) -> None:
+        def done(rows: list) -> None:
             if self.model.search == text:  # not overtaken by a newer search
                 self.model.found = rows
                 s.table.cursor = 0
@@ -153,6 +153,6 @@ class CommandMode:
             project = self.model.project_by_key(key)
             if project is None:
                 raise CommandError(f"no project with key {key.upper()}")
-            self.model.project_id = project["id"]
+            self.model.project_id = project.id
         self.screen.show_view("list")
         self.screen.refresh_list()

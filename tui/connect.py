@@ -36,15 +36,15 @@ def describe(client) -> str:
 @dataclasses.dataclass
 class Start:
     """What the first frame shows, and the rest of the tickets still to read, page by page
-    (plain rows, as the widgets read them)."""
+    (the client's Structs, as the widgets read them)."""
 
-    who: dict
-    projects: list[dict]
+    who: api.Who
+    projects: list  # [Project]
     members: dict[str, str]
-    workflows: list
-    views: list[dict]
-    first: list[dict]
-    rest: Iterator[list[dict]]
+    workflows: list  # [Workflow]
+    views: list  # [View]
+    first: list  # [Ticket]
+    rest: Iterator[list]  # pages of [Ticket]
     first_page_at: float
 
 
@@ -52,10 +52,9 @@ def load(client) -> Start:
     """The org, its projects, members, workflows and saved views, and the first page of
     tickets. Members and views are optional (a role may not list them): empty then."""
     who = api.discover(client)
-    org = who["org_id"]
+    org = who.org_id
     projects = api.projects(client, org)
-    pages = (api.plain(page) for p in projects
-             for page in api.pages(client, "tickets.list", p["id"]))
+    pages = (page for p in projects for page in api.pages(client, "tickets.list", p.id))
     first = next(pages, [])
     first_page_at = time.perf_counter()
     return Start(who=who, projects=projects, members=_or_empty(api.members, client, org, {}),

@@ -13,6 +13,10 @@ import shlex
 import subprocess
 import tempfile
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alloy.domain.work import Ticket
 
 
 class Cancelled(Exception):
@@ -28,8 +32,8 @@ def editor_command() -> list[str] | None:
     return None
 
 
-def to_text(ticket: dict) -> str:
-    return f"{ticket['title']}\n\n{ticket.get('description') or ''}".rstrip("\n") + "\n"
+def to_text(ticket: Ticket) -> str:
+    return f"{ticket.title}\n\n{ticket.description or ''}".rstrip("\n") + "\n"
 
 
 def parse(text: str, before: str) -> dict:
@@ -45,10 +49,10 @@ def parse(text: str, before: str) -> dict:
     return {"title": title, "description": description or None}
 
 
-def edit(app, ticket: dict, command: list[str]) -> dict:
+def edit(app, ticket: Ticket, command: list[str]) -> dict:
     """Run the editor on the ticket (the app suspended around it); the fields to save."""
     before = to_text(ticket)
-    handle, path = tempfile.mkstemp(prefix=f"alloy-{ticket['key']}-", suffix=".md")
+    handle, path = tempfile.mkstemp(prefix=f"alloy-{ticket.key}-", suffix=".md")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as f:
             f.write(before)

@@ -38,7 +38,7 @@ class SprintCommands:
     def model(self):
         return self.screen.model
 
-    def sprint_project(self) -> dict | None:
+    def sprint_project(self):
         """The project filter's project (or the only project); None means "ask"."""
         m = self.model
         return m.project(m.project_id) or (m.projects[0] if len(m.projects) == 1 else None)
@@ -54,7 +54,7 @@ class SprintCommands:
             raise CommandError("no project yet: create one with `alloy project create`")
         from alloy.tui.popups import SelectPopup
 
-        options = [(f"{p['key']}  {p['name']}", p) for p in self.model.projects]
+        options = [(f"{p.key}  {p.name}", p) for p in self.model.projects]
         self.screen.app.push_screen(SelectPopup("Which project? (or :project KEY first)",
                                                 options), lambda p: p and then(p))
 
@@ -64,18 +64,18 @@ class SprintCommands:
                                "<end> | start <id> | complete <id>")
         sub, rest = args[0].lower(), args[1:]
         project = self.sprint_project()
-        pid = project["id"] if project else None
+        pid = project.id if project else None
         io, notify = self.screen.app.io, self.screen.notify
         if sub == "list":
-            self.with_project(lambda p: io(api.sprints, p["id"], done=self._sprint_list,
+            self.with_project(lambda p: io(api.sprints, p.id, done=self._sprint_list,
                                            what="sprint list"))
         elif sub == "create":
             if len(rest) < 3 or not all(_DATE.match(d) for d in rest[-2:]):
                 raise CommandError("usage: :sprint create <name> <YYYY-MM-DD> <YYYY-MM-DD>")
             name, start, end = " ".join(rest[:-2]), rest[-2], rest[-1]
             self.with_project(lambda p: io(
-                api.sprint_create, p["id"], name, start, end, done=lambda s: notify(
-                    f"Created sprint {s['name']} ({s['status']}) in {p['key']}, id {s['id']}",
+                api.sprint_create, p.id, name, start, end, done=lambda s: notify(
+                    f"Created sprint {s.name} ({s.status.value}) in {p.key}, id {s.id}",
                     timeout=10),
                 what="sprint create"))
         elif sub in ("start", "complete"):
@@ -84,19 +84,19 @@ class SprintCommands:
 
             def change(client, ref=" ".join(rest), action=sub):
                 return api.sprint_change(client, action, resolve_sprint(client, pid, ref))
-            io(change, done=lambda s: notify(f"Sprint {s['name']} is now {s['status']}"),
+            io(change, done=lambda s: notify(f"Sprint {s.name} is now {s.status.value}"),
                what=f"sprint {sub}")
         else:
             self.open_board(" ".join(args))
 
-    def _sprint_list(self, sprints: list[dict]) -> None:
+    def _sprint_list(self, sprints: list) -> None:
         if not sprints:
             self.screen.notify("No sprints in this project: :sprint create <name> <start> "
                                "<end>")
             return
-        short = short_ids([s["id"] for s in sprints])
-        options = [(f"{s['name']}  {s['status']}  {s['start_date']} → {s['end_date']}  "
-                    f"{short[s['id']]}", s["id"]) for s in sprints]
+        short = short_ids([s.id for s in sprints])
+        options = [(f"{s.name}  {s.status.value}  {s.start_date} → {s.end_date}  "
+                    f"{short[s.id]}", s.id) for s in sprints]
 
         def chosen(sprint_id):
             if sprint_id:
@@ -108,18 +108,13 @@ class SprintCommands:
 
     def open_board(self, ref: str) -> None:
         project = self.sprint_project()
-        pid = project["id"] if project else None
+        pid = project.id if project else None
 
         def fetch(client):
             return api.board(client, resolve_sprint(client, pid, ref))
 
         def show(result):
-            from alloy.tui.actions import keyed
-
-            board = result["board"]
-            columns = [{"status": c["status"], "category": c.get("category"),
-                        "tickets": [keyed(t, self.model.projects) for t in c["tickets"]]}
-                       for c in board.get("columns", [])]
-            self.screen.board.show(board.get("sprint", {}), columns, result["burndown"])
+            board, burndown = result
+            self.screen.board.show(board.sprint, board.columns, burndown)
             self.screen.show_view("board")
         self.screen.app.io(fetch, done=show, what="sprint board")

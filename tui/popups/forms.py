@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from alloy.tui.keymap import b
 from alloy.tui.model import PRIORITIES
 from alloy.tui.popups.base import Popup, VimList
@@ -10,6 +12,10 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from alloy.domain.enums import ACTIVITY_TYPES
+
+if TYPE_CHECKING:
+    from alloy.domain.labels import Label as LabelRow  # `Label` is Textual's, here
+    from alloy.domain.work import Ticket
 
 
 class CreatePopup(Popup):
@@ -54,18 +60,18 @@ class EditPopup(Popup):
 
     BINDINGS = Popup.BINDINGS + [b("ctrl+s", "save", "Save the ticket", "edit.save")]
 
-    def __init__(self, ticket: dict) -> None:
+    def __init__(self, ticket: Ticket) -> None:
         super().__init__()
         self.ticket = ticket
 
     def compose(self):
         with Vertical():
-            yield Label(f"Edit {self.ticket['key']}  (Tab: next field, Ctrl+S: save)",
+            yield Label(f"Edit {self.ticket.key}  (Tab: next field, Ctrl+S: save)",
                         classes="title")
             yield Label("Title")
-            yield Input(self.ticket["title"], id="title")
+            yield Input(self.ticket.title, id="title")
             yield Label("Description")
-            yield TextArea(self.ticket.get("description") or "", id="description")
+            yield TextArea(self.ticket.description or "", id="description")
             yield Static("", classes="error", id="error")
 
     def on_mount(self) -> None:
@@ -122,26 +128,27 @@ class TimePopup(Popup):
         self._submit()
 
 
-def label_prompt(label: dict, on: bool) -> str:
-    return f"{'✓' if on else ' '} {label['name']} ({label.get('color', '')})"
+def label_prompt(label: LabelRow, on: bool) -> str:
+    return f"{'✓' if on else ' '} {label.name} ({label.color})"
 
 
 class LabelsPopup(Popup):
     """All org labels with ✓ on attached ones; Enter calls `toggle(popup, label, on)`, which
     attaches or detaches it and then calls `set_attached`."""
 
-    def __init__(self, ticket: dict, labels: list[dict], attached: set[str], toggle) -> None:
+    def __init__(self, ticket: Ticket, labels: list[LabelRow], attached: set[str],
+                 toggle) -> None:
         super().__init__()
         self.ticket, self.labels, self.attached = ticket, labels, set(attached)
         self.toggle = toggle
 
     def compose(self):
         with Vertical():
-            yield Label(f"Labels of {self.ticket['key']} (Enter toggles, Esc closes)",
+            yield Label(f"Labels of {self.ticket.key} (Enter toggles, Esc closes)",
                         classes="title")
             if not self.labels:
                 yield Static("No labels in this organization yet.")
-            yield VimList(*[Option(label_prompt(lb, lb["id"] in self.attached))
+            yield VimList(*[Option(label_prompt(lb, lb.id in self.attached))
                             for lb in self.labels], id="labels")
 
     def on_mount(self) -> None:
@@ -150,10 +157,10 @@ class LabelsPopup(Popup):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         label = self.labels[event.option_index]
-        self.toggle(self, label, label["id"] not in self.attached)
+        self.toggle(self, label, label.id not in self.attached)
 
     def set_attached(self, label_id: str, on: bool) -> None:
         (self.attached.add if on else self.attached.discard)(label_id)
-        index = next(i for i, lb in enumerate(self.labels) if lb["id"] == label_id)
+        index = next(i for i, lb in enumerate(self.labels) if lb.id == label_id)
         self.query_one(VimList).replace_option_prompt_at_index(
             index, label_prompt(self.labels[index], on))

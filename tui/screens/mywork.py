@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from alloy.tui import api, keymap
 from alloy.tui.model import PRIORITIES
@@ -14,16 +15,19 @@ from textual.widgets.option_list import Option
 from alloy.domain.enums import ACTIVITY_TYPES
 from alloy.errors import Invalid
 
+if TYPE_CHECKING:
+    from alloy.domain.timers import Timer, TimerStopped
+    from alloy.domain.work import Ticket
 
-def mine(model) -> list[dict]:
+
+def mine(model) -> list[Ticket]:
     """Open tickets (not in a done or cancelled status) assigned to me, most urgent first."""
     rank = {p: i for i, p in enumerate(PRIORITIES)}
-    rows = [t for t in model.tickets
-            if t.get("assignee_id") == model.user_id and model.is_open(t)]
-    return sorted(rows, key=lambda t: (rank.get(t["priority"], len(rank)), t["key"]))
+    rows = [t for t in model.tickets if t.assignee_id == model.user_id and model.is_open(t)]
+    return sorted(rows, key=lambda t: (rank[t.priority.value], t.key))
 
 
-def stop(client, activity: str | None = None) -> dict | None:
+def stop(client, activity: str | None = None) -> TimerStopped | None:
     """Stop the timer; None when the server needs an activity type (no earlier entry to
     take it from), so the screen can ask for one."""
     try:
@@ -42,8 +46,8 @@ class MyWork(ListScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[dict] = []
-        self.timer: dict | None = None
+        self.rows: list[Ticket] = []
+        self.timer: Timer | None = None
         self.timer_read_at = 0.0
 
     def on_mount(self) -> None:
@@ -56,7 +60,7 @@ class MyWork(ListScreen):
         self.show_rows()
         self.app.io(api.timer, done=self.timer_read, what="timer")
 
-    def timer_read(self, timer: dict | None) -> None:
+    def timer_read(self, timer: Timer | None) -> None:
         self.timer, self.timer_read_at = timer, time.monotonic()
         self.app.show_timer(timer)
         self.show_head()
@@ -69,24 +73,24 @@ class MyWork(ListScreen):
             out.append("No timer running", style="bold")
             out.append(" · Space on a ticket starts one", style="dim")
         else:
-            seconds = t["elapsed_seconds"] + int(time.monotonic() - self.timer_read_at)
-            out.append(f"⏱ {t['ticket_key']}", style="bold green")
-            out.append(f" running {hm(seconds // 60)} · since {t['started_at'][11:16]} UTC")
+            seconds = t.elapsed_seconds + int(time.monotonic() - self.timer_read_at)
+            out.append(f"⏱ {t.ticket_key}", style="bold green")
+            out.append(f" running {hm(seconds // 60)} · since {t.started_at[11:16]} UTC")
         mine_n = len(self.rows)
         out.append(f"\n{mine_n} open ticket{'' if mine_n == 1 else 's'} assigned to you"
                    + (" (still loading…)" if self.app.loading else ""), style="dim")
         self.head(out)
 
     def show_rows(self) -> None:
-        running = self.timer["ticket_id"] if self.timer else None
-        self.fill([Option(line(f"{'⏱' if t['id'] == running else ' '} {t['key']:<10} "
-                               f"{t['status'][:12]:<12} {t['priority']:<7} {t['title']}"))
+        running = self.timer.ticket_id if self.timer else None
+        self.fill([Option(line(f"{'⏱' if t.id == running else ' '} {t.key:<10} "
+                               f"{t.status[:12]:<12} {t.priority.value:<7} {t.title}"))
                    for t in self.rows]
                   or [Option(line("Nothing assigned to you is open.", "dim"), disabled=True)])
         self.show_head()
 
     @property
-    def selected(self) -> dict | None:
+    def selected(self) -> Ticket | None:
         at = self.at
         return self.rows[at] if at is not None and at < len(self.rows) else None
 
@@ -104,14 +108,14 @@ class MyWork(ListScreen):
         t = self.selected
         if t is None:
             return
-        if self.timer and self.timer["ticket_id"] == t["id"]:
+        if self.timer and self.timer.ticket_id == t.id:
             self.action_stop()
             return
-        self.app.io(api.timer_start, t["id"], done=self.started, what="timer start")
+        self.app.io(api.timer_start, t.id, done=self.started, what="timer start")
 
-    def started(self, timer: dict) -> None:
+    def started(self, timer: Timer) -> None:
         self.timer_read(timer)
-        self.app.notify(f"Timer started on {timer['ticket_key']}")
+        self.app.notify(f"Timer started on {timer.ticket_key}")
 
     def action_stop(self, activity: str | None = None) -> None:
         if self.timer is None:
@@ -119,15 +123,15 @@ class MyWork(ListScreen):
             return
         self.app.io(stop, activity, done=self.stopped, what="timer stop")
 
-    def stopped(self, result: dict | None) -> None:
+    def stopped(self, result: TimerStopped | None) -> None:
         if result is None:  # the first entry ever: which activity was it?
             from alloy.tui.popups import SelectPopup
 
             self.app.push_screen(SelectPopup(
-                f"Activity of the time on {self.timer['ticket_key']}",
+                f"Activity of the time on {self.timer.ticket_key}",
                 [(a, a) for a in ACTIVITY_TYPES]), lambda a: a and self.action_stop(a))
             return
-        entry = result["entry"]
+        entry = result.entry
         self.timer_read(None)
-        self.app.notify(f"Logged {hm(entry['duration_minutes'])} {entry['activity_type']} on "
-                        f"{result['timer']['ticket_key']} (a Draft entry)")
+        self.app.notify(f"Logged {hm(entry.duration_minutes)} {entry.activity_type.value} on "
+                        f"{result.timer.ticket_key} (a Draft entry)")

@@ -12,7 +12,7 @@ the blocked marks).
 from __future__ import annotations
 
 from alloy.tui import api, keymap, links
-from alloy.tui.actions import TicketActions, keyed
+from alloy.tui.actions import TicketActions
 from alloy.tui.command_mode import CommandMode
 from alloy.tui.links import LinkActions
 from alloy.tui.sprints import SprintCommands
@@ -25,18 +25,15 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
 
-def detail_of(client, ticket_id: str, projects: list[dict]) -> tuple:
+def detail_of(client, ticket_id: str) -> tuple:
     """What the detail view shows of a ticket (in a worker): the ticket afresh, its comments,
     labels, sprint name, activity and links."""
     fresh = api.ticket(client, ticket_id)
     comments = api.comments(client, ticket_id)
     activity = api.activity(client, ticket_id)
     labels = api.ticket_labels(client, ticket_id)
-    sprint = ""
-    if fresh.get("sprint_id"):
-        sprint = api.sprint(client, fresh["sprint_id"]).get("name", "")
-    return (keyed(fresh, projects), comments, labels, sprint, activity,
-            links.fetch(client, fresh))
+    sprint = api.sprint(client, fresh.sprint_id).name if fresh.sprint_id else ""
+    return fresh, comments, labels, sprint, activity, links.fetch(client, fresh)
 
 
 class TicketsScreen(Screen):
@@ -78,7 +75,7 @@ class TicketsScreen(Screen):
         bar = self.query_one(StatusBar)
         self.watch(self.app, "connection", bar.set_connection)
         self.watch(self.app, "timer", lambda timer: bar.set_timer(
-            f"⏱ {timer['ticket_key']}" if timer else ""))
+            f"⏱ {timer.ticket_key}" if timer else ""))
         self.app.boot()  # now the answers have a screen to land on
 
     @property
@@ -115,53 +112,53 @@ class TicketsScreen(Screen):
         """Leave the detail for the view it was opened from; leave the board for the list."""
         self.show_view(self.detail_from if self.view == "detail" else "list")
 
-    def set_views(self, views: list[dict]) -> None:
+    def set_views(self, views: list) -> None:
         self.query_one(ViewTabs).set_views(views)
 
     # -- the list and the tickets shown ----------------------------------------------------
     def refresh_list(self) -> None:
-        keep = self.table.selected["id"] if self.table.selected else None
+        keep = self.table.selected.id if self.table.selected else None
         self.table.set_rows(self.model.refilter(), self.model.search, keep)
         self.update_status()
 
-    def selected(self) -> dict | None:
+    def selected(self):
+        """The ticket the current view points at (a `Ticket`), None (and a warning) if none."""
         ticket = {"list": self.table.selected, "detail": self.detail.ticket,
                   "board": self.board.selected}[self.view]
         if ticket is None:
             self.notify("No ticket selected", severity="warning")
         return ticket
 
-    def ticket_changed(self, ticket: dict) -> None:
+    def ticket_changed(self, ticket) -> None:
         """Apply a ticket the server returned to every view that shows it."""
-        ticket = keyed(ticket, self.model.projects)
         self.model.replace(ticket)
         self.refresh_list()
-        if self.showing(ticket["id"]):
+        if self.showing(ticket.id):
             self.open_detail(ticket)
         if self.board.columns:
-            self.board.replace(ticket, ticket["id"])
+            self.board.replace(ticket, ticket.id)
         self.update_status()
         self.links.refresh_blocked()  # a ticket closing unblocks those it blocks
 
-    def ticket_removed(self, ticket: dict) -> None:
-        self.model.remove(ticket["id"])
+    def ticket_removed(self, ticket) -> None:
+        self.model.remove(ticket.id)
         if self.board.columns:
-            self.board.replace(None, ticket["id"])
-        if self.showing(ticket["id"]):
+            self.board.replace(None, ticket.id)
+        if self.showing(ticket.id):
             self.back()
         self.refresh_list()
-        self.notify(f"Deleted {ticket['key']}")
+        self.notify(f"Deleted {ticket.key}")
 
     def showing(self, ticket_id: str) -> bool:
         """Is the detail view on screen, showing this ticket?"""
-        return self.view == "detail" and bool(self.detail.ticket) and \
-            self.detail.ticket["id"] == ticket_id
+        return self.view == "detail" and self.detail.ticket is not None and \
+            self.detail.ticket.id == ticket_id
 
     def reread_detail(self, ticket_id: str) -> None:
         if self.showing(ticket_id):
             self.open_detail(self.detail.ticket)
 
-    def open_detail(self, ticket: dict) -> None:
+    def open_detail(self, ticket) -> None:
         """Show the ticket at once, then again with its comments, activity and links."""
         if self.view != "detail":
             self.detail_from = self.view
@@ -170,18 +167,17 @@ class TicketsScreen(Screen):
 
         def show(result):
             fresh, comments, labels, sprint, activity, related = result
-            if self.showing(fresh["id"]):
+            if self.showing(fresh.id):
                 self.detail.show(fresh, self.model.who, sprint, comments, labels, activity,
                                  related)
                 self.update_status()
-        self.app.io(detail_of, ticket["id"], self.model.projects, done=show,
-                    what="ticket detail")
+        self.app.io(detail_of, ticket.id, done=show, what="ticket detail")
 
     def on_ticket_table_open(self, event) -> None:
         self.open_detail(event.ticket)
 
     def on_sprint_board_open(self, event) -> None:
-        self.open_detail(keyed(event.ticket, self.model.projects))
+        self.open_detail(event.ticket)
 
     def on_ticket_table_moved(self, _event) -> None:
         self.update_status()
@@ -203,16 +199,17 @@ class TicketsScreen(Screen):
         if self.view == "board":
             b = self.board
             s = b.sprint
-            total = sum(len(c["tickets"]) for c in b.columns)
+            total = sum(len(c.tickets) for c in b.columns)
             done = done_count(b.columns)
             pct = round(100 * done / total) if total else 0
-            size = len(b.columns[b.col]["tickets"]) if b.columns else 0
-            return (f"{s.get('name', '')} {s.get('start_date', '')}→{s.get('end_date', '')} "
+            size = len(b.columns[b.col].tickets) if b.columns else 0
+            dates = f"{s.name} {s.start_date}→{s.end_date}" if s else " →"
+            return (f"{dates} "
                     f"{pct}% │ col {b.col + 1}/{len(b.columns)} row "
                     f"{min(b.row + 1, size)}/{size}")
         if self.view == "detail":
             t = self.detail.ticket
-            return f"{t['key']} {t['status']}" if t else ""
+            return f"{t.key} {t.status}" if t else ""
         m = self.model
         if self.app.connect_problem and not m.org_id:
             return self.app.connect_problem
@@ -266,7 +263,7 @@ class TicketsScreen(Screen):
             self.table.cursor = 0
             self.refresh_list()
         else:
-            self.command_mode.server_search(views[n - 1]["query"])
+            self.command_mode.server_search(views[n - 1].query)
 
     def action_help(self) -> None:
         from alloy.tui.popups import HelpPopup

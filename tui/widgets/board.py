@@ -1,4 +1,8 @@
-"""Sprint board: tickets in status columns (h/l across, j/k within) and a burndown panel."""
+"""Sprint board: tickets in status columns (h/l across, j/k within) and a burndown panel.
+
+It shows the board operation's answer as it comes (`Board`: a `Sprint` and `Column`s of
+`Ticket`s, and a `Burndown`); a ticket changed here is re-filed in a column of that answer.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +16,24 @@ from textual.widgets import Static
 
 from alloy.domain import enums
 from alloy.domain.display import printable
+from alloy.domain.flow import Burndown, Sprint
+from alloy.domain.flow import Column as BoardColumn
+from alloy.domain.work import Ticket
 
 SPARK = "▁▂▃▄▅▆▇█"
 _CLOSED = {name for name, category in enums.DEFAULT_STATUSES
            if category in enums.CLOSED_CATEGORIES}
 
 
-def closed(column: dict) -> bool:
+def closed(column: BoardColumn) -> bool:
     """Work that is over: the column's category says so (any workflow); a column without
     one counts when its status is a closed status of the Default workflow."""
-    category = column.get("category")
-    return category in enums.CLOSED_CATEGORIES if category else column["status"] in _CLOSED
+    category = column.category
+    return category in enums.CLOSED_CATEGORIES if category else column.status in _CLOSED
 
 
-def done_count(columns: list[dict]) -> int:
-    return sum(len(c["tickets"]) for c in columns if closed(c))
+def done_count(columns: list[BoardColumn]) -> int:
+    return sum(len(c.tickets) for c in columns if closed(c))
 
 
 def sparkline(values: list[int]) -> str:
@@ -36,18 +43,18 @@ def sparkline(values: list[int]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, v * (len(SPARK) - 1) // top)] for v in values)
 
 
-def burndown_text(sprint: dict, columns: list[dict], burndown: dict | None) -> Text:
+def burndown_text(sprint: Sprint, columns: list[BoardColumn], burndown: Burndown | None) -> Text:
     """Date range, total/done/remaining, completion %, and a sparkline of completed work."""
-    data = (burndown or {}).get("data") or []
-    total = sum(len(c["tickets"]) for c in columns)
+    data = burndown.data if burndown else []
+    total = sum(len(c.tickets) for c in columns)
     done = done_count(columns)
     pct = round(100 * done / total) if total else 0
     out = Text()
-    out.append(f"{printable(sprint.get('name', ''))} ({sprint.get('start_date', '')} → "
-               f"{sprint.get('end_date', '')})  {pct}%\n", style="bold")
+    out.append(f"{printable(sprint.name)} ({sprint.start_date} → {sprint.end_date})  {pct}%\n",
+               style="bold")
     out.append(f"Total: {total}  Done: {done}  Remaining: {total - done}\n")
-    out.append(sparkline([d["completed_tickets"] for d in data
-                          if d["completed_tickets"] is not None]) or "(no burndown data yet)")
+    out.append(sparkline([d.completed_tickets for d in data
+                          if d.completed_tickets is not None]) or "(no burndown data yet)")
     return out
 
 
@@ -106,7 +113,7 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
     """
 
     class Open(Message):
-        def __init__(self, ticket: dict) -> None:
+        def __init__(self, ticket: Ticket) -> None:
             super().__init__()
             self.ticket = ticket
 
@@ -115,11 +122,11 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
-        self.sprint: dict = {}
-        self.columns: list[dict] = []
+        self.sprint: Sprint | None = None
+        self.columns: list[BoardColumn] = []
         self.col, self.row = 0, 0
         self._columns: list[Column] = []
-        self.burndown: dict | None = None
+        self.burndown: Burndown | None = None
         self.blocked: set[str] = set()  # ids of blocked tickets (alloy.tui.links)
 
     def compose(self):
@@ -128,7 +135,7 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
         panel.border_title = "Burndown"
         yield panel
 
-    def show(self, sprint: dict, columns: list[dict], burndown: dict | None) -> None:
+    def show(self, sprint: Sprint, columns: list[BoardColumn], burndown: Burndown | None) -> None:
         self.sprint, self.columns, self.burndown = sprint, columns, burndown
         self.col = min(self.col, max(0, len(columns) - 1))
         self.row = 0
@@ -140,38 +147,38 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
         self.call_after_refresh(self._paint)
 
     @property
-    def selected(self) -> dict | None:
+    def selected(self) -> Ticket | None:
         if not self.columns:
             return None
-        tickets = self.columns[self.col]["tickets"]
+        tickets = self.columns[self.col].tickets
         return tickets[self.row] if 0 <= self.row < len(tickets) else None
 
-    def replace(self, ticket: dict | None, ticket_id: str) -> None:
+    def replace(self, ticket: Ticket | None, ticket_id: str) -> None:
         """A ticket changed (or was deleted when `ticket` is None): re-file it by status."""
         for c in self.columns:
-            c["tickets"] = [t for t in c["tickets"] if t["id"] != ticket_id]
+            c.tickets = [t for t in c.tickets if t.id != ticket_id]
         if ticket is not None:
-            column = next((c for c in self.columns if c["status"] == ticket["status"]), None)
+            column = next((c for c in self.columns if c.status == ticket.status), None)
             if column is None:
-                column = {"status": ticket["status"], "tickets": []}
+                column = BoardColumn(status=ticket.status, category=None, tickets=[])
                 self.columns.append(column)
                 self.show(self.sprint, self.columns, self.burndown)
-            column["tickets"].append(ticket)
+            column.tickets.append(ticket)
         self._paint()
 
     def _paint(self) -> None:
         """One line per card (long titles end in …), so card r is line r of its column."""
         for n, (column, widget) in enumerate(zip(self.columns, self._columns, strict=False)):
             widget.head.update(Text(
-                f"{printable(column['status'])} ({len(column['tickets'])})", no_wrap=True,
+                f"{printable(column.status)} ({len(column.tickets)})", no_wrap=True,
                 overflow="ellipsis"))
             text = Text(no_wrap=True, overflow="ellipsis", end="")
-            for r, t in enumerate(column["tickets"]):
+            for r, t in enumerate(column.tickets):
                 style = "reverse" if (n, r) == (self.col, self.row) else ""
-                mark = f" {BLOCKED}" if t["id"] in self.blocked else ""
-                text.append(t["key"] + mark, style=f"{style} bold".strip())
-                text.append(f" {printable(t['title'])}", style=style)
-                text.append("\n" if r < len(column["tickets"]) - 1 else "")
+                mark = f" {BLOCKED}" if t.id in self.blocked else ""
+                text.append(t.key + mark, style=f"{style} bold".strip())
+                text.append(f" {printable(t.title)}", style=style)
+                text.append("\n" if r < len(column.tickets) - 1 else "")
             widget.cards.show(text, self.row if n == self.col else None)
             widget.set_class(n == self.col, "current")
         self.query_one("#burndown", Static).update(
@@ -182,7 +189,7 @@ class SprintBoard(GPrefix, Vertical, can_focus=True):
         self._paint()
 
     def _clamp(self) -> None:
-        size = len(self.columns[self.col]["tickets"]) if self.columns else 0
+        size = len(self.columns[self.col].tickets) if self.columns else 0
         self.row = max(0, min(self.row, size - 1))
 
     def action_column(self, step: int) -> None:

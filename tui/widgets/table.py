@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from alloy.tui import keymap
 from alloy.tui.widgets.links import BLOCKED
@@ -15,6 +16,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from alloy.domain.display import printable
+
+if TYPE_CHECKING:
+    from alloy.domain.work import Ticket
 
 COLUMNS = (("Key", 10), ("Title", 0), ("Status", 12), ("Assignee", 16), ("Priority", 9))
 HEADER = Style(bold=True, underline=True)
@@ -37,13 +41,13 @@ def fit(text: str, width: int) -> str:
 
 
 class TicketTable(GPrefix, ScrollView, can_focus=True):
-    """Rows are dicts; the table keeps a cursor and posts `Open` on Enter."""
+    """Rows are `Ticket`s; the table keeps a cursor and posts `Open` on Enter."""
 
     BINDINGS = keymap.TABLE
     DEFAULT_CSS = "TicketTable { height: 1fr; overflow-x: hidden; }"
 
     class Open(Message):
-        def __init__(self, ticket: dict) -> None:
+        def __init__(self, ticket: Ticket) -> None:
             super().__init__()
             self.ticket = ticket
 
@@ -58,18 +62,18 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         super().__init__(**kw)
         self.border_title = "Tickets"
         self.category = category
-        self.rows: list[dict] = []
+        self.rows: list[Ticket] = []
         self.cursor = 0
         self.search = ""
         self.who = who
         self.blocked: set[str] = set()  # ids of blocked tickets (alloy.tui.links)
 
     # -- data ------------------------------------------------------------------------------
-    def set_rows(self, rows: list[dict], search: str = "", keep: str | None = None) -> None:
+    def set_rows(self, rows: list[Ticket], search: str = "", keep: str | None = None) -> None:
         """Replace the rows; keep the cursor on ticket `keep` (an id) when it is still shown."""
         self.rows, self.search = rows, search.lower()
         if keep is not None:
-            self.cursor = next((i for i, r in enumerate(rows) if r["id"] == keep), self.cursor)
+            self.cursor = next((i for i, r in enumerate(rows) if r.id == keep), self.cursor)
         self.cursor = max(0, min(self.cursor, len(rows) - 1))
         self.virtual_size = Size(0, len(rows) + 1)  # no width: a resize changes nothing
         self._follow()
@@ -77,7 +81,7 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
         self.post_message(self.Moved())
 
     @property
-    def selected(self) -> dict | None:
+    def selected(self) -> Ticket | None:
         return self.rows[self.cursor] if self.rows else None
 
     def move_to(self, index: int) -> None:
@@ -138,8 +142,8 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
             return Strip.blank(width)
         t = self.rows[index]
         base = PLAIN if index != self.cursor else CURSOR if self.has_focus else CURSOR_UNFOCUSED
-        cells = (t["key"] + (f" {BLOCKED}" if t["id"] in self.blocked else ""), t["title"], t["status"], self.who(t.get("assignee_id")),
-                 t["priority"])
+        cells = (t.key + (f" {BLOCKED}" if t.id in self.blocked else ""), t.title, t.status,
+                 self.who(t.assignee_id), t.priority.value)
         segments: list[Segment] = []
         for n, (value, w) in enumerate(zip(cells, widths, strict=True)):
             if n:
@@ -147,9 +151,9 @@ class TicketTable(GPrefix, ScrollView, can_focus=True):
             segments.extend(self._cell(fit(printable(str(value)), w), n, base, t))
         return Strip(segments).adjust_cell_length(width).crop(0, width)
 
-    def _cell(self, text: str, column: int, base: Style, ticket: dict):
-        colour = CATEGORY_COLOUR.get(self.category(ticket["status"]) or "") if column == 2 \
-            else PRIORITY_COLOUR.get(ticket["priority"]) if column == 4 else None
+    def _cell(self, text: str, column: int, base: Style, ticket: Ticket):
+        colour = CATEGORY_COLOUR.get(self.category(ticket.status) or "") if column == 2 \
+            else PRIORITY_COLOUR.get(ticket.priority.value) if column == 4 else None
         style = coloured(base, colour)
         q = self.search
         at = text.lower().find(q) if q and column in (0, 1, 2) else -1

@@ -7,8 +7,13 @@ the list's current search is highlighted, so a `/` search of one's own shows no 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from alloy.domain.views import View
 
 MAX_TABS = 9
 
@@ -18,10 +23,10 @@ class ViewTabs(Static):
 
     def __init__(self, **kw) -> None:
         super().__init__("", **kw)
-        self.views: list[dict] = []
+        self.views: list[View] = []
         self.display = False
 
-    def set_views(self, views: list[dict]) -> None:
+    def set_views(self, views: list[View]) -> None:
         self.views = views[:MAX_TABS]
         self.display = bool(self.views)
 
@@ -30,9 +35,9 @@ class ViewTabs(Static):
         if not self.views:
             return
         active = 0 if not search else None if not asked else next(
-            (n for n, v in enumerate(self.views, 1) if v["query"] == search), None)
+            (n for n, v in enumerate(self.views, 1) if v.query == search), None)
         line = Text(no_wrap=True, overflow="ellipsis")
-        for n, label in enumerate(["All", *(v["name"] for v in self.views)]):
+        for n, label in enumerate(["All", *(v.name for v in self.views)]):
             if n:
                 line.append(" │ ", style="dim")
             line.append(f"{n} ", style="bold" if n == active else "dim")
