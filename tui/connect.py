@@ -16,10 +16,16 @@ import dataclasses
 import threading
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from alloy.tui import api
 
 from alloy.errors import AlloyError
+
+if TYPE_CHECKING:
+    from alloy.domain.flow import Workflow
+    from alloy.domain.views import View
+    from alloy.domain.work import Project, Ticket
 
 
 def make_client(api_url: str | None = None):
@@ -39,12 +45,12 @@ class Start:
     (the client's Structs, as the widgets read them)."""
 
     who: api.Who
-    projects: list  # [Project]
+    projects: list[Project]
     members: dict[str, str]
-    workflows: list  # [Workflow]
-    views: list  # [View]
-    first: list  # [Ticket]
-    rest: Iterator[list]  # pages of [Ticket]
+    workflows: list[Workflow]
+    views: list[View]
+    first: list[Ticket]
+    rest: Iterator[list[Ticket]]
     first_page_at: float
 
 
