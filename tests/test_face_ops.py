@@ -1,7 +1,7 @@
 """Every operation name the faces write resolves to a declared operation.
 
 The faces name operations as string literals (`call("tickets.create", ...)`,
-`api.call(client, "tickets.update", ...)`, MCP's `Call("tickets.get", ...)`); a typo or a
+`api.run(client, "tickets.update", ...)`, MCP's `Call("tickets.get", ...)`); a typo or a
 renamed operation must fail here, not in front of a user.
 """
 
@@ -17,7 +17,7 @@ from tests.support import ROOT
 
 FACES = ("cli", "tui", "server/mcp")
 # Functions whose string arguments name an operation.
-TAKERS = {"call", "Call", "show_list", "everything", "pages", "choices", "run", "get"}
+TAKERS = {"call", "Call", "show_list", "pages", "items", "choices", "run", "get"}
 DOTTED = re.compile(r"^[A-Za-z_]\w*\.\w+$")
 
 
@@ -80,7 +80,7 @@ def test_the_scan_sees_the_faces_operations():
 @pytest.mark.parametrize("typo", [
     'call("tickets.creat", project_id=p)',            # the function part
     'call("tickest.create", project_id=p)',           # the module part
-    'api.call(client, "tickets.updat", tid)',         # the TUI's second-argument form
+    'api.run(client, "tickets.updat", tid)',         # the TUI's second-argument form
     'Call("tickets.gett", "GET /api/v1/tickets/{id}")',  # an MCP tool
     'name = "labels.add_to_tickets" if on else "labels.remove_from_ticket"',
     'show_list(f"sprintz.{action}", [])',
