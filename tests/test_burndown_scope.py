@@ -51,6 +51,13 @@ def test_burndown_through_the_cli(day):
 def test_the_tui_draws_nothing_for_days_to_come():
     from alloy.tui.widgets.board import burndown_text
 
-    days = [{"completed_tickets": 0}, {"completed_tickets": 2}, {"completed_tickets": None}]
-    text = burndown_text({"name": "S"}, [], {"data": days}).plain
+    from alloy.domain.flow import Burndown, BurndownDay, Sprint, SprintStatus
+
+    days = [BurndownDay(date=f"2026-04-0{n + 1}", total_tickets=2, completed_tickets=done,
+                        remaining_tickets=None if done is None else 2 - done)
+            for n, done in enumerate((0, 2, None))]
+    sprint = Sprint(id="s", project_id="p", name="S", goal=None, start_date="2026-04-01",
+                    end_date="2026-04-03", status=SprintStatus("Active"), created_at="",
+                    updated_at="")
+    text = burndown_text(sprint, [], Burndown(sprint_id="s", data=days)).plain
     assert text.splitlines()[-1] == "▁█"  # two days drawn, the third left out
