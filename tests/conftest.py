@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 
 import pytest
 
@@ -73,3 +74,12 @@ def pytest_configure(config):
     from tests.coverage_ops import OperationCoverage
 
     config.pluginmanager.register(OperationCoverage(config), "alloy-operation-coverage")
+
+
+@pytest.fixture(autouse=True)
+def _close_local_sides():
+    """Close the in-process contract sides a test opened (tests/contract.py LocalSide)."""
+    yield
+    contract = sys.modules.get("tests.contract")
+    while contract is not None and contract.OPEN:
+        contract.OPEN.pop().env.close()

@@ -45,7 +45,14 @@ class Recording:
             return {"error": e.code, "status": e.status}
 
 
+OPEN: list[LocalSide] = []  # closed after each test (tests/conftest.py)
+
+
 class LocalSide:
+    """The in-process side: its own Env (and, on PostgreSQL, its own connection pool),
+    closed when the test ends, not left to the garbage collector: a pool collected on
+    one of its own worker threads cannot join that thread."""
+
     kind = "local"
 
     def __init__(self, home, **settings) -> None:
@@ -58,6 +65,7 @@ class LocalSide:
         settings.setdefault("ALLOY_ALLOW_PRIVATE_URLS", "true")  # as base_env: local fakes
         self.env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=url, **settings))
         self.anon = Recording(LocalClient(self.env, None))
+        OPEN.append(self)
 
     def as_user(self, token: str, org_id: str | None = None) -> Recording:
         return Recording(LocalClient(self.env, token=token, org_id=org_id))
