@@ -125,6 +125,19 @@ class Server:
         return Path(self.log.name).read_text()
 
 
+def registered(env, key: str):
+    """A user registered on `env` (open registration): a LocalClient acting as them, their
+    registration answer, and a project `key` in their org."""
+    from alloy.client.local import LocalClient
+
+    user = LocalClient(env).call("auth.register", body={
+        "email": f"{key.lower()}@example.com", "password": "password123", "display_name": key})
+    client = LocalClient(env, token=user["access_token"])
+    project = client.call("projects.create", body={
+        "org_id": user["org_id"], "key": key, "name": key.title()})
+    return client, user, project
+
+
 def auth(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 

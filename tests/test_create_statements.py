@@ -9,12 +9,12 @@ import sqlite3
 
 import pytest
 
-from alloy.client.local import LocalClient
 from alloy.config import Settings
 from alloy.env import bootstrap
 from tests import pg
 from tests.pg import use_postgres
 from tests.pg_wire import RoundTripRelay
+from tests.support import registered
 
 
 def _top(traced: list[str]) -> list[str]:
@@ -30,11 +30,7 @@ def test_a_create_reads_once_and_still_sees_a_webhook_made_a_moment_before(tmp_p
                                       ALLOY_REGISTRATION="open", ALLOY_ALLOW_PRIVATE_URLS="true"))
     traced: list[str] = []
     try:
-        user = LocalClient(env).call("auth.register", body={
-            "email": "count@example.com", "password": "password123", "display_name": "C"})
-        client = LocalClient(env, token=user["access_token"])
-        project = client.call("projects.create", body={
-            "org_id": user["org_id"], "key": "CNT", "name": "Count"})
+        client, user, project = registered(env, "CNT")
 
         def create(title: str) -> list[str]:
             traced.clear()
@@ -92,15 +88,6 @@ def test_a_counted_insert_writes_nothing_when_the_counter_row_is_gone(tmp_path, 
         store.close()
 
 
-def _user_and_project(env) -> tuple[LocalClient, dict, dict]:
-    user = LocalClient(env).call("auth.register", body={
-        "email": "trips@example.com", "password": "password123", "display_name": "T"})
-    client = LocalClient(env, token=user["access_token"])
-    project = client.call("projects.create", body={
-        "org_id": user["org_id"], "key": "TRP", "name": "Trips"})
-    return client, user, project
-
-
 def test_a_postgres_create_waits_for_the_network_three_times_and_a_move_seven(tmp_path, monkeypatch):
     """A create: BEGIN + scope + the read, then the counted insert, then COMMIT (five
     before). Moves read their workflow and webhooks with the project."""
@@ -112,7 +99,7 @@ def test_a_postgres_create_waits_for_the_network_three_times_and_a_move_seven(tm
                                       ALLOY_MIGRATION_DATABASE_URL=owner,
                                       ALLOY_REGISTRATION="open"))
     try:
-        client, _, project = _user_and_project(env)
+        client, _, project = registered(env, "TRP")
 
         def trips(op: str, **kw) -> int:
             relay.count = 0
@@ -147,7 +134,7 @@ def test_a_move_reads_its_workflow_and_webhooks_with_the_project(tmp_path, monke
                                       ALLOY_REGISTRATION="open", ALLOY_ALLOW_PRIVATE_URLS="true"))
     traced: list[str] = []
     try:
-        client, user, project = _user_and_project(env)
+        client, user, project = registered(env, "TRP")
         ticket = client.call("tickets.create", project_id=project["id"], body={"title": "m"})
 
         def to(status: str) -> list[str]:

@@ -12,13 +12,12 @@ import sqlite3
 import pytest
 from alloy.server.worker import OutboxWorker
 
-from alloy.client.local import LocalClient
 from alloy.config import Settings
 from alloy.env import bootstrap
 from alloy.outbox import CHANNEL
 from tests import pg
 from tests.pg import use_postgres
-from tests.support import Server, auth
+from tests.support import Server, auth, registered
 from tests.test_webhooks import Receiver
 
 SLOW = "600"  # seconds: the fallback poll never fires during a test
@@ -95,13 +94,9 @@ def test_looking_for_work_takes_no_write_lock(tmp_path, monkeypatch, receiver):
         assert not [s for s in traced if s.startswith("BEGIN IMMEDIATE")], traced
         assert worker.clients == {}  # no HTTP client until something is due
 
-        user = LocalClient(env).call("auth.register", body={
-            "email": "idle@example.com", "password": "password123", "display_name": "I"})
-        client = LocalClient(env, token=user["access_token"])
+        client, user, project = registered(env, "IDLE")
         client.call("webhooks.create", org_id=user["org_id"], body={
             "url": receiver.url, "event_types": ["ticket.created"]})
-        project = client.call("projects.create", body={
-            "org_id": user["org_id"], "key": "IDLE", "name": "Idle"})
         client.call("tickets.create", project_id=project["id"], body={"title": "t"})
         traced.clear()
         assert worker.round() is None  # sent; nothing left

@@ -161,20 +161,16 @@ def test_a_new_tickets_search_document_is_the_one_a_refresh_makes(tmp_path, monk
     reading it back: the same document the refresh function makes for that ticket."""
     import psycopg
 
-    from alloy.client.local import LocalClient
     from alloy.config import Settings
     from alloy.env import bootstrap
+    from tests.support import registered
 
     monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
     app, owner = pg.cluster().new_database()
     env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=app, ALLOY_MIGRATION_DATABASE_URL=owner,
                                       ALLOY_REGISTRATION="open"))
     try:
-        user = LocalClient(env).call("auth.register", body={
-            "email": "doc@example.com", "password": "password123", "display_name": "D"})
-        client = LocalClient(env, token=user["access_token"])
-        project = client.call("projects.create", body={
-            "org_id": user["org_id"], "key": "DOC", "name": "Docs"})
+        client, _, project = registered(env, "DOC")
         ids = [client.call("tickets.create", project_id=project["id"], body=body)["id"]
                for body in ({"title": "Login page crashes", "description": "on the second try"},
                             {"title": "No description"})]
