@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from alloy.errors import NotConfigured
 
-EXTRAS = {"postgres": ("psycopg", "psycopg_pool"), "s3": ("botocore",), "tls": ("acme", "josepy"),
+EXTRAS = {"postgres": ("psycopg", "psycopg_pool", "greenlet"), "s3": ("botocore",), "tls": ("acme", "josepy"),
           "jq": ("jq",)}
 _WHAT = {"postgres": "a PostgreSQL database", "s3": "attachment storage on S3",
          "tls": "an automatic TLS certificate (--tls-domain)", "jq": "--jq"}

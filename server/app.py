@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sys
@@ -75,18 +76,36 @@ def _run(env, op, headers, path, body, query, limiter=None, client=""):
 
 
 # The API's hot path: short, bounded SQL work with no network call and no password hashing.
-# On SQLite these run on the event loop itself. Handing a request to a worker thread cost
-# more than its work: with 16 connections the threads fight over the GIL at every SQLite
-# call (19 context switches per ticket create vs 0.2 inline) and server CPU per create fell
-# from 1.16 ms to 0.65 ms inline (bench/api_load.py). They run under `no_wait`, so the loop
-# never sleeps in a lock: when another thread or process is writing, the attempt is rolled
-# back and the request goes to a worker thread as every other operation does. PostgreSQL
-# waits on the network at every statement, so there every op runs in a worker thread.
+# These run on the event loop itself. Handing a request to a worker thread cost more than
+# its work: with 16 connections the threads fight over the GIL at every statement (19
+# context switches per ticket create vs 0.2 inline) and server CPU per create fell from
+# 1.16 ms to 0.65 ms inline on SQLite (bench/api_load.py), 1.4 ms to 0.9 ms on PostgreSQL.
+# - SQLite: under `no_wait`, so the loop never sleeps in a lock: when another thread or
+#   process is writing, the attempt is rolled back and the request goes to a worker thread
+#   as every other operation does.
+# - PostgreSQL: in a greenlet (`on_loop`) whose every wait for the database is awaited on
+#   the loop, so a slow statement or a row lock holds up only its own request.
 INLINE = frozenset({
     "tickets.create", "tickets.list", "tickets.get", "tickets.update", "tickets.resolve",
     "comments.create", "comments.list", "comments.get",
 })
 _BLOCKED = object()
+
+# PostgreSQL units of work in progress on the loop at once: as many as the pool has
+# connections, so that one rarely waits for a connection (see postgres._checkout). Each is
+# idle between its statements while the loop serves other requests.
+class _Turns:
+    """A semaphore, made on the running loop (an app may be served by more than one loop in
+    its life, as tests do)."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self._loop, self._semaphore = size, None, None
+
+    def __call__(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._semaphore = loop, asyncio.Semaphore(self.size)
+        return self._semaphore
 
 
 def _headers(scope) -> dict[str, str]:
@@ -134,8 +153,11 @@ async def _body(receive, headers: dict[str, str]) -> bytes:
             return b"".join(chunks)
 
 
-def _handler_for(env, op: ops.Op, limiter=None):
-    inline = op.name in INLINE and env.store.dialect == "sqlite"
+def _handler_for(env, op: ops.Op, limiter=None, turns: _Turns | None = None):
+    inline = op.name in INLINE
+    on_loop = None
+    if inline and env.store.dialect == "postgres":
+        from alloy.store import on_loop  # greenlet: the postgres extra's
 
     async def handle(request: Request) -> ASGIApp:
         """Answers a Response on the rare paths and a ready ASGI app (`_Json`) for JSON
@@ -161,7 +183,10 @@ def _handler_for(env, op: ops.Op, limiter=None):
             query = (dict(request.query_params) or None) if scope["query_string"] else None
             args = (env, op, headers, scope["path_params"], body, query, limiter, client)
             result = _BLOCKED
-            if inline:
+            if on_loop is not None:
+                async with turns():
+                    result = await on_loop.run(_run, *args)
+            elif inline:
                 try:
                     with no_wait():
                         result = _run(*args)
@@ -235,7 +260,8 @@ def create_app(env) -> Litestar:
 
     env.settings.check()  # every bad value now, not on the first request that needs it
     limiter = RateLimiter.from_settings(env.settings.server)
-    handlers = [_handler_for(env, op, limiter) for op in ops.all_ops()]
+    turns = _Turns(getattr(env.store, "pool_size", 1))  # PostgreSQL's
+    handlers = [_handler_for(env, op, limiter, turns) for op in ops.all_ops()]
     # Integrations with their own authentication (a static token or a signed payload).
     handlers += scim.routes(env) + [endpoint.route(env) for endpoint in signed()]
     handlers = [_options(sorted({p for h in handlers for p in h.paths})), *handlers]

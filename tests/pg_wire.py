@@ -1,8 +1,9 @@
 """A TCP relay in front of PostgreSQL that counts round trips, for tests and benchmarks.
 
-A round trip is the client speaking after the server has answered (or for the first time):
-however many statements a pipelined burst carries and however TCP splits it, it counts once,
-which is what a request pays in waiting for the network.
+A round trip is the client speaking after the server has said it is ready for the next
+query (ReadyForQuery, its answer to a Sync), or for the first time: however many statements
+a pipelined burst carries, however TCP splits it, and however early the server answers its
+first statements, it counts once, which is what a request pays in waiting for the network.
 """
 
 from __future__ import annotations
@@ -38,17 +39,22 @@ class RoundTripRelay:
         sel = selectors.DefaultSelector()
         sel.register(client, selectors.EVENT_READ, server)
         sel.register(server, selectors.EVENT_READ, client)
-        last = None
+        answered = _Answers()
+        waiting = True  # for the server, before the client's first word
         try:
             while True:
                 for key, _ in sel.select():
                     data = key.fileobj.recv(65536)
                     if not data:
                         return
-                    if key.fileobj is client and last is not client:
-                        with self._lock:
-                            self.count += 1
-                    last = key.fileobj
+                    if key.fileobj is client:
+                        answered.asked(data)
+                        if waiting:
+                            with self._lock:
+                                self.count += 1
+                        waiting = False
+                    elif answered.ready_in(data):
+                        waiting = True
                     key.data.sendall(data)
         except OSError:
             return
@@ -58,3 +64,37 @@ class RoundTripRelay:
 
     def close(self) -> None:
         self.listener.close()
+
+
+class _Answers:
+    """The server's side of the wire, message by message (a type byte, then a length that
+    counts itself), across however TCP splits it."""
+
+    def __init__(self) -> None:
+        self.header = b""  # of the message begun
+        self.left = 0  # bytes of its body still to come
+
+    def asked(self, data: bytes) -> None:
+        """The client's words: an SSL or GSS encryption request is answered by one byte
+        ('N' or 'S'/'G') that is no message."""
+        if len(data) >= 8 and data[:4] == b"\0\0\0\x08" and data[4:8] in (
+                (80877103).to_bytes(4, "big"), (80877104).to_bytes(4, "big")):
+            self.left = 1
+
+    def ready_in(self, data: bytes) -> bool:
+        """Whether `data` holds a ReadyForQuery ('Z') message."""
+        ready, i = False, 0
+        while i < len(data):
+            if self.left:
+                step = min(self.left, len(data) - i)
+                self.left -= step
+                i += step
+                continue
+            take = 5 - len(self.header)
+            self.header += data[i:i + take]
+            i += take
+            if len(self.header) == 5:
+                ready |= self.header[:1] == b"Z"
+                self.left = int.from_bytes(self.header[1:], "big") - 4
+                self.header = b""
+        return ready

@@ -1,7 +1,8 @@
 """What a ticket create asks of the database: one read (project, role, the workflow governing
 it, whether any webhook may want the event), then the writes. On PostgreSQL BEGIN and the
-row-level-security scope travel with that read (pipeline mode), so a create waits for the
-network three times (bench/statements_per_create.py counts both databases)."""
+row-level-security scope travel with that read (pipeline mode), and COMMIT travels with the
+counted insert, so a create waits for the network twice (bench/statements_per_create.py
+counts both databases)."""
 
 from __future__ import annotations
 
@@ -88,9 +89,10 @@ def test_a_counted_insert_writes_nothing_when_the_counter_row_is_gone(tmp_path, 
         store.close()
 
 
-def test_a_postgres_create_waits_for_the_network_three_times_and_a_move_seven(tmp_path, monkeypatch):
-    """A create: BEGIN + scope + the read, then the counted insert, then COMMIT (five
-    before). Moves read their workflow and webhooks with the project."""
+def test_a_postgres_create_waits_for_the_network_twice_and_a_move_seven(tmp_path, monkeypatch):
+    """A create: BEGIN + scope + the read, then the counted insert + COMMIT (five before;
+    three while COMMIT had a trip of its own). Moves read their workflow and webhooks with
+    the project."""
     monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
     cluster = pg.cluster()
     app, owner = cluster.new_database()
@@ -109,9 +111,16 @@ def test_a_postgres_create_waits_for_the_network_three_times_and_a_move_seven(tm
         for title in ("warm", "up"):  # statements get prepared after a few runs
             client.call("tickets.create", project_id=project["id"], body={"title": title})
         assert [trips("tickets.create", project_id=project["id"], body={"title": f"t{i}"})
-                for i in range(8)] == [3] * 8
+                for i in range(8)] == [2] * 8
         with pytest.raises(Exception, match="project not found"):  # errors still map
             client.call("tickets.create", project_id="nope", body={"title": "x"})
+        # an event to queue after the insert: COMMIT waits for it (the insert, the hooks,
+        # the delivery, its NOTIFY, COMMIT)
+        client.call("webhooks.create", org_id=project["org_id"], body={
+            "url": "https://example.com/hook", "event_types": ["ticket.created"]})
+        assert trips("tickets.create", project_id=project["id"], body={"title": "ev"}) == 6
+        with env.store.connect() as conn:
+            assert conn.execute("SELECT COUNT(*) AS n FROM webhook_deliveries").fetchone()["n"] == 1
         # a move: the ticket (with BEGIN), its project (with role, workflow and webhooks),
         # the ticket locked, its sub-issues, the update, the audit row, COMMIT (ten before)
         ticket = client.call("tickets.create", project_id=project["id"], body={"title": "m"})
@@ -120,6 +129,53 @@ def test_a_postgres_create_waits_for_the_network_three_times_and_a_move_seven(tm
                        body={"to_status": "Backlog"})]
         assert moves == [7, 7]
     finally:
+        env.close()
+        relay.close()
+
+
+def test_a_final_counted_insert_commits_in_its_own_round_trip(tmp_path, monkeypatch):
+    """`final=True`: the row is committed (another connection sees it) before the unit ends,
+    so the counter's row lock was not held for a trip back to us; a statement after it is a
+    bug and says so; an insert that fails still rolls back, its number too."""
+    from alloy.errors import Conflict
+    from alloy.store import IDENTITY, open_store
+
+    monkeypatch.setenv("ALLOY_DATA_DIR", str(tmp_path))
+    cluster = pg.cluster()
+    app, owner = cluster.new_database()
+    env = bootstrap(Settings.from_env(ALLOY_DATABASE_URL=app, ALLOY_MIGRATION_DATABASE_URL=owner,
+                                      ALLOY_REGISTRATION="open"))
+    relay = RoundTripRelay(cluster.port)
+    store = open_store(relay.url(owner))  # the owner: no tenant scope to set up
+    try:
+        _, user, project = registered(env, "FIN")
+
+        def ticket(id_: str) -> tuple:
+            return ("tickets", {"id": id_, "org_id": project["org_id"],
+                                "project_id": project["id"], "title": id_, "status": "Backlog",
+                                "priority": "medium", "reporter_id": user["user_id"],
+                                "created_at": "now", "updated_at": "now"}, "ticket_number",
+                    ("projects", "ticket_counter", project["id"]),
+                    ("audit_log", {"id": f"a-{id_}", "entity_type": "ticket", "entity_id": id_,
+                                   "action": "create", "changes": {}, "created_at": "now"}))
+
+        def committed(sql: str):
+            with store.connect() as conn:
+                return conn.execute(sql).fetchone()
+
+        with store.unit(scope=IDENTITY) as db:
+            db.value("SELECT 1")
+            relay.count = 0
+            row = db.insert_counted(*ticket("t1"), final=True)
+            assert relay.count == 1 and row["ticket_number"] == 1
+            assert committed("SELECT id FROM tickets WHERE id = 't1'")  # the unit is open
+            with pytest.raises(RuntimeError, match="after the unit committed"):
+                db.value("SELECT 1")
+        with pytest.raises(Conflict), store.unit(scope=IDENTITY) as db:
+            db.insert_counted(*ticket("t1"), final=True)  # the same id: refused
+        assert committed("SELECT ticket_counter FROM projects") == {"ticket_counter": 1}
+    finally:
+        store.close()
         env.close()
         relay.close()
 

@@ -123,10 +123,12 @@ def create(ctx: Ctx, project_id: str, body: TicketIn) -> Ticket:
     created = {"title": body.title, "status": status, "priority": row["priority"]}
     if body.parent_id is not None:
         created["parent_id"] = body.parent_id
-    # number, ticket and audit row in one statement on PostgreSQL (see `next_number`)
+    # number, ticket and audit row in one statement on PostgreSQL (see `next_number`), and
+    # the commit with them unless an event follows: every create in the project waits on it
     row = ctx.db.insert_counted(
         "tickets", row, "ticket_number", ("projects", "ticket_counter", project_id),
-        ("audit_log", ctx.audit_row(project["org_id"], "ticket", row["id"], "create", created)))
+        ("audit_log", ctx.audit_row(project["org_id"], "ticket", row["id"], "create", created)),
+        final=not project["subscribed"])
     if row is None:
         raise NotFound("project not found")
     ticket = to_ticket(row, project["key"], warning)

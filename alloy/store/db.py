@@ -79,11 +79,16 @@ class Db:
         return row
 
     def insert_counted(self, table: str, row: dict, column: str, counter: tuple[str, str, str],
-                       *also: tuple[str, dict]) -> dict | None:
+                       *also: tuple[str, dict], final: bool = False) -> dict | None:
         """Insert `row` with `column` set to the next value of a counter column (`counter` is
         (table, column, row id)), then the `also` rows; None, writing nothing, when the
         counter's row is gone. The counter's row stays locked until commit, so numbers never
-        repeat. PostgreSQL does it all in one statement (`PgDb`)."""
+        repeat. PostgreSQL does it all in one statement (`PgDb`).
+
+        `final` says the unit writes nothing after this and nothing after it can fail: then
+        PostgreSQL commits in the same round trip, and every other insert counting on the
+        same row waits for the database alone, not for this client's next message. SQLite
+        commits at the unit's end as always (its writers take turns anyway)."""
         table_c, column_c, row_id = counter
         number = self.value(f"UPDATE {table_c} SET {column_c} = {column_c} + 1 WHERE id = ? "
                             f"RETURNING {column_c}", row_id)

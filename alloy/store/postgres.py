@@ -8,14 +8,16 @@ ASCII case) and `IFNULL`. Databases should use the C collation so text sorts as 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import re
+import select
 import threading
 
 from alloy import outbox
 from alloy.errors import AlloyError, Conflict, NotFound, Unavailable
-from alloy.store import NOBODY
+from alloy.store import NOBODY, on_loop
 from alloy.store.db import Db, _cell
 
 _TENANTS = frozenset({"orgs", "org_members"})  # inserting one joins its tenant (`insert`)
@@ -53,6 +55,7 @@ class PgDb(Db):
         return translate(text)
 
     _opening: contextlib.ExitStack | None = None
+    finished = False  # committed early, with the unit's last write (`insert_counted`)
 
     def open(self, scope) -> None:
         """Begin the transaction in `scope` (RLS, see pg_rls), sent with the unit's first
@@ -73,26 +76,13 @@ class PgDb(Db):
             opening.close()
 
     def _exec(self, sql: str, params, row_factory=None):
-        import psycopg
-
-        try:
+        if self.finished:
+            raise RuntimeError("a statement after the unit committed (see insert_counted's final)")
+        with _errors():
             on = self.conn if row_factory is None else self.conn.cursor(row_factory=row_factory)
             cur = on.execute(self.sql(sql), tuple(_param(p) for p in params))
             self.settle()  # the first statement's results (and any error) arrive here
             return cur
-        except psycopg.errors.UniqueViolation as e:
-            raise Conflict(f"already exists ({_constraint(e)})") from None
-        except psycopg.errors.ForeignKeyViolation as e:
-            raise Conflict(f"conflicts with related data ({_constraint(e)})") from None
-        except psycopg.errors.DeadlockDetected:
-            # Two transactions each waiting for a row the other locked (rare: a cascading
-            # delete meeting a write beneath it); PostgreSQL rolled this one back.
-            raise Conflict("conflicts with a concurrent change; try again") from None
-        except psycopg.errors.InsufficientPrivilege as e:
-            # RLS WITH CHECK: a write aimed at another tenant's rows. They do not exist for you.
-            if "row-level security" in str(e):
-                raise NotFound("not found") from None
-            raise
 
     def lock_table(self, table: str) -> None:
         # conflicts with itself and with every INSERT/UPDATE/DELETE; reads go on
@@ -116,9 +106,10 @@ class PgDb(Db):
         return self._exec(sql, params).rowcount
 
     def insert_counted(self, table: str, row: dict, column: str, counter: tuple[str, str, str],
-                       *also: tuple[str, dict]) -> dict | None:
+                       *also: tuple[str, dict], final: bool = False) -> dict | None:
         """`Db.insert_counted` as one statement, one round trip: the counter's UPDATE feeds
-        the INSERTs (a data-modifying CTE); each runs only if the counter's row was there."""
+        the INSERTs (a data-modifying CTE); each runs only if the counter's row was there.
+        `final` sends COMMIT with it, in the same round trip."""
         if any(name in outbox.TABLES or name in _TENANTS for name, _ in ((table, row), *also)):
             return super().insert_counted(table, row, column, counter, *also)  # side effects
         table_c, column_c, row_id = counter
@@ -132,8 +123,27 @@ class PgDb(Db):
             sql.append(f", a{i} AS (INSERT INTO {name} ({', '.join(values)}) "
                        f"SELECT {', '.join('?' for _ in values)} FROM r)")
             params += [_cell(v) for v in values.values()]
-        number = self.value("".join(sql) + " SELECT number FROM n", *params)
+        sql.append(" SELECT number FROM n")
+        if final:
+            number = self._committing("".join(sql), params)
+        else:
+            number = self.value("".join(sql), *params)
         return None if number is None else {**row, column: number}
+
+    def _committing(self, sql: str, params: list):
+        """Run a statement and COMMIT in one round trip (pipeline mode); its first value.
+        Locks it takes are held for PostgreSQL's work alone, not for a trip to the client
+        and back (a thread of a busy server may wait milliseconds for the GIL)."""
+        if self.finished:
+            raise RuntimeError("a statement after the unit committed")
+        with _errors():
+            with self.conn.pipeline():
+                cur = self.conn.execute(self.sql(sql), tuple(_param(p) for p in params))
+                self.conn.execute("COMMIT")
+            self.settle()
+        self.finished = self.committed = True
+        row = cur.fetchone()
+        return None if row is None else next(iter(row.values()))
 
     def insert(self, table: str, row: dict) -> dict:
         first = not self.queued
@@ -148,9 +158,98 @@ class PgDb(Db):
         return out
 
 
+@contextlib.contextmanager
+def _errors():
+    """A statement's errors in the words of the API (the database's never reach a user)."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.errors.UniqueViolation as e:
+        raise Conflict(f"already exists ({_constraint(e)})") from None
+    except psycopg.errors.ForeignKeyViolation as e:
+        raise Conflict(f"conflicts with related data ({_constraint(e)})") from None
+    except psycopg.errors.DeadlockDetected:
+        # Two transactions each waiting for a row the other locked (rare: a cascading
+        # delete meeting a write beneath it); PostgreSQL rolled this one back.
+        raise Conflict("conflicts with a concurrent change; try again") from None
+    except psycopg.errors.InsufficientPrivilege as e:
+        # RLS WITH CHECK: a write aimed at another tenant's rows. They do not exist for you.
+        if "row-level security" in str(e):
+            raise NotFound("not found") from None
+        raise
+
+
 def _constraint(err) -> str:
     diag = getattr(err, "diag", None)
     return (diag.constraint_name if diag and diag.constraint_name else "unique constraint")
+
+
+def _checkout(pool):
+    """A connection from `pool`. On the event loop (`on_loop`) an idle one is taken at once;
+    when none is, the loop waits a millisecond at most (psycopg_pool refuses a timeout of 0)
+    and then awaits one got in a thread."""
+    if not on_loop.active():
+        return pool.getconn()
+    from psycopg_pool import PoolTimeout
+
+    try:
+        return pool.getconn(timeout=0.001)
+    except PoolTimeout:
+        return on_loop.await_(asyncio.to_thread(pool.getconn))
+
+
+@functools.cache
+def _connection_class():
+    """psycopg's Connection, awaiting its socket on the event loop when used there
+    (`on_loop`) and blocking as usual elsewhere."""
+    import psycopg
+
+    class Connection(psycopg.Connection):
+        def wait(self, gen, interval=0.1, timeout=None):
+            if on_loop.active():
+                return _wait_on_loop(gen, self.pgconn.socket, interval, timeout)
+            return super().wait(gen, interval=interval, timeout=timeout)
+
+    return Connection
+
+
+def _wait_on_loop(gen, fileno: int, interval: float, timeout: float | None):
+    """Drive psycopg's generator `gen`: the steps its socket is ready for at once (most
+    sends, an answer already there) run in place; the first that would block hands the rest
+    to psycopg's `wait_async` on the loop. A loop round trip per step cost more CPU."""
+    from psycopg import waiting
+
+    try:
+        state = next(gen)
+        while ready := _ready(fileno, state):
+            state = gen.send(ready)
+    except StopIteration as done:
+        return done.value
+    return on_loop.await_(waiting.wait_async(_waiting_for(gen, state), fileno,
+                                             interval=interval, timeout=timeout))
+
+
+def _ready(fileno: int, state: int) -> int:
+    """What the socket is ready for of what psycopg's `state` asks (1 read, 2 write), now."""
+    poll = select.poll()
+    poll.register(fileno, (select.POLLIN if state & 1 else 0) | (select.POLLOUT if state & 2 else 0))
+    events = poll.poll(0)
+    if not events:
+        return 0
+    mask = events[0][1]
+    failed = mask & (select.POLLHUP | select.POLLERR)  # psycopg reads the error
+    return (1 if mask & select.POLLIN or failed else 0) | (2 if mask & select.POLLOUT or failed else 0)
+
+
+def _waiting_for(gen, state: int):
+    """`gen`, resumed at a step already asking for `state`."""
+    while True:
+        ready = yield state
+        try:
+            state = gen.send(ready)
+        except StopIteration as done:
+            return done.value
 
 
 def _configure(conn) -> None:
@@ -188,7 +287,8 @@ class PostgresStore:
                         self.url, min_size=1, max_size=self.pool_size, open=True,
                         timeout=self.pool_timeout,
                         kwargs={"row_factory": dict_row, "autocommit": True},  # BEGIN: PgDb.open
-                        configure=_configure, name="alloy")
+                        configure=_configure, name="alloy",
+                        connection_class=_connection_class())
         return self._pool
 
     @contextlib.contextmanager
@@ -221,18 +321,16 @@ class PostgresStore:
         import psycopg
         from psycopg_pool import PoolTimeout
 
+        pool = self.pool()
         try:
-            cm = self.pool().connection()
-            conn = cm.__enter__()
+            conn = _checkout(pool)
         except (PoolTimeout, psycopg.OperationalError) as e:
             raise Unavailable(f"database unavailable: {e}") from None
         try:
-            yield conn
-        except BaseException as e:
-            if not cm.__exit__(type(e), e, e.__traceback__):
-                raise
-        else:
-            cm.__exit__(None, None, None)
+            with conn:  # as the pool's own connection(): ends a transaction left open
+                yield conn
+        finally:
+            pool.putconn(conn)
 
     def connect(self):
         """A fresh connection for maintenance (migrations, tests); the caller closes it."""
