@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from alloy.errors import NotConfigured
 
-EXTRAS = {"postgres": ("psycopg", "psycopg_pool", "greenlet"), "s3": ("botocore",), "tls": ("acme", "josepy"),
-          "jq": ("jq",)}
+EXTRAS = {"postgres": ("psycopg", "psycopg_pool", "greenlet"), "s3": ("botocore",),
+          "tls": ("acme", "josepy"), "jq": ("jq",)}
 _WHAT = {"postgres": "a PostgreSQL database", "s3": "attachment storage on S3",
          "tls": "an automatic TLS certificate (--tls-domain)", "jq": "--jq"}
 

@@ -82,9 +82,10 @@ def open_store(url: str, **kw):
     """Build the store for a database URL (`sqlite:///path` or `postgres://...`)."""
     if url.startswith(("postgres://", "postgresql://")):
         from alloy.extras import require
+
+        require("postgres")  # before the import: the store's module needs greenlet
         from alloy.store.postgres import PostgresStore
 
-        require("postgres")
         return PostgresStore(url, **kw)
     from alloy.store.sqlite import SqliteStore
 
