@@ -162,3 +162,24 @@ def test_membership_is_read_per_transaction(world):
                       (bob["org"], alice["user"]))
     with world["store"].unit(write=False, scope=scope) as db:
         assert {r["id"] for r in db.all("SELECT id FROM orgs")} == {alice["org"]}
+
+
+@pytest.mark.parametrize("mode", ["user", "identity", "worker"])
+def test_alloy_enter_in_psql_sets_the_scope_the_store_sets(world, mode):
+    """The store sends its scope statement itself (pg_rls.ENTER); `alloy_enter`, for a psql
+    session, is made from the same statement and must set the same settings."""
+    import psycopg
+
+    alice = world["alice"]
+    scope = {"user": Scope(user_id=alice["user"]), "identity": IDENTITY, "worker": WORKER}[mode]
+    names = ("app.user_id", "app.tenant_ids", "app.identity", "app.worker")
+    read = "SELECT " + ", ".join(f"current_setting('{n}', true) AS \"{n}\"" for n in names)
+    with world["store"].unit(write=False, scope=scope) as db:
+        by_store = db.one(read)
+    with psycopg.connect(world["store"].url, autocommit=True) as conn:
+        with conn.transaction():
+            conn.execute("SELECT alloy_enter(%s, %s, %s)",
+                         (scope.user_id, scope.identity, scope.worker))
+            by_function = dict(zip(names, conn.execute(read).fetchone(), strict=True))
+    assert by_store == by_function
+    assert by_store["app.tenant_ids"] == (alice["org"] if mode == "user" else "")

@@ -19,6 +19,7 @@ from alloy import outbox
 from alloy.errors import AlloyError, Conflict, NotFound, Unavailable
 from alloy.store import NOBODY, on_loop
 from alloy.store.db import Db, _cell
+from alloy.store.pg_rls import ENTER, enter_params
 
 _TENANTS = frozenset({"orgs", "org_members"})  # inserting one joins its tenant (`insert`)
 
@@ -59,15 +60,14 @@ class PgDb(Db):
 
     def open(self, scope) -> None:
         """Begin the transaction in `scope` (RLS, see pg_rls), sent with the unit's first
-        statement: in psycopg's pipeline mode BEGIN, `alloy_enter` and that statement travel
-        together and one Sync brings all their results back (one round trip, not three).
+        statement: in psycopg's pipeline mode BEGIN, the scope (`ENTER`) and that statement
+        travel together and one Sync brings all their results back (one round trip, not three).
         The connection is in autocommit mode and BEGIN is ours: psycopg's own BEGIN waits
         for its answer even in a pipeline."""
         self._opening = contextlib.ExitStack()
         self._opening.enter_context(self.conn.pipeline())
         self.conn.execute("BEGIN")
-        self.conn.execute("SELECT alloy_enter(%s, %s, %s)",
-                          (scope.user_id, scope.identity, scope.worker))
+        self.conn.execute(ENTER, enter_params(scope))
 
     def settle(self) -> None:
         """Leave pipeline mode (sending what is queued, raising its error) if still in it."""
