@@ -21,7 +21,7 @@ from alloy import ops
 from alloy.actor import MCP_CLIENT_HEADER
 from alloy.dispatch import execute
 from alloy.domain.sso import Redirect
-from alloy.errors import AlloyError, BadRequest, Invalid, Unauthorized
+from alloy.errors import AlloyError, BadRequest, Invalid, Unauthorized, Unavailable
 from alloy.services.auth import authenticate
 from alloy.store import WouldBlock, no_wait
 
@@ -91,21 +91,41 @@ INLINE = frozenset({
 })
 _BLOCKED = object()
 
-# PostgreSQL units of work in progress on the loop at once: as many as the pool has
-# connections, so that one rarely waits for a connection (see postgres._checkout). Each is
-# idle between its statements while the loop serves other requests.
+# PostgreSQL units of work in progress on the loop at once (at most the pool's size, so that
+# one rarely waits for a connection: see postgres._checkout). Each is idle between its
+# statements while the loop serves other requests, and a few keep the loop busy: creates per
+# second at 16 connections were alike with 3 to 10 (bench/api_postgres_vs_sqlite.py), but
+# with 10 PostgreSQL spent 20-40% more CPU per create (its backends waiting for each other's
+# row locks, and taking the cores from the server's one thread).
+LOOP_UNITS = 4
+
+
 class _Turns:
-    """A semaphore, made on the running loop (an app may be served by more than one loop in
-    its life, as tests do)."""
+    """`size` turns on the event loop for PostgreSQL units of work. A request waits for one
+    as long as for a pooled connection (`wait`), then answers 503 as an exhausted pool does:
+    units stuck behind a row lock that is never released do not queue the rest forever."""
 
-    def __init__(self, size: int) -> None:
-        self.size, self._loop, self._semaphore = size, None, None
+    def __init__(self, size: int, wait: float) -> None:
+        self.size, self.wait = size, wait
+        self._loop = self._semaphore = None
 
-    def __call__(self) -> asyncio.Semaphore:
+    async def take(self) -> asyncio.Semaphore:
+        """A turn (release it on the semaphore returned). The semaphore is made on the running
+        loop: an app may be served by more than one loop in its life, as tests do."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             self._loop, self._semaphore = loop, asyncio.Semaphore(self.size)
-        return self._semaphore
+        semaphore = self._semaphore
+        if not semaphore.locked():
+            await semaphore.acquire()  # at once
+            return semaphore
+        try:
+            async with asyncio.timeout(self.wait):
+                await semaphore.acquire()
+        except TimeoutError:
+            raise Unavailable(f"database unavailable: no free connection after {self.wait:g} s "
+                              "(requests waiting for locked rows?)") from None
+        return semaphore
 
 
 def _headers(scope) -> dict[str, str]:
@@ -184,8 +204,11 @@ def _handler_for(env, op: ops.Op, limiter=None, turns: _Turns | None = None):
             args = (env, op, headers, scope["path_params"], body, query, limiter, client)
             result = _BLOCKED
             if on_loop is not None:
-                async with turns():
+                turn = await turns.take()
+                try:
                     result = await on_loop.run(_run, *args)
+                finally:
+                    turn.release()
             elif inline:
                 try:
                     with no_wait():
@@ -260,7 +283,8 @@ def create_app(env) -> Litestar:
 
     env.settings.check()  # every bad value now, not on the first request that needs it
     limiter = RateLimiter.from_settings(env.settings.server)
-    turns = _Turns(getattr(env.store, "pool_size", 1))  # PostgreSQL's
+    turns = _Turns(min(LOOP_UNITS, getattr(env.store, "pool_size", LOOP_UNITS)),  # PostgreSQL
+                   getattr(env.store, "pool_timeout", 10.0))
     handlers = [_handler_for(env, op, limiter, turns) for op in ops.all_ops()]
     # Integrations with their own authentication (a static token or a signed payload).
     handlers += scim.routes(env) + [endpoint.route(env) for endpoint in signed()]

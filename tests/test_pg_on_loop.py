@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from alloy.errors import Conflict
+from alloy.errors import Conflict, Unavailable
 from alloy.store import IDENTITY, on_loop
 from alloy.store.postgres import PostgresStore
 from tests import pg
@@ -155,3 +155,24 @@ def test_a_request_waiting_for_a_row_lock_holds_up_no_other_request(tmp_path):
         assert patched["answer"].json()["title"] == "moved"
     finally:
         server.stop()
+
+
+def test_a_request_waits_for_a_turn_on_the_loop_as_long_as_for_a_connection():
+    """All turns taken (say, by units waiting for a row lock that is never released): the
+    next request waits as long as it would for a pooled connection, then gets 503, not an
+    endless queue; a turn given back is taken at once."""
+    from alloy.server.app import _Turns
+
+    turns = _Turns(2, wait=0.2)
+
+    async def main():
+        held = [await turns.take(), await turns.take()]
+        started = time.monotonic()
+        with pytest.raises(Unavailable, match="no free connection after 0.2 s"):
+            await turns.take()
+        waited = time.monotonic() - started
+        asyncio.get_running_loop().call_later(0.05, held.pop().release)
+        (await turns.take()).release()  # the turn given back meanwhile
+        return waited
+
+    assert 0.2 <= asyncio.run(main()) < 2
