@@ -76,8 +76,7 @@ class PgDb(Db):
             opening.close()
 
     def _exec(self, sql: str, params, row_factory=None):
-        if self.finished:
-            raise RuntimeError("a statement after the unit committed (see insert_counted's final)")
+        self._still_open()
         with _errors():
             on = self.conn if row_factory is None else self.conn.cursor(row_factory=row_factory)
             cur = on.execute(self.sql(sql), tuple(_param(p) for p in params))
@@ -132,10 +131,9 @@ class PgDb(Db):
 
     def _committing(self, sql: str, params: list):
         """Run a statement and COMMIT in one round trip (pipeline mode); its first value.
-        Locks it takes are held for PostgreSQL's work alone, not for a trip to the client
-        and back (a thread of a busy server may wait milliseconds for the GIL)."""
-        if self.finished:
-            raise RuntimeError("a statement after the unit committed")
+        Locks it takes are held for PostgreSQL's work alone, not until the unit's next
+        message, which a busy server may send milliseconds later."""
+        self._still_open()
         with _errors():
             with self.conn.pipeline():
                 cur = self.conn.execute(self.sql(sql), tuple(_param(p) for p in params))
@@ -144,6 +142,10 @@ class PgDb(Db):
         self.finished = self.committed = True
         row = cur.fetchone()
         return None if row is None else next(iter(row.values()))
+
+    def _still_open(self) -> None:
+        if self.finished:  # a service's bug: what it sends now would run outside the unit
+            raise RuntimeError("a statement after the unit committed (insert_counted's final)")
 
     def insert(self, table: str, row: dict) -> dict:
         first = not self.queued
