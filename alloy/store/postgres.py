@@ -15,6 +15,9 @@ import re
 import select
 import threading
 
+import psycopg
+from psycopg.adapt import Dumper, Loader
+
 from alloy import outbox
 from alloy.errors import AlloyError, Conflict, NotFound, Unavailable
 from alloy.store import NOBODY, on_loop
@@ -43,11 +46,6 @@ def translate(sql: str) -> str:
     return _TOKEN.sub(swap, sql)
 
 
-def _param(value):
-    """Booleans are stored as 0/1 integers on both databases."""
-    return int(value) if isinstance(value, bool) else value
-
-
 class PgDb(Db):
     dialect = "postgres"
     lock_clause = " FOR UPDATE"
@@ -55,7 +53,7 @@ class PgDb(Db):
     def sql(self, text: str) -> str:
         return translate(text)
 
-    _opening: contextlib.ExitStack | None = None
+    _opening = None  # psycopg's pipeline context, until the first statement's results
     finished = False  # committed early, with the unit's last write (`insert_counted`)
 
     def open(self, scope) -> None:
@@ -64,8 +62,8 @@ class PgDb(Db):
         travel together and one Sync brings all their results back (one round trip, not three).
         The connection is in autocommit mode and BEGIN is ours: psycopg's own BEGIN waits
         for its answer even in a pipeline."""
-        self._opening = contextlib.ExitStack()
-        self._opening.enter_context(self.conn.pipeline())
+        self._opening = self.conn.pipeline()
+        self._opening.__enter__()
         self.conn.execute("BEGIN")
         self.conn.execute(ENTER, enter_params(scope))
 
@@ -73,15 +71,17 @@ class PgDb(Db):
         """Leave pipeline mode (sending what is queued, raising its error) if still in it."""
         if self._opening is not None:
             opening, self._opening = self._opening, None
-            opening.close()
+            opening.__exit__(None, None, None)
 
     def _exec(self, sql: str, params, row_factory=None):
         self._still_open()
-        with _errors():
+        try:
             on = self.conn if row_factory is None else self.conn.cursor(row_factory=row_factory)
-            cur = on.execute(self.sql(sql), tuple(_param(p) for p in params))
+            cur = on.execute(self.sql(sql), params)
             self.settle()  # the first statement's results (and any error) arrive here
             return cur
+        except psycopg.Error as e:
+            raise _in_our_words(e) from None
 
     def lock_table(self, table: str) -> None:
         # conflicts with itself and with every INSERT/UPDATE/DELETE; reads go on
@@ -134,11 +134,13 @@ class PgDb(Db):
         Locks it takes are held for PostgreSQL's work alone, not until the unit's next
         message, which a busy server may send milliseconds later."""
         self._still_open()
-        with _errors():
+        try:
             with self.conn.pipeline():
-                cur = self.conn.execute(self.sql(sql), tuple(_param(p) for p in params))
+                cur = self.conn.execute(self.sql(sql), params)
                 self.conn.execute("COMMIT")
             self.settle()
+        except psycopg.Error as e:
+            raise _in_our_words(e) from None
         self.finished = self.committed = True
         row = cur.fetchone()
         return None if row is None else next(iter(row.values()))
@@ -160,26 +162,21 @@ class PgDb(Db):
         return out
 
 
-@contextlib.contextmanager
-def _errors():
-    """A statement's errors in the words of the API (the database's never reach a user)."""
-    import psycopg
-
-    try:
-        yield
-    except psycopg.errors.UniqueViolation as e:
-        raise Conflict(f"already exists ({_constraint(e)})") from None
-    except psycopg.errors.ForeignKeyViolation as e:
-        raise Conflict(f"conflicts with related data ({_constraint(e)})") from None
-    except psycopg.errors.DeadlockDetected:
+def _in_our_words(err):
+    """A statement's error in the words of the API (the database's never reach a user), or
+    the error itself when it is no client's doing."""
+    if isinstance(err, psycopg.errors.UniqueViolation):
+        return Conflict(f"already exists ({_constraint(err)})")
+    if isinstance(err, psycopg.errors.ForeignKeyViolation):
+        return Conflict(f"conflicts with related data ({_constraint(err)})")
+    if isinstance(err, psycopg.errors.DeadlockDetected):
         # Two transactions each waiting for a row the other locked (rare: a cascading
         # delete meeting a write beneath it); PostgreSQL rolled this one back.
-        raise Conflict("conflicts with a concurrent change; try again") from None
-    except psycopg.errors.InsufficientPrivilege as e:
+        return Conflict("conflicts with a concurrent change; try again")
+    if isinstance(err, psycopg.errors.InsufficientPrivilege) and "row-level security" in str(err):
         # RLS WITH CHECK: a write aimed at another tenant's rows. They do not exist for you.
-        if "row-level security" in str(e):
-            raise NotFound("not found") from None
-        raise
+        return NotFound("not found")
+    return err
 
 
 def _constraint(err) -> str:
@@ -254,16 +251,26 @@ def _waiting_for(gen, state: int):
             return done.value
 
 
-def _configure(conn) -> None:
+class _Number(Loader):
     """Numeric results (SUM/AVG of integers) come back as int or float, not Decimal."""
-    from psycopg.adapt import Loader
 
-    class NumberLoader(Loader):
-        def load(self, data):
-            text = bytes(data).decode()
-            return int(text) if text.lstrip("-").isdigit() else float(text)
+    def load(self, data):
+        text = bytes(data).decode()
+        return int(text) if text.lstrip("-").isdigit() else float(text)
 
-    conn.adapters.register_loader("numeric", NumberLoader)
+
+class _BoolAsInteger(Dumper):
+    """Booleans are stored as 0/1 integers on both databases."""
+
+    oid = psycopg.postgres.types["int4"].oid
+
+    def dump(self, obj):
+        return b"1" if obj else b"0"
+
+
+def _configure(conn) -> None:
+    conn.adapters.register_loader("numeric", _Number)
+    conn.adapters.register_dumper(bool, _BoolAsInteger)
 
 
 class PostgresStore:
