@@ -214,19 +214,22 @@ def _connection_class():
 
 
 def _wait_on_loop(gen, fileno: int, interval: float, timeout: float | None):
-    """Drive psycopg's generator `gen`: the steps its socket is ready for at once (most
-    sends, an answer already there) run in place; the first that would block hands the rest
-    to psycopg's `wait_async` on the loop. A loop round trip per step cost more CPU."""
-    from psycopg import waiting
+    """Drive psycopg's generator `gen` (it asks for 1 read, 2 write, or both, and is told
+    what the socket is ready for): a step the socket is ready for at once (most sends, an
+    answer already there) runs in place; otherwise the greenlet awaits the socket on the
+    loop. Both cost less than a loop round trip per step, or psycopg's `wait_async` (a
+    timer and closures for every wait, made for its own interrupt checks)."""
+    if timeout is not None:  # connecting, which the pool's threads do: psycopg's own wait
+        from psycopg import waiting
 
+        return on_loop.await_(waiting.wait_async(gen, fileno, interval=interval,
+                                                 timeout=timeout))
     try:
         state = next(gen)
-        while ready := _ready(fileno, state):
-            state = gen.send(ready)
+        while True:
+            state = gen.send(_ready(fileno, state) or on_loop.await_(_ready_on_loop(fileno, state)))
     except StopIteration as done:
         return done.value
-    return on_loop.await_(waiting.wait_async(_waiting_for(gen, state), fileno,
-                                             interval=interval, timeout=timeout))
 
 
 def _ready(fileno: int, state: int) -> int:
@@ -241,14 +244,26 @@ def _ready(fileno: int, state: int) -> int:
     return (1 if mask & select.POLLIN or failed else 0) | (2 if mask & select.POLLOUT or failed else 0)
 
 
-def _waiting_for(gen, state: int):
-    """`gen`, resumed at a step already asking for `state`."""
-    while True:
-        ready = yield state
-        try:
-            state = gen.send(ready)
-        except StopIteration as done:
-            return done.value
+async def _ready_on_loop(fileno: int, state: int) -> int:
+    """`_ready`, once the socket is ready for some of `state`: awaited on the loop."""
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+
+    def wake(flag: int) -> None:
+        if not ready.done():
+            ready.set_result(flag)
+
+    if state & 1:
+        loop.add_reader(fileno, wake, 1)
+    if state & 2:
+        loop.add_writer(fileno, wake, 2)
+    try:
+        return await ready
+    finally:
+        if state & 1:
+            loop.remove_reader(fileno)
+        if state & 2:
+            loop.remove_writer(fileno)
 
 
 class _Number(Loader):
