@@ -15,9 +15,6 @@ import re
 import select
 import threading
 
-import psycopg
-from psycopg.adapt import Dumper, Loader
-
 from alloy import outbox
 from alloy.errors import AlloyError, Conflict, NotFound, Unavailable
 from alloy.store import NOBODY, on_loop
@@ -80,8 +77,11 @@ class PgDb(Db):
             cur = on.execute(self.sql(sql), params)
             self.settle()  # the first statement's results (and any error) arrive here
             return cur
-        except psycopg.Error as e:
-            raise _in_our_words(e) from None
+        except Exception as e:  # noqa: BLE001 - psycopg's errors, mapped; the rest as they are
+            mapped = _in_our_words(e)
+            if mapped is e:
+                raise
+            raise mapped from None
 
     def lock_table(self, table: str) -> None:
         # conflicts with itself and with every INSERT/UPDATE/DELETE; reads go on
@@ -139,8 +139,11 @@ class PgDb(Db):
                 cur = self.conn.execute(self.sql(sql), params)
                 self.conn.execute("COMMIT")
             self.settle()
-        except psycopg.Error as e:
-            raise _in_our_words(e) from None
+        except Exception as e:  # noqa: BLE001 - psycopg's errors, mapped; the rest as they are
+            mapped = _in_our_words(e)
+            if mapped is e:
+                raise
+            raise mapped from None
         self.finished = self.committed = True
         row = cur.fetchone()
         return None if row is None else next(iter(row.values()))
@@ -165,6 +168,8 @@ class PgDb(Db):
 def _in_our_words(err):
     """A statement's error in the words of the API (the database's never reach a user), or
     the error itself when it is no client's doing."""
+    import psycopg
+
     if isinstance(err, psycopg.errors.UniqueViolation):
         return Conflict(f"already exists ({_constraint(err)})")
     if isinstance(err, psycopg.errors.ForeignKeyViolation):
@@ -266,26 +271,32 @@ async def _ready_on_loop(fileno: int, state: int) -> int:
             loop.remove_writer(fileno)
 
 
-class _Number(Loader):
-    """Numeric results (SUM/AVG of integers) come back as int or float, not Decimal."""
+@functools.cache
+def _adapters() -> tuple[type, type]:
+    """Our psycopg adapters, made on first use (the core imports psycopg where it uses it):
+    numeric results (SUM/AVG of integers) come back as int or float, not Decimal; booleans
+    go in as 0/1 integers, as both databases store them."""
+    from psycopg.adapt import Dumper, Loader
+    from psycopg.postgres import types
 
-    def load(self, data):
-        text = bytes(data).decode()
-        return int(text) if text.lstrip("-").isdigit() else float(text)
+    class Number(Loader):
+        def load(self, data):
+            text = bytes(data).decode()
+            return int(text) if text.lstrip("-").isdigit() else float(text)
 
+    class BoolAsInteger(Dumper):
+        oid = types["int4"].oid
 
-class _BoolAsInteger(Dumper):
-    """Booleans are stored as 0/1 integers on both databases."""
+        def dump(self, obj):
+            return b"1" if obj else b"0"
 
-    oid = psycopg.postgres.types["int4"].oid
-
-    def dump(self, obj):
-        return b"1" if obj else b"0"
+    return Number, BoolAsInteger
 
 
 def _configure(conn) -> None:
-    conn.adapters.register_loader("numeric", _Number)
-    conn.adapters.register_dumper(bool, _BoolAsInteger)
+    number, boolean = _adapters()
+    conn.adapters.register_loader("numeric", number)
+    conn.adapters.register_dumper(bool, boolean)
 
 
 class PostgresStore:
