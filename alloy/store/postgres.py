@@ -78,10 +78,7 @@ class PgDb(Db):
             self.settle()  # the first statement's results (and any error) arrive here
             return cur
         except Exception as e:  # noqa: BLE001 - psycopg's errors, mapped; the rest as they are
-            mapped = _in_our_words(e)
-            if mapped is e:
-                raise
-            raise mapped from None
+            _raise_in_our_words(e)
 
     def lock_table(self, table: str) -> None:
         # conflicts with itself and with every INSERT/UPDATE/DELETE; reads go on
@@ -140,10 +137,7 @@ class PgDb(Db):
                 self.conn.execute("COMMIT")
             self.settle()
         except Exception as e:  # noqa: BLE001 - psycopg's errors, mapped; the rest as they are
-            mapped = _in_our_words(e)
-            if mapped is e:
-                raise
-            raise mapped from None
+            _raise_in_our_words(e)
         self.finished = self.committed = True
         row = cur.fetchone()
         return None if row is None else next(iter(row.values()))
@@ -165,23 +159,23 @@ class PgDb(Db):
         return out
 
 
-def _in_our_words(err):
-    """A statement's error in the words of the API (the database's never reach a user), or
-    the error itself when it is no client's doing."""
+def _raise_in_our_words(err: Exception):
+    """Raise a statement's error in the words of the API (the database's never reach a
+    user), or the error itself when it is no client's doing."""
     import psycopg
 
     if isinstance(err, psycopg.errors.UniqueViolation):
-        return Conflict(f"already exists ({_constraint(err)})")
+        raise Conflict(f"already exists ({_constraint(err)})") from None
     if isinstance(err, psycopg.errors.ForeignKeyViolation):
-        return Conflict(f"conflicts with related data ({_constraint(err)})")
+        raise Conflict(f"conflicts with related data ({_constraint(err)})") from None
     if isinstance(err, psycopg.errors.DeadlockDetected):
         # Two transactions each waiting for a row the other locked (rare: a cascading
         # delete meeting a write beneath it); PostgreSQL rolled this one back.
-        return Conflict("conflicts with a concurrent change; try again")
+        raise Conflict("conflicts with a concurrent change; try again") from None
     if isinstance(err, psycopg.errors.InsufficientPrivilege) and "row-level security" in str(err):
         # RLS WITH CHECK: a write aimed at another tenant's rows. They do not exist for you.
-        return NotFound("not found")
-    return err
+        raise NotFound("not found") from None
+    raise err
 
 
 def _constraint(err) -> str:
@@ -221,9 +215,9 @@ def _connection_class():
 def _wait_on_loop(gen, fileno: int, interval: float, timeout: float | None):
     """Drive psycopg's generator `gen` (it asks for 1 read, 2 write, or both, and is told
     what the socket is ready for): a step the socket is ready for at once (most sends, an
-    answer already there) runs in place; otherwise the greenlet awaits the socket on the
-    loop. Both cost less than a loop round trip per step, or psycopg's `wait_async` (a
-    timer and closures for every wait, made for its own interrupt checks)."""
+    answer already there) runs in place, with no loop round trip; otherwise the greenlet
+    awaits the socket on the loop, with less than psycopg's `wait_async` makes for every
+    wait (a timer and closures, for its own interrupt checks)."""
     if timeout is not None:  # connecting, which the pool's threads do: psycopg's own wait
         from psycopg import waiting
 
